@@ -1,0 +1,46 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { base62, isBase62 } from './base62.js';
+
+/**
+ * Client secrets look like `scimd_<43 base62 chars: 256 random bits><6 chars: CRC-32>`. The
+ * prefix lets secret scanners spot a leaked one; the checksum rejects a mistyped or truncated
+ * secret without a database read. Only the SHA-256 hash is ever stored.
+ */
+export const SECRET_PREFIX = 'scimd_';
+const BODY_LENGTH = 43;
+const CHECKSUM_LENGTH = 6;
+
+export function generateSecret(): string {
+  const body = base62(randomBytes(32), BODY_LENGTH);
+  return `${SECRET_PREFIX}${body}${checksum(body)}`;
+}
+
+/** Whether the text has the shape and checksum of a scimd secret. */
+export function isWellFormedSecret(text: string): boolean {
+  if (text.length !== SECRET_PREFIX.length + BODY_LENGTH + CHECKSUM_LENGTH || !text.startsWith(SECRET_PREFIX)) return false;
+  const body = text.slice(SECRET_PREFIX.length, SECRET_PREFIX.length + BODY_LENGTH);
+  const sum = text.slice(SECRET_PREFIX.length + BODY_LENGTH);
+  return isBase62(body) && sum === checksum(body);
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** The last characters, which list views show so an admin can tell secrets apart. */
+export function secretSuffix(secret: string): string {
+  return secret.slice(-4);
+}
+
+function checksum(body: string): string {
+  const sum = crc32(Buffer.from(body, 'ascii'));
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(sum >>> 0);
+  return base62(bytes, CHECKSUM_LENGTH);
+}
+
+/** Short random identifiers such as `sec_3kTq9ZbW2mXn`, for things admins refer to by id. */
+export function randomId(prefix: string): string {
+  return `${prefix}_${base62(randomBytes(9), 12)}`;
+}

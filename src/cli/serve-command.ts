@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { DEFAULT_CONFIG, type ServerConfig } from '../config.js';
+import { buildApp, SCIM_PREFIX } from '../http/app.js';
+import { invalidValue } from '../scim/errors.js';
+import { describeDatabase, openStore } from '../store/open-store.js';
+import { bootstrapBanner, bootstrapIfEmpty } from './bootstrap.js';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  db?: string;
+  bootstrap?: boolean;
+  logLevel?: string;
+  bodyLimit?: string;
+  trustProxy?: boolean;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the SCIM 2.0 API (and, on an empty database, create a first directory and secret)')
+    .option('--port <port>', 'TCP port (env SCIMD_PORT)')
+    .option('--host <host>', 'address to listen on (env SCIMD_HOST)')
+    .option('--no-bootstrap', 'do not create a "default" directory and secret on an empty database')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (env SCIMD_LOG_LEVEL)')
+    .option('--body-limit <bytes>', 'largest request body in bytes (env SCIMD_BODY_LIMIT)')
+    .option('--trust-proxy', 'trust X-Forwarded-* headers from a reverse proxy (env SCIMD_TRUST_PROXY=1)')
+    .action(async (options: ServeOptions, command: Command) => {
+      const config = serverConfig({ ...command.optsWithGlobals(), ...options });
+      await serve(config);
+    });
+}
+
+/** Flags first, then environment variables, then defaults. */
+export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const integer = (value: string | undefined, name: string, fallback: number) => {
+    if (value === undefined || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw invalidValue(`${name} must be a non-negative integer, not ${JSON.stringify(value)}`);
+    return n;
+  };
+  return {
+    ...DEFAULT_CONFIG,
+    host: options.host ?? env.SCIMD_HOST ?? DEFAULT_CONFIG.host,
+    port: integer(options.port ?? env.SCIMD_PORT, 'port', DEFAULT_CONFIG.port),
+    db: options.db ?? env.SCIMD_DB ?? DEFAULT_CONFIG.db,
+    bootstrap: options.bootstrap !== false && env.SCIMD_NO_BOOTSTRAP !== '1',
+    logLevel: options.logLevel ?? env.SCIMD_LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
+    bodyLimit: integer(options.bodyLimit ?? env.SCIMD_BODY_LIMIT, 'body limit', DEFAULT_CONFIG.bodyLimit),
+    trustProxy: options.trustProxy === true || env.SCIMD_TRUST_PROXY === '1',
+  };
+}
+
+async function serve(config: ServerConfig): Promise<void> {
+  const store = await openStore(config.db);
+  const bootstrap = config.bootstrap ? await bootstrapIfEmpty(store, new Date()) : undefined;
+  const app = await buildApp({
+    store,
+    config,
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+  });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const url = `${address.replace('[::1]', 'localhost')}${SCIM_PREFIX}`;
+  const publicUrl = process.env.SCIMD_PUBLIC_URL ? `${process.env.SCIMD_PUBLIC_URL.replace(/\/+$/, '')}${SCIM_PREFIX}` : url;
+  // Printed straight to the terminal, not through the log, so the secret never enters log files.
+  process.stdout.write(`scimd serving ${url} on ${describeDatabase(config.db)}\n`);
+  if (bootstrap) process.stdout.write(bootstrapBanner(publicUrl, bootstrap));
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

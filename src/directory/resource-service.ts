@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { resourceNotFound } from '../scim/errors.js';
+import type { FilterLimits } from '../scim/filter/parser.js';
+import { printFilter } from '../scim/filter/printer.js';
+import type { JsonObject } from '../scim/json.js';
+import { parseListQuery, type ListQuery, type PagingSettings } from '../scim/list/list-query.js';
+import { listResponse } from '../scim/list/list-response.js';
+import { applyPatch } from '../scim/patch/apply-patch.js';
+import { parsePatchRequest } from '../scim/patch/patch-request.js';
+import { matchesVersion, type EntityTagCondition } from '../scim/resource/etag.js';
+import { normalizeResource } from '../scim/resource/normalize.js';
+import { applyProjection, includesMembership, parseProjection, type Projection } from '../scim/resource/projection.js';
+import { etagOf, toRepresentation, type StoredResource } from '../scim/resource/representation.js';
+import { modelFor, type ResourceModel, type ResourceTypeName } from '../scim/schema/resource-models.js';
+import { formatAttrPath } from '../scim/path/attr-path.js';
+import type { Store } from '../store/store.js';
+import { CursorCodec, queryIdentity } from './cursor-codec.js';
+
+/** Who is asking and where: the directory the secret selected, and the base URL for locations. */
+export interface RequestContext {
+  directoryId: string;
+  baseUrl: string;
+  now: Date;
+}
+
+/** Query parameters that shape a single-resource response. */
+export interface ProjectionParams {
+  attributes?: unknown;
+  excludedAttributes?: unknown;
+}
+
+export interface ResourceResponse {
+  /** Undefined when the response carries no body (a group PATCH answered 204). */
+  body?: JsonObject;
+  etag: string;
+  location: string;
+}
+
+export interface ServiceSettings {
+  paging: PagingSettings;
+  filterLimits: FilterLimits;
+  maxPatchOperations: number;
+}
+
+/**
+ * The SCIM operations on one directory's resources: parse with the protocol core, make one store
+ * call, and shape the answer. Knows nothing of HTTP.
+ */
+export class ResourceService {
+  constructor(
+    private readonly store: Store,
+    private readonly settings: ServiceSettings,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  async create(ctx: RequestContext, type: ResourceTypeName, body: unknown, params: ProjectionParams): Promise<ResourceResponse> {
+    const model = modelFor(type);
+    const projection = parseProjection(model, params.attributes, params.excludedAttributes);
+    const input = normalizeResource(model, body);
+    const created = await this.store.createResource(
+      ctx.directoryId,
+      type,
+      { id: randomUUID(), data: input.data, ...(input.members ? { members: input.members } : {}) },
+      { now: ctx.now.toISOString() },
+    );
+    return this.respond(ctx, model, created, projection);
+  }
+
+  async get(ctx: RequestContext, type: ResourceTypeName, id: string, params: ProjectionParams): Promise<ResourceResponse> {
+    const model = modelFor(type);
+    const projection = parseProjection(model, params.attributes, params.excludedAttributes);
+    const resource = await this.store.getResource(ctx.directoryId, type, id, includesMembership(model, projection));
+    if (!resource) throw resourceNotFound(type, id);
+    return this.shape(ctx, model, resource, projection);
+  }
+
+  /** The current entity tag, for answering `If-None-Match` without building the body. */
+  async notModified(ctx: RequestContext, type: ResourceTypeName, id: string, condition: EntityTagCondition): Promise<string | undefined> {
+    const resource = await this.store.getResource(ctx.directoryId, type, id, false);
+    if (!resource) throw resourceNotFound(type, id);
+    return matchesVersion(condition, resource.version) ? etagOf(resource.version) : undefined;
+  }
+
+  async replace(
+    ctx: RequestContext,
+    type: ResourceTypeName,
+    id: string,
+    body: unknown,
+    ifMatch: EntityTagCondition | undefined,
+    params: ProjectionParams,
+  ): Promise<ResourceResponse> {
+    const model = modelFor(type);
+    const projection = parseProjection(model, params.attributes, params.excludedAttributes);
+    const input = normalizeResource(model, body);
+    const options = { now: ctx.now.toISOString(), ...(ifMatch ? { ifMatch } : {}) };
+    const replaced = await this.store.replaceResource(ctx.directoryId, type, id, input, options);
+    return this.respond(ctx, model, replaced, projection);
+  }
+
+  /**
+   * Applies a PatchOp atomically. Users get their updated representation; groups answer 204
+   * unless the client asked for attributes, because a group body can hold a million members.
+   */
+  async patch(
+    ctx: RequestContext,
+    type: ResourceTypeName,
+    id: string,
+    body: unknown,
+    ifMatch: EntityTagCondition | undefined,
+    params: ProjectionParams,
+  ): Promise<ResourceResponse> {
+    const model = modelFor(type);
+    const projection = parseProjection(model, params.attributes, params.excludedAttributes);
+    const operations = parsePatchRequest(body, model, this.settings.maxPatchOperations);
+    const options = { now: ctx.now.toISOString(), ...(ifMatch ? { ifMatch } : {}) };
+    const result = await this.store.patchResource(ctx.directoryId, type, id, (current) => applyPatch(model, id, current.data, operations), options);
+    const location = `${ctx.baseUrl}${model.endpoint}/${id}`;
+    const wantsBody = type === 'User' || projection.attributes !== undefined || projection.excluded !== undefined;
+    if (!wantsBody) return { etag: etagOf(result.resource.version), location };
+    return this.respond(ctx, model, result.resource, projection);
+  }
+
+  async delete(ctx: RequestContext, type: ResourceTypeName, id: string, ifMatch: EntityTagCondition | undefined): Promise<void> {
+    await this.store.deleteResource(ctx.directoryId, type, id, { now: ctx.now.toISOString(), ...(ifMatch ? { ifMatch } : {}) });
+  }
+
+  /** GET on a collection or POST /.search on it: a ListResponse page. */
+  async list(ctx: RequestContext, type: ResourceTypeName, params: Record<string, unknown>): Promise<JsonObject> {
+    const model = modelFor(type);
+    const query = parseListQuery(model, params, this.settings.paging, this.settings.filterLimits);
+    return this.page(ctx, model, query);
+  }
+
+  private async page(ctx: RequestContext, model: ResourceModel, query: ListQuery): Promise<JsonObject> {
+    const queryId = queryIdentity([
+      ctx.directoryId,
+      model.name,
+      query.filter && printFilter(query.filter),
+      query.sortBy && formatAttrPath({ ...(query.sortBy.container ? { uri: query.sortBy.container } : {}), attr: query.sortBy.name, ...(query.sortBy.sub ? { sub: query.sortBy.sub.name } : {}) }),
+      query.sortOrder,
+    ]);
+    const after = query.cursor ? this.cursors.decode(query.cursor, queryId, ctx.now) : undefined;
+    const result = await this.store.queryResources(ctx.directoryId, model.name, {
+      ...(query.filter ? { filter: query.filter } : {}),
+      ...(query.sortBy ? { sortBy: query.sortBy } : {}),
+      sortOrder: query.sortOrder,
+      offset: query.startIndex - 1,
+      count: query.count,
+      ...(after ? { after } : {}),
+      includeMembership: includesMembership(model, query.projection),
+      withTotal: true,
+    });
+    const resources = result.resources.map((resource) => applyProjection(model, toRepresentation(model, resource, ctx.baseUrl), query.projection));
+    if (query.cursor !== undefined) {
+      return listResponse(resources, result.total, result.next ? { nextCursor: this.cursors.encode(result.next, queryId, ctx.now) } : {});
+    }
+    return listResponse(resources, result.total, { startIndex: query.startIndex });
+  }
+
+  /** Reads back what a write stored, with membership when the projection shows it. */
+  private async respond(ctx: RequestContext, model: ResourceModel, resource: StoredResource, projection: Projection): Promise<ResourceResponse> {
+    let full = resource;
+    if (includesMembership(model, projection)) {
+      full = (await this.store.getResource(ctx.directoryId, model.name, resource.id, true)) ?? resource;
+    }
+    return this.shape(ctx, model, full, projection);
+  }
+
+  private shape(ctx: RequestContext, model: ResourceModel, resource: StoredResource, projection: Projection): ResourceResponse {
+    const representation = toRepresentation(model, resource, ctx.baseUrl);
+    return {
+      body: applyProjection(model, representation, projection),
+      etag: etagOf(resource.version),
+      location: `${ctx.baseUrl}${model.endpoint}/${resource.id}`,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { BulkService } from '../directory/bulk-service.js';
+import { CursorCodec } from '../directory/cursor-codec.js';
+import { ResourceService, type RequestContext } from '../directory/resource-service.js';
+import type { ServerConfig } from '../config.js';
+import { notImplemented } from '../scim/errors.js';
+import type { ProtocolSettings } from '../scim/discovery/service-provider-config.js';
+import type { Store } from '../store/store.js';
+import { BearerAuth } from './scim/auth.js';
+import { registerDiscoveryRoutes } from './scim/discovery-routes.js';
+import { registerScimErrors } from './scim/errors.js';
+import { registerResourceRoutes } from './scim/resource-routes.js';
+import { sendScim } from './scim/scim-reply.js';
+
+export const SCIM_PREFIX = '/scim/v2';
+
+export interface AppOptions {
+  store: Store;
+  config: ServerConfig;
+  /** The clock every expiry and timestamp reads; tests inject their own. */
+  clock?: () => Date;
+  /** A pino logger configuration, or false for none. */
+  logger?: boolean | object;
+}
+
+/** Builds the HTTP server: SCIM routes under /scim/v2 and health endpoints. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { store, config } = options;
+  const clock = options.clock ?? (() => new Date());
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    routerOptions: {
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+      // Entra form-encodes filters (`+` for spaces); URLSearchParams decodes both `+` and `%20`.
+      querystringParser: parseQueryString,
+    },
+  });
+
+  app.addContentTypeParser(['application/scim+json', 'application/json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  const protocol: ProtocolSettings = {
+    defaultPageSize: config.defaultPageSize,
+    maxPageSize: config.maxPageSize,
+    maxResults: config.maxPageSize,
+    bulkMaxOperations: config.bulkMaxOperations,
+    bulkMaxPayloadSize: config.bodyLimit,
+    cursorTimeout: config.cursorTimeoutSeconds,
+  };
+  const cursors = new CursorCodec(await store.serverKey(), config.cursorTimeoutSeconds);
+  const resources = new ResourceService(
+    store,
+    {
+      paging: { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
+      filterLimits: config.filterLimits,
+      maxPatchOperations: config.maxPatchOperations,
+    },
+    cursors,
+  );
+  const bulk = new BulkService(resources, config.bulkMaxOperations);
+  const auth = new BearerAuth(store, clock);
+  const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${SCIM_PREFIX}`;
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  await app.register(
+    async (scim) => {
+      registerScimErrors(scim);
+      registerDiscoveryRoutes(scim, protocol, baseUrl);
+      const context = async (request: FastifyRequest): Promise<RequestContext> => {
+        const { directoryId } = await auth.directoryFor(request);
+        return { directoryId, baseUrl: baseUrl(request), now: clock() };
+      };
+      registerResourceRoutes(scim, resources, context);
+      scim.post('/Bulk', async (request, reply) => sendScim(reply, 200, await bulk.execute(await context(request), request.body)));
+      scim.all('/Me', async (request) => {
+        await context(request);
+        throw notImplemented('/Me is not supported: scimd is called by provisioning clients, not by users');
+      });
+    },
+    { prefix: SCIM_PREFIX },
+  );
+  registerScimErrors(app);
+  return app;
+}
+
+function parseQueryString(query: string): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of new URLSearchParams(query)) {
+    const existing = result[key];
+    if (existing === undefined) result[key] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else result[key] = [existing, value];
+  }
+  return result;
+}

@@ -1,0 +1,51 @@
+import { isJsonObject, type JsonObject } from '../json.js';
+import { findExtension, type ResourceModel, type ResourceTypeName } from '../schema/resource-models.js';
+import type { Member } from './members.js';
+
+/** A resource as the store keeps it: the client's attributes plus what the server maintains. */
+export interface StoredResource {
+  id: string;
+  type: ResourceTypeName;
+  data: JsonObject;
+  version: number;
+  created: string;
+  lastModified: string;
+  /** Group members, or the groups a user belongs to; undefined when they were not read. */
+  membership?: Member[];
+}
+
+/** The weak entity tag of a version, as sent in `meta.version` and the ETag header. */
+export function etagOf(version: number): string {
+  return `W/"${version}"`;
+}
+
+/**
+ * Builds the full SCIM representation of a stored resource (RFC 7643 §3): `schemas` lists the
+ * core schema and every extension the document holds, `meta` carries the version and location.
+ */
+export function toRepresentation(model: ResourceModel, resource: StoredResource, baseUrl: string): JsonObject {
+  const schemas = [model.core.id];
+  for (const key of Object.keys(resource.data)) {
+    if (/^urn:/i.test(key) && isJsonObject(resource.data[key])) schemas.push(findExtension(model, key)?.id ?? key);
+  }
+  const { externalId, ...rest } = resource.data;
+  const out: JsonObject = { schemas, id: resource.id };
+  if (externalId !== undefined) out.externalId = externalId;
+  Object.assign(out, rest);
+  if (resource.membership) {
+    out[model.membership] = resource.membership.map((m) => {
+      const member: JsonObject = { value: m.value, $ref: `${baseUrl}/${m.type === 'User' ? 'Users' : 'Groups'}/${m.value}`, type: m.type };
+      if (m.display !== undefined) member.display = m.display;
+      if (model.membership === 'groups') member.type = 'direct';
+      return member;
+    });
+  }
+  out.meta = {
+    resourceType: model.name,
+    created: resource.created,
+    lastModified: resource.lastModified,
+    location: `${baseUrl}${model.endpoint}/${resource.id}`,
+    version: etagOf(resource.version),
+  };
+  return out;
+}

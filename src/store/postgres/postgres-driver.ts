@@ -1,0 +1,75 @@
+import pg from 'pg';
+import type { Row, SqlDriver, SqlExecutor } from '../sql/sql-driver.js';
+import { postgresDialect } from './postgres-dialect.js';
+
+export interface PostgresOptions {
+  /** Most connections the pool opens. */
+  maxConnections?: number;
+  /** Longest a statement may run, in milliseconds. */
+  statementTimeoutMs?: number;
+}
+
+/** A pool of connections; each transaction runs on one connection taken from it. */
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = postgresDialect;
+  private readonly pool: pg.Pool;
+
+  constructor(connectionString: string, options: PostgresOptions = {}) {
+    this.pool = new pg.Pool({
+      connectionString,
+      max: options.maxConnections ?? 10,
+      statement_timeout: options.statementTimeoutMs ?? 30_000,
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle connection that the server drops must not crash the process; the pool replaces it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+
+  async get<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params: unknown[] = []): Promise<number> {
+    return (await this.pool.query(sql, params)).rowCount ?? 0;
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx: SqlExecutor = {
+      all: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
+      get: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows[0] as R | undefined,
+      run: async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rowCount ?? 0,
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A session-level advisory lock, so replicas that start together migrate one at a time. */
+  async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtext('scimd:migrations'))");
+      return await work();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext('scimd:migrations'))").catch(() => undefined);
+      client.release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

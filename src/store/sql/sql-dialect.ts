@@ -1,0 +1,39 @@
+/**
+ * What differs between the SQL of SQLite and PostgreSQL, as small expression builders. SQL is
+ * written with numbered `$1` placeholders, which both databases accept, so a parameter may be
+ * used twice. JSON paths are always bound as parameters, never spliced into SQL text.
+ */
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** Bound value for a JSON path of keys, e.g. ['name', 'familyName']. */
+  jsonPath(keys: string[]): unknown;
+  /** The scalar at `path` in document `doc` as text (NULL when absent or not a scalar). */
+  jsonText(doc: string, path: string): string;
+  /** The JSON type name of the value at `path`, NULL when absent (used for presence). */
+  jsonType(doc: string, path: string): string;
+  /** The scalar at `path` as a number, NULL unless it is a JSON number. */
+  jsonNumber(doc: string, path: string): string;
+  /** True when the value at `path` is the JSON boolean `value`. */
+  jsonBooleanIs(doc: string, path: string, value: boolean): string;
+  /** A FROM item iterating the elements of the JSON array at `path`, as `alias`. */
+  jsonElements(doc: string, path: string, alias: string): string;
+  /** The document of one element produced by `jsonElements`. */
+  elementDocument(alias: string): string;
+  /** Case folding matching `foldCase` of the protocol core. */
+  fold(expr: string): string;
+  contains(expr: string, param: string): string;
+  startsWith(expr: string, param: string): string;
+  endsWith(expr: string, param: string): string;
+  /** A boolean column compared with a boolean. */
+  booleanColumnIs(column: string, value: boolean): string;
+  /** How a boolean is bound as a parameter. */
+  booleanParam(value: boolean): unknown;
+  /** Serialises a JSON document for a parameter of the document column. */
+  encodeDocument(value: unknown): unknown;
+  /** Reads a document column value back into an object. */
+  decodeDocument(value: unknown): unknown;
+  /** Appended to a SELECT that reads a row about to be written, to lock it where supported. */
+  readonly forUpdate: string;
+  /** Whether a driver error is a unique-constraint violation. */
+  isUniqueViolation(error: unknown): boolean;
+}

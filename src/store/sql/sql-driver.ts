@@ -1,0 +1,35 @@
+import type { SqlDialect } from './sql-dialect.js';
+
+export type Row = Record<string, unknown>;
+
+/** Runs statements; inside a transaction, on the transaction's connection. */
+export interface SqlExecutor {
+  all<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  get<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  /** Runs a statement that returns no rows; resolves to the number of rows it changed. */
+  run(sql: string, params?: unknown[]): Promise<number>;
+}
+
+/** A database connection (or pool) as the generic SQL store sees it. */
+export interface SqlDriver extends SqlExecutor {
+  readonly dialect: SqlDialect;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs `work` while holding the lock that keeps concurrent migrations apart. */
+  withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** One async lock: the next holder starts when the previous one finishes, in arrival order. */
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T> | T): Promise<T> {
+    const result = this.tail.then(work);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}

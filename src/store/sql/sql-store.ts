@@ -1,0 +1,496 @@
+import { randomBytes } from 'node:crypto';
+import { conflict, invalidValue, preconditionFailed, resourceNotFound, uniqueness } from '../../scim/errors.js';
+import { matchesElement } from '../../scim/filter/evaluate.js';
+import { jsonEqual, type JsonObject } from '../../scim/json.js';
+import type { MemberChange } from '../../scim/patch/apply-patch.js';
+import { matchesVersion } from '../../scim/resource/etag.js';
+import type { Member, MemberRef } from '../../scim/resource/members.js';
+import type { StoredResource } from '../../scim/resource/representation.js';
+import { modelFor, type ResourceTypeName } from '../../scim/schema/resource-models.js';
+import type {
+  Directory,
+  NewResource,
+  PatchResult,
+  QueryResult,
+  ResourceQuery,
+  SecretRecord,
+  Store,
+  WriteOptions,
+} from '../store.js';
+import { foldCase } from '../../scim/compare.js';
+import { compileFilter } from './filter-compiler.js';
+import { applyMigrations, type Migration } from './migrations.js';
+import { indexedColumns, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
+import { sortExpression } from './sort-compiler.js';
+import { SqlParams } from './sql-params.js';
+import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+
+/** Ids per statement when members are looked up or inserted in bulk. */
+const CHUNK = 500;
+
+/**
+ * The Store over SQL, shared by SQLite and PostgreSQL: the differences live in the driver and
+ * its dialect. Every write runs in one transaction; every resource statement names the directory.
+ */
+export class SqlStore implements Store {
+  constructor(
+    private readonly driver: SqlDriver,
+    private readonly migrations: Migration[],
+  ) {}
+
+  get kind(): 'sqlite' | 'postgres' {
+    return this.driver.dialect.name;
+  }
+
+  async migrate(): Promise<void> {
+    await applyMigrations(this.driver, this.migrations, () => new Date().toISOString());
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  async serverKey(): Promise<Buffer> {
+    await this.driver.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+      'server_key',
+      randomBytes(32).toString('base64'),
+    ]);
+    const row = await this.driver.get<{ value: string }>('SELECT value FROM settings WHERE key = $1', ['server_key']);
+    return Buffer.from(row!.value, 'base64');
+  }
+
+  // ---- directories ----------------------------------------------------------------------
+
+  async createDirectory(directory: Directory): Promise<Directory> {
+    try {
+      await this.driver.run('INSERT INTO directories (id, name, name_key, created) VALUES ($1, $2, $3, $4)', [
+        directory.id,
+        directory.name,
+        foldCase(directory.name),
+        directory.created,
+      ]);
+    } catch (error) {
+      if (this.driver.dialect.isUniqueViolation(error)) throw conflict(`A directory named ${JSON.stringify(directory.name)} already exists`);
+      throw error;
+    }
+    return directory;
+  }
+
+  async listDirectories(): Promise<Directory[]> {
+    const rows = await this.driver.all<{ id: string; name: string; created: string }>(
+      'SELECT id, name, created FROM directories ORDER BY created, name',
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, created: r.created }));
+  }
+
+  async findDirectory(idOrName: string): Promise<Directory | undefined> {
+    const row = await this.driver.get<{ id: string; name: string; created: string }>(
+      'SELECT id, name, created FROM directories WHERE id = $1 OR name_key = $2 ORDER BY CASE WHEN id = $1 THEN 0 ELSE 1 END LIMIT 1',
+      [idOrName, foldCase(idOrName)],
+    );
+    return row && { id: row.id, name: row.name, created: row.created };
+  }
+
+  // ---- secrets --------------------------------------------------------------------------
+
+  async insertSecret(secret: SecretRecord): Promise<void> {
+    await this.driver.run(
+      `INSERT INTO secrets (id, directory_id, scope, name, hash, suffix, created, expires_at, revoked_at, last_used_at, last_used_ip, last_used_ua)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        secret.id,
+        secret.directoryId,
+        secret.scope,
+        secret.name,
+        secret.hash,
+        secret.suffix,
+        secret.created,
+        secret.expiresAt,
+        secret.revokedAt,
+        secret.lastUsedAt,
+        secret.lastUsedIp,
+        secret.lastUsedUserAgent,
+      ],
+    );
+  }
+
+  async findSecretByHash(hash: string): Promise<SecretRecord | undefined> {
+    const row = await this.driver.get<SecretRow>('SELECT * FROM secrets WHERE hash = $1', [hash]);
+    return row && secretFromRow(row);
+  }
+
+  async findSecret(id: string): Promise<SecretRecord | undefined> {
+    const row = await this.driver.get<SecretRow>('SELECT * FROM secrets WHERE id = $1', [id]);
+    return row && secretFromRow(row);
+  }
+
+  async listSecrets(directoryId: string | null): Promise<SecretRecord[]> {
+    const rows =
+      directoryId === null
+        ? await this.driver.all<SecretRow>("SELECT * FROM secrets WHERE scope = 'admin' ORDER BY created")
+        : await this.driver.all<SecretRow>('SELECT * FROM secrets WHERE directory_id = $1 ORDER BY created', [directoryId]);
+    return rows.map(secretFromRow);
+  }
+
+  async revokeSecret(id: string, at: string): Promise<boolean> {
+    const changed = await this.driver.run('UPDATE secrets SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]);
+    return changed > 0;
+  }
+
+  async recordSecretUse(id: string, at: string, ip: string | null, userAgent: string | null): Promise<void> {
+    await this.driver.run('UPDATE secrets SET last_used_at = $1, last_used_ip = $2, last_used_ua = $3 WHERE id = $4', [at, ip, userAgent, id]);
+  }
+
+  // ---- resources ------------------------------------------------------------------------
+
+  async createResource(directoryId: string, type: ResourceTypeName, resource: NewResource, options: WriteOptions): Promise<StoredResource> {
+    const model = modelFor(type);
+    const columns = indexedColumns(model, resource.data);
+    return this.write(async (tx) => {
+      const row = await tx.get<{ pk: number | string }>(
+        `INSERT INTO resources (directory_id, type, id, name, name_key, display, external_id, active, data, version, created, last_modified)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING pk`,
+        [
+          directoryId,
+          type,
+          resource.id,
+          columns.name,
+          columns.nameKey,
+          columns.display,
+          columns.externalId,
+          columns.active === null ? null : this.driver.dialect.booleanParam(columns.active),
+          this.driver.dialect.encodeDocument(resource.data),
+          options.now,
+        ],
+      );
+      const pk = Number(row!.pk);
+      if (resource.members?.length) await this.addMembers(tx, directoryId, pk, resource.id, resource.members);
+      return { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
+    }, model.nameAttribute);
+  }
+
+  async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined> {
+    const row = await this.driver.get<ResourceRow>(
+      `SELECT ${RESOURCE_COLUMNS} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`,
+      [directoryId, type, id],
+    );
+    if (!row) return undefined;
+    const resource = resourceFromRow(row, this.driver.dialect);
+    if (includeMembership) {
+      const membership = await this.membershipOf(this.driver, type, [Number(row.pk)]);
+      resource.membership = membership.get(Number(row.pk)) ?? [];
+    }
+    return resource;
+  }
+
+  async replaceResource(
+    directoryId: string,
+    type: ResourceTypeName,
+    id: string,
+    input: { data: JsonObject; members?: MemberRef[] },
+    options: WriteOptions,
+  ): Promise<StoredResource> {
+    const model = modelFor(type);
+    return this.write(async (tx) => {
+      const current = await this.lockResource(tx, directoryId, type, id, options);
+      let membersChanged = false;
+      if (model.membership === 'members') {
+        membersChanged = await this.applyMemberChanges(tx, directoryId, current.pk, id, [{ op: 'replace', members: input.members ?? [] }]);
+      }
+      if (!membersChanged && jsonEqual(current.resource.data, input.data)) return current.resource;
+      return this.updateRow(tx, current.pk, current.resource, input.data, options.now);
+    }, model.nameAttribute);
+  }
+
+  async patchResource(
+    directoryId: string,
+    type: ResourceTypeName,
+    id: string,
+    change: (current: StoredResource) => { data: JsonObject; memberChanges: MemberChange[] },
+    options: WriteOptions,
+  ): Promise<PatchResult> {
+    const model = modelFor(type);
+    return this.write(async (tx) => {
+      const current = await this.lockResource(tx, directoryId, type, id, options);
+      const outcome = change(current.resource);
+      const membersChanged = await this.applyMemberChanges(tx, directoryId, current.pk, id, outcome.memberChanges);
+      if (!membersChanged && jsonEqual(current.resource.data, outcome.data)) return { resource: current.resource, changed: false };
+      return { resource: await this.updateRow(tx, current.pk, current.resource, outcome.data, options.now), changed: true };
+    }, model.nameAttribute);
+  }
+
+  async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
+    await this.write(async (tx) => {
+      const current = await this.lockResource(tx, directoryId, type, id, options);
+      await tx.run('DELETE FROM resources WHERE pk = $1', [current.pk]);
+    });
+  }
+
+  async queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
+    const model = modelFor(type);
+    const dialect = this.driver.dialect;
+    const where = (params: SqlParams) => {
+      const conditions = [`r.directory_id = ${params.add(directoryId)}`, `r.type = ${params.add(type)}`];
+      if (query.filter) conditions.push(compileFilter(query.filter, model, dialect, params));
+      return conditions.join(' AND ');
+    };
+
+    let total = 0;
+    if (query.withTotal) {
+      const params = new SqlParams();
+      const row = await this.driver.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources r WHERE ${where(params)}`, params.values);
+      total = Number(row?.n ?? 0);
+    }
+    if (query.count === 0) return { total, resources: [] };
+
+    const params = new SqlParams();
+    const sort = query.sortBy ? sortExpression(query.sortBy, model, dialect, params) : undefined;
+    const sortKey = sort?.expr;
+    const nullable = sort?.nullable ?? false;
+    const descending = query.sortOrder === 'descending';
+    const conditions = [where(params)];
+    if (query.after) conditions.push(keysetCondition(sortKey, nullable, descending, query.after, params));
+    const order = [
+      ...(sortKey && nullable ? [`(${sortKey}) IS NULL`] : []),
+      ...(sortKey ? [`${sortKey}${descending ? ' DESC' : ''}`] : []),
+      `r.pk${descending && sortKey ? ' DESC' : ''}`,
+    ].join(', ');
+    const limit = params.add(query.count + 1);
+    const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
+    const rows = await this.driver.all<ResourceRow>(
+      `SELECT ${RESOURCE_COLUMNS}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}${offset}`,
+      params.values,
+    );
+    const more = rows.length > query.count;
+    const page = more ? rows.slice(0, query.count) : rows;
+    const resources = page.map((row) => resourceFromRow(row, dialect));
+    if (query.includeMembership && page.length) {
+      const membership = await this.membershipOf(this.driver, type, page.map((row) => Number(row.pk)));
+      page.forEach((row, i) => (resources[i].membership = membership.get(Number(row.pk)) ?? []));
+    }
+    const result: QueryResult = { total, resources };
+    if (more) {
+      const last = page[page.length - 1];
+      result.next = { key: sortKey ? ((last.sort_key ?? null) as string | number | null) : null, pk: Number(last.pk) };
+    }
+    return result;
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  /** Runs a write transaction and turns a unique-constraint violation into 409 uniqueness. */
+  private async write<T>(work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string): Promise<T> {
+    try {
+      return await this.driver.transaction(work);
+    } catch (error) {
+      if (uniqueAttribute && this.driver.dialect.isUniqueViolation(error)) {
+        throw uniqueness(`A resource with this ${uniqueAttribute} already exists in the directory`);
+      }
+      throw error;
+    }
+  }
+
+  /** Reads the resource for a write (locking its row where the database can) and checks If-Match. */
+  private async lockResource(tx: SqlExecutor, directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions) {
+    const row = await tx.get<ResourceRow>(
+      `SELECT ${RESOURCE_COLUMNS} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${this.driver.dialect.forUpdate}`,
+      [directoryId, type, id],
+    );
+    if (!row) throw resourceNotFound(type, id);
+    const resource = resourceFromRow(row, this.driver.dialect);
+    if (options.ifMatch && !matchesVersion(options.ifMatch, resource.version)) {
+      throw preconditionFailed(`The ${type} has changed: its version is now W/"${resource.version}"`);
+    }
+    return { pk: Number(row.pk), resource };
+  }
+
+  private async updateRow(tx: SqlExecutor, pk: number, current: StoredResource, data: JsonObject, now: string): Promise<StoredResource> {
+    const model = modelFor(current.type);
+    const columns = indexedColumns(model, data);
+    const dialect = this.driver.dialect;
+    await tx.run(
+      `UPDATE resources SET name = $1, name_key = $2, display = $3, external_id = $4, active = $5, data = $6,
+         version = version + 1, last_modified = $7 WHERE pk = $8`,
+      [
+        columns.name,
+        columns.nameKey,
+        columns.display,
+        columns.externalId,
+        columns.active === null ? null : dialect.booleanParam(columns.active),
+        dialect.encodeDocument(data),
+        now,
+        pk,
+      ],
+    );
+    return { ...current, data, version: current.version + 1, lastModified: now };
+  }
+
+  /** Applies membership changes in order; true when any row was added or removed. */
+  private async applyMemberChanges(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, changes: MemberChange[]): Promise<boolean> {
+    let changed = false;
+    for (const change of changes) {
+      switch (change.op) {
+        case 'add':
+          changed = (await this.addMembers(tx, directoryId, groupPk, groupId, change.members)) || changed;
+          break;
+        case 'remove':
+          changed = (await this.removeMembers(tx, directoryId, groupPk, change.ids)) || changed;
+          break;
+        case 'replace': {
+          const wanted = await this.resolveMembers(tx, directoryId, groupId, change.members);
+          const existing = await tx.all<{ member_pk: number | string }>('SELECT member_pk FROM memberships WHERE group_pk = $1', [groupPk]);
+          const have = new Set(existing.map((r) => Number(r.member_pk)));
+          const want = new Set(wanted);
+          const stale = [...have].filter((pk) => !want.has(pk));
+          const fresh = wanted.filter((pk) => !have.has(pk));
+          for (let i = 0; i < stale.length; i += CHUNK) {
+            const params = new SqlParams();
+            const group = params.add(groupPk);
+            await tx.run(`DELETE FROM memberships WHERE group_pk = ${group} AND member_pk IN (${params.list(stale.slice(i, i + CHUNK))})`, params.values);
+          }
+          await this.insertMemberships(tx, groupPk, fresh);
+          changed = changed || stale.length > 0 || fresh.length > 0;
+          break;
+        }
+        case 'removeWhere': {
+          const members = (await this.membershipOf(tx, 'Group', [groupPk])).get(groupPk) ?? [];
+          const parent = { name: 'members', def: modelFor('Group').core.attributes.find((a) => a.name === 'members') };
+          const ids = members.filter((m) => matchesElement(change.filter, { value: m.value, type: m.type, display: m.display ?? '' }, parent)).map((m) => m.value);
+          changed = (await this.removeMembers(tx, directoryId, groupPk, ids)) || changed;
+          break;
+        }
+      }
+    }
+    return changed;
+  }
+
+  private async addMembers(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, members: MemberRef[]): Promise<boolean> {
+    const pks = await this.resolveMembers(tx, directoryId, groupId, members);
+    return (await this.insertMemberships(tx, groupPk, pks)) > 0;
+  }
+
+  private async insertMemberships(tx: SqlExecutor, groupPk: number, memberPks: number[]): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < memberPks.length; i += CHUNK) {
+      const params = new SqlParams();
+      const group = params.add(groupPk);
+      const values = memberPks
+        .slice(i, i + CHUNK)
+        .map((pk) => `(${group}, ${params.add(pk)})`)
+        .join(', ');
+      inserted += await tx.run(`INSERT INTO memberships (group_pk, member_pk) VALUES ${values} ON CONFLICT DO NOTHING`, params.values);
+    }
+    return inserted;
+  }
+
+  private async removeMembers(tx: SqlExecutor, directoryId: string, groupPk: number, ids: string[]): Promise<boolean> {
+    let removed = 0;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const params = new SqlParams();
+      const group = params.add(groupPk);
+      const directory = params.add(directoryId);
+      removed += await tx.run(
+        `DELETE FROM memberships WHERE group_pk = ${group} AND member_pk IN (SELECT pk FROM resources WHERE directory_id = ${directory} AND id IN (${params.list(ids.slice(i, i + CHUNK))}))`,
+        params.values,
+      );
+    }
+    return removed > 0;
+  }
+
+  /** Finds the rows of the named members in this directory; any that are missing is a 400. */
+  private async resolveMembers(tx: SqlExecutor, directoryId: string, groupId: string, members: MemberRef[]): Promise<number[]> {
+    if (members.some((m) => m.value === groupId)) throw invalidValue('A group cannot be a member of itself');
+    const found = new Map<string, { pk: number; type: string }>();
+    for (let i = 0; i < members.length; i += CHUNK) {
+      const params = new SqlParams();
+      const directory = params.add(directoryId);
+      const rows = await tx.all<{ pk: number | string; id: string; type: string }>(
+        `SELECT pk, id, type FROM resources WHERE directory_id = ${directory} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})`,
+        params.values,
+      );
+      for (const row of rows) found.set(row.id, { pk: Number(row.pk), type: row.type });
+    }
+    const missing = members.filter((m) => !found.has(m.value)).map((m) => m.value);
+    if (missing.length) {
+      const shown = missing.slice(0, 10).map((id) => JSON.stringify(id)).join(', ');
+      throw invalidValue(`No user or group with id ${shown}${missing.length > 10 ? ` (and ${missing.length - 10} more)` : ''} exists in this directory`);
+    }
+    const mistyped = members.find((m) => m.type && found.get(m.value)!.type !== m.type);
+    if (mistyped) throw invalidValue(`Member ${JSON.stringify(mistyped.value)} is a ${found.get(mistyped.value)!.type}, not a ${mistyped.type}`);
+    return members.map((m) => found.get(m.value)!.pk);
+  }
+
+  /** Members of groups, or groups of users, for a set of resource rows. */
+  private async membershipOf(executor: SqlExecutor, type: ResourceTypeName, pks: number[]): Promise<Map<number, Member[]>> {
+    const [self, other] = type === 'Group' ? ['group_pk', 'member_pk'] : ['member_pk', 'group_pk'];
+    const result = new Map<number, Member[]>();
+    for (let i = 0; i < pks.length; i += CHUNK) {
+      const params = new SqlParams();
+      const rows = await executor.all<{ owner: number | string; id: string; type: string; display: string }>(
+        `SELECT m.${self} AS owner, x.id, x.type, x.display FROM memberships m JOIN resources x ON x.pk = m.${other}
+         WHERE m.${self} IN (${params.list(pks.slice(i, i + CHUNK))}) ORDER BY m.${self}, m.${other}`,
+        params.values,
+      );
+      for (const row of rows) {
+        const owner = Number(row.owner);
+        let list = result.get(owner);
+        if (!list) result.set(owner, (list = []));
+        list.push({ value: row.id, type: row.type as 'User' | 'Group', display: row.display });
+      }
+    }
+    return result;
+  }
+}
+
+/**
+ * Rows after a page position under ORDER BY [key IS NULL,] key, pk: NULL keys sort last in both
+ * directions, and the pk breaks ties so no row is skipped or repeated.
+ */
+function keysetCondition(
+  sortKey: string | undefined,
+  nullable: boolean,
+  descending: boolean,
+  after: { key: unknown; pk: number },
+  params: SqlParams,
+): string {
+  const pk = params.add(after.pk);
+  const beyond = descending && sortKey ? '<' : '>';
+  if (!sortKey) return `r.pk > ${pk}`;
+  if (after.key === null) return `((${sortKey}) IS NULL AND r.pk ${beyond} ${pk})`;
+  const key = params.add(after.key);
+  const later = `(${sortKey} ${beyond} ${key} OR (${sortKey} = ${key} AND r.pk ${beyond} ${pk}))`;
+  return nullable ? `((${sortKey}) IS NULL OR ${later})` : later;
+}
+
+interface SecretRow {
+  id: string;
+  directory_id: string | null;
+  scope: string;
+  name: string;
+  hash: string;
+  suffix: string;
+  created: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  last_used_ua: string | null;
+  [key: string]: unknown;
+}
+
+function secretFromRow(row: SecretRow): SecretRecord {
+  return {
+    id: row.id,
+    directoryId: row.directory_id,
+    scope: row.scope as SecretRecord['scope'],
+    name: row.name,
+    hash: row.hash,
+    suffix: row.suffix,
+    created: row.created,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+    lastUsedIp: row.last_used_ip,
+    lastUsedUserAgent: row.last_used_ua,
+  };
+}

@@ -1,0 +1,24 @@
+import type { SqlDialect } from '../sql/sql-dialect.js';
+
+/** SQLite's JSON1 functions and the `scim_fold` function the driver registers. */
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  jsonPath: (keys) => `$${keys.map((k) => `.${JSON.stringify(k)}`).join('')}`,
+  jsonText: (doc, path) => `(CASE WHEN json_type(${doc}, ${path}) IN ('text', 'integer', 'real') THEN json_extract(${doc}, ${path}) END)`,
+  jsonType: (doc, path) => `json_type(${doc}, ${path})`,
+  jsonNumber: (doc, path) => `(CASE WHEN json_type(${doc}, ${path}) IN ('integer', 'real') THEN json_extract(${doc}, ${path}) END)`,
+  jsonBooleanIs: (doc, path, value) => `(json_type(${doc}, ${path}) = '${value ? 'true' : 'false'}')`,
+  jsonElements: (doc, path, alias) => `json_each(${doc}, ${path}) AS ${alias}`,
+  elementDocument: (alias) => `(CASE WHEN ${alias}.type = 'object' THEN ${alias}.value ELSE json_object('value', ${alias}.value) END)`,
+  fold: (expr) => `scim_fold(${expr})`,
+  contains: (expr, param) => `instr(${expr}, ${param}) > 0`,
+  startsWith: (expr, param) => `substr(${expr}, 1, length(${param})) = ${param}`,
+  endsWith: (expr, param) => `(length(${expr}) >= length(${param}) AND substr(${expr}, -length(${param})) = ${param})`,
+  booleanColumnIs: (column, value) => `${column} = ${value ? 1 : 0}`,
+  booleanParam: (value) => (value ? 1 : 0),
+  encodeDocument: (value) => JSON.stringify(value),
+  decodeDocument: (value) => JSON.parse(value as string),
+  forUpdate: '',
+  isUniqueViolation: (error) =>
+    typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
+};

@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { foldCase } from '../../scim/compare.js';
+import { Mutex, type Row, type SqlDriver, type SqlExecutor } from '../sql/sql-driver.js';
+import { sqliteDialect } from './sqlite-dialect.js';
+
+export interface SqliteOptions {
+  /** fsync the write-ahead log on every commit (FULL), or only at checkpoints (NORMAL). */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/**
+ * better-sqlite3 runs statements synchronously on one connection. The store's transactions are
+ * async, so a mutex keeps any other statement from running on the connection while one is open.
+ */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = sqliteDialect;
+  private readonly db: Database.Database;
+  private readonly mutex = new Mutex();
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly direct: SqlExecutor;
+
+  constructor(file: string, options: SqliteOptions = {}) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.function('scim_fold', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? foldCase(value) : value,
+    );
+    this.direct = {
+      all: async <T extends Row>(sql: string, params: unknown[] = []) => this.statement(sql).all(bind(params)) as T[],
+      get: async <T extends Row>(sql: string, params: unknown[] = []) => this.statement(sql).get(bind(params)) as T | undefined,
+      run: async (sql: string, params: unknown[] = []) => this.statement(sql).run(bind(params)).changes,
+    };
+  }
+
+  all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.mutex.run(() => this.direct.all<T>(sql, params));
+  }
+
+  get<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return this.mutex.run(() => this.direct.get<T>(sql, params));
+  }
+
+  run(sql: string, params: unknown[] = []): Promise<number> {
+    return this.mutex.run(() => this.direct.run(sql, params));
+  }
+
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      // IMMEDIATE takes the write lock up front, so two processes on one file never deadlock.
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.direct);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
+    // Migrations run in one IMMEDIATE transaction each, which already excludes other writers.
+    return work();
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(() => this.db.close());
+  }
+
+  /** Prepared statements are cached; filters make many shapes, so the cache is bounded. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= 500) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** `$1`-style parameters are named parameters to SQLite, bound from an object. */
+function bind(params: unknown[]): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  params.forEach((value, i) => {
+    named[i + 1] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  });
+  return named;
+}

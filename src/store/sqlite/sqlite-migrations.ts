@@ -1,0 +1,60 @@
+import type { Migration } from '../sql/migrations.js';
+
+/** The SQLite schema, one entry per version. Never edit a released entry; add a new one. */
+export const sqliteMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'directories, secrets, resources and memberships',
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE directories (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL
+      );
+      CREATE TABLE secrets (
+        id TEXT PRIMARY KEY,
+        directory_id TEXT REFERENCES directories(id) ON DELETE CASCADE,
+        scope TEXT NOT NULL,
+        name TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        suffix TEXT NOT NULL,
+        created TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        last_used_at TEXT,
+        last_used_ip TEXT,
+        last_used_ua TEXT
+      );
+      CREATE INDEX secrets_directory ON secrets(directory_id);
+      CREATE TABLE resources (
+        pk INTEGER PRIMARY KEY,
+        directory_id TEXT NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        display TEXT NOT NULL,
+        external_id TEXT,
+        active INTEGER,
+        data TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created TEXT NOT NULL,
+        last_modified TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX resources_name ON resources(directory_id, type, name_key);
+      CREATE INDEX resources_type ON resources(directory_id, type);
+      CREATE INDEX resources_external_id ON resources(directory_id, type, external_id);
+      CREATE TABLE memberships (
+        group_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+        member_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+        PRIMARY KEY (group_pk, member_pk)
+      ) WITHOUT ROWID;
+      CREATE INDEX memberships_member ON memberships(member_pk);
+    `,
+  },
+];
