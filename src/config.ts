@@ -17,6 +17,8 @@ export interface ServerConfig {
   filterLimits: FilterLimits;
   /** Create a `default` directory and print a first secret when the database is empty. */
   bootstrap: boolean;
+  /** Apply pending schema migrations on start (off when operators run `scimd migrate` themselves). */
+  migrate: boolean;
   /** Trust X-Forwarded-* headers from a reverse proxy. */
   trustProxy: boolean;
   logLevel: string;
@@ -34,6 +36,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   cursorTimeoutSeconds: 24 * 3600,
   filterLimits: DEFAULT_FILTER_LIMITS,
   bootstrap: true,
+  migrate: true,
   trustProxy: false,
   logLevel: 'info',
 };

@@ -10,6 +10,7 @@ interface ServeOptions {
   host?: string;
   db?: string;
   bootstrap?: boolean;
+  migrate?: boolean;
   logLevel?: string;
   bodyLimit?: string;
   trustProxy?: boolean;
@@ -22,6 +23,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'TCP port (env SCIMD_PORT)')
     .option('--host <host>', 'address to listen on (env SCIMD_HOST)')
     .option('--no-bootstrap', 'do not create a "default" directory and secret on an empty database')
+    .option('--no-migrate', 'do not apply schema migrations on start; refuse to start if any are pending')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (env SCIMD_LOG_LEVEL)')
     .option('--body-limit <bytes>', 'largest request body in bytes (env SCIMD_BODY_LIMIT)')
     .option('--trust-proxy', 'trust X-Forwarded-* headers from a reverse proxy (env SCIMD_TRUST_PROXY=1)')
@@ -45,6 +47,7 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     port: integer(options.port ?? env.SCIMD_PORT, 'port', DEFAULT_CONFIG.port),
     db: options.db ?? env.SCIMD_DB ?? DEFAULT_CONFIG.db,
     bootstrap: options.bootstrap !== false && env.SCIMD_NO_BOOTSTRAP !== '1',
+    migrate: options.migrate !== false && env.SCIMD_NO_MIGRATE !== '1',
     logLevel: options.logLevel ?? env.SCIMD_LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
     bodyLimit: integer(options.bodyLimit ?? env.SCIMD_BODY_LIMIT, 'body limit', DEFAULT_CONFIG.bodyLimit),
     trustProxy: options.trustProxy === true || env.SCIMD_TRUST_PROXY === '1',
@@ -52,7 +55,7 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
 }
 
 async function serve(config: ServerConfig): Promise<void> {
-  const store = await openStore(config.db);
+  const store = await openStore(config.db, { migrations: config.migrate ? 'apply' : 'require' });
   const bootstrap = config.bootstrap ? await bootstrapIfEmpty(store, new Date()) : undefined;
   const app = await buildApp({
     store,

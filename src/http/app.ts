@@ -64,6 +64,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${SCIM_PREFIX}`;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await store.ping();
+      return { status: 'ready', database: store.kind };
+    } catch (err) {
+      request.log.warn({ err }, 'database not reachable');
+      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', database: store.kind });
+    }
+  });
 
   await app.register(
     async (scim) => {

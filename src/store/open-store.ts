@@ -2,10 +2,16 @@ import { openSqliteStore } from './sqlite/open-sqlite.js';
 import type { Store } from './store.js';
 
 /**
+ * What to do about schema migrations on open: apply pending ones (the default), require that
+ * none are pending (`serve --no-migrate`), or leave them alone (`scimd migrate` itself).
+ */
+export type MigrationPolicy = 'apply' | 'require' | 'skip';
+
+/**
  * Opens the store a `--db` value names: a file path or `sqlite:path` for the embedded default,
  * `postgres://…` for PostgreSQL.
  */
-export async function openStore(db: string, options: { migrate?: boolean } = {}): Promise<Store> {
+export async function openStore(db: string, options: { migrations?: MigrationPolicy } = {}): Promise<Store> {
   let store: Store;
   if (/^postgres(ql)?:\/\//i.test(db)) {
     const { openPostgresStore } = await import('./postgres/open-postgres.js');
@@ -14,7 +20,16 @@ export async function openStore(db: string, options: { migrate?: boolean } = {})
     const file = db.replace(/^sqlite:(\/\/)?/i, '');
     store = await openSqliteStore(file);
   }
-  if (options.migrate !== false) await store.migrate();
+  const policy = options.migrations ?? 'apply';
+  if (policy === 'apply') {
+    await store.migrate();
+  } else if (policy === 'require') {
+    const pending = await store.pendingMigrations();
+    if (pending.length) {
+      await store.close();
+      throw new Error(`The database needs schema migrations ${pending.join(', ')}; run "scimd migrate" first`);
+    }
+  }
   return store;
 }
 

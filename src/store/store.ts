@@ -86,9 +86,13 @@ export interface PatchResult {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
 
-  /** Applies pending schema migrations. */
-  migrate(): Promise<void>;
+  /** Applies pending schema migrations; resolves to the versions it applied. */
+  migrate(): Promise<number[]>;
+  /** Schema versions this build defines that the database has not applied yet. */
+  pendingMigrations(): Promise<number[]>;
   close(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
   /** A random key created with the database, shared by every process that uses it. */
   serverKey(): Promise<Buffer>;
 

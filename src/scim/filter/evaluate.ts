@@ -6,8 +6,12 @@ import { resolveAttribute, resolveSubAttribute, traitsOf, type ResolvedAttribute
 import type { Filter } from './ast.js';
 import { operandFor, satisfies } from './compare-values.js';
 
-/** Reads the values a path names in the object under test, with the attribute's traits. */
-type Lookup = (path: AttrPath) => { resolved: ResolvedAttribute; values: JsonValue[] };
+/**
+ * Reads what a path names in the object under test, with the attribute's traits: `values` are
+ * what comparisons test (a multi-valued complex attribute gives its `value`s), `elements` are
+ * what a value filter tests (the elements themselves).
+ */
+type Lookup = (path: AttrPath) => { resolved: ResolvedAttribute; values: JsonValue[]; elements: JsonValue[] };
 
 /**
  * Evaluates a filter against a full SCIM representation in memory. scimd's server runs filters
@@ -20,7 +24,7 @@ export function matchesResource(filter: Filter, resource: JsonObject, model: Res
     if (!resolved) throw invalidFilter(`Unknown attribute ${formatAttrPath(path)}`);
     const holder = resolved.container ? resource[resolved.container] : resource;
     const value = isJsonObject(holder) ? holder[resolved.name] : undefined;
-    return { resolved, values: valuesAt(value, resolved) };
+    return { resolved, values: valuesAt(value, resolved), elements: present(value) };
   });
 }
 
@@ -35,7 +39,8 @@ export function matchesElement(filter: Filter, element: JsonValue, parent: Resol
     // Within one element a sub-attribute is single-valued, so the parent's definition is left out.
     const resolved: ResolvedAttribute = { name: parent.name, sub };
     const value = isJsonObject(element) ? element[sub.name] : path.attr.toLowerCase() === 'value' ? element : undefined;
-    return { resolved, values: present(value) };
+    const values = present(value);
+    return { resolved, values, elements: values };
   });
 }
 
@@ -64,9 +69,10 @@ function evaluate(filter: Filter, lookup: Lookup): boolean {
       return values.some((v) => satisfies(v, op, operand));
     }
     case 'valuePath': {
-      const { resolved, values } = lookup(filter.path);
+      const { resolved, elements } = lookup(filter.path);
       if (resolved.sub) throw invalidFilter(`A value filter cannot follow the sub-attribute ${formatAttrPath(filter.path)}`);
-      return values.some((element) => matchesElement(filter.filter, element, resolved));
+      if (resolved.def && !resolved.def.multiValued) throw invalidFilter(`${formatAttrPath(filter.path)} is not multi-valued`);
+      return elements.some((element) => matchesElement(filter.filter, element, resolved));
     }
   }
 }

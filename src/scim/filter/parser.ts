@@ -67,19 +67,20 @@ class Parser {
   private unary(inValuePath: boolean): Filter {
     const token = this.next('an attribute, "not" or "("');
     if (token.type === '(') {
-      const inner = this.nested(() => this.orExpression(inValuePath));
+      const inner = this.nested(token, () => this.orExpression(inValuePath));
       this.expect(')');
       return inner;
     }
     if (token.type === 'word' && token.value.toLowerCase() === 'not') {
-      return { kind: 'not', filter: this.nested(() => this.unary(inValuePath)) };
+      return { kind: 'not', filter: this.nested(token, () => this.unary(inValuePath)) };
     }
     if (token.type !== 'word') throw this.error(token, `Expected an attribute name but found ${describe(token)}`);
     const path = this.attrPath(token);
     if (this.peek()?.type === '[') {
-      if (inValuePath) throw this.error(this.peek()!, 'Value paths cannot be nested');
+      const open = this.peek()!;
+      if (inValuePath) throw this.error(open, 'Value paths cannot be nested');
       this.pos++;
-      const inner = this.nested(() => this.orExpression(true));
+      const inner = this.nested(open, () => this.orExpression(true));
       this.expect(']');
       const after = this.peek();
       // Entra's `emails[type eq "work"].value eq "x"`: the element must match both conditions.
@@ -87,6 +88,9 @@ class Parser {
         this.pos++;
         if (path.sub) throw this.error(after, 'A sub-attribute cannot follow a value path on a sub-attribute');
         const subPath = this.attrPath({ ...after, value: after.value.slice(1) });
+        if (subPath.uri !== undefined || subPath.sub !== undefined) {
+          throw this.error(after, `${JSON.stringify(after.value.slice(1))} is not a sub-attribute name`);
+        }
         const condition = this.comparison({ attr: subPath.attr }, after);
         return { kind: 'valuePath', path, filter: { kind: 'and', left: inner, right: condition } };
       }
@@ -128,9 +132,9 @@ class Parser {
     }
   }
 
-  private nested<T>(parse: () => T): T {
+  private nested<T>(at: Token, parse: () => T): T {
     if (++this.depth > this.limits.maxDepth) {
-      throw invalidFilter(`The filter is nested deeper than ${this.limits.maxDepth} levels`);
+      throw this.error(at, `The filter is nested deeper than ${this.limits.maxDepth} levels`);
     }
     const result = parse();
     this.depth--;
@@ -148,7 +152,9 @@ class Parser {
 
   private next(expected: string): Token {
     const token = this.tokens[this.pos++];
-    if (!token) throw invalidFilter(`The filter ends where ${expected} was expected`);
+    if (!token) {
+      throw invalidFilter(`The filter ends where ${expected} was expected, at character ${this.text.length + 1} of ${JSON.stringify(this.text)}`);
+    }
     return token;
   }
 

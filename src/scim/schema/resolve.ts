@@ -68,10 +68,16 @@ function withSub(resolved: ResolvedAttribute, sub: string | undefined): Resolved
   return sub === undefined ? resolved : { ...resolved, sub: { name: sub } };
 }
 
-/** Traits of the attribute a path finally names (the sub-attribute when there is one). */
+/**
+ * Traits of the attribute a path finally names (the sub-attribute when there is one). A
+ * multi-valued complex attribute named alone is compared through its `value` sub-attribute, as
+ * RFC 7644 §3.4.2.2 does in `emails co "example.com"`.
+ */
 export function traitsOf(resolved: ResolvedAttribute): AttributeTraits {
   const def = resolved.sub ? resolved.sub.def : resolved.def;
   if (!def) return OPEN_TRAITS;
+  const value = !resolved.sub && def.type === 'complex' && def.multiValued ? findAttribute(def.subAttributes, 'value') : undefined;
+  if (value) return { type: value.type, caseExact: value.caseExact, multiValued: true };
   return {
     type: def.type,
     caseExact: def.caseExact,

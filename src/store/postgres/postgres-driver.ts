@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { unavailable } from '../../scim/errors.js';
 import type { Row, SqlDriver, SqlExecutor } from '../sql/sql-driver.js';
 import { postgresDialect } from './postgres-dialect.js';
 
@@ -26,7 +27,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(sql, params)).rows as T[];
+    return (await guard(this.pool.query(sql, params))).rows as T[];
   }
 
   async get<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
@@ -34,10 +35,14 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    return (await this.pool.query(sql, params)).rowCount ?? 0;
+    return (await guard(this.pool.query(sql, params))).rowCount ?? 0;
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return guard(this.inTransaction(work));
+  }
+
+  private async inTransaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
       all: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
@@ -71,5 +76,29 @@ export class PostgresDriver implements SqlDriver {
 
   close(): Promise<void> {
     return this.pool.end();
+  }
+}
+
+/** SQLSTATE classes and socket errors that mean "the database cannot be reached right now". */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '57014']);
+
+function isUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * Turns connection failures into 503 so clients retry; the pool opens fresh connections on the
+ * next request, so service resumes by itself when the database is back.
+ */
+async function guard<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isUnavailable(error)) throw unavailable('The database is unreachable; retry shortly');
+    throw error;
   }
 }

@@ -19,7 +19,7 @@ import type {
 } from '../store.js';
 import { foldCase } from '../../scim/compare.js';
 import { compileFilter } from './filter-compiler.js';
-import { applyMigrations, type Migration } from './migrations.js';
+import { applyMigrations, pendingMigrations, type Migration } from './migrations.js';
 import { indexedColumns, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
 import { sortExpression } from './sort-compiler.js';
 import { SqlParams } from './sql-params.js';
@@ -42,12 +42,20 @@ export class SqlStore implements Store {
     return this.driver.dialect.name;
   }
 
-  async migrate(): Promise<void> {
-    await applyMigrations(this.driver, this.migrations, () => new Date().toISOString());
+  migrate(): Promise<number[]> {
+    return applyMigrations(this.driver, this.migrations, () => new Date().toISOString());
+  }
+
+  async pendingMigrations(): Promise<number[]> {
+    return (await pendingMigrations(this.driver, this.migrations)).map((m) => m.version);
   }
 
   close(): Promise<void> {
     return this.driver.close();
+  }
+
+  async ping(): Promise<void> {
+    await this.driver.get('SELECT 1 AS ok');
   }
 
   async serverKey(): Promise<Buffer> {
@@ -222,6 +230,11 @@ export class SqlStore implements Store {
   async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
     await this.write(async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
+      // The groups that lose this member change too, so their versions move with them.
+      await tx.run(
+        'UPDATE resources SET version = version + 1, last_modified = $1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = $2)',
+        [options.now, current.pk],
+      );
       await tx.run('DELETE FROM resources WHERE pk = $1', [current.pk]);
     });
   }
