@@ -19,6 +19,11 @@ export interface ServerConfig {
   bootstrap: boolean;
   /** Apply pending schema migrations on start (off when operators run `scimd migrate` themselves). */
   migrate: boolean;
+  /** PostgreSQL: most pooled connections per process, and the longest a statement may run. */
+  dbPoolSize: number;
+  dbStatementTimeoutMs: number;
+  /** SQLite: fsync every commit (FULL, survives power loss) or at checkpoints (NORMAL). */
+  sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Trust X-Forwarded-* headers from a reverse proxy. */
   trustProxy: boolean;
   logLevel: string;
@@ -37,6 +42,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   filterLimits: DEFAULT_FILTER_LIMITS,
   bootstrap: true,
   migrate: true,
+  dbPoolSize: 10,
+  dbStatementTimeoutMs: 30_000,
+  sqliteSynchronous: 'FULL',
   trustProxy: false,
   logLevel: 'info',
 };

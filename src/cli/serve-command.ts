@@ -14,6 +14,9 @@ interface ServeOptions {
   logLevel?: string;
   bodyLimit?: string;
   trustProxy?: boolean;
+  dbPoolSize?: string;
+  dbStatementTimeout?: string;
+  sqliteSynchronous?: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -26,6 +29,9 @@ export function registerServeCommand(program: Command): void {
     .option('--no-migrate', 'do not apply schema migrations on start; refuse to start if any are pending')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (env SCIMD_LOG_LEVEL)')
     .option('--body-limit <bytes>', 'largest request body in bytes (env SCIMD_BODY_LIMIT)')
+    .option('--db-pool-size <n>', 'PostgreSQL connections per process (env SCIMD_DB_POOL_SIZE; default 10)')
+    .option('--db-statement-timeout <ms>', 'PostgreSQL statement timeout in ms (env SCIMD_DB_STATEMENT_TIMEOUT; default 30000)')
+    .option('--sqlite-synchronous <mode>', 'SQLite durability: FULL (fsync each commit) or NORMAL (env SCIMD_SQLITE_SYNCHRONOUS; default FULL)')
     .option('--trust-proxy', 'trust X-Forwarded-* headers from a reverse proxy (env SCIMD_TRUST_PROXY=1)')
     .action(async (options: ServeOptions, command: Command) => {
       const config = serverConfig({ ...command.optsWithGlobals(), ...options });
@@ -51,11 +57,25 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     logLevel: options.logLevel ?? env.SCIMD_LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
     bodyLimit: integer(options.bodyLimit ?? env.SCIMD_BODY_LIMIT, 'body limit', DEFAULT_CONFIG.bodyLimit),
     trustProxy: options.trustProxy === true || env.SCIMD_TRUST_PROXY === '1',
+    dbPoolSize: integer(options.dbPoolSize ?? env.SCIMD_DB_POOL_SIZE, 'database pool size', DEFAULT_CONFIG.dbPoolSize),
+    dbStatementTimeoutMs: integer(options.dbStatementTimeout ?? env.SCIMD_DB_STATEMENT_TIMEOUT, 'statement timeout', DEFAULT_CONFIG.dbStatementTimeoutMs),
+    sqliteSynchronous: synchronousMode(options.sqliteSynchronous ?? env.SCIMD_SQLITE_SYNCHRONOUS),
   };
 }
 
+function synchronousMode(value: string | undefined): ServerConfig['sqliteSynchronous'] {
+  if (value === undefined || value === '') return DEFAULT_CONFIG.sqliteSynchronous;
+  const mode = value.toUpperCase();
+  if (mode !== 'FULL' && mode !== 'NORMAL') throw invalidValue(`SQLite synchronous mode must be FULL or NORMAL, not ${JSON.stringify(value)}`);
+  return mode;
+}
+
 async function serve(config: ServerConfig): Promise<void> {
-  const store = await openStore(config.db, { migrations: config.migrate ? 'apply' : 'require' });
+  const store = await openStore(config.db, {
+    migrations: config.migrate ? 'apply' : 'require',
+    postgres: { maxConnections: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs },
+    sqlite: { synchronous: config.sqliteSynchronous },
+  });
   const bootstrap = config.bootstrap ? await bootstrapIfEmpty(store, new Date()) : undefined;
   const app = await buildApp({
     store,

@@ -1,5 +1,13 @@
+import type { PostgresOptions } from './postgres/postgres-driver.js';
 import { openSqliteStore } from './sqlite/open-sqlite.js';
+import type { SqliteOptions } from './sqlite/sqlite-driver.js';
 import type { Store } from './store.js';
+
+export interface OpenOptions {
+  migrations?: MigrationPolicy;
+  postgres?: PostgresOptions;
+  sqlite?: SqliteOptions;
+}
 
 /**
  * What to do about schema migrations on open: apply pending ones (the default), require that
@@ -11,14 +19,14 @@ export type MigrationPolicy = 'apply' | 'require' | 'skip';
  * Opens the store a `--db` value names: a file path or `sqlite:path` for the embedded default,
  * `postgres://…` for PostgreSQL.
  */
-export async function openStore(db: string, options: { migrations?: MigrationPolicy } = {}): Promise<Store> {
+export async function openStore(db: string, options: OpenOptions = {}): Promise<Store> {
   let store: Store;
   if (/^postgres(ql)?:\/\//i.test(db)) {
     const { openPostgresStore } = await import('./postgres/open-postgres.js');
-    store = await openPostgresStore(db);
+    store = await openPostgresStore(db, options.postgres);
   } else {
     const file = db.replace(/^sqlite:(\/\/)?/i, '');
-    store = await openSqliteStore(file);
+    store = await openSqliteStore(file, options.sqlite);
   }
   const policy = options.migrations ?? 'apply';
   if (policy === 'apply') {

@@ -6,6 +6,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { parseAttrPath } from '../path/attr-path.js';
 import { coreAttributes, findAttribute, findExtension, type ResourceModel } from '../schema/resource-models.js';
 import { resolveAttribute, type ResolvedAttribute } from '../schema/resolve.js';
+import { extensionUri } from '../schema/extension-uri.js';
 import type { AttributeDef } from '../schema/types.js';
 
 /** One entry of `attributes` or `excludedAttributes`, resolved to where it lives. */
@@ -71,8 +72,9 @@ function splitTopLevel(text: string): string[] {
 }
 
 function parseEntry(model: ResourceModel, text: string, label: string): ProjectionEntry | undefined {
-  const extension = findExtension(model, text);
-  if (extension) return { container: extension.id };
+  // A schema URN alone, known or not (`urn:…:CustomExt:2.0:User`), selects the whole extension.
+  const extension = extensionUri(text, model);
+  if (extension) return { container: extension };
   let filter: Filter | undefined;
   let pathText = text;
   const open = text.indexOf('[');

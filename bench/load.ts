@@ -1,0 +1,119 @@
+import { HttpConnection, type BenchRequest, type BenchResponse } from './http-client.js';
+import { LatencyRecorder, round, type LatencySummary } from './stats.js';
+
+/** Where requests go: a server under test, with the headers every request carries. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  headers: Record<string, string>;
+  /** Whether response bodies are checked; the bare-HTTP ceiling answers a fixed body, so not there. */
+  checkBodies: boolean;
+}
+
+/** The i-th request of an operation, and what its response must look like. */
+export interface Step {
+  request: BenchRequest;
+  /** Returns a description of what is wrong with the response, or undefined when it is right. */
+  check?: (response: BenchResponse) => string | undefined;
+  expectStatus: number;
+}
+
+export interface Operation {
+  name: string;
+  /** Requests in flight at once, each on its own keep-alive connection. */
+  connections: number;
+  /** Most requests to send (the loop also stops when `next` returns undefined). */
+  requests: number;
+  /** Longest time to keep sending. */
+  maxSeconds: number;
+  /** Unmeasured requests sent first to warm the server up; only for operations that change nothing. */
+  warmup?: number;
+  next(i: number): Step | undefined;
+}
+
+export interface OperationResult extends LatencySummary {
+  name: string;
+  connections: number;
+  requests: number;
+  errors: number;
+  /** The first wrong response, to say what went wrong. */
+  firstError?: string;
+  seconds: number;
+  perSecond: number;
+}
+
+/**
+ * Runs one operation: `connections` loops, each sending its next request when the previous answer
+ * has arrived, until the request budget, the time budget or the steps run out. Every response is
+ * checked; a wrong one counts as an error, never as a success.
+ */
+export async function runOperation(endpoint: Endpoint, operation: Operation): Promise<OperationResult> {
+  const connections = Array.from({ length: operation.connections }, () => new HttpConnection(endpoint.host, endpoint.port, endpoint.headers));
+  try {
+    if (operation.warmup) await warm(connections, operation);
+    const latency = new LatencyRecorder(Math.min(operation.requests, 1 << 20));
+    let issued = 0;
+    let errors = 0;
+    let firstError: string | undefined;
+    const started = performance.now();
+    const deadline = started + operation.maxSeconds * 1000;
+    const loop = async (connection: HttpConnection) => {
+      while (issued < operation.requests && performance.now() < deadline) {
+        const step = operation.next(issued++);
+        if (!step) {
+          issued = operation.requests;
+          return;
+        }
+        const sent = performance.now();
+        let problem: string | undefined;
+        try {
+          const response = await connection.request(step.request);
+          latency.add(performance.now() - sent);
+          problem = verify(endpoint, step, response);
+        } catch (error) {
+          latency.add(performance.now() - sent);
+          problem = `${step.request.method} ${step.request.path}: ${error instanceof Error ? error.message : String(error)}`;
+        }
+        if (problem) {
+          errors++;
+          firstError ??= problem;
+        }
+      }
+    };
+    await Promise.all(connections.map(loop));
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      name: operation.name,
+      connections: operation.connections,
+      requests: latency.count,
+      errors,
+      ...(firstError ? { firstError } : {}),
+      seconds: round(seconds),
+      perSecond: Math.round(latency.count / seconds),
+      ...latency.summary(),
+    };
+  } finally {
+    for (const connection of connections) connection.close();
+  }
+}
+
+async function warm(connections: HttpConnection[], operation: Operation): Promise<void> {
+  let i = 0;
+  await Promise.all(
+    connections.map(async (connection) => {
+      while (i < operation.warmup!) {
+        const step = operation.next(i++ % Math.max(operation.requests, 1));
+        if (!step) return;
+        await connection.request(step.request).catch(() => undefined);
+      }
+    }),
+  );
+}
+
+function verify(endpoint: Endpoint, step: Step, response: BenchResponse): string | undefined {
+  const label = `${step.request.method} ${step.request.path}`;
+  if (!endpoint.checkBodies) return response.status >= 200 && response.status < 300 ? undefined : `${label}: status ${response.status}`;
+  if (response.status !== step.expectStatus) return `${label}: status ${response.status}, expected ${step.expectStatus}: ${response.body.slice(0, 300)}`;
+  const problem = step.check?.(response);
+  return problem && `${label}: ${problem}`;
+}

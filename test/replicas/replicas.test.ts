@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createSecret } from '../../src/auth/secrets.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+
+interface Reply {
+  status: number;
+  body: any;
+}
+
+async function call(url: string, secret: string, method: string, path: string, body?: unknown): Promise<Reply> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${secret}`, ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe('two scimd replicas on one PostgreSQL database', () => {
+  let database: TestDatabase;
+  let a: ScimdProcess;
+  let b: ScimdProcess;
+  let store: Store;
+  let secret: string;
+  let secretId: string;
+
+  before(async () => {
+    database = await createTestDatabase('postgres');
+    // Both start on an empty database at once: the migration lock must let exactly one migrate.
+    [a, b] = await Promise.all([startScimd(['--db', database.url, '--no-bootstrap']), startScimd(['--db', database.url, '--no-bootstrap'])]);
+    store = await openStore(database.url, { migrations: 'require' });
+    const directory = await store.createDirectory({ id: 'dir_replicas', name: 'replicas', created: new Date().toISOString() });
+    const created = await createSecret(store, { directoryId: directory.id, scope: 'scim', name: 'test', lifetimeMs: 86_400_000, now: new Date() });
+    secret = created.secret;
+    secretId = created.record.id;
+  });
+
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('applies each migration once when both replicas start together', async () => {
+    assert.deepEqual(await store.pendingMigrations(), []);
+  });
+
+  it('keeps all 50 members when 50 member-adds race across both replicas', async () => {
+    const group = await call(a.url, secret, 'POST', '/Groups', { displayName: 'race' });
+    assert.equal(group.status, 201);
+    const users = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => call(i % 2 ? b.url : a.url, secret, 'POST', '/Users', { userName: `member${i}@example.com` })),
+    );
+    assert.ok(users.every((u) => u.status === 201));
+    const adds = await Promise.all(
+      users.map((user, i) =>
+        call(i % 2 ? a.url : b.url, secret, 'PATCH', `/Groups/${group.body.id}`, {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'add', path: 'members', value: [{ value: user.body.id }] }],
+        }),
+      ),
+    );
+    assert.deepEqual(adds.map((r) => r.status).filter((s) => s !== 204), []);
+    const read = await call(b.url, secret, 'GET', `/Groups/${group.body.id}`);
+    assert.equal(read.body.members.length, 50);
+    assert.equal(read.body.meta.version, 'W/"51"');
+  });
+
+  it('gives exactly one 201 when 20 creates of one userName race across both replicas', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => call(i % 2 ? b.url : a.url, secret, 'POST', '/Users', { userName: 'Contested@Example.com' })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    assert.equal(statuses.filter((s) => s === 201).length, 1);
+    assert.equal(statuses.filter((s) => s === 409).length, 19);
+    assert.ok(results.filter((r) => r.status === 409).every((r) => r.body.scimType === 'uniqueness'));
+  });
+
+  it('continues a cursor listing started on one replica on the other', async () => {
+    const seen = new Set<string>();
+    let page = await call(a.url, secret, 'GET', '/Users?count=7&cursor=');
+    let turn = 0;
+    for (;;) {
+      for (const user of page.body.Resources) {
+        assert.ok(!seen.has(user.id), 'no user twice');
+        seen.add(user.id);
+      }
+      if (!page.body.nextCursor) break;
+      page = await call(turn++ % 2 ? a.url : b.url, secret, 'GET', `/Users?count=7&cursor=${encodeURIComponent(page.body.nextCursor)}`);
+      assert.equal(page.status, 200);
+    }
+    assert.equal(seen.size, page.body.totalResults);
+  });
+
+  it('refuses a secret on replica B on the next request after it is revoked through replica A', async () => {
+    assert.equal((await call(b.url, secret, 'GET', '/Users?count=1')).status, 200);
+    // Revocation goes through the store both replicas share, as `scimd token revoke --db` does.
+    assert.ok(await store.revokeSecret(secretId, new Date().toISOString()));
+    const refused = await call(b.url, secret, 'GET', '/Users?count=1');
+    assert.equal(refused.status, 401);
+    assert.equal((await call(a.url, secret, 'GET', '/Users?count=1')).status, 401);
+  });
+});

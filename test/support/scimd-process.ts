@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The compiled CLI, as `npm start` runs it. */
+export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** A `scimd serve` child process on an ephemeral port. */
+export interface ScimdProcess {
+  /** `http://127.0.0.1:<port>/scim/v2` */
+  url: string;
+  child: ChildProcess;
+  /** Everything it printed on stdout so far. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `scimd serve --port 0` with the given extra arguments and waits until it listens. */
+export async function startScimd(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ScimdProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`scimd did not start within 15 s\n${stdout}\n${stderr}`)), 15_000);
+    const check = () => {
+      const match = /scimd serving (\S+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`scimd exited with ${code}\n${stdout}\n${stderr}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output: () => stdout,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
