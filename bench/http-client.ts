@@ -39,7 +39,9 @@ export class HttpConnection {
     const headers = { host: `${this.host}:${this.port}`, ...this.defaultHeaders, ...request.headers };
     let head = `${request.method} ${request.path} HTTP/1.1\r\n`;
     for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-    if (body) head += `content-length: ${body.length}\r\n`;
+    // Like real clients, only a request with a body says what type it is: Fastify refuses an
+    // empty body that claims to be JSON.
+    if (body) head += `content-type: application/scim+json\r\ncontent-length: ${body.length}\r\n`;
     head += '\r\n';
     return new Promise<BenchResponse>((resolve, reject) => {
       this.pending = { resolve, reject };

@@ -40,6 +40,8 @@ export interface OperationResult extends LatencySummary {
   firstError?: string;
   seconds: number;
   perSecond: number;
+  /** What the figure is of, where the name alone does not say (e.g. the group's size). */
+  note?: string;
 }
 
 /**

@@ -72,7 +72,9 @@ class Parser {
       return inner;
     }
     if (token.type === 'word' && token.value.toLowerCase() === 'not') {
-      return { kind: 'not', filter: this.nested(token, () => this.unary(inValuePath)) };
+      // `not (…)` is one level deep: its parenthesis counts it. A bare `not` counts itself.
+      const filter = this.peek()?.type === '(' ? this.unary(inValuePath) : this.nested(token, () => this.unary(inValuePath));
+      return { kind: 'not', filter };
     }
     if (token.type !== 'word') throw this.error(token, `Expected an attribute name but found ${describe(token)}`);
     const path = this.attrPath(token);

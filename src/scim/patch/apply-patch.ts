@@ -6,7 +6,8 @@ import { formatAttrPath, parseAttrPath, type AttrPath } from '../path/attr-path.
 import { coerceAttribute, coerceSimple, coerceSingle } from '../resource/coerce.js';
 import { parseMemberRefs, type MemberRef } from '../resource/members.js';
 import { requireName } from '../resource/normalize.js';
-import { findExtension, type ResourceModel } from '../schema/resource-models.js';
+import { findAttribute, findExtension, type ResourceModel } from '../schema/resource-models.js';
+import type { AttributeDef } from '../schema/types.js';
 import { resolveAttribute, resolveSubAttribute, type ResolvedAttribute } from '../schema/resolve.js';
 import { extensionUri } from '../schema/extension-uri.js';
 import type { PatchPath } from './patch-path.js';
@@ -172,6 +173,7 @@ class Patcher {
         for (const element of elements) if (isJsonObject(element)) setOrDelete(element, target.sub.name, subValue);
       } else {
         const object = isJsonObject(current) ? current : {};
+        if (target.sub.name === 'value') forgetStaleReference(def, object, subValue === undefined ? {} : { value: subValue });
         setOrDelete(object, target.sub.name, subValue);
         holder[target.name] = object;
       }
@@ -197,7 +199,9 @@ class Patcher {
       return;
     }
     if (def?.type === 'complex' && isJsonObject(current) && isJsonObject(coerced)) {
-      holder[target.name] = { ...current, ...coerced };
+      const merged = { ...current };
+      forgetStaleReference(def, merged, coerced);
+      holder[target.name] = Object.assign(merged, coerced);
       return;
     }
     holder[target.name] = coerced;
@@ -296,6 +300,17 @@ function isDiscarded(target: Target): boolean {
     throw mutability(`${target.label} is read-only`);
   }
   return target.def?.mutability === 'writeOnly' && target.def.returned === 'never';
+}
+
+/**
+ * Sub-attributes not given are kept when a complex attribute is merged (RFC 7644 §3.5.2.3), but a
+ * reference's `$ref` describes its `value`: when a single-valued reference such as `manager`
+ * gets a new value without a `$ref`, the old `$ref` would name the previous manager, so it goes.
+ */
+function forgetStaleReference(def: AttributeDef | undefined, current: JsonObject, incoming: JsonObject): void {
+  if (!def || def.multiValued || !findAttribute(def.subAttributes, '$ref')) return;
+  if (incoming.value === undefined || jsonEqual(incoming.value, current.value)) return;
+  if (incoming.$ref === undefined) delete current.$ref;
 }
 
 function setOrDelete(object: JsonObject, key: string, value: JsonValue | undefined): void {

@@ -98,7 +98,7 @@ async function guard<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (isUnavailable(error)) throw unavailable('The database is unreachable; retry shortly');
+    if (isUnavailable(error)) throw unavailable('The database is busy or unreachable; retry shortly');
     throw error;
   }
 }

@@ -60,4 +60,21 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX memberships_member ON memberships(member_pk);
     `,
   },
+  {
+    version: 2,
+    name: 'index of multi-valued values clients match on (emails.value)',
+    sql: `
+      CREATE TABLE resource_values (
+        resource_pk BIGINT NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+        attribute TEXT NOT NULL,
+        value_key TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX resource_values_lookup ON resource_values(attribute, value_key, resource_pk);
+      CREATE INDEX resource_values_resource ON resource_values(resource_pk);
+      INSERT INTO resource_values (resource_pk, attribute, value_key)
+        SELECT DISTINCT r.pk, 'emails.value', lower(e.value ->> 'value')
+        FROM resources r, jsonb_array_elements(CASE WHEN jsonb_typeof(r.data -> 'emails') = 'array' THEN r.data -> 'emails' ELSE '[]'::jsonb END) AS e(value)
+        WHERE r.type = 'User' AND jsonb_typeof(e.value -> 'value') = 'string';
+    `,
+  },
 ];

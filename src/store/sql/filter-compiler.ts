@@ -7,6 +7,7 @@ import type { ResourceModel } from '../../scim/schema/resource-models.js';
 import { resolveAttribute, resolveSubAttribute, traitsOf, type AttributeTraits, type ResolvedAttribute } from '../../scim/schema/resolve.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlParams } from './sql-params.js';
+import { indexedValueFor } from './value-index.js';
 
 /**
  * How one attribute is read in SQL: a single value (a column or a JSON scalar), or a set of
@@ -20,6 +21,20 @@ type Access =
 /** Resolves a path to an Access; one for the resource row, one inside an element. */
 interface Context {
   access(path: AttrPath, forValuePath: boolean): Access;
+  /**
+   * An indexed pre-condition implied by `path[.sub] eq value`, when the value index covers the
+   * attribute: it lets the database find candidates by index before checking the exact condition.
+   */
+  indexProbe?(path: AttrPath, sub: string | undefined, value: unknown): string | undefined;
+}
+
+/** The `sub eq "value"` conditions every element matching the filter must satisfy (its and-chain). */
+function requiredEqualities(filter: Filter): { sub: string; value: string }[] {
+  if (filter.kind === 'compare' && filter.op === 'eq' && typeof filter.value === 'string' && !filter.path.uri && !filter.path.sub) {
+    return [{ sub: filter.path.attr, value: filter.value }];
+  }
+  if (filter.kind === 'and') return [...requiredEqualities(filter.left), ...requiredEqualities(filter.right)];
+  return [];
 }
 
 const STRING: AttributeTraits = { type: 'string', caseExact: true, multiValued: false };
@@ -51,6 +66,7 @@ function compile(filter: Filter, context: Context, dialect: SqlDialect, params: 
     }
     case 'compare': {
       const access = context.access(filter.path, false);
+      const probe = filter.op === 'eq' ? context.indexProbe?.(filter.path, undefined, filter.value) : undefined;
       const label = formatAttrPath(filter.path);
       if (filter.value === null) {
         if (filter.op !== 'eq' && filter.op !== 'ne') throw invalidFilter(`${label} ${filter.op} null is not meaningful`);
@@ -60,13 +76,19 @@ function compile(filter: Filter, context: Context, dialect: SqlDialect, params: 
       const operand = operandFor(filter.op, filter.value, access.traits, label);
       const op = filter.op === 'ne' ? 'eq' : filter.op;
       const condition = existsOrDirect(access, (inner) => compare(inner, op, operand, dialect, params));
-      return filter.op === 'ne' ? `(NOT COALESCE(${condition}, FALSE))` : condition;
+      if (filter.op === 'ne') return `(NOT COALESCE(${condition}, FALSE))`;
+      return probe ? `(${probe} AND ${condition})` : condition;
     }
     case 'valuePath': {
+      if (filter.path.sub) throw invalidFilter(`A value filter cannot follow the sub-attribute ${formatAttrPath(filter.path)}`);
       const access = context.access(filter.path, true);
       if (access.kind !== 'elements') throw invalidFilter(`${formatAttrPath(filter.path)} is not multi-valued`);
       const inner = compile(filter.filter, access.element, dialect, params);
-      return `EXISTS (SELECT 1 FROM ${access.from} WHERE ${access.where ? `${access.where} AND ` : ''}${inner})`;
+      const exists = `EXISTS (SELECT 1 FROM ${access.from} WHERE ${access.where ? `${access.where} AND ` : ''}${inner})`;
+      const probe = requiredEqualities(filter.filter)
+        .map((equal) => context.indexProbe?.(filter.path, equal.sub, equal.value))
+        .find((p) => p !== undefined);
+      return probe ? `(${probe} AND ${exists})` : exists;
     }
   }
 }
@@ -215,6 +237,17 @@ class ResourceContext implements Context {
     }
     const path = resolved.sub ? [...base, resolved.sub.name] : base;
     return jsonScalar(doc, this.pathParam(path), this.dialect, traitsOf(resolved));
+  }
+
+  indexProbe(path: AttrPath, sub: string | undefined, value: unknown): string | undefined {
+    if (typeof value !== 'string') return undefined;
+    const resolved = resolveAttribute(this.model, path);
+    if (!resolved || resolved.container || !resolved.def?.multiValued) return undefined;
+    const subName = sub === undefined ? (resolved.sub?.name ?? 'value') : resolveSubAttribute(resolved, sub)?.name;
+    if (!subName || (sub !== undefined && resolved.sub)) return undefined;
+    const indexed = indexedValueFor(this.model.name, resolved.name, subName);
+    if (!indexed) return undefined;
+    return `${this.alias}.pk IN (SELECT resource_pk FROM resource_values WHERE attribute = ${this.params.add(indexed.key)} AND value_key = ${this.params.add(foldCase(value))})`;
   }
 
   private pathParam(keys: string[]): string {

@@ -22,6 +22,7 @@ import { compileFilter } from './filter-compiler.js';
 import { applyMigrations, pendingMigrations, type Migration } from './migrations.js';
 import { indexedColumns, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
 import { sortExpression } from './sort-compiler.js';
+import { INDEXED_VALUES, indexedValuesOf } from './value-index.js';
 import { SqlParams } from './sql-params.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
@@ -172,6 +173,7 @@ export class SqlStore implements Store {
         ],
       );
       const pk = Number(row!.pk);
+      await this.writeIndexedValues(tx, pk, type, resource.data, false);
       if (resource.members?.length) await this.addMembers(tx, directoryId, pk, resource.id, resource.members);
       return { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
     }, model.nameAttribute);
@@ -335,7 +337,20 @@ export class SqlStore implements Store {
         pk,
       ],
     );
+    await this.writeIndexedValues(tx, pk, current.type, data, true);
     return { ...current, data, version: current.version + 1, lastModified: now };
+  }
+
+  /** Keeps `resource_values` in step with the document (see value-index.ts). */
+  private async writeIndexedValues(tx: SqlExecutor, pk: number, type: ResourceTypeName, data: JsonObject, replacing: boolean): Promise<void> {
+    if (!INDEXED_VALUES.some((v) => v.type === type)) return;
+    if (replacing) await tx.run('DELETE FROM resource_values WHERE resource_pk = $1', [pk]);
+    const rows = indexedValuesOf(type, data);
+    if (!rows.length) return;
+    const params = new SqlParams();
+    const resource = params.add(pk);
+    const values = rows.map((row) => `(${resource}, ${params.add(row.key)}, ${params.add(row.value)})`).join(', ');
+    await tx.run(`INSERT INTO resource_values (resource_pk, attribute, value_key) VALUES ${values}`, params.values);
   }
 
   /** Applies membership changes in order; true when any row was added or removed. */

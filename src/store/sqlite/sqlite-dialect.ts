@@ -13,7 +13,8 @@ export const sqliteDialect: SqlDialect = {
   fold: (expr) => `scim_fold(${expr})`,
   contains: (expr, param) => `instr(${expr}, ${param}) > 0`,
   startsWith: (expr, param) => `substr(${expr}, 1, length(${param})) = ${param}`,
-  endsWith: (expr, param) => `(length(${expr}) >= length(${param}) AND substr(${expr}, -length(${param})) = ${param})`,
+  // substr(x, -0) would be all of x, so the start is counted from the left: `ew ""` matches everything.
+  endsWith: (expr, param) => `(length(${expr}) >= length(${param}) AND substr(${expr}, length(${expr}) - length(${param}) + 1) = ${param})`,
   booleanColumnIs: (column, value) => `${column} = ${value ? 1 : 0}`,
   booleanParam: (value) => (value ? 1 : 0),
   encodeDocument: (value) => JSON.stringify(value),

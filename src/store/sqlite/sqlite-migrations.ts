@@ -57,4 +57,21 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX memberships_member ON memberships(member_pk);
     `,
   },
+  {
+    version: 2,
+    name: 'index of multi-valued values clients match on (emails.value)',
+    sql: `
+      CREATE TABLE resource_values (
+        resource_pk INTEGER NOT NULL REFERENCES resources(pk) ON DELETE CASCADE,
+        attribute TEXT NOT NULL,
+        value_key TEXT NOT NULL
+      );
+      CREATE INDEX resource_values_lookup ON resource_values(attribute, value_key, resource_pk);
+      CREATE INDEX resource_values_resource ON resource_values(resource_pk);
+      INSERT INTO resource_values (resource_pk, attribute, value_key)
+        SELECT DISTINCT r.pk, 'emails.value', scim_fold(json_extract(e.value, '$.value'))
+        FROM resources r, json_each(r.data, '$.emails') AS e
+        WHERE r.type = 'User' AND json_type(e.value, '$.value') = 'text';
+    `,
+  },
 ];
