@@ -40,7 +40,10 @@ function checksum(body: string): string {
   return base62(bytes, CHECKSUM_LENGTH);
 }
 
-/** Short random identifiers such as `sec_3kTq9ZbW2mXn`, for things admins refer to by id. */
+/**
+ * Short random identifiers such as `sec_3kTq9ZbW2mXnP`, for things admins refer to by id: 72
+ * random bits, always 13 base62 characters (12 cannot hold every 72-bit value).
+ */
 export function randomId(prefix: string): string {
-  return `${prefix}_${base62(randomBytes(9), 12)}`;
+  return `${prefix}_${base62(randomBytes(9))}`;
 }

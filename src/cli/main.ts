@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ScimError } from '../scim/errors.js';
 import { registerDirectoryCommand } from './directory-command.js';
+import { registerImportCommand } from './import-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerTokenCommand } from './token-command.js';
@@ -18,6 +19,7 @@ registerServeCommand(program);
 registerDirectoryCommand(program);
 registerTokenCommand(program);
 registerMigrateCommand(program);
+registerImportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,7 +8,8 @@ import type { ProtocolSettings } from '../scim/discovery/service-provider-config
 import type { Store } from '../store/store.js';
 import { BearerAuth } from './scim/auth.js';
 import { registerDiscoveryRoutes } from './scim/discovery-routes.js';
-import { registerScimErrors } from './scim/errors.js';
+import { registerScimErrors, replyFrameworkError } from './scim/errors.js';
+import { rejectUnstorableUrlText, storableJsonParser } from './scim/storable-input.js';
 import { registerResourceRoutes } from './scim/resource-routes.js';
 import { sendScim } from './scim/scim-reply.js';
 
@@ -37,9 +38,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // Entra form-encodes filters (`+` for spaces); URLSearchParams decodes both `+` and `%20`.
       querystringParser: parseQueryString,
     },
+    // Malformed URLs (bad percent-encoding, overlong ids) get a SCIM error body too.
+    frameworkErrors: replyFrameworkError,
   });
 
-  app.addContentTypeParser(['application/scim+json', 'application/json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Only JSON bodies: without this, Fastify's built-in text/plain parser would hand a string to
+  // the routes instead of answering 415.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(['application/scim+json', 'application/json'], { parseAs: 'string' }, storableJsonParser(app.getDefaultJsonParser('error', 'error')));
 
   const protocol: ProtocolSettings = {
     defaultPageSize: config.defaultPageSize,
@@ -77,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (scim) => {
       registerScimErrors(scim);
+      scim.addHook('onRequest', rejectUnstorableUrlText);
       registerDiscoveryRoutes(scim, protocol, baseUrl);
       const context = async (request: FastifyRequest): Promise<RequestContext> => {
         const { directoryId } = await auth.directoryFor(request);

@@ -8,6 +8,14 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The value an object holds under its own key. Attribute names come from clients, so a name
+ * such as `constructor` must not reach the inherited members of Object.prototype.
+ */
+export function ownValue(object: JsonObject, key: string): JsonValue | undefined {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
 /** Finds a key case-insensitively, since SCIM attribute names are case-insensitive. */
 export function findKey(object: JsonObject, name: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(object, name)) return name;

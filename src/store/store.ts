@@ -110,6 +110,12 @@ export interface Store {
   recordSecretUse(id: string, at: string, ip: string | null, userAgent: string | null): Promise<void>;
 
   createResource(directoryId: string, type: ResourceTypeName, resource: NewResource, options: WriteOptions): Promise<StoredResource>;
+  /**
+   * Bulk load (`scimd import`): inserts many new resources in one transaction. One whose id or name
+   * is already taken is skipped, not an error, so a load can be re-run; resolves to the ids inserted.
+   * Members must exist already, in the database or earlier in `resources`.
+   */
+  insertResources(directoryId: string, type: ResourceTypeName, resources: NewResource[], options: WriteOptions): Promise<string[]>;
   getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined>;
   /** PUT: replaces the document, and the members when the type has them. */
   replaceResource(directoryId: string, type: ResourceTypeName, id: string, input: { data: JsonObject; members?: MemberRef[] }, options: WriteOptions): Promise<StoredResource>;

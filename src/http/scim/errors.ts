@@ -21,6 +21,16 @@ export function registerScimErrors(app: FastifyInstance): void {
   );
 }
 
+/**
+ * Fastify's errors raised before routing (a URL that does not decode, a path parameter longer
+ * than the router allows) answered with a SCIM body instead of Fastify's own JSON.
+ */
+export function replyFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const detail = error.code === 'FST_ERR_BAD_URL' ? 'The URL is not validly percent-encoded' : 'The URL cannot be routed';
+  sendScim(reply, status, new ScimError(status, detail).toBody());
+}
+
 /** A 401/403 that carries its WWW-Authenticate header (RFC 6750 §3). */
 export class AuthError extends ScimError {
   constructor(

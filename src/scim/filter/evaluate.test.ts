@@ -137,6 +137,9 @@ const USER_CASES: [string, boolean][] = [
   [`${ENTERPRISE}:department pr`, false],
   [`${CUSTOM}:costCode eq "cc1"`, true],
   [`${CUSTOM}:other pr`, false],
+  // Names of Object.prototype members are attributes like any other, here absent.
+  [`${CUSTOM}:constructor pr`, false],
+  [`${CUSTOM}:toString.x pr`, false],
   ['urn:ietf:params:scim:schemas:core:2.0:User:userName sw "alice"', true],
   // Logic.
   ['title pr and active eq true', true],

@@ -1,5 +1,5 @@
 import { invalidFilter } from '../errors.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import { isJsonObject, ownValue, type JsonObject, type JsonValue } from '../json.js';
 import { formatAttrPath, type AttrPath } from '../path/attr-path.js';
 import type { ResourceModel } from '../schema/resource-models.js';
 import { resolveAttribute, resolveSubAttribute, traitsOf, type ResolvedAttribute } from '../schema/resolve.js';
@@ -23,7 +23,7 @@ export function matchesResource(filter: Filter, resource: JsonObject, model: Res
     const resolved = resolveAttribute(model, path);
     if (!resolved) throw invalidFilter(`Unknown attribute ${formatAttrPath(path)}`);
     const holder = resolved.container ? resource[resolved.container] : resource;
-    const value = isJsonObject(holder) ? holder[resolved.name] : undefined;
+    const value = isJsonObject(holder) ? ownValue(holder, resolved.name) : undefined;
     return { resolved, values: valuesAt(value, resolved), elements: present(value) };
   });
 }
@@ -38,7 +38,7 @@ export function matchesElement(filter: Filter, element: JsonValue, parent: Resol
     if (!sub) throw invalidFilter(`${parent.name} has no sub-attribute ${path.attr}`);
     // Within one element a sub-attribute is single-valued, so the parent's definition is left out.
     const resolved: ResolvedAttribute = { name: parent.name, sub };
-    const value = isJsonObject(element) ? element[sub.name] : path.attr.toLowerCase() === 'value' ? element : undefined;
+    const value = isJsonObject(element) ? ownValue(element, sub.name) : path.attr.toLowerCase() === 'value' ? element : undefined;
     const values = present(value);
     return { resolved, values, elements: values };
   });
@@ -85,7 +85,7 @@ function evaluate(filter: Filter, lookup: Lookup): boolean {
 function valuesAt(value: JsonValue | undefined, resolved: ResolvedAttribute): JsonValue[] {
   const items = present(value);
   if (resolved.sub) {
-    return items.flatMap((item) => (isJsonObject(item) ? present(item[resolved.sub!.name]) : []));
+    return items.flatMap((item) => (isJsonObject(item) ? present(ownValue(item, resolved.sub!.name)) : []));
   }
   if (resolved.def?.type === 'complex' && resolved.def.multiValued) {
     return items.flatMap((item) => (isJsonObject(item) ? present(item.value) : []));

@@ -1,4 +1,5 @@
 import { invalidFilter } from '../errors.js';
+import { isStorableText } from '../storable-text.js';
 
 export type Token =
   | { type: '(' | ')' | '[' | ']'; at: number }
@@ -33,6 +34,9 @@ export function tokenize(text: string): Token[] {
         value = JSON.parse(text.slice(start, i));
       } catch {
         throw invalidFilter(`Invalid escape in the string starting at character ${start + 1}`);
+      }
+      if (!isStorableText(value as string)) {
+        throw invalidFilter(`The string starting at character ${start + 1} holds U+0000 or an unpaired surrogate, which no value can contain`);
       }
       tokens.push({ type: 'string', value: value as string, at: start });
     } else {

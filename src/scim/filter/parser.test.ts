@@ -192,7 +192,7 @@ describe('parseFilter', () => {
       const exact = `userName eq "${'x'.repeat(maxLength - 'userName eq ""'.length)}"`;
       assert.equal(exact.length, maxLength);
       assert.equal(parseFilter(exact).kind, 'compare');
-      throwsScimError(() => parseFilter(`${exact} `), { status: 400, scimType: 'invalidFilter', detail: /longer than 8192 characters/ });
+      throwsScimError(() => parseFilter(`${exact} `), { status: 400, scimType: 'invalidFilter', detail: /longer than 8192 characters at character 8193/ });
     });
 
     it(`accepts parentheses nested ${maxDepth} deep and rejects ${maxDepth + 1}, naming the position`, () => {

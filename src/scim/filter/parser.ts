@@ -22,7 +22,7 @@ export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 8192, maxDepth: 
  */
 export function parseFilter(text: string, limits: FilterLimits = DEFAULT_FILTER_LIMITS): Filter {
   if (text.length > limits.maxLength) {
-    throw invalidFilter(`The filter is longer than ${limits.maxLength} characters`);
+    throw invalidFilter(`The filter is longer than ${limits.maxLength} characters at character ${limits.maxLength + 1}`);
   }
   if (text.trim() === '') throw invalidFilter('The filter is empty');
   return new Parser(tokenize(text), text, limits).parse();

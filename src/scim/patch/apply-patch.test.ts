@@ -9,6 +9,7 @@ import { parsePatchRequest } from './patch-request.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User';
+const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 /** A stored user document (no id, meta or schemas: the store keeps those apart). */
 const USER: JsonObject = {
@@ -261,6 +262,9 @@ const USER_CASES: [string, Op[], Record<string, JsonValue | undefined>][] = [
   ['pathless add with a custom extension key', [{ op: 'add', value: { [`${CUSTOM}:attr`]: 'v' } }], { [CUSTOM]: { attr: 'v' } }],
   ['pathless add with a custom extension object', [{ op: 'add', value: { [CUSTOM]: { attr: 'v', n: 2 } } }], { [CUSTOM]: { attr: 'v', n: 2 } }],
   ['add on the custom extension URN path', [{ op: 'add', path: CUSTOM, value: { attr: 'v' } }], { [CUSTOM]: { attr: 'v' } }],
+  // The core schema URN may qualify core attributes.
+  ['replace on a core attribute qualified by the core schema URN', [{ op: 'replace', path: `${CORE}:displayName`, value: 'A' }], { displayName: 'A' }],
+  ['pathless replace with a core schema object', [{ op: 'replace', value: { [CORE]: { displayName: 'A' } } }], { displayName: 'A' }],
   // Write-only attributes are accepted and discarded.
   ['replace of password is accepted and not stored', [{ op: 'replace', path: 'password', value: 'hunter2' }], {}],
   ['operations apply in order', [{ op: 'add', path: 'title', value: 'A' }, { op: 'replace', path: 'title', value: 'B' }], { title: 'B' }],

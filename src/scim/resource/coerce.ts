@@ -7,7 +7,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
  * Turns a client's value for one attribute into the stored form, or undefined when the value
  * means "unassigned" (null, empty array, empty object). Leniencies, each for a real client:
  * "True"/"False" strings for booleans (Entra), a bare id for a complex attribute with a `value`
- * sub-attribute (Entra's manager), a single value for a multi-valued attribute.
+ * sub-attribute (Entra's manager; an empty one means none), a single value for a multi-valued attribute.
  */
 export function coerceAttribute(def: AttributeDef | undefined, value: unknown, label: string): JsonValue | undefined {
   if (value === null || value === undefined) return undefined;
@@ -41,6 +41,8 @@ export function coerceSingle(def: AttributeDef, value: unknown, label: string): 
 function coerceComplex(def: AttributeDef, value: unknown, label: string): JsonObject | undefined {
   if (!isJsonObject(value)) {
     if (findAttribute(def.subAttributes, 'value') && (typeof value === 'string' || typeof value === 'number')) {
+      // An empty bare id names nothing: Microsoft's validator removes a manager by replacing it with "".
+      if (value === '') return undefined;
       return { value: typeof value === 'number' ? String(value) : value };
     }
     throw invalidValue(`${label} must be an object`);

@@ -104,6 +104,8 @@ function mergeExtension(model: ResourceModel, data: JsonObject, key: string, val
   const colon = key.lastIndexOf(':');
   const prefix = key.slice(0, colon);
   const attrName = key.slice(colon + 1);
+  // `target["__proto__"] = …` below would replace the object's prototype rather than add a key.
+  if (attrName === '__proto__') return;
   const qualified = findExtension(model, prefix);
   if (qualified) {
     mergeExtension(model, data, qualified.id, { [attrName]: value });

@@ -1,5 +1,5 @@
 import { invalidValue } from '../../scim/errors.js';
-import type { ResourceModel } from '../../scim/schema/resource-models.js';
+import { findAttribute, type ResourceModel } from '../../scim/schema/resource-models.js';
 import type { ResolvedAttribute } from '../../scim/schema/resolve.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlParams } from './sql-params.js';
@@ -46,7 +46,8 @@ function columnFor(sortBy: ResolvedAttribute, model: ResourceModel): string | un
 
 function jsonSortKey(sortBy: ResolvedAttribute, dialect: SqlDialect, params: SqlParams): string {
   const base = sortBy.container ? [sortBy.container, sortBy.name] : [sortBy.name];
-  const leaf = sortBy.sub?.def ?? sortBy.def;
+  // A multi-valued attribute named alone sorts by its `value`, so that sub-attribute's traits apply.
+  const leaf = sortBy.sub?.def ?? (sortBy.def?.multiValued && sortBy.def.type === 'complex' ? findAttribute(sortBy.def.subAttributes, 'value') : sortBy.def);
   const read = (doc: string, keys: string[]) => {
     const path = params.add(dialect.jsonPath(keys));
     if (leaf?.type === 'integer' || leaf?.type === 'decimal') return dialect.jsonNumber(doc, path);

@@ -28,6 +28,8 @@ import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
 /** Ids per statement when members are looked up or inserted in bulk. */
 const CHUNK = 500;
+/** Rows per multi-row INSERT in a bulk load: about 5,000 parameters, well within both databases' limits. */
+const INSERT_ROWS = 500;
 
 /**
  * The Store over SQL, shared by SQLite and PostgreSQL: the differences live in the driver and
@@ -176,6 +178,41 @@ export class SqlStore implements Store {
       await this.writeIndexedValues(tx, pk, type, resource.data, false);
       if (resource.members?.length) await this.addMembers(tx, directoryId, pk, resource.id, resource.members);
       return { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
+    }, model.nameAttribute);
+  }
+
+  async insertResources(directoryId: string, type: ResourceTypeName, resources: NewResource[], options: WriteOptions): Promise<string[]> {
+    const model = modelFor(type);
+    const dialect = this.driver.dialect;
+    return this.write(async (tx) => {
+      const inserted = new Map<string, number>();
+      for (let i = 0; i < resources.length; i += INSERT_ROWS) {
+        const params = new SqlParams();
+        const [directory, kind, now] = [params.add(directoryId), params.add(type), params.add(options.now)];
+        const values = resources.slice(i, i + INSERT_ROWS).map((resource) => {
+          const c = indexedColumns(model, resource.data);
+          const active = c.active === null ? null : dialect.booleanParam(c.active);
+          const row = [resource.id, c.name, c.nameKey, c.display, c.externalId, active, dialect.encodeDocument(resource.data)];
+          return `(${directory}, ${kind}, ${params.list(row)}, 1, ${now}, ${now})`;
+        });
+        const rows = await tx.all<{ pk: number | string; id: string }>(
+          `INSERT INTO resources (directory_id, type, id, name, name_key, display, external_id, active, data, version, created, last_modified)
+           VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING pk, id`,
+          params.values,
+        );
+        for (const row of rows) inserted.set(row.id, Number(row.pk));
+      }
+      const fresh = resources.filter((r) => inserted.has(r.id));
+      const indexed = fresh.flatMap((r) => indexedValuesOf(type, r.data).map((v) => ({ pk: inserted.get(r.id)!, ...v })));
+      for (let i = 0; i < indexed.length; i += INSERT_ROWS) {
+        const params = new SqlParams();
+        const values = indexed.slice(i, i + INSERT_ROWS).map((v) => `(${params.list([v.pk, v.key, v.value])})`);
+        await tx.run(`INSERT INTO resource_values (resource_pk, attribute, value_key) VALUES ${values.join(', ')}`, params.values);
+      }
+      for (const resource of fresh) {
+        if (resource.members?.length) await this.addMembers(tx, directoryId, inserted.get(resource.id)!, resource.id, resource.members);
+      }
+      return fresh.map((r) => r.id);
     }, model.nameAttribute);
   }
 

@@ -1,0 +1,32 @@
+import type { FastifyBodyParser, FastifyRequest } from 'fastify';
+import { invalidValue } from '../../scim/errors.js';
+import { findUnstorableText, isStorableText } from '../../scim/storable-text.js';
+
+const REFUSED = 'contains U+0000 or an unpaired surrogate, which cannot be stored';
+
+/**
+ * Wraps the JSON body parser so a body whose strings or keys hold text no backend can store
+ * (see storable-text.ts) is refused with 400 invalidValue before it reaches a database.
+ */
+export function storableJsonParser(parse: FastifyBodyParser<string>): FastifyBodyParser<string> {
+  return (request, body, done) =>
+    parse(request, body, (error, value) => {
+      if (error) return done(error, undefined);
+      const bad = findUnstorableText(value);
+      if (bad !== undefined) return done(invalidValue(`The request body ${REFUSED}`), undefined);
+      done(null, value);
+    });
+}
+
+/** The same rule for path parameters (ids) and query parameters (filter, cursor, …). */
+export async function rejectUnstorableUrlText(request: FastifyRequest): Promise<void> {
+  for (const source of [request.params, request.query]) {
+    if (typeof source !== 'object' || source === null) continue;
+    for (const [key, value] of Object.entries(source)) {
+      const texts = Array.isArray(value) ? value : [value];
+      if (!isStorableText(key) || texts.some((text) => typeof text === 'string' && !isStorableText(text))) {
+        throw invalidValue(`The URL ${REFUSED}`);
+      }
+    }
+  }
+}

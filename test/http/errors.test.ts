@@ -1,0 +1,292 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BACKENDS } from '../support/databases.js';
+import { assertScimError, assertStatus, BULK_REQUEST_SCHEMA, GROUP_SCHEMA, patchOp, q, USER_SCHEMA } from '../support/scim-assertions.js';
+import { startTestServer, type ScimResponse, type TestDirectory, type TestServer } from '../support/test-server.js';
+
+const ACME = 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User';
+const BODY_LIMIT = 2048;
+
+/** Any 4xx with a SCIM error body: what a hostile request may get, never a 500. */
+function assertClientError(response: ScimResponse, label: string): void {
+  assert.ok(response.status >= 400 && response.status < 500, `${label} → ${response.status} ${response.text.slice(0, 300)}`);
+  assertScimError(response, response.status);
+}
+
+function assertNotPolluted(): void {
+  const probe: Record<string, unknown> = {};
+  for (const key of ['polluted', 'isAdmin', 'scimd']) assert.equal(probe[key], undefined, `Object.prototype.${key} was polluted`);
+  assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
+}
+
+for (const backend of BACKENDS) {
+  describe(`malformed requests (${backend})`, () => {
+    let server: TestServer;
+    let dir: TestDirectory;
+    let user: { id: string; userName: string; meta: { version: string } };
+    let group: { id: string };
+
+    before(async () => {
+      server = await startTestServer(backend, { bodyLimit: BODY_LIMIT });
+      dir = await server.createDirectory();
+      user = (await dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'victim@example.com', title: 'Untouched' })).body;
+      group = (await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Victims', members: [{ value: user.id }] })).body;
+    });
+    after(() => server.close());
+
+    const send = (method: string, path: string, body: string, contentType = 'application/scim+json') =>
+      server.raw(method, path, { body, headers: { authorization: `Bearer ${dir.secret}`, 'content-type': contentType } });
+
+    const expectUserUntouched = async () => {
+      const now = await dir.request('GET', `/Users/${user.id}`);
+      assertStatus(now, 200);
+      assert.equal(now.body.title, 'Untouched');
+      assert.equal(now.body.meta.version, user.meta.version);
+    };
+
+    it('answers malformed JSON with 400 invalidSyntax on every route that takes a body', async () => {
+      const routes: [string, string][] = [
+        ['POST', '/Users'],
+        ['PUT', `/Users/${user.id}`],
+        ['PATCH', `/Users/${user.id}`],
+        ['POST', '/Groups'],
+        ['PATCH', `/Groups/${group.id}`],
+        ['POST', '/Users/.search'],
+        ['POST', '/Bulk'],
+      ];
+      for (const [method, path] of routes) {
+        for (const body of ['{"userName": ', '{userName: "x"}', "{'userName': 'x'}", '{"a":1}}', '\u0000']) {
+          assertScimError(await send(method, path, body), 400, 'invalidSyntax');
+        }
+        assertScimError(await send(method, path, '{"userName": "x",}', 'application/json'), 400, 'invalidSyntax');
+      }
+      await expectUserUntouched();
+    });
+
+    it('answers an empty JSON body with 400 invalidSyntax', async () => {
+      assertScimError(await send('POST', '/Users', ''), 400, 'invalidSyntax');
+      assertScimError(await send('PATCH', `/Users/${user.id}`, ''), 400, 'invalidSyntax');
+      assertScimError(await send('PUT', `/Users/${user.id}`, '   '), 400, 'invalidSyntax');
+    });
+
+    it('answers a body over the limit with 413 and a SCIM body, and stores nothing', async () => {
+      const big = JSON.stringify({ schemas: [USER_SCHEMA], userName: 'big@example.com', title: 'x'.repeat(BODY_LIMIT) });
+      assertScimError(await send('POST', '/Users', big), 413);
+      const bulk = JSON.stringify({
+        schemas: [BULK_REQUEST_SCHEMA],
+        Operations: Array.from({ length: 40 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: { userName: `bulk-big-${i}@example.com` } })),
+      });
+      assert.ok(bulk.length > BODY_LIMIT);
+      assertScimError(await send('POST', '/Bulk', bulk), 413);
+      assertScimError(await send('PATCH', `/Users/${user.id}`, JSON.stringify(patchOp({ op: 'replace', path: 'title', value: 'y'.repeat(BODY_LIMIT) }))), 413);
+      const found = await dir.request('GET', `/Users?filter=${q('userName eq "big@example.com" or userName sw "bulk-big"')}`);
+      assert.equal(found.body.totalResults, 0);
+      await expectUserUntouched();
+      const config = await server.raw('GET', '/ServiceProviderConfig');
+      assert.equal(config.body.bulk.maxPayloadSize, BODY_LIMIT);
+    });
+
+    it('answers a body that is not JSON with 415', async () => {
+      const body = JSON.stringify({ userName: 'typed@example.com' });
+      for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/scim+xml']) {
+        assertScimError(await send('POST', '/Users', body, type), 415);
+      }
+      assertScimError(await send('PATCH', `/Users/${user.id}`, JSON.stringify(patchOp({ op: 'replace', path: 'title', value: 'x' })), 'text/plain'), 415);
+      // A body without a content type at all.
+      const bare = await server.raw('POST', '/Users', { body, headers: { authorization: `Bearer ${dir.secret}`, 'content-type': '' } });
+      assertClientError(bare, 'no content type');
+      const found = await dir.request('GET', `/Users?filter=${q('userName eq "typed@example.com"')}`);
+      assert.equal(found.body.totalResults, 0);
+    });
+
+    it('answers a JSON body that is not an object with 400', async () => {
+      for (const body of ['[]', '[{"userName":"x"}]', '"userName"', '42', 'null', 'true']) {
+        for (const [method, path] of [
+          ['POST', '/Users'],
+          ['PUT', `/Users/${user.id}`],
+          ['PATCH', `/Users/${user.id}`],
+          ['POST', '/Groups'],
+          ['POST', '/Users/.search'],
+          ['POST', '/Bulk'],
+        ]) {
+          const response = await send(method, path, body);
+          assertScimError(response, 400);
+        }
+      }
+      await expectUserUntouched();
+    });
+
+    it('answers PATCH without Operations with 400 invalidSyntax', async () => {
+      for (const body of [{ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'] }, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [] }, { Operations: {} }, { Operations: null }]) {
+        assertScimError(await dir.request('PATCH', `/Users/${user.id}`, body), 400, 'invalidSyntax');
+        assertScimError(await dir.request('PATCH', `/Groups/${group.id}`, body), 400, 'invalidSyntax');
+      }
+      await expectUserUntouched();
+    });
+
+    it('answers /Me with 501', async () => {
+      for (const method of ['GET', 'PUT', 'PATCH', 'DELETE', 'POST']) {
+        const response = method === 'GET' || method === 'DELETE' ? await dir.request(method, '/Me') : await dir.request(method, '/Me', { userName: 'me' });
+        assertScimError(response, 501);
+      }
+    });
+
+    it('answers unknown routes with 404 and a SCIM body', async () => {
+      for (const path of ['/Widgets', '/Users/a/b', '/Groups/x/members', '/Users/.search/more', '/Schemas/urn:nope', '/ResourceTypes/Widget']) {
+        assertScimError(await dir.request('GET', path), 404);
+      }
+      assertScimError(await dir.request('POST', '/Widgets', { a: 1 }), 404);
+      assertScimError(await server.raw('GET', `${server.origin}/scim/v3/Users`), 404);
+      assertScimError(await server.raw('GET', `${server.origin}/nothing-here`), 404);
+    });
+
+    it('answers methods a route does not take with a 4xx SCIM body', async () => {
+      for (const [method, path] of [
+        ['DELETE', '/Users'],
+        ['PUT', '/Groups'],
+        ['PATCH', '/Users'],
+        ['GET', '/Bulk'],
+        ['POST', '/ServiceProviderConfig'],
+        ['DELETE', '/Schemas'],
+      ]) {
+        const response = method === 'GET' || method === 'DELETE' ? await dir.request(method, path) : await dir.request(method, path, { a: 1 });
+        assertClientError(response, `${method} ${path}`);
+      }
+    });
+
+    it('refuses or ignores prototype-pollution keys in bodies, never answering 500 or polluting', async () => {
+      const bodies: [string, string][] = [
+        ['POST', '{"userName":"proto1@example.com","__proto__":{"polluted":true}}'],
+        ['POST', '{"userName":"proto2@example.com","constructor":{"prototype":{"polluted":true}}}'],
+        ['POST', `{"userName":"proto3@example.com","name":{"__proto__":{"polluted":true},"givenName":"P"}}`],
+        ['POST', `{"userName":"proto4@example.com","${ACME}":{"__proto__":{"polluted":true},"badge":"x"}}`],
+        ['POST', `{"userName":"proto5@example.com","${ACME}":{"constructor":{"prototype":{"isAdmin":true}}}}`],
+        ['POST', `{"userName":"proto6@example.com","emails":[{"value":"p@example.com","__proto__":{"primary":true}}]}`],
+        ['POST', '{"userName":"proto7@example.com","constructor":"plain","toString":"x","hasOwnProperty":"y","valueOf":1}'],
+        ['POST', `{"userName":"proto8@example.com","${ACME}:__proto__":{"polluted":true}}`],
+      ];
+      for (const [method, body] of bodies) {
+        const response = await send(method, '/Users', body);
+        assert.ok(response.status === 201 || response.status === 400, `${body} → ${response.status} ${response.text}`);
+        if (response.status === 400) assertScimError(response, 400);
+        else {
+          assert.doesNotMatch(response.text, /polluted|isAdmin/);
+          const fetched = await dir.request('GET', `/Users/${response.body.id}`);
+          assert.doesNotMatch(fetched.text, /polluted|isAdmin/);
+        }
+        assertNotPolluted();
+      }
+      const patches = [
+        `{"Operations":[{"op":"add","value":{"__proto__":{"polluted":true}}}]}`,
+        `{"Operations":[{"op":"add","path":"${ACME}","value":{"__proto__":{"polluted":true}}}]}`,
+        `{"Operations":[{"op":"add","path":"${ACME}:constructor","value":{"prototype":{"polluted":true}}}]}`,
+        `{"Operations":[{"op":"add","path":"${ACME}:constructor.prototype","value":"polluted"}]}`,
+        '{"Operations":[{"op":"add","path":"__proto__.polluted","value":true}]}',
+        '{"Operations":[{"op":"add","path":"constructor.prototype.polluted","value":true}]}',
+        '{"Operations":[{"op":"replace","value":{"constructor":{"prototype":{"polluted":true}}}}]}',
+        '{"__proto__":{"Operations":[{"op":"remove","path":"title"}]}}',
+      ];
+      const target = await dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'proto-patch@example.com' });
+      for (const body of patches) {
+        const response = await send('PATCH', `/Users/${target.body.id}`, body);
+        assert.ok(response.status === 200 || response.status === 400, `${body} → ${response.status} ${response.text}`);
+        // A key named "constructor" inside an extension is just data; what matters is the prototype.
+        if (response.status === 400) assertScimError(response, 400);
+        assertNotPolluted();
+      }
+      const bulk = `{"schemas":["${BULK_REQUEST_SCHEMA}"],"Operations":[{"method":"POST","path":"/Users","bulkId":"x","data":{"userName":"proto-bulk@example.com","__proto__":{"polluted":true}}}]}`;
+      const bulkResponse = await send('POST', '/Bulk', bulk);
+      assert.ok(bulkResponse.status === 200 || bulkResponse.status === 400, bulkResponse.text);
+      const search = await send('POST', '/Users/.search', '{"__proto__":{"filter":"userName pr"},"constructor":{"prototype":{"polluted":true}}}');
+      assert.ok(search.status === 200 || search.status === 400, search.text);
+      const query = await dir.request('GET', '/Users?__proto__[polluted]=1&constructor[prototype][polluted]=1&__proto__=x&count=1');
+      assertStatus(query, 200);
+      assertNotPolluted();
+      const stillThere = await dir.request('GET', `/Users/${user.id}`);
+      assert.equal(stillThere.body.userName, 'victim@example.com');
+    });
+
+    it('never answers 500 to SQL metacharacters in filter values', async () => {
+      const values = ["x' OR '1'='1", "x'; DROP TABLE resources; --", 'x\\" OR 1=1 --', '%', '_', '\\', "'", '"', '%%', '*', '$1', '?', ':name', '\\u0000', '\\ud800', '😀', 'a'.repeat(1000)];
+      for (const value of values) {
+        for (const op of ['eq', 'co', 'sw', 'ew', 'gt']) {
+          for (const attr of ['userName', 'title', 'emails.value', `${ACME}:badge`, 'externalId', 'members.value']) {
+            const filter = `${attr} ${op} "${value.replace(/"/g, '\\"')}"`;
+            const response = await dir.request('GET', `/Users?filter=${q(filter)}`);
+            if (attr === 'members.value') assertScimError(response, 400, 'invalidFilter');
+            else if (response.status !== 200) assertClientError(response, filter);
+            else assert.ok(response.body.Resources.every((r: { userName: string }) => r.userName !== 'victim@example.com' || op !== 'eq'), filter);
+          }
+        }
+      }
+      const groupFilter = await dir.request('GET', `/Groups?filter=${q(`members.value eq "x' OR '1'='1"`)}`);
+      assertStatus(groupFilter, 200);
+      assert.equal(groupFilter.body.totalResults, 0);
+      await expectUserUntouched();
+    });
+
+    it('never answers 500 to SQL metacharacters in sortBy, sortOrder, attributes and paging parameters', async () => {
+      const hostile = ["userName'--", 'userName; DROP TABLE resources', 'userName)', '"userName"', 'name.familyName DESC', '1', '(SELECT 1)', 'emails[type eq "work"]', "urn:x:User:a'b", 'urn:ietf:params:scim:schemas:core:2.0:User:', '', ' '];
+      for (const value of hostile) {
+        for (const param of ['sortBy', 'sortOrder', 'attributes', 'excludedAttributes', 'count', 'startIndex', 'filter']) {
+          const response = await dir.request('GET', `/Users?${param}=${encodeURIComponent(value)}`);
+          if (response.status !== 200) assertClientError(response, `${param}=${value}`);
+        }
+      }
+      await expectUserUntouched();
+    });
+
+    it('never answers 500 to hostile ids in paths', async () => {
+      const ids = ["1' OR '1'='1", "x'; DROP TABLE resources; --", '%00', '%E2%80%AE', '..%2F..%2Fetc%2Fpasswd', '%ud800', 'a'.repeat(2000), '%25', '%F0%9F%98%80', '%C0%AF', '%ED%A0%80'];
+      for (const id of ids) {
+        for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+          for (const type of ['Users', 'Groups']) {
+            const body = method === 'PUT' ? { userName: 'victim@example.com', displayName: 'Victims' } : method === 'PATCH' ? patchOp({ op: 'replace', path: 'title', value: 'x' }) : undefined;
+            const response = await dir.request(method, `/${type}/${id}`, body);
+            assertClientError(response, `${method} /${type}/${id}`);
+          }
+        }
+      }
+      await expectUserUntouched();
+    });
+
+    it('never answers 500 to hostile cursors', async () => {
+      for (const cursor of ["' OR 1=1 --", '%00', 'a.b', 'a.b.c', '.', 'e30.e30', `${Buffer.from('{"k":"x","p":"1; DROP TABLE resources"}').toString('base64url')}.AAAAAAAAAAAAAAAAAAAAAA`, '😀']) {
+        assertScimError(await dir.request('GET', `/Users?cursor=${encodeURIComponent(cursor)}`), 400, 'invalidCursor');
+      }
+    });
+
+    it('never answers 500 to characters a database cannot store', async () => {
+      const awkward = ['nul\u0000inside', 'lone\ud800surrogate', 'low\udc00first', 'rtl\u202eoverride', 'emoji😀', 'bom\ufeff', 'line\u2028sep'];
+      for (const [i, text] of awkward.entries()) {
+        const created = await dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: `awkward${i}-${text}`, title: text, [ACME]: { note: text } });
+        if (created.status === 201) {
+          const fetched = await dir.request('GET', `/Users/${created.body.id}`);
+          assertStatus(fetched, 200);
+          assert.equal(fetched.body.userName, created.body.userName);
+          const found = await dir.request('GET', `/Users?filter=${q(`userName eq ${JSON.stringify(created.body.userName)}`)}`);
+          assertStatus(found, 200);
+          assert.deepEqual(found.body.Resources.map((r: { id: string }) => r.id), [created.body.id]);
+        } else {
+          assertScimError(created, 400, 'invalidValue');
+        }
+        const patched = await dir.request('PATCH', `/Users/${user.id}`, patchOp({ op: 'replace', path: 'nickName', value: text }));
+        if (patched.status !== 200) assertScimError(patched, 400, 'invalidValue');
+        const group = await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: `group ${text}` });
+        if (group.status !== 201) assertScimError(group, 400, 'invalidValue');
+      }
+    });
+
+    it('never answers 500 to deeply nested or oversized JSON values', async () => {
+      const deep = `${'['.repeat(900)}1${']'.repeat(900)}`;
+      const nested = await send('POST', '/Users', `{"userName":"deep@example.com","${ACME}":{"tree":${deep}}}`);
+      assert.ok(nested.status === 201 || nested.status === 400, `${nested.status} ${nested.text.slice(0, 200)}`);
+      if (nested.status === 400) assertScimError(nested, 400);
+      const objects = `${'{"a":'.repeat(250)}1${'}'.repeat(250)}`;
+      const nestedObjects = await send('POST', '/Users', `{"userName":"deep-objects@example.com","${ACME}":{"tree":${objects}}}`);
+      assert.ok(nestedObjects.status === 201 || nestedObjects.status === 400, `${nestedObjects.status} ${nestedObjects.text.slice(0, 200)}`);
+      const numbers = await send('POST', '/Users', `{"userName":"numbers@example.com","${ACME}":{"big":1e400,"small":-1e-400,"long":123456789012345678901234567890}}`);
+      assert.ok(numbers.status === 201 || numbers.status === 400, `${numbers.status} ${numbers.text.slice(0, 200)}`);
+    });
+  });
+}
