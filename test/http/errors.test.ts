@@ -209,8 +209,8 @@ for (const backend of BACKENDS) {
     it('never answers 500 to SQL metacharacters in filter values', async () => {
       const values = ["x' OR '1'='1", "x'; DROP TABLE resources; --", 'x\\" OR 1=1 --', '%', '_', '\\', "'", '"', '%%', '*', '$1', '?', ':name', '\\u0000', '\\ud800', '😀', 'a'.repeat(1000)];
       for (const value of values) {
-        for (const op of ['eq', 'co', 'sw', 'ew', 'gt']) {
-          for (const attr of ['userName', 'title', 'emails.value', `${ACME}:badge`, 'externalId', 'members.value']) {
+        for (const op of ['eq', 'co', 'ew', 'gt']) {
+          for (const attr of ['userName', 'emails.value', `${ACME}:badge`, ...(op === 'eq' ? ['title', 'externalId', 'members.value'] : [])]) {
             const filter = `${attr} ${op} "${value.replace(/"/g, '\\"')}"`;
             const response = await dir.request('GET', `/Users?filter=${q(filter)}`);
             if (attr === 'members.value') assertScimError(response, 400, 'invalidFilter');
@@ -256,10 +256,12 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it('never answers 500 to characters a database cannot store', async () => {
-      const awkward = ['nul\u0000inside', 'lone\ud800surrogate', 'low\udc00first', 'rtl\u202eoverride', 'emoji😀', 'bom\ufeff', 'line\u2028sep'];
+    it('refuses U+0000 and unpaired surrogates with 400 on every backend, and stores other awkward characters', async () => {
+      const unstorable = ['nul\u0000inside', 'lone\ud800surrogate', 'low\udc00first'];
+      const awkward = [...unstorable, 'rtl\u202eoverride', 'emoji😀', 'bom\ufeff', 'line\u2028sep', 'zero\u200bwidth'];
       for (const [i, text] of awkward.entries()) {
         const created = await dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: `awkward${i}-${text}`, title: text, [ACME]: { note: text } });
+        assert.equal(created.status, unstorable.includes(text) ? 400 : 201, `${JSON.stringify(text)}: ${created.text}`);
         if (created.status === 201) {
           const fetched = await dir.request('GET', `/Users/${created.body.id}`);
           assertStatus(fetched, 200);
@@ -270,10 +272,17 @@ for (const backend of BACKENDS) {
         } else {
           assertScimError(created, 400, 'invalidValue');
         }
-        const patched = await dir.request('PATCH', `/Users/${user.id}`, patchOp({ op: 'replace', path: 'nickName', value: text }));
-        if (patched.status !== 200) assertScimError(patched, 400, 'invalidValue');
-        const group = await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: `group ${text}` });
-        if (group.status !== 201) assertScimError(group, 400, 'invalidValue');
+        const patched = await dir.request('PATCH', `/Users/${user.id}?attributes=userName`, patchOp({ op: 'replace', path: `${ACME}:note`, value: text }));
+        if (unstorable.includes(text)) assertScimError(patched, 400, 'invalidValue');
+        else assertStatus(patched, 200);
+        const keyed = await send('POST', '/Users', JSON.stringify({ userName: `keyed-${i}`, [ACME]: { [text]: 'value as key' } }));
+        if (unstorable.includes(text)) assertScimError(keyed, 400, 'invalidValue');
+        else assertStatus(keyed, 201);
+        const filtered = await dir.request('GET', `/Users?filter=${q(`title eq ${JSON.stringify(text)}`)}`);
+        if (unstorable.includes(text)) assertScimError(filtered, 400, 'invalidFilter');
+        else assert.equal(filtered.body.totalResults, 1);
+        // A lone surrogate cannot be percent-encoded at all; the others can appear in a path.
+        if (!/^lone|^low/.test(text)) assertClientError(await dir.request('GET', `/Users/${encodeURIComponent(text)}`), `GET /Users/${JSON.stringify(text)}`);
       }
     });
 

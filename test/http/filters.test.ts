@@ -61,6 +61,8 @@ function seedUser(i: number, managerId: string | undefined): JsonObject {
     (user.schemas as string[]).push(ENTERPRISE_SCHEMA);
   }
   if (i % 4 === 3) user[ACME] = { badge: `B-${i % 5}`, floor: i % 2 ? 'North' : 'south' };
+  // Values of an unknown extension keep their JSON types: numbers and booleans too.
+  if (i % 4 === 1) user[ACME] = { level: i % 13, remote: i % 8 === 1, tags: ['x', `t${i % 3}`] };
   return user;
 }
 
@@ -189,6 +191,15 @@ function userFilterTable(seeded: Seeded): FilterCase[] {
     { filter: `${ACME}:floor eq "NORTH"` },
     { filter: `${ACME}:badge pr` },
     { filter: `not (${ACME}:floor eq "north")` },
+    { filter: `${ACME}:level gt 3`, expect: 7 },
+    { filter: `${ACME}:level eq 5`, expect: 1 },
+    { filter: `${ACME}:level le 10` },
+    { filter: `${ACME}:level gt "3"`, expect: 0 },
+    { filter: `${ACME}:remote eq true`, expect: 5 },
+    { filter: `${ACME}:remote eq false` },
+    { filter: `${ACME}:remote pr`, expect: 10 },
+    { filter: `${ACME}:tags eq "t1"`, expect: 4 },
+    { filter: `${ACME}:level pr and not (${ACME}:level eq 0)` },
     // Attribute names and operators in any case.
     { filter: 'USERNAME SW "ALAN"' },
     { filter: 'Name.FamilyName Eq "turing"' },

@@ -297,12 +297,12 @@ for (const backend of BACKENDS) {
         assert.equal(existing.size, before);
         const added: string[] = [];
         let n = 0;
-        const users = await walkCursor(`${sort}${sort ? '&' : ''}count=4`, async () => {
-          for (const prefix of ['a', 'm', 'z']) {
-            const created = await dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: `${prefix}-during-${sort.length}-${n++}@example.com`, name: { familyName: `${prefix}-late` } });
-            assertStatus(created, 201);
-            added.push(created.body.id);
-          }
+        const users = await walkCursor(`${sort}${sort ? '&' : ''}count=4`, async (page) => {
+          // New users land before, inside and after the part already read.
+          const prefix = ['a', 'm', 'z'][page % 3];
+          const created = await dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: `${prefix}-during-${sort.length}-${n++}@example.com`, name: { familyName: `${prefix}-late` } });
+          assertStatus(created, 201);
+          added.push(created.body.id);
         });
         const ids = users.map((u) => u.id);
         assertNoDuplicates(ids);

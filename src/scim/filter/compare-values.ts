@@ -47,6 +47,8 @@ export function operandFor(op: CompareOp, value: Literal, traits: AttributeTrait
       throw invalidFilter(`${label} is complex; compare one of its sub-attributes`);
     default:
       if (ORDERING.has(op) && typeof value === 'boolean') throw invalidFilter(`${label} cannot be ordered against a boolean`);
+      if (traits.open && typeof value === 'boolean') return { type: 'boolean', value };
+      if (traits.open && typeof value === 'number' && !SUBSTRING.has(op)) return { type: 'number', value };
       return { type: 'string', value: String(value), caseExact: traits.caseExact };
   }
 }

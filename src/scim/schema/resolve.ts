@@ -20,9 +20,14 @@ export interface AttributeTraits {
   type: AttributeDef['type'];
   caseExact: boolean;
   multiValued: boolean;
+  /**
+   * An attribute of an extension scimd does not know: its values are kept as sent, so a value
+   * is compared by its own JSON type and a number or boolean literal compares as one.
+   */
+  open?: boolean;
 }
 
-export const OPEN_TRAITS: AttributeTraits = { type: 'string', caseExact: false, multiValued: false };
+export const OPEN_TRAITS: AttributeTraits = { type: 'string', caseExact: false, multiValued: false, open: true };
 
 /**
  * Resolves a path against a resource model. Returns undefined when the path names an attribute

@@ -62,7 +62,7 @@ function compile(filter: Filter, context: Context, dialect: SqlDialect, params: 
       return `(NOT COALESCE(${compile(filter.filter, context, dialect, params)}, FALSE))`;
     case 'present': {
       const access = context.access(filter.path, false);
-      return existsOrDirect(access, (inner) => present(inner));
+      return existsOrDirect(access, (inner) => present(inner, dialect));
     }
     case 'compare': {
       const access = context.access(filter.path, false);
@@ -70,7 +70,7 @@ function compile(filter: Filter, context: Context, dialect: SqlDialect, params: 
       const label = formatAttrPath(filter.path);
       if (filter.value === null) {
         if (filter.op !== 'eq' && filter.op !== 'ne') throw invalidFilter(`${label} ${filter.op} null is not meaningful`);
-        const exists = existsOrDirect(access, (inner) => present(inner));
+        const exists = existsOrDirect(access, (inner) => present(inner, dialect));
         return filter.op === 'eq' ? `(NOT COALESCE(${exists}, FALSE))` : exists;
       }
       const operand = operandFor(filter.op, filter.value, access.traits, label);
@@ -101,8 +101,13 @@ function existsOrDirect(access: Access, test: (scalar: Exclude<Access, { kind: '
 }
 
 /** Present means assigned and, for text, not empty (RFC 7644 §3.4.2.2 "pr"). */
-function present(access: Exclude<Access, { kind: 'elements' }>): string {
+function present(access: Exclude<Access, { kind: 'elements' }>, dialect: SqlDialect): string {
   if (access.kind === 'constant') return 'TRUE';
+  if (access.traits.open && access.json) {
+    // A value of unknown type: any JSON value but the empty string.
+    const { doc, path } = access.json;
+    return `(${dialect.jsonType(doc, path)} IS NOT NULL AND COALESCE(${dialect.jsonString(doc, path)}, 'x') <> '')`;
+  }
   const textual = ['string', 'reference', 'binary', 'dateTime'].includes(access.traits.type);
   return textual ? `(${access.expr} IS NOT NULL AND ${access.expr} <> '')` : `(${access.expr} IS NOT NULL)`;
 }
@@ -127,7 +132,9 @@ function compare(access: Exclude<Access, { kind: 'elements' }>, op: Exclude<Comp
       return `${access.expr} ${sqlOperator(op)} ${params.add(operand.value)}`;
     case 'string': {
       const folded = !operand.caseExact;
-      const expr = folded ? (access.foldedExpr ?? dialect.fold(access.expr)) : access.expr;
+      // A value of unknown type matches a string only when it is a JSON string.
+      const text = access.traits.open && access.json ? dialect.jsonString(access.json.doc, access.json.path) : access.expr;
+      const expr = folded ? (access.foldedExpr ?? dialect.fold(text)) : text;
       const value = params.add(folded ? foldCase(operand.value) : operand.value);
       switch (op) {
         case 'co':
@@ -231,6 +238,13 @@ class ResourceContext implements Context {
       return access;
     }
     if (forValuePath) throw invalidFilter(`${label} is not multi-valued`);
+    if (!resolved.def && !resolved.sub) {
+      // An attribute of an unknown extension holds whatever was sent: a scalar or an array of them.
+      const e = nextAlias('e');
+      const scalars = this.dialect.jsonScalars(doc, this.pathParam(base), e);
+      const element = new ElementContext(this.dialect.elementDocument(e), this.dialect, this.params, resolved);
+      return { kind: 'elements', from: scalars.from, where: scalars.where, element, sub: 'value', traits: traitsOf(resolved) };
+    }
     if (resolved.def?.type === 'complex' && !resolved.sub) {
       // Only presence can be asked of a whole complex attribute; comparisons are refused.
       return { kind: 'scalar', expr: this.dialect.jsonType(doc, this.pathParam(base)), traits: { ...traitsOf(resolved), type: 'complex' } };
