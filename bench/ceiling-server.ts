@@ -2,9 +2,10 @@ import http from 'node:http';
 
 /**
  * The machine's ceiling: a bare node:http server that reads each request and answers one fixed
- * SCIM User of about 1 KB. No routing, parsing or storage, so what a Node server can do at best
- * on this machine; scimd's figures are reported as a fraction of it. Run as a child process by
- * bench/run.ts; prints `listening <port>` and serves until killed.
+ * SCIM User of about 1 KB (or, for a list request with `count=N`, N copies of it). No routing,
+ * parsing or storage, so what a Node server can do at best on this machine; scimd's figures are
+ * reported as a fraction of it. Run as a child process by bench/run.ts; prints `listening <port>`
+ * and serves until killed.
  */
 const id = '2819c223-7f76-453a-919d-413861904646';
 const user = JSON.stringify({
@@ -32,11 +33,25 @@ const user = JSON.stringify({
 });
 const body = Buffer.from(user);
 
+/** A list request (`count=N`) gets a ListResponse of N copies, so a page is compared with a page. */
+const pages = new Map<number, Buffer>();
+function pageOf(count: number): Buffer {
+  let page = pages.get(count);
+  if (!page) {
+    const resources = Array.from({ length: count }, () => user).join(',');
+    page = Buffer.from(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":${count},"itemsPerPage":${count},"startIndex":1,"Resources":[${resources}]}`);
+    pages.set(count, page);
+  }
+  return page;
+}
+
 const server = http.createServer((request, response) => {
   request.resume();
   request.on('end', () => {
-    response.writeHead(200, { 'content-type': 'application/scim+json', 'content-length': body.length });
-    response.end(body);
+    const count = Number(/[?&]count=(\d+)/.exec(request.url ?? '')?.[1] ?? 1);
+    const answer = count > 1 && count <= 1000 ? pageOf(count) : body;
+    response.writeHead(200, { 'content-type': 'application/scim+json', 'content-length': answer.length });
+    response.end(answer);
   });
 });
 server.keepAliveTimeout = 60_000;

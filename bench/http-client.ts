@@ -22,7 +22,9 @@ export interface BenchResponse {
  */
 export class HttpConnection {
   private socket?: net.Socket;
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Received bytes not yet consumed, joined only when needed so a large body is copied once. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
   private pending?: { resolve: (response: BenchResponse) => void; reject: (error: Error) => void; head?: ResponseHead };
   private closedError?: Error;
 
@@ -55,7 +57,8 @@ export class HttpConnection {
   }
 
   private connect(): Promise<net.Socket> {
-    this.buffer = Buffer.alloc(0);
+    this.chunks = [];
+    this.buffered = 0;
     this.closedError = undefined;
     return new Promise((resolve, reject) => {
       const socket = net.connect(this.port, this.host, () => {
@@ -71,6 +74,16 @@ export class HttpConnection {
     });
   }
 
+  private joined(): Buffer {
+    if (this.chunks.length !== 1) this.keep(Buffer.concat(this.chunks, this.buffered));
+    return this.chunks[0];
+  }
+
+  private keep(rest: Buffer): void {
+    this.chunks = [rest];
+    this.buffered = rest.length;
+  }
+
   private fail(error: Error): void {
     this.closedError = error;
     const pending = this.pending;
@@ -79,18 +92,23 @@ export class HttpConnection {
   }
 
   private onData(chunk: Buffer): void {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
     const pending = this.pending;
     if (!pending) return;
     if (!pending.head) {
-      const end = this.buffer.indexOf('\r\n\r\n');
+      const buffer = this.joined();
+      const end = buffer.indexOf('\r\n\r\n');
       if (end < 0) return;
-      pending.head = parseHead(this.buffer.toString('latin1', 0, end));
-      this.buffer = this.buffer.subarray(end + 4);
+      pending.head = parseHead(buffer.toString('latin1', 0, end));
+      this.keep(buffer.subarray(end + 4));
     }
-    const body = readBody(pending.head, this.buffer);
+    const length = Number(pending.head.headers['content-length'] ?? 0);
+    if (!pending.head.headers['transfer-encoding'] && this.buffered < length) return;
+    const buffer = this.joined();
+    const body = readBody(pending.head, buffer);
     if (!body) return;
-    this.buffer = this.buffer.subarray(body.consumed);
+    this.keep(buffer.subarray(body.consumed));
     this.pending = undefined;
     pending.resolve({ status: pending.head.status, headers: pending.head.headers, body: body.text });
     if (pending.head.headers.connection?.toLowerCase() === 'close') this.close();

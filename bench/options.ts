@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BENCH_DIR } from './scimd-server.js';
 
 export interface BenchOptions {
   size: number;
@@ -68,6 +70,6 @@ export function parseOptions(argv: string[]): BenchOptions | undefined {
     scale,
     bigGroup: Math.floor(number(values['big-group'], Math.min(scale, 100_000), 'big-group')),
     skipWorkload: values['skip-workload'] ?? false,
-    out: values.out ?? 'bench/results',
+    out: values.out ?? join(BENCH_DIR, 'results'),
   };
 }

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     return;
   }
   const started = new Date();
+  const loadBefore = os.loadavg()[0];
+  if (loadBefore > 1) log(`note: the machine is busy (load average ${loadBefore.toFixed(1)} on ${os.cpus().length} cores); figures will be noisy`);
   const postgresUp = options.targets.includes('postgres') && (await postgresReachable(options.postgres));
   const targets: TargetResult[] = [];
   if (!options.skipWorkload) {
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     `# scimd bench, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     machineLine(),
+    `Load average (1 min) at start ${loadBefore.toFixed(1)}, at end ${os.loadavg()[0].toFixed(1)}: anything above 0.5 means other work shared the machine.`,
     '',
     ...(targets.length
       ? [`## Per operation (${options.size} users, ${options.connections} connections for concurrent operations, at most ${options.duration} s each)`, '', workloadTable(targets)]
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
   ].join('\n');
   mkdirSync(options.out, { recursive: true });
   const file = join(options.out, `${stem}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine: machine(), options: { ...options, postgres: redact(options.postgres) }, targets, scale }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine: machine(), load: { start: loadBefore, end: os.loadavg()[0] }, options: { ...options, postgres: redact(options.postgres) }, targets, scale }, null, 2)}\n`);
   writeFileSync(join(options.out, `${stem}.md`), markdown);
   process.stdout.write(`${markdown}\n`);
   log(`\nresults: ${file}`);

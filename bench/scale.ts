@@ -7,7 +7,7 @@ import type { BenchOptions } from './options.js';
 import { memoryOf, runNode } from './processes.js';
 import { markdownTable, fmt, ms } from './report.js';
 import { entraAddMember, entraRemoveMember, filterQuery, groupDocument, userDocument, userNameOf, externalIdOf } from './scim-data.js';
-import { CLI, createDatabase, createDirectory, startScimd, type Backend } from './scimd-server.js';
+import { BENCH_DIR, CLI, createDatabase, createDirectory, startScimd, type Backend } from './scimd-server.js';
 import { LatencyRecorder, round } from './stats.js';
 
 /** Users beyond the seeded ones, added to and removed from groups during the measurement. */
@@ -30,9 +30,9 @@ export interface ScaleResult {
 
 /** The seed file: users with fixed ids, then the big group, then a 10-member group. Cached in bench/.work. */
 async function seedFile(users: number, bigGroup: number): Promise<{ file: string; ids: (n: number) => string }> {
-  const dir = join('bench', '.work');
+  const dir = join(BENCH_DIR, '.work');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `scale-${users}-${bigGroup}.jsonl`);
+  const file = join(dir, `scale-v1-${users}-${bigGroup}.jsonl`);
   // Ids are derived from the index so a cached file and this run agree on them.
   const ids = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
   if (existsSync(file)) return { file, ids };

@@ -7,6 +7,9 @@ import pg from 'pg';
 import type { Endpoint } from './load.js';
 import { runNode, startServer, type ServerProcess } from './processes.js';
 
+/** bench/ in the source tree (this file runs from dist/bench/), where results and the work folder live. */
+export const BENCH_DIR = fileURLToPath(new URL('../../bench/', import.meta.url));
+
 /** The compiled CLI, as `npm start` runs it. */
 export const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 

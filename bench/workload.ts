@@ -41,9 +41,9 @@ export async function runWorkload(endpoint: Endpoint, base: string, options: Wor
   const results: OperationResult[] = [];
   const { size, duration, connections, run } = options;
   const checking = endpoint.checkBodies;
-  const measure = async (operation: Operation, note?: string) => {
+  const measure = async (operation: Operation, note?: string | (() => string)) => {
     const result = await runOperation(endpoint, operation);
-    if (note) result.note = note;
+    if (note) result.note = typeof note === 'string' ? note : note();
     results.push(result);
     log(
       `  ${operation.name.padEnd(40)} ${String(result.perSecond).padStart(7)}/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms` +
@@ -156,11 +156,10 @@ export async function runWorkload(endpoint: Endpoint, base: string, options: Wor
       return { request: { method: 'PATCH', path: `${base}/Groups/${groupId}`, body: entraAddMember(user.id) }, expectStatus: 204 };
     };
     const first = Math.min(100, count);
-    await measure({ name: 'add member (first 100)', connections: 1, requests: first, maxSeconds: duration * 2, next: addStep }, `group of 0–${first}`);
-    const middleFrom = added;
-    await measure({ name: 'add member (growing)', connections: 1, requests: Math.max(0, count - 100 - added), maxSeconds: duration * 2, next: addStep }, `group of ${middleFrom}–${added}`);
-    const lastFrom = added;
-    const last = await measure({ name: 'add member (last 100)', connections: 1, requests: 100, maxSeconds: duration * 2, next: addStep }, `group of ${lastFrom}–${added}`);
+    const growth = (from: number) => () => `group of ${from}–${added}`;
+    await measure({ name: 'add member (first 100)', connections: 1, requests: first, maxSeconds: duration * 2, next: addStep }, growth(0));
+    await measure({ name: 'add member (growing)', connections: 1, requests: Math.max(0, count - 100 - added), maxSeconds: duration * 2, next: addStep }, growth(added));
+    const last = await measure({ name: 'add member (last 100)', connections: 1, requests: 100, maxSeconds: duration * 2, next: addStep }, growth(added));
     const readGroup = await measure(
       {
         name: 'GET group with all members',

@@ -121,6 +121,8 @@ export async function importResources(
     pending.lines.push(lineNumber);
   }
   await flush();
+  // A large load changes the tables' shape; without fresh statistics the planner guesses.
+  if (summary.users + summary.groups > 0) await store.analyze();
   summary.seconds = Math.round(performance.now() - started) / 1000;
   return summary;
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG, type ServerConfig } from '../config.js';
-import { buildApp, SCIM_PREFIX } from '../http/app.js';
 import { invalidValue } from '../scim/errors.js';
 import { describeDatabase, openStore } from '../store/open-store.js';
 import { bootstrapBanner, bootstrapIfEmpty } from './bootstrap.js';
@@ -23,8 +22,8 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('serve the SCIM 2.0 API (and, on an empty database, create a first directory and secret)')
-    .option('--port <port>', 'TCP port (env SCIMD_PORT)')
-    .option('--host <host>', 'address to listen on (env SCIMD_HOST)')
+    .option('--port <port>', 'TCP port; 0 picks a free one, printed on start (env SCIMD_PORT; default 8080)')
+    .option('--host <host>', 'address to listen on (env SCIMD_HOST; default 127.0.0.1)')
     .option('--no-bootstrap', 'do not create a "default" directory and secret on an empty database')
     .option('--no-migrate', 'do not apply schema migrations on start; refuse to start if any are pending')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (env SCIMD_LOG_LEVEL)')
@@ -71,6 +70,8 @@ function synchronousMode(value: string | undefined): ServerConfig['sqliteSynchro
 }
 
 async function serve(config: ServerConfig): Promise<void> {
+  // Loaded here, not at the top, so the other commands start without loading Fastify.
+  const { buildApp, SCIM_PREFIX } = await import('../http/app.js');
   const store = await openStore(config.db, {
     migrations: config.migrate ? 'apply' : 'require',
     postgres: { maxConnections: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs },

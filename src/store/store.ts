@@ -116,6 +116,8 @@ export interface Store {
    * Members must exist already, in the database or earlier in `resources`.
    */
   insertResources(directoryId: string, type: ResourceTypeName, resources: NewResource[], options: WriteOptions): Promise<string[]>;
+  /** Refreshes the query planner's statistics after a bulk load, so later queries pick the right indexes. */
+  analyze(): Promise<void>;
   getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined>;
   /** PUT: replaces the document, and the members when the type has them. */
   replaceResource(directoryId: string, type: ResourceTypeName, id: string, input: { data: JsonObject; members?: MemberRef[] }, options: WriteOptions): Promise<StoredResource>;

@@ -6,10 +6,15 @@ export const postgresDialect: SqlDialect = {
   jsonPath: (keys) => keys,
   jsonText: (doc, path) => `(CASE WHEN jsonb_typeof(${doc} #> ${path}::text[]) IN ('string', 'number') THEN ${doc} #>> ${path}::text[] END)`,
   jsonType: (doc, path) => `jsonb_typeof(${doc} #> ${path}::text[])`,
+  jsonString: (doc, path) => `(CASE WHEN jsonb_typeof(${doc} #> ${path}::text[]) = 'string' THEN ${doc} #>> ${path}::text[] END)`,
   jsonNumber: (doc, path) => `(CASE WHEN jsonb_typeof(${doc} #> ${path}::text[]) = 'number' THEN (${doc} #>> ${path}::text[])::numeric END)`,
   jsonBooleanIs: (doc, path, value) => `((${doc} #> ${path}::text[]) = '${value ? 'true' : 'false'}'::jsonb)`,
   jsonElements: (doc, path, alias) =>
     `jsonb_array_elements(CASE WHEN jsonb_typeof(${doc} #> ${path}::text[]) = 'array' THEN ${doc} #> ${path}::text[] ELSE '[]'::jsonb END) AS ${alias}(value)`,
+  jsonScalars: (doc, path, alias) => ({
+    from: `jsonb_array_elements(CASE jsonb_typeof(${doc} #> ${path}::text[]) WHEN 'array' THEN ${doc} #> ${path}::text[] WHEN 'object' THEN '[]'::jsonb ELSE jsonb_build_array(${doc} #> ${path}::text[]) END) AS ${alias}(value)`,
+    where: `jsonb_typeof(${alias}.value) IN ('string', 'number', 'boolean')`,
+  }),
   elementDocument: (alias) => `(CASE WHEN jsonb_typeof(${alias}.value) = 'object' THEN ${alias}.value ELSE jsonb_build_object('value', ${alias}.value) END)`,
   fold: (expr) => `lower(${expr})`,
   contains: (expr, param) => `strpos(${expr}, ${param}::text) > 0`,
@@ -20,5 +25,7 @@ export const postgresDialect: SqlDialect = {
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
   forUpdate: ' FOR UPDATE',
+  // VACUUM also marks pages all-visible, so counts can be answered from an index alone.
+  analyze: 'VACUUM (ANALYZE)',
   isUniqueViolation: (error) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505',
 };

@@ -11,13 +11,20 @@ export interface SqlDialect {
   jsonText(doc: string, path: string): string;
   /** The JSON type name of the value at `path`, NULL when absent (used for presence). */
   jsonType(doc: string, path: string): string;
+  /** The value at `path` if it is a JSON string, else NULL. */
+  jsonString(doc: string, path: string): string;
   /** The scalar at `path` as a number, NULL unless it is a JSON number. */
   jsonNumber(doc: string, path: string): string;
   /** True when the value at `path` is the JSON boolean `value`. */
   jsonBooleanIs(doc: string, path: string, value: boolean): string;
   /** A FROM item iterating the elements of the JSON array at `path`, as `alias`. */
   jsonElements(doc: string, path: string, alias: string): string;
-  /** The document of one element produced by `jsonElements`. */
+  /**
+   * The scalars at `path` as `alias`: the value itself, or each scalar element when it is an
+   * array (objects are skipped). `where` must be added to the query's conditions.
+   */
+  jsonScalars(doc: string, path: string, alias: string): { from: string; where: string };
+  /** The document of one element produced by `jsonElements` or `jsonScalars`. */
   elementDocument(alias: string): string;
   /** Case folding matching `foldCase` of the protocol core. */
   fold(expr: string): string;
@@ -34,6 +41,8 @@ export interface SqlDialect {
   decodeDocument(value: unknown): unknown;
   /** Appended to a SELECT that reads a row about to be written, to lock it where supported. */
   readonly forUpdate: string;
+  /** Refreshes the planner's statistics after a bulk load; runs outside any transaction. */
+  readonly analyze: string;
   /** Whether a driver error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
 }

@@ -216,6 +216,10 @@ export class SqlStore implements Store {
     }, model.nameAttribute);
   }
 
+  async analyze(): Promise<void> {
+    await this.driver.run(this.driver.dialect.analyze);
+  }
+
   async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined> {
     const row = await this.driver.get<ResourceRow>(
       `SELECT ${RESOURCE_COLUMNS} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`,
@@ -287,13 +291,12 @@ export class SqlStore implements Store {
       return conditions.join(' AND ');
     };
 
-    let total = 0;
-    if (query.withTotal) {
+    const countAll = async () => {
       const params = new SqlParams();
       const row = await this.driver.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources r WHERE ${where(params)}`, params.values);
-      total = Number(row?.n ?? 0);
-    }
-    if (query.count === 0) return { total, resources: [] };
+      return Number(row?.n ?? 0);
+    };
+    if (query.count === 0) return { total: query.withTotal ? await countAll() : 0, resources: [] };
 
     const params = new SqlParams();
     const sort = query.sortBy ? sortExpression(query.sortBy, model, dialect, params) : undefined;
@@ -315,6 +318,10 @@ export class SqlStore implements Store {
     );
     const more = rows.length > query.count;
     const page = more ? rows.slice(0, query.count) : rows;
+    // An index page that reaches the last match tells the total without counting, which spares
+    // lookups such as `userName eq` (one row or none) a second statement.
+    const ended = !more && !query.after && (page.length > 0 || query.offset === 0);
+    const total = !query.withTotal ? 0 : ended ? query.offset + page.length : await countAll();
     const resources = page.map((row) => resourceFromRow(row, dialect));
     if (query.includeMembership && page.length) {
       const membership = await this.membershipOf(this.driver, type, page.map((row) => Number(row.pk)));

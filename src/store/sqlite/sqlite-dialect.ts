@@ -6,10 +6,18 @@ export const sqliteDialect: SqlDialect = {
   jsonPath: (keys) => `$${keys.map((k) => `.${JSON.stringify(k)}`).join('')}`,
   jsonText: (doc, path) => `(CASE WHEN json_type(${doc}, ${path}) IN ('text', 'integer', 'real') THEN json_extract(${doc}, ${path}) END)`,
   jsonType: (doc, path) => `json_type(${doc}, ${path})`,
+  jsonString: (doc, path) => `(CASE WHEN json_type(${doc}, ${path}) = 'text' THEN json_extract(${doc}, ${path}) END)`,
   jsonNumber: (doc, path) => `(CASE WHEN json_type(${doc}, ${path}) IN ('integer', 'real') THEN json_extract(${doc}, ${path}) END)`,
   jsonBooleanIs: (doc, path, value) => `(json_type(${doc}, ${path}) = '${value ? 'true' : 'false'}')`,
   jsonElements: (doc, path, alias) => `json_each(${doc}, ${path}) AS ${alias}`,
-  elementDocument: (alias) => `(CASE WHEN ${alias}.type = 'object' THEN ${alias}.value ELSE json_object('value', ${alias}.value) END)`,
+  // json_each walks a scalar as one row and an object as its members, hence the second condition.
+  jsonScalars: (doc, path, alias) => ({
+    from: `json_each(${doc}, ${path}) AS ${alias}`,
+    where: `${alias}.type NOT IN ('object', 'array') AND json_type(${doc}, ${path}) <> 'object'`,
+  }),
+  // json_each gives booleans as 1 and 0; json(type) turns them back into JSON true and false.
+  elementDocument: (alias) =>
+    `(CASE WHEN ${alias}.type = 'object' THEN ${alias}.value WHEN ${alias}.type IN ('true', 'false') THEN json_object('value', json(${alias}.type)) ELSE json_object('value', ${alias}.value) END)`,
   fold: (expr) => `scim_fold(${expr})`,
   contains: (expr, param) => `instr(${expr}, ${param}) > 0`,
   startsWith: (expr, param) => `substr(${expr}, 1, length(${param})) = ${param}`,
@@ -20,6 +28,7 @@ export const sqliteDialect: SqlDialect = {
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => JSON.parse(value as string),
   forUpdate: '',
+  analyze: 'ANALYZE',
   isUniqueViolation: (error) =>
     typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
 };
