@@ -1,3 +1,4 @@
+import type { DirectoryEvent } from '../events/event-types.js';
 import type { Filter } from '../scim/filter/ast.js';
 import type { JsonObject } from '../scim/json.js';
 import type { MemberChange } from '../scim/patch/apply-patch.js';
@@ -134,4 +135,11 @@ export interface Store {
   ): Promise<PatchResult>;
   deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void>;
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult>;
+
+  /** Events of a directory with a sequence above `after`, in order. */
+  readEvents(directoryId: string, after: number, limit: number): Promise<DirectoryEvent[]>;
+  /** The sequence of the directory's latest event (0 before the first). */
+  lastSequence(directoryId: string): Promise<number>;
+  /** Deletes events that occurred before a time; resolves to how many were deleted. */
+  purgeEvents(before: string): Promise<number>;
 }

@@ -77,4 +77,54 @@ export const postgresMigrations: Migration[] = [
         WHERE r.type = 'User' AND jsonb_typeof(e.value -> 'value') = 'string';
     `,
   },
+  {
+    version: 3,
+    name: 'event outbox, audit log, secret lifecycle and connection status',
+    sql: `
+      ALTER TABLE directories ADD COLUMN last_sequence BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE directories ADD COLUMN settings JSONB NOT NULL DEFAULT '{}';
+      ALTER TABLE directories ADD COLUMN first_request_at TEXT;
+      ALTER TABLE directories ADD COLUMN last_request_at TEXT;
+      ALTER TABLE directories ADD COLUMN last_client_ip TEXT;
+      ALTER TABLE directories ADD COLUMN last_user_agent TEXT;
+      ALTER TABLE directories ADD COLUMN request_count BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE directories ADD COLUMN error_count BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE directories ADD COLUMN rejected_count BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE directories ADD COLUMN last_rejected_at TEXT;
+      ALTER TABLE directories ADD COLUMN last_rejected_secret_id TEXT;
+      ALTER TABLE directories ADD COLUMN last_rejected_reason TEXT;
+      ALTER TABLE secrets ADD COLUMN first_used_at TEXT;
+      ALTER TABLE secrets ADD COLUMN warned_days INTEGER;
+      ALTER TABLE secrets ADD COLUMN expiry_announced_at TEXT;
+      ALTER TABLE secrets ADD COLUMN rejected_announced_at TEXT;
+      CREATE TABLE events (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        directory_id TEXT NOT NULL,
+        sequence BIGINT NOT NULL,
+        type TEXT NOT NULL,
+        subject_type TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        subject_version INTEGER,
+        occurred_at TEXT COLLATE "C" NOT NULL,
+        data JSONB NOT NULL,
+        UNIQUE (directory_id, sequence)
+      );
+      CREATE INDEX events_occurred ON events(occurred_at);
+      CREATE TABLE audit_log (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        at TEXT COLLATE "C" NOT NULL,
+        actor TEXT NOT NULL,
+        actor_ip TEXT,
+        action TEXT NOT NULL,
+        target_type TEXT,
+        target_id TEXT,
+        directory_id TEXT,
+        detail JSONB NOT NULL
+      );
+      CREATE INDEX audit_log_at ON audit_log(at);
+      CREATE INDEX audit_log_directory ON audit_log(directory_id, pk);
+    `,
+  },
 ];

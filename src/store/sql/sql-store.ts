@@ -22,6 +22,9 @@ import { compileFilter } from './filter-compiler.js';
 import { applyMigrations, pendingMigrations, type Migration } from './migrations.js';
 import { indexedColumns, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
 import { sortExpression } from './sort-compiler.js';
+import { randomId } from '../../auth/secret-format.js';
+import type { DirectoryEvent, EventDraft } from '../../events/event-types.js';
+import { resourceEvent } from '../../events/resource-events.js';
 import { INDEXED_VALUES, indexedValuesOf } from './value-index.js';
 import { SqlParams } from './sql-params.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
@@ -176,8 +179,10 @@ export class SqlStore implements Store {
       );
       const pk = Number(row!.pk);
       await this.writeIndexedValues(tx, pk, type, resource.data, false);
-      if (resource.members?.length) await this.addMembers(tx, directoryId, pk, resource.id, resource.members);
-      return { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
+      const created: StoredResource = { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
+      const delta = resource.members?.length ? await this.addMembers(tx, directoryId, pk, resource.id, resource.members) : NO_DELTA;
+      await this.appendEvents(tx, directoryId, [resourceEvent(undefined, created), ...membershipEvents(created, delta)], options.now);
+      return created;
     }, model.nameAttribute);
   }
 
@@ -209,9 +214,13 @@ export class SqlStore implements Store {
         const values = indexed.slice(i, i + INSERT_ROWS).map((v) => `(${params.list([v.pk, v.key, v.value])})`);
         await tx.run(`INSERT INTO resource_values (resource_pk, attribute, value_key) VALUES ${values.join(', ')}`, params.values);
       }
+      const events: (EventDraft | undefined)[] = [];
       for (const resource of fresh) {
-        if (resource.members?.length) await this.addMembers(tx, directoryId, inserted.get(resource.id)!, resource.id, resource.members);
+        const created: StoredResource = { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
+        const delta = resource.members?.length ? await this.addMembers(tx, directoryId, inserted.get(resource.id)!, resource.id, resource.members) : NO_DELTA;
+        events.push(resourceEvent(undefined, created), ...membershipEvents(created, delta));
       }
+      await this.appendEvents(tx, directoryId, events, options.now);
       return fresh.map((r) => r.id);
     }, model.nameAttribute);
   }
@@ -244,12 +253,9 @@ export class SqlStore implements Store {
     const model = modelFor(type);
     return this.write(async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
-      let membersChanged = false;
-      if (model.membership === 'members') {
-        membersChanged = await this.applyMemberChanges(tx, directoryId, current.pk, id, [{ op: 'replace', members: input.members ?? [] }]);
-      }
-      if (!membersChanged && jsonEqual(current.resource.data, input.data)) return current.resource;
-      return this.updateRow(tx, current.pk, current.resource, input.data, options.now);
+      const changes: MemberChange[] = model.membership === 'members' ? [{ op: 'replace', members: input.members ?? [] }] : [];
+      const result = await this.commitChange(tx, directoryId, current, input.data, changes, options.now);
+      return result.resource;
     }, model.nameAttribute);
   }
 
@@ -264,21 +270,30 @@ export class SqlStore implements Store {
     return this.write(async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const outcome = change(current.resource);
-      const membersChanged = await this.applyMemberChanges(tx, directoryId, current.pk, id, outcome.memberChanges);
-      if (!membersChanged && jsonEqual(current.resource.data, outcome.data)) return { resource: current.resource, changed: false };
-      return { resource: await this.updateRow(tx, current.pk, current.resource, outcome.data, options.now), changed: true };
+      return this.commitChange(tx, directoryId, current, outcome.data, outcome.memberChanges, options.now);
     }, model.nameAttribute);
   }
 
   async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
     await this.write(async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
-      // The groups that lose this member change too, so their versions move with them.
-      await tx.run(
-        'UPDATE resources SET version = version + 1, last_modified = $1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = $2)',
+      // The groups that lose this member change too: their versions move and each gets an event.
+      const groups = await tx.all<{ id: string; version: number | string }>(
+        `UPDATE resources SET version = version + 1, last_modified = $1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = $2)
+         RETURNING id, version`,
         [options.now, current.pk],
       );
       await tx.run('DELETE FROM resources WHERE pk = $1', [current.pk]);
+      const member = { value: id, type };
+      await this.appendEvents(
+        tx,
+        directoryId,
+        [
+          resourceEvent(current.resource, undefined),
+          ...groups.map((g): EventDraft => ({ type: 'group.member_removed', subject: { type: 'Group', id: g.id, version: Number(g.version) }, data: { member } })),
+        ],
+        options.now,
+      );
     });
   }
 
@@ -335,6 +350,37 @@ export class SqlStore implements Store {
     return result;
   }
 
+  // ---- events ---------------------------------------------------------------------------
+
+  async readEvents(directoryId: string, after: number, limit: number): Promise<DirectoryEvent[]> {
+    const rows = await this.driver.all<EventRow>(
+      'SELECT * FROM events WHERE directory_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3',
+      [directoryId, after, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      directoryId: row.directory_id,
+      sequence: Number(row.sequence),
+      type: row.type as DirectoryEvent['type'],
+      subject: {
+        type: row.subject_type as DirectoryEvent['subject']['type'],
+        id: row.subject_id,
+        ...(row.subject_version === null ? {} : { version: Number(row.subject_version) }),
+      },
+      occurredAt: row.occurred_at,
+      data: this.driver.dialect.decodeDocument(row.data) as JsonObject,
+    }));
+  }
+
+  async lastSequence(directoryId: string): Promise<number> {
+    const row = await this.driver.get<{ last_sequence: number | string }>('SELECT last_sequence FROM directories WHERE id = $1', [directoryId]);
+    return Number(row?.last_sequence ?? 0);
+  }
+
+  purgeEvents(before: string): Promise<number> {
+    return this.driver.run('DELETE FROM events WHERE occurred_at < $1', [before]);
+  }
+
   // ---- internals ------------------------------------------------------------------------
 
   /** Runs a write transaction and turns a unique-constraint violation into 409 uniqueness. */
@@ -361,6 +407,56 @@ export class SqlStore implements Store {
       throw preconditionFailed(`The ${type} has changed: its version is now W/"${resource.version}"`);
     }
     return { pk: Number(row.pk), resource };
+  }
+
+  /**
+   * Writes a PUT or PATCH outcome: membership changes, then the document when anything changed,
+   * then the events. Nothing is written (and the version stays) when nothing changed.
+   */
+  private async commitChange(
+    tx: SqlExecutor,
+    directoryId: string,
+    current: { pk: number; resource: StoredResource },
+    data: JsonObject,
+    memberChanges: MemberChange[],
+    now: string,
+  ): Promise<PatchResult> {
+    const delta = await this.applyMemberChanges(tx, directoryId, current.pk, current.resource.id, memberChanges);
+    const membersChanged = delta.added.length > 0 || delta.removed.length > 0;
+    if (!membersChanged && jsonEqual(current.resource.data, data)) return { resource: current.resource, changed: false };
+    const updated = await this.updateRow(tx, current.pk, current.resource, data, now);
+    await this.appendEvents(tx, directoryId, [resourceEvent(current.resource, updated), ...membershipEvents(updated, delta)], now);
+    return { resource: updated, changed: true };
+  }
+
+  /**
+   * Appends events to the outbox inside the caller's transaction, numbered from the directory's
+   * counter so each directory's sequence has no gaps. It runs last in every write transaction:
+   * the directory row is the lock all writers of a directory share, taken last so it is held
+   * briefly and never ahead of a resource lock.
+   */
+  private async appendEvents(tx: SqlExecutor, directoryId: string, drafts: (EventDraft | undefined)[], now: string): Promise<void> {
+    const events = drafts.filter((d): d is EventDraft => d !== undefined);
+    if (events.length === 0) return;
+    const row = await tx.get<{ last_sequence: number | string }>(
+      'UPDATE directories SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING last_sequence',
+      [events.length, directoryId],
+    );
+    const first = Number(row!.last_sequence) - events.length + 1;
+    const dialect = this.driver.dialect;
+    for (let i = 0; i < events.length; i += INSERT_ROWS) {
+      const params = new SqlParams();
+      const [directory, at] = [params.add(directoryId), params.add(now)];
+      const values = events.slice(i, i + INSERT_ROWS).map((event, j) => {
+        const columns = [randomId('evt'), first + i + j, event.type, event.subject.type, event.subject.id, event.subject.version ?? null, dialect.encodeDocument(event.data)];
+        const [id, sequence, type, subjectType, subjectId, version, data] = columns.map((c) => params.add(c));
+        return `(${id}, ${directory}, ${sequence}, ${type}, ${subjectType}, ${subjectId}, ${version}, ${at}, ${data})`;
+      });
+      await tx.run(
+        `INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data) VALUES ${values.join(', ')}`,
+        params.values,
+      );
+    }
   }
 
   private async updateRow(tx: SqlExecutor, pk: number, current: StoredResource, data: JsonObject, now: string): Promise<StoredResource> {
@@ -397,87 +493,111 @@ export class SqlStore implements Store {
     await tx.run(`INSERT INTO resource_values (resource_pk, attribute, value_key) VALUES ${values}`, params.values);
   }
 
-  /** Applies membership changes in order; true when any row was added or removed. */
-  private async applyMemberChanges(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, changes: MemberChange[]): Promise<boolean> {
-    let changed = false;
+  /**
+   * Applies membership changes in order and returns who actually joined and left (a member added
+   * and removed again in one request is in neither list).
+   */
+  private async applyMemberChanges(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, changes: MemberChange[]): Promise<MembershipDelta> {
+    const added = new Map<string, MemberRow>();
+    const removed = new Map<string, MemberRow>();
+    const record = (delta: MembershipDelta) => {
+      for (const m of delta.added) removed.has(m.id) ? removed.delete(m.id) : added.set(m.id, m);
+      for (const m of delta.removed) added.has(m.id) ? added.delete(m.id) : removed.set(m.id, m);
+    };
     for (const change of changes) {
       switch (change.op) {
         case 'add':
-          changed = (await this.addMembers(tx, directoryId, groupPk, groupId, change.members)) || changed;
+          record(await this.addMembers(tx, directoryId, groupPk, groupId, change.members));
           break;
         case 'remove':
-          changed = (await this.removeMembers(tx, directoryId, groupPk, change.ids)) || changed;
+          record({ added: [], removed: await this.removeMembers(tx, directoryId, groupPk, change.ids) });
           break;
         case 'replace': {
           const wanted = await this.resolveMembers(tx, directoryId, groupId, change.members);
-          const existing = await tx.all<{ member_pk: number | string }>('SELECT member_pk FROM memberships WHERE group_pk = $1', [groupPk]);
-          const have = new Set(existing.map((r) => Number(r.member_pk)));
-          const want = new Set(wanted);
-          const stale = [...have].filter((pk) => !want.has(pk));
-          const fresh = wanted.filter((pk) => !have.has(pk));
+          const existing = await tx.all<{ pk: number | string; id: string; type: string }>(
+            'SELECT x.pk, x.id, x.type FROM memberships m JOIN resources x ON x.pk = m.member_pk WHERE m.group_pk = $1',
+            [groupPk],
+          );
+          const have = new Map(existing.map((r) => [Number(r.pk), { pk: Number(r.pk), id: r.id, type: r.type as ResourceTypeName }]));
+          const want = new Set(wanted.map((m) => m.pk));
+          const stale = [...have.values()].filter((m) => !want.has(m.pk));
           for (let i = 0; i < stale.length; i += CHUNK) {
             const params = new SqlParams();
             const group = params.add(groupPk);
-            await tx.run(`DELETE FROM memberships WHERE group_pk = ${group} AND member_pk IN (${params.list(stale.slice(i, i + CHUNK))})`, params.values);
+            await tx.run(`DELETE FROM memberships WHERE group_pk = ${group} AND member_pk IN (${params.list(stale.slice(i, i + CHUNK).map((m) => m.pk))})`, params.values);
           }
-          await this.insertMemberships(tx, groupPk, fresh);
-          changed = changed || stale.length > 0 || fresh.length > 0;
+          const fresh = await this.insertMemberships(tx, groupPk, wanted.filter((m) => !have.has(m.pk)));
+          record({ added: fresh, removed: stale });
           break;
         }
         case 'removeWhere': {
           const members = (await this.membershipOf(tx, 'Group', [groupPk])).get(groupPk) ?? [];
           const parent = { name: 'members', def: modelFor('Group').core.attributes.find((a) => a.name === 'members') };
           const ids = members.filter((m) => matchesElement(change.filter, { value: m.value, type: m.type, display: m.display ?? '' }, parent)).map((m) => m.value);
-          changed = (await this.removeMembers(tx, directoryId, groupPk, ids)) || changed;
+          record({ added: [], removed: await this.removeMembers(tx, directoryId, groupPk, ids) });
           break;
         }
       }
     }
-    return changed;
+    return { added: [...added.values()], removed: [...removed.values()] };
   }
 
-  private async addMembers(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, members: MemberRef[]): Promise<boolean> {
-    const pks = await this.resolveMembers(tx, directoryId, groupId, members);
-    return (await this.insertMemberships(tx, groupPk, pks)) > 0;
+  private async addMembers(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, members: MemberRef[]): Promise<MembershipDelta> {
+    const rows = await this.resolveMembers(tx, directoryId, groupId, members);
+    return { added: await this.insertMemberships(tx, groupPk, rows), removed: [] };
   }
 
-  private async insertMemberships(tx: SqlExecutor, groupPk: number, memberPks: number[]): Promise<number> {
-    let inserted = 0;
-    for (let i = 0; i < memberPks.length; i += CHUNK) {
+  /** Inserts memberships that do not exist yet; returns the members actually added. */
+  private async insertMemberships(tx: SqlExecutor, groupPk: number, members: MemberRow[]): Promise<MemberRow[]> {
+    const byPk = new Map(members.map((m) => [m.pk, m]));
+    const added: MemberRow[] = [];
+    for (let i = 0; i < members.length; i += CHUNK) {
       const params = new SqlParams();
       const group = params.add(groupPk);
-      const values = memberPks
+      const values = members
         .slice(i, i + CHUNK)
-        .map((pk) => `(${group}, ${params.add(pk)})`)
+        .map((m) => `(${group}, ${params.add(m.pk)})`)
         .join(', ');
-      inserted += await tx.run(`INSERT INTO memberships (group_pk, member_pk) VALUES ${values} ON CONFLICT DO NOTHING`, params.values);
+      const rows = await tx.all<{ member_pk: number | string }>(
+        `INSERT INTO memberships (group_pk, member_pk) VALUES ${values} ON CONFLICT DO NOTHING RETURNING member_pk`,
+        params.values,
+      );
+      for (const row of rows) added.push(byPk.get(Number(row.member_pk))!);
     }
-    return inserted;
+    return added;
   }
 
-  private async removeMembers(tx: SqlExecutor, directoryId: string, groupPk: number, ids: string[]): Promise<boolean> {
-    let removed = 0;
+  /** Removes the named members; returns those that were members. */
+  private async removeMembers(tx: SqlExecutor, directoryId: string, groupPk: number, ids: string[]): Promise<MemberRow[]> {
+    const removed: MemberRow[] = [];
     for (let i = 0; i < ids.length; i += CHUNK) {
       const params = new SqlParams();
       const group = params.add(groupPk);
       const directory = params.add(directoryId);
-      removed += await tx.run(
-        `DELETE FROM memberships WHERE group_pk = ${group} AND member_pk IN (SELECT pk FROM resources WHERE directory_id = ${directory} AND id IN (${params.list(ids.slice(i, i + CHUNK))}))`,
+      const rows = await tx.all<{ pk: number | string; id: string; type: string }>(
+        `SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(ids.slice(i, i + CHUNK))})
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.group_pk = ${group} AND m.member_pk = resources.pk)`,
         params.values,
       );
+      if (!rows.length) continue;
+      const members = rows.map((r) => ({ pk: Number(r.pk), id: r.id, type: r.type as ResourceTypeName }));
+      const del = new SqlParams();
+      const g = del.add(groupPk);
+      await tx.run(`DELETE FROM memberships WHERE group_pk = ${g} AND member_pk IN (${del.list(members.map((m) => m.pk))})`, del.values);
+      removed.push(...members);
     }
-    return removed > 0;
+    return removed;
   }
 
   /** Finds the rows of the named members in this directory; any that are missing is a 400. */
-  private async resolveMembers(tx: SqlExecutor, directoryId: string, groupId: string, members: MemberRef[]): Promise<number[]> {
+  private async resolveMembers(tx: SqlExecutor, directoryId: string, groupId: string, members: MemberRef[]): Promise<MemberRow[]> {
     if (members.some((m) => m.value === groupId)) throw invalidValue('A group cannot be a member of itself');
     const found = new Map<string, { pk: number; type: string }>();
     for (let i = 0; i < members.length; i += CHUNK) {
       const params = new SqlParams();
       const directory = params.add(directoryId);
       const rows = await tx.all<{ pk: number | string; id: string; type: string }>(
-        `SELECT pk, id, type FROM resources WHERE directory_id = ${directory} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})`,
+        `SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})`,
         params.values,
       );
       for (const row of rows) found.set(row.id, { pk: Number(row.pk), type: row.type });
@@ -489,7 +609,7 @@ export class SqlStore implements Store {
     }
     const mistyped = members.find((m) => m.type && found.get(m.value)!.type !== m.type);
     if (mistyped) throw invalidValue(`Member ${JSON.stringify(mistyped.value)} is a ${found.get(mistyped.value)!.type}, not a ${mistyped.type}`);
-    return members.map((m) => found.get(m.value)!.pk);
+    return members.map((m) => ({ pk: found.get(m.value)!.pk, id: m.value, type: found.get(m.value)!.type as ResourceTypeName }));
   }
 
   /** Members of groups, or groups of users, for a set of resource rows. */
@@ -512,6 +632,16 @@ export class SqlStore implements Store {
     }
     return result;
   }
+}
+
+/**
+ * The directory condition for a lookup by a list of ids, written so that no index can serve it:
+ * ids are unique on their own, but without fresh statistics both databases prefer the directory's
+ * index for five ids or more and read every row of the directory (0.1 s at 100,000 users) instead
+ * of one row per id.
+ */
+function inDirectory(param: string): string {
+  return `directory_id || '' = ${param}`;
 }
 
 /**
@@ -565,4 +695,40 @@ function secretFromRow(row: SecretRow): SecretRecord {
     lastUsedIp: row.last_used_ip,
     lastUsedUserAgent: row.last_used_ua,
   };
+}
+
+/** A member row: its primary key for the membership table, its id and type for events. */
+interface MemberRow {
+  pk: number;
+  id: string;
+  type: ResourceTypeName;
+}
+
+interface MembershipDelta {
+  added: MemberRow[];
+  removed: MemberRow[];
+}
+
+const NO_DELTA: MembershipDelta = { added: [], removed: [] };
+
+/** One event per member that joined or left a group. */
+function membershipEvents(group: StoredResource, delta: MembershipDelta): EventDraft[] {
+  const subject = { type: 'Group' as const, id: group.id, version: group.version };
+  return [
+    ...delta.added.map((m): EventDraft => ({ type: 'group.member_added', subject, data: { member: { value: m.id, type: m.type } } })),
+    ...delta.removed.map((m): EventDraft => ({ type: 'group.member_removed', subject, data: { member: { value: m.id, type: m.type } } })),
+  ];
+}
+
+interface EventRow {
+  id: string;
+  directory_id: string;
+  sequence: number | string;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  subject_version: number | string | null;
+  occurred_at: string;
+  data: unknown;
+  [key: string]: unknown;
 }

@@ -74,4 +74,54 @@ export const sqliteMigrations: Migration[] = [
         WHERE r.type = 'User' AND json_type(e.value, '$.value') = 'text';
     `,
   },
+  {
+    version: 3,
+    name: 'event outbox, audit log, secret lifecycle and connection status',
+    sql: `
+      ALTER TABLE directories ADD COLUMN last_sequence INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE directories ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE directories ADD COLUMN first_request_at TEXT;
+      ALTER TABLE directories ADD COLUMN last_request_at TEXT;
+      ALTER TABLE directories ADD COLUMN last_client_ip TEXT;
+      ALTER TABLE directories ADD COLUMN last_user_agent TEXT;
+      ALTER TABLE directories ADD COLUMN request_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE directories ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE directories ADD COLUMN rejected_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE directories ADD COLUMN last_rejected_at TEXT;
+      ALTER TABLE directories ADD COLUMN last_rejected_secret_id TEXT;
+      ALTER TABLE directories ADD COLUMN last_rejected_reason TEXT;
+      ALTER TABLE secrets ADD COLUMN first_used_at TEXT;
+      ALTER TABLE secrets ADD COLUMN warned_days INTEGER;
+      ALTER TABLE secrets ADD COLUMN expiry_announced_at TEXT;
+      ALTER TABLE secrets ADD COLUMN rejected_announced_at TEXT;
+      CREATE TABLE events (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        directory_id TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        subject_type TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        subject_version INTEGER,
+        occurred_at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (directory_id, sequence)
+      );
+      CREATE INDEX events_occurred ON events(occurred_at);
+      CREATE TABLE audit_log (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        actor_ip TEXT,
+        action TEXT NOT NULL,
+        target_type TEXT,
+        target_id TEXT,
+        directory_id TEXT,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_at ON audit_log(at);
+      CREATE INDEX audit_log_directory ON audit_log(directory_id, pk);
+    `,
+  },
 ];
