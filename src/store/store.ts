@@ -1,4 +1,4 @@
-import type { DirectoryEvent } from '../events/event-types.js';
+import type { DirectoryEvent, EventDraft } from '../events/event-types.js';
 import type { Filter } from '../scim/filter/ast.js';
 import type { JsonObject } from '../scim/json.js';
 import type { MemberChange } from '../scim/patch/apply-patch.js';
@@ -136,6 +136,8 @@ export interface Store {
   deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void>;
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult>;
 
+  /** Appends events (secret, directory and auth events) to a directory's outbox in their own transaction. */
+  recordEvents(directoryId: string, drafts: EventDraft[], now: string): Promise<void>;
   /** Events of a directory with a sequence above `after`, in order. */
   readEvents(directoryId: string, after: number, limit: number): Promise<DirectoryEvent[]>;
   /** The sequence of the directory's latest event (0 before the first). */

@@ -352,6 +352,10 @@ export class SqlStore implements Store {
 
   // ---- events ---------------------------------------------------------------------------
 
+  recordEvents(directoryId: string, drafts: EventDraft[], now: string): Promise<void> {
+    return this.write((tx) => this.appendEvents(tx, directoryId, drafts, now));
+  }
+
   async readEvents(directoryId: string, after: number, limit: number): Promise<DirectoryEvent[]> {
     const rows = await this.driver.all<EventRow>(
       'SELECT * FROM events WHERE directory_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3',
