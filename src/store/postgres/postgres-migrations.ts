@@ -127,4 +127,48 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX audit_log_directory ON audit_log(directory_id, pk);
     `,
   },
+  {
+    version: 4,
+    name: 'webhooks: endpoints, per-directory delivery cursors and the delivery log',
+    sql: `
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        directory_id TEXT REFERENCES directories(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        event_types JSONB NOT NULL,
+        format TEXT NOT NULL,
+        secrets TEXT NOT NULL,
+        enabled BOOLEAN NOT NULL,
+        created TEXT NOT NULL
+      );
+      CREATE INDEX webhooks_directory ON webhooks(directory_id);
+      CREATE TABLE webhook_cursors (
+        webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+        directory_id TEXT NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+        delivered_sequence BIGINT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at TEXT COLLATE "C",
+        lease_owner TEXT,
+        lease_until TEXT COLLATE "C",
+        PRIMARY KEY (webhook_id, directory_id)
+      );
+      CREATE TABLE webhook_deliveries (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+        directory_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        sequence BIGINT NOT NULL,
+        attempt INTEGER NOT NULL,
+        at TEXT COLLATE "C" NOT NULL,
+        status_code INTEGER,
+        duration_ms INTEGER NOT NULL,
+        error TEXT,
+        outcome TEXT NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, pk);
+      CREATE INDEX webhook_deliveries_event ON webhook_deliveries(event_id);
+    `,
+  },
 ];
