@@ -13,7 +13,7 @@ import { applyProjection, includesMembership, parseProjection, type Projection }
 import { etagOf, toRepresentation, type StoredResource } from '../scim/resource/representation.js';
 import { modelFor, type ResourceModel, type ResourceTypeName } from '../scim/schema/resource-models.js';
 import { formatAttrPath } from '../scim/path/attr-path.js';
-import type { Store } from '../store/store.js';
+import type { Store, WriteOptions } from '../store/store.js';
 import { CursorCodec, queryIdentity } from './cursor-codec.js';
 
 /** Who is asking and where: the directory the secret selected, and the base URL for locations. */
@@ -92,8 +92,7 @@ export class ResourceService {
     const model = modelFor(type);
     const projection = parseProjection(model, params.attributes, params.excludedAttributes);
     const input = normalizeResource(model, body);
-    const options = { now: ctx.now.toISOString(), ...(ifMatch ? { ifMatch } : {}) };
-    const replaced = await this.store.replaceResource(ctx.directoryId, type, id, input, options);
+    const replaced = await this.store.replaceResource(ctx.directoryId, type, id, input, writeOptions(ctx, ifMatch));
     return this.respond(ctx, model, replaced, projection);
   }
 
@@ -112,8 +111,8 @@ export class ResourceService {
     const model = modelFor(type);
     const projection = parseProjection(model, params.attributes, params.excludedAttributes);
     const operations = parsePatchRequest(body, model, this.settings.maxPatchOperations);
-    const options = { now: ctx.now.toISOString(), ...(ifMatch ? { ifMatch } : {}) };
-    const result = await this.store.patchResource(ctx.directoryId, type, id, (current) => applyPatch(model, id, current.data, operations), options);
+    const change = (current: StoredResource) => applyPatch(model, id, current.data, operations);
+    const result = await this.store.patchResource(ctx.directoryId, type, id, change, writeOptions(ctx, ifMatch));
     const location = `${ctx.baseUrl}${model.endpoint}/${id}`;
     const wantsBody = type === 'User' || projection.attributes !== undefined || projection.excluded !== undefined;
     if (!wantsBody) return { etag: etagOf(result.resource.version), location };
@@ -121,7 +120,7 @@ export class ResourceService {
   }
 
   async delete(ctx: RequestContext, type: ResourceTypeName, id: string, ifMatch: EntityTagCondition | undefined): Promise<void> {
-    await this.store.deleteResource(ctx.directoryId, type, id, { now: ctx.now.toISOString(), ...(ifMatch ? { ifMatch } : {}) });
+    await this.store.deleteResource(ctx.directoryId, type, id, writeOptions(ctx, ifMatch));
   }
 
   /** GET on a collection or POST /.search on it: a ListResponse page. */
@@ -174,4 +173,8 @@ export class ResourceService {
       location: `${ctx.baseUrl}${model.endpoint}/${resource.id}`,
     };
   }
+}
+
+function writeOptions(ctx: RequestContext, ifMatch: EntityTagCondition | undefined): WriteOptions {
+  return ifMatch ? { now: ctx.now.toISOString(), ifMatch } : { now: ctx.now.toISOString() };
 }
