@@ -25,7 +25,8 @@ bench/results/<date>-<size>.json (and .md).
   --duration S        longest any one operation runs, in seconds (default 5)
   --connections C     connections for concurrent operations (default 8)
   --max-requests N    most requests any one operation sends (default 20000)
-  --targets LIST      ceiling,sqlite,postgres (default all three)
+  --targets LIST      ceiling,sqlite,postgres (the default), and sqlite-normal: SQLite with
+                      --sqlite-synchronous NORMAL, to show what an fsync per commit costs
   --postgres URL      PostgreSQL admin URL for creating bench databases
                       (default $SCIMD_BENCH_POSTGRES, else postgres://postgres@127.0.0.1:5432/postgres)
   --scale N           also seed N users with \`scimd import\` and measure at that size (default 0: skip)

@@ -9,7 +9,7 @@ import { runScale, scaleTable, type ScaleResult } from './scale.js';
 import { createDatabase, createDirectory, postgresReachable, startCeiling, startScimd, type Backend } from './scimd-server.js';
 import { runWorkload } from './workload.js';
 
-const LABELS: Record<string, string> = { ceiling: 'bare node:http', sqlite: 'SQLite', postgres: 'PostgreSQL' };
+const LABELS: Record<string, string> = { ceiling: 'bare node:http', sqlite: 'SQLite', 'sqlite-normal': 'SQLite (NORMAL)', postgres: 'PostgreSQL' };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -75,11 +75,15 @@ async function workloadOn(name: string, options: BenchOptions): Promise<TargetRe
       await server.process.stop();
     }
   }
-  if (name !== 'sqlite' && name !== 'postgres') throw new Error(`unknown target ${name}: use ceiling, sqlite or postgres`);
-  const database = await createDatabase(name, options.postgres);
+  if (name !== 'sqlite' && name !== 'sqlite-normal' && name !== 'postgres') {
+    throw new Error(`unknown target ${name}: use ceiling, sqlite, sqlite-normal or postgres`);
+  }
+  // sqlite-normal: the same server with --sqlite-synchronous NORMAL, to show what an fsync per commit costs.
+  const backend: Backend = name === 'postgres' ? 'postgres' : 'sqlite';
+  const database = await createDatabase(backend, options.postgres);
   try {
     const { secret } = await createDirectory(database.url, 'bench');
-    const server = await startScimd(database.url, secret);
+    const server = await startScimd(database.url, secret, name === 'sqlite-normal' ? ['--sqlite-synchronous', 'NORMAL'] : []);
     try {
       const operations = await runWorkload(server.endpoint, server.base, workload, log);
       const result: TargetResult = {

@@ -6,7 +6,7 @@ import { runOperation, type Endpoint, type OperationResult, type Step } from './
 import type { BenchOptions } from './options.js';
 import { memoryOf, runNode } from './processes.js';
 import { markdownTable, fmt, ms } from './report.js';
-import { entraAddMember, entraRemoveMember, filterQuery, groupDocument, userDocument, userNameOf, externalIdOf } from './scim-data.js';
+import { addMembers, entraAddMember, entraRemoveMember, filterQuery, removeMembers, groupDocument, userDocument, userNameOf, externalIdOf } from './scim-data.js';
 import { BENCH_DIR, CLI, createDatabase, createDirectory, startScimd, type Backend } from './scimd-server.js';
 import { LatencyRecorder, round } from './stats.js';
 
@@ -96,10 +96,14 @@ export async function runScale(backend: Backend, label: string, options: BenchOp
         [groupIds.big, bigGroup],
         [groupIds.small, 10],
       ] as const) {
-        const [add, remove] = await addThenRemove(endpoint, base, group, (i) => seed.ids(users + (i % SPARE_USERS)), 300);
+        const [add, remove] = await addThenRemove(endpoint, base, group, (i) => [seed.ids(users + (i % SPARE_USERS))], 300);
         await measure({ ...add, name: `add one member to a group of ${fmt(size)}` });
         await measure({ ...remove, name: `remove one member from a group of ${fmt(size)}` });
       }
+      const ten = (i: number) => Array.from({ length: 10 }, (_, k) => seed.ids(users + ((i * 10 + k) % SPARE_USERS)));
+      const [addTen, removeTen] = await addThenRemove(endpoint, base, groupIds.big, ten, 100);
+      await measure({ ...addTen, name: `add 10 members in one PATCH to a group of ${fmt(bigGroup)}` });
+      await measure({ ...removeTen, name: `remove 10 members in one PATCH from a group of ${fmt(bigGroup)}` });
       await sequential('GET big group excludedAttributes=members', 1000, () => ({
         request: { method: 'GET', path: `${base}/Groups/${groupIds.big}?excludedAttributes=members` },
         expectStatus: 200,
@@ -184,14 +188,15 @@ async function findGroups(endpoint: Endpoint, base: string): Promise<{ big: stri
 }
 
 /**
- * Adds a spare user to the group and removes it again, `rounds` times, so the group keeps its
- * size while both operations are measured; now and then the user's groups are read back.
+ * Adds spare users to the group and removes them again, `rounds` times, so the group keeps its
+ * size while both operations are measured; now and then a user's groups are read back. One user
+ * goes in Entra's form, several in one operation as Okta sends them.
  */
 async function addThenRemove(
   endpoint: Endpoint,
   base: string,
   group: string,
-  spare: (i: number) => string,
+  spare: (i: number) => string[],
   rounds: number,
 ): Promise<[OperationResult, OperationResult]> {
   const connection = new HttpConnection(endpoint.host, endpoint.port, endpoint.headers);
@@ -201,9 +206,10 @@ async function addThenRemove(
   const started = performance.now();
   try {
     for (let i = 0; i < rounds; i++) {
+      const ids = spare(i);
       for (const [recorder, body, kind] of [
-        [add, entraAddMember(spare(i)), 'add'],
-        [remove, entraRemoveMember(spare(i)), 'remove'],
+        [add, ids.length === 1 ? entraAddMember(ids[0]) : addMembers(ids), 'add'],
+        [remove, ids.length === 1 ? entraRemoveMember(ids[0]) : removeMembers(ids), 'remove'],
       ] as const) {
         const sent = performance.now();
         const response = await connection.request({ method: 'PATCH', path: `${base}/Groups/${group}`, body });
@@ -214,7 +220,7 @@ async function addThenRemove(
         }
         // Now and then, unmeasured: the user's groups must show the change.
         if (i % 50 === 0) {
-          const user = parse(await connection.request({ method: 'GET', path: `${base}/Users/${spare(i)}?attributes=groups` }));
+          const user = parse(await connection.request({ method: 'GET', path: `${base}/Users/${ids[ids.length - 1]}?attributes=groups` }));
           const member = (user?.groups ?? []).some((g: { value: string }) => g.value === group);
           if (member !== (kind === 'add')) {
             errors[kind]++;

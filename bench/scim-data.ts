@@ -58,6 +58,15 @@ export function entraAddMember(id: string): string {
   return JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'Add', path: 'members', value: [{ value: id }] }] });
 }
 
+/** Okta (and Entra for bulk changes) send several members in one operation. */
+export function addMembers(ids: string[]): string {
+  return JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }] });
+}
+
+export function removeMembers(ids: string[]): string {
+  return JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'members', value: ids.map((value) => ({ value })) }] });
+}
+
 /** Entra removes a member with a value filter on the path. */
 export function entraRemoveMember(id: string): string {
   return JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'Remove', path: `members[value eq "${id}"]` }] });

@@ -19,6 +19,7 @@ export type Backend = 'sqlite' | 'postgres';
 export interface BenchDatabase {
   backend: Backend;
   url: string;
+  /** The database's own size, without its write-ahead log (as pg_database_size counts it). */
   sizeBytes(): Promise<number>;
   drop(): Promise<void>;
 }
@@ -37,7 +38,7 @@ export async function createDatabase(backend: Backend, postgresAdminUrl: string)
     return {
       backend,
       url: file,
-      sizeBytes: async () => size(file) + size(`${file}-wal`),
+      sizeBytes: async () => size(file),
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
@@ -88,9 +89,9 @@ export interface ScimdServer {
 }
 
 /** Starts `scimd serve` on a free loopback port with warn-level logs, as production would run. */
-export async function startScimd(db: string, secret: string): Promise<ScimdServer> {
+export async function startScimd(db: string, secret: string, extraArgs: string[] = []): Promise<ScimdServer> {
   const server = await startServer(
-    [CLI, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn', '--no-bootstrap'],
+    [CLI, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn', '--no-bootstrap', ...extraArgs],
     /scimd serving http:\/\/[^:]+:(\d+)(\/\S*)/,
     { timeoutMs: 60_000 },
   );

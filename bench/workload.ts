@@ -65,6 +65,15 @@ export async function runWorkload(endpoint: Endpoint, base: string, options: Wor
   };
 
   try {
+    // Unmeasured: a second of requests that change nothing, so neither side is measured cold.
+    await runOperation(endpoint, {
+      name: 'warm-up',
+      connections,
+      requests: 5000,
+      maxSeconds: 1,
+      next: () => ({ request: { method: 'GET', path: `${base}/ServiceProviderConfig` }, expectStatus: 200 }),
+    });
+
     // ---- create ----------------------------------------------------------------------------
     const created: (CreatedUser | undefined)[] = [];
     const createStep = (n: number): Step => ({
