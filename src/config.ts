@@ -1,5 +1,6 @@
 import type { FilterLimits } from './scim/filter/parser.js';
 import { DEFAULT_FILTER_LIMITS } from './scim/filter/parser.js';
+import { DEFAULT_EXPIRY_WARNING_DAYS } from './lifecycle/expiry-warnings.js';
 
 /** Everything `scimd serve` can be told, with the defaults a fresh install runs with. */
 export interface ServerConfig {
@@ -26,7 +27,26 @@ export interface ServerConfig {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Trust X-Forwarded-* headers from a reverse proxy. */
   trustProxy: boolean;
+  /** PEM files to serve HTTPS directly; both or neither. Reloaded when they change. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Serve /metrics without an admin secret (for a scraper on a private network). */
+  metricsPublic: boolean;
+  /** How long a stopping server waits for in-flight requests before it exits anyway, in ms. */
+  shutdownTimeoutMs: number;
   logLevel: string;
+  /** Secret lifecycle: days before expiry that each raise one `secret.expiring` event. */
+  expiryWarningDays: number[];
+  /** How long events stay in the outbox, in ms. */
+  eventRetentionMs: number;
+  /** Lifetime of OAuth access tokens, in seconds (1 to 6 hours). */
+  accessTokenLifetimeSeconds: number;
+  /** Failed authentications one client address may make per minute before 429; 0 is no limit. */
+  authFailureLimit: number;
+  /** How often buffered connection activity (request counts, last use) is written, in ms. */
+  activityFlushMs: number;
+  /** Default lifetime of new client and admin secrets where a directory sets none, in ms; null never expires. */
+  secretLifetimeMs: number | null;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -46,5 +66,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   dbStatementTimeoutMs: 30_000,
   sqliteSynchronous: 'FULL',
   trustProxy: false,
+  metricsPublic: false,
+  shutdownTimeoutMs: 25_000,
   logLevel: 'info',
+  expiryWarningDays: DEFAULT_EXPIRY_WARNING_DAYS,
+  eventRetentionMs: 30 * 86_400_000,
+  accessTokenLifetimeSeconds: 3600,
+  authFailureLimit: 20,
+  activityFlushMs: 5000,
+  secretLifetimeMs: 365 * 86_400_000,
 };

@@ -15,7 +15,18 @@ export interface NewSecret {
 
 /** Creates a secret and stores its hash. The returned secret text is the only copy there is. */
 export async function createSecret(store: Store, input: NewSecret): Promise<{ record: SecretRecord; secret: string }> {
-  const secret = generateSecret();
+  const created = newSecret(input);
+  await store.insertSecret(created.record);
+  return created;
+}
+
+/**
+ * A fresh secret and the record to store for it, without storing it: for callers that insert it
+ * inside their own transaction (src/admin). `secret` is the text to show once; pass `text` to
+ * register a secret chosen elsewhere (SCIMD_ADMIN_SECRET).
+ */
+export function newSecret(input: NewSecret, text: string = generateSecret()): { record: SecretRecord; secret: string } {
+  const secret = text;
   const record: SecretRecord = {
     id: randomId('sec'),
     directoryId: input.directoryId,
@@ -30,7 +41,6 @@ export async function createSecret(store: Store, input: NewSecret): Promise<{ re
     lastUsedIp: null,
     lastUsedUserAgent: null,
   };
-  await store.insertSecret(record);
   return { record, secret };
 }
 

@@ -1,6 +1,7 @@
 import { randomId } from '../auth/secret-format.js';
 import { createSecret, DEFAULT_SECRET_LIFETIME_MS } from '../auth/secrets.js';
 import type { Store } from '../store/store.js';
+import type { AdminSecretSetup } from '../admin/admin-bootstrap.js';
 
 export interface Bootstrap {
   directoryId: string;
@@ -14,14 +15,14 @@ export interface Bootstrap {
  * On a database with no directories, creates `default` and its first client secret, so a
  * newcomer can provision within a minute. Returns undefined when there is anything already.
  */
-export async function bootstrapIfEmpty(store: Store, now: Date): Promise<Bootstrap | undefined> {
+export async function bootstrapIfEmpty(store: Store, now: Date, lifetimeMs: number | null = DEFAULT_SECRET_LIFETIME_MS): Promise<Bootstrap | undefined> {
   if ((await store.listDirectories()).length > 0) return undefined;
   const directory = await store.createDirectory({ id: randomId('dir'), name: 'default', created: now.toISOString() });
   const { record, secret } = await createSecret(store, {
     directoryId: directory.id,
     scope: 'scim',
     name: 'bootstrap secret',
-    lifetimeMs: DEFAULT_SECRET_LIFETIME_MS,
+    lifetimeMs,
     now,
   });
   return { directoryId: directory.id, directoryName: directory.name, secretId: record.id, secret, expiresAt: record.expiresAt };
@@ -42,6 +43,31 @@ export function bootstrapBanner(scimUrl: string, bootstrap: Bootstrap): string {
     '',
     'In Entra ID: Provisioning → Admin Credentials → Tenant URL and Secret Token → Test Connection.',
     'More directories and secrets: scimd directory create <name>; scimd token create <name>.',
+    '',
+  ].join('\n');
+}
+
+/**
+ * What `scimd serve` says about the admin secret on start: a newly created one, shown once, or a
+ * warning that SCIMD_ADMIN_SECRET is no longer accepted. Empty when there is nothing to say.
+ */
+export function adminSecretNotice(origin: string, setup: AdminSecretSetup): string {
+  if (setup.kind === 'environment-inactive') {
+    return `\nWarning: SCIMD_ADMIN_SECRET (${setup.id}) was ${setup.state === 'revoked' ? 'revoked' : 'left to expire'} and is refused; set a new value, or create one with "scimd admin token create".\n`;
+  }
+  if (setup.kind !== 'created') return '';
+  return [
+    '',
+    'Created a first admin secret for the admin API and the remote CLI. It is shown only now:',
+    '',
+    `  Admin API:      ${origin}/api/v1   (OpenAPI: ${origin}/api/v1/openapi.json)`,
+    `  Admin secret:   ${setup.secret}`,
+    `  Expires:        ${setup.expiresAt ?? 'never'}`,
+    '',
+    'Try it:',
+    `  SCIMD_ADMIN_SECRET=${setup.secret} scimd status --url ${origin}`,
+    '',
+    'More admin secrets: scimd admin token create. To choose your own, start with SCIMD_ADMIN_SECRET set.',
     '',
   ].join('\n');
 }

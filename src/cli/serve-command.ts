@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG, type ServerConfig } from '../config.js';
 import { invalidValue } from '../scim/errors.js';
+import { loggerOptions } from '../http/logger-options.js';
 import { describeDatabase, openStore } from '../store/open-store.js';
-import { bootstrapBanner, bootstrapIfEmpty } from './bootstrap.js';
+import { setUpAdminSecret } from '../admin/admin-bootstrap.js';
+import { addAdminOptions, adminConfig, type AdminFlags } from './admin-options.js';
+import { adminSecretNotice, bootstrapBanner, bootstrapIfEmpty } from './bootstrap.js';
+import { addLifecycleOptions, lifecycleConfig, type LifecycleFlags } from './lifecycle-options.js';
+import { shutdownOnSignals } from './graceful-shutdown.js';
 
-interface ServeOptions {
+interface ServeOptions extends LifecycleFlags, AdminFlags {
   port?: string;
   host?: string;
   db?: string;
@@ -16,11 +21,14 @@ interface ServeOptions {
   dbPoolSize?: string;
   dbStatementTimeout?: string;
   sqliteSynchronous?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  metricsPublic?: boolean;
+  shutdownTimeout?: string;
 }
 
 export function registerServeCommand(program: Command): void {
-  program
-    .command('serve')
+  addAdminOptions(addLifecycleOptions(program.command('serve')))
     .description('serve the SCIM 2.0 API (and, on an empty database, create a first directory and secret)')
     .option('--port <port>', 'TCP port; 0 picks a free one, printed on start (env SCIMD_PORT; default 8080)')
     .option('--host <host>', 'address to listen on (env SCIMD_HOST; default 127.0.0.1)')
@@ -32,6 +40,10 @@ export function registerServeCommand(program: Command): void {
     .option('--db-statement-timeout <ms>', 'PostgreSQL statement timeout in ms (env SCIMD_DB_STATEMENT_TIMEOUT; default 30000)')
     .option('--sqlite-synchronous <mode>', 'SQLite durability: FULL (fsync each commit) or NORMAL (env SCIMD_SQLITE_SYNCHRONOUS; default FULL)')
     .option('--trust-proxy', 'trust X-Forwarded-* headers from a reverse proxy (env SCIMD_TRUST_PROXY=1)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain, reloaded when it changes (env SCIMD_TLS_CERT; needs --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key for --tls-cert (env SCIMD_TLS_KEY)')
+    .option('--metrics-public', 'serve /metrics without an admin secret (env SCIMD_METRICS_PUBLIC=1)')
+    .option('--shutdown-timeout <ms>', 'on SIGTERM/SIGINT, how long to wait for in-flight requests before exiting (env SCIMD_SHUTDOWN_TIMEOUT; default 25000)')
     .action(async (options: ServeOptions, command: Command) => {
       const config = serverConfig({ ...command.optsWithGlobals(), ...options });
       await serve(config);
@@ -59,7 +71,18 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     dbPoolSize: integer(options.dbPoolSize ?? env.SCIMD_DB_POOL_SIZE, 'database pool size', DEFAULT_CONFIG.dbPoolSize),
     dbStatementTimeoutMs: integer(options.dbStatementTimeout ?? env.SCIMD_DB_STATEMENT_TIMEOUT, 'statement timeout', DEFAULT_CONFIG.dbStatementTimeoutMs),
     sqliteSynchronous: synchronousMode(options.sqliteSynchronous ?? env.SCIMD_SQLITE_SYNCHRONOUS),
+    ...tlsFiles(options.tlsCert || env.SCIMD_TLS_CERT, options.tlsKey || env.SCIMD_TLS_KEY),
+    metricsPublic: options.metricsPublic === true || env.SCIMD_METRICS_PUBLIC === '1',
+    shutdownTimeoutMs: integer(options.shutdownTimeout ?? env.SCIMD_SHUTDOWN_TIMEOUT, 'shutdown timeout', DEFAULT_CONFIG.shutdownTimeoutMs),
+    ...lifecycleConfig(options, env),
+    ...adminConfig(options, env),
   };
+}
+
+function tlsFiles(cert: string | undefined, key: string | undefined): Pick<ServerConfig, 'tlsCert' | 'tlsKey'> {
+  if (!cert && !key) return {};
+  if (!cert || !key) throw invalidValue('HTTPS needs both --tls-cert and --tls-key (or SCIMD_TLS_CERT and SCIMD_TLS_KEY)');
+  return { tlsCert: cert, tlsKey: key };
 }
 
 function synchronousMode(value: string | undefined): ServerConfig['sqliteSynchronous'] {
@@ -77,27 +100,23 @@ async function serve(config: ServerConfig): Promise<void> {
     postgres: { maxConnections: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs },
     sqlite: { synchronous: config.sqliteSynchronous },
   });
-  const bootstrap = config.bootstrap ? await bootstrapIfEmpty(store, new Date()) : undefined;
+  const adminSecret = await setUpAdminSecret(store, { environmentSecret: process.env.SCIMD_ADMIN_SECRET, bootstrap: config.bootstrap, now: new Date(), lifetimeMs: config.secretLifetimeMs });
+  const bootstrap = config.bootstrap ? await bootstrapIfEmpty(store, new Date(), config.secretLifetimeMs) : undefined;
   const app = await buildApp({
     store,
     config,
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel),
   });
   const address = await app.listen({ host: config.host, port: config.port });
+  // Expiry warnings, expiry announcements, automatic revocation and event retention: now and every minute.
+  app.lifecycle.startSweeper();
   const url = `${address.replace('[::1]', 'localhost')}${SCIM_PREFIX}`;
   const publicUrl = process.env.SCIMD_PUBLIC_URL ? `${process.env.SCIMD_PUBLIC_URL.replace(/\/+$/, '')}${SCIM_PREFIX}` : url;
-  // Printed straight to the terminal, not through the log, so the secret never enters log files.
+  // stdout carries the JSON log lines, and this one line scripts wait for. The banner goes to
+  // stderr, never through the logger: a person at the terminal sees it, a log shipper reading
+  // stdout never receives the secret.
   process.stdout.write(`scimd serving ${url} on ${describeDatabase(config.db)}\n`);
-  if (bootstrap) process.stdout.write(bootstrapBanner(publicUrl, bootstrap));
-
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
-    await app.close();
-    await store.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  if (bootstrap) process.stderr.write(bootstrapBanner(publicUrl, bootstrap));
+  process.stderr.write(adminSecretNotice(publicUrl.slice(0, -SCIM_PREFIX.length), adminSecret));
+  shutdownOnSignals(app, store, config.shutdownTimeoutMs);
 }

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../auth/duration.js';
-import { createSecret, secretState } from '../auth/secrets.js';
-import { invalidValue, notFound } from '../scim/errors.js';
-import { printJson, printTable, shortTime } from './output.js';
-import { requireDirectory, scimUrl, withStore, type GlobalOptions } from './context.js';
+import { commandOptions, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
+import { printJson } from './output.js';
+import { checkExpiresIn, createdSecretText, secretTable } from './secret-output.js';
 
-interface CreateOptions extends GlobalOptions {
+interface CreateOptions extends AdminConnectionOptions {
   name?: string;
   expiresIn?: string;
+}
+
+interface RevokeOptions extends AdminConnectionOptions {
+  force?: boolean;
 }
 
 export function registerTokenCommand(program: Command): void {
@@ -17,80 +19,47 @@ export function registerTokenCommand(program: Command): void {
     .command('create <directory>')
     .description('create a client secret for a directory (id or name); the secret is printed once')
     .option('--name <name>', 'a label to recognise the secret by', 'client secret')
-    .option('--expires-in <duration>', 'lifetime: 90d, 1y, 12h or never', '365d')
-    .option('--json', 'print {id, secret, expiresAt} as JSON')
+    .option('--expires-in <duration>', "lifetime: 90d, 1y, 12h or never (default: the directory's default lifetime, 365d unless set)")
+    .option('--json', 'print {id, secret, expiresAt, …} as JSON')
+    .addHelpText('after', '\nA directory holds at most 2 active secrets unless "scimd directory set --max-active-secrets" says otherwise:\nrevoke the old one once the identity provider uses the new one.')
     .action(async (directoryRef: string, options: CreateOptions, command: Command) => {
-      const opts = { ...command.optsWithGlobals(), ...options } as CreateOptions;
-      const lifetime = parseDuration(opts.expiresIn ?? '365d');
-      if (lifetime === undefined) throw invalidValue(`--expires-in ${JSON.stringify(opts.expiresIn)} is not a duration such as 90d, 1y or never`);
-      const { record, secret, directory } = await withStore(opts, async (store) => {
-        const directory = await requireDirectory(store, directoryRef);
-        const created = await createSecret(store, {
-          directoryId: directory.id,
-          scope: 'scim',
-          name: opts.name ?? 'client secret',
-          lifetimeMs: lifetime,
-          now: new Date(),
-        });
-        return { ...created, directory };
+      const opts = commandOptions(options, command);
+      checkExpiresIn(opts.expiresIn);
+      const { secret, scimUrl } = await withAdminClient(opts, async (client) => {
+        const input = { name: opts.name ?? 'client secret', ...(opts.expiresIn !== undefined ? { expiresIn: opts.expiresIn } : {}) };
+        return { secret: await client.createSecret(directoryRef, input), scimUrl: client.scimUrl };
       });
-      if (opts.json) return printJson({ id: record.id, secret, expiresAt: record.expiresAt, directory: directory.id, scimUrl: scimUrl() });
+      if (opts.json) return printJson({ id: secret.id, secret: secret.secret, expiresAt: secret.expiresAt, name: secret.name, directory: secret.directoryId, scimUrl });
       process.stdout.write(
-        [
-          `Client secret for directory ${directory.name} (shown once; store it now):`,
-          '',
-          `  ${secret}`,
-          '',
-          `  id:       ${record.id}`,
-          `  expires:  ${record.expiresAt ?? 'never'}`,
-          `  SCIM URL: ${scimUrl()}`,
+        createdSecretText(`Client secret for directory ${directoryRef}`, secret, [
+          `  SCIM URL: ${scimUrl}`,
           '',
           'Paste the URL into the identity provider as the Tenant URL and the secret as the Secret Token.',
-          '',
-        ].join('\n'),
+        ]),
       );
     });
 
   token
     .command('list <directory>')
-    .description("list a directory's client secrets: name, created, expires, last used, state")
-    .option('--json', 'print the list as JSON')
-    .action(async (directoryRef: string, options: GlobalOptions, command: Command) => {
-      const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
-      const secrets = await withStore(opts, async (store) => store.listSecrets((await requireDirectory(store, directoryRef)).id));
-      const now = new Date();
-      const rows = secrets.map((s) => ({
-        id: s.id,
-        name: s.name,
-        suffix: s.suffix,
-        created: s.created,
-        expiresAt: s.expiresAt,
-        revokedAt: s.revokedAt,
-        lastUsedAt: s.lastUsedAt,
-        lastUsedIp: s.lastUsedIp,
-        lastUsedUserAgent: s.lastUsedUserAgent,
-        state: secretState(s, now),
-      }));
-      if (opts.json) return printJson(rows);
-      printTable(
-        ['ID', 'NAME', 'ENDS WITH', 'CREATED', 'EXPIRES', 'LAST USED', 'STATE'],
-        rows.map((r) => [r.id, r.name, `…${r.suffix}`, shortTime(r.created), r.expiresAt ? shortTime(r.expiresAt) : 'never', shortTime(r.lastUsedAt), r.state]),
-      );
+    .description("list a directory's client secrets: name, suffix, created, expires, last used (time, IP), state")
+    .option('--json', 'print the list as JSON (with the last client User-Agent too)')
+    .addHelpText('after', '\nStates: active; expiring (active, but inside the warning window, 60 days by default); expired; revoked.')
+    .action(async (directoryRef: string, options: AdminConnectionOptions, command: Command) => {
+      const opts = commandOptions(options, command);
+      const secrets = await withAdminClient(opts, (client) => client.listSecrets(directoryRef));
+      if (opts.json) return printJson(secrets);
+      for (const line of secretTable(secrets)) process.stdout.write(`${line}\n`);
     });
 
   token
     .command('revoke <token-id>')
     .description('revoke a client secret; requests that use it are refused from the next one on')
+    .option('--force', "revoke even the directory's last active secret, which stops its provisioning")
     .option('--json', 'print {id, revokedAt} as JSON')
-    .action(async (id: string, options: GlobalOptions, command: Command) => {
-      const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
-      const at = new Date().toISOString();
-      await withStore(opts, async (store) => {
-        const secret = await store.findSecret(id);
-        if (!secret) throw notFound(`No secret with id ${JSON.stringify(id)}`);
-        if (!(await store.revokeSecret(id, at))) throw invalidValue(`Secret ${id} was already revoked`);
-      });
-      if (opts.json) return printJson({ id, revokedAt: at });
-      process.stdout.write(`Revoked ${id}\n`);
+    .action(async (id: string, options: RevokeOptions, command: Command) => {
+      const opts = commandOptions(options, command);
+      const revoked = await withAdminClient(opts, (client) => client.revokeSecret(id, { force: opts.force === true }));
+      if (opts.json) return printJson({ id: revoked.id, revokedAt: revoked.revokedAt });
+      process.stdout.write(`Revoked ${revoked.id}\n`);
     });
 }

@@ -6,12 +6,19 @@ import type { ServerConfig } from '../config.js';
 import { notImplemented } from '../scim/errors.js';
 import type { ProtocolSettings } from '../scim/discovery/service-provider-config.js';
 import type { Store } from '../store/store.js';
-import { BearerAuth } from './scim/auth.js';
+import { registerLifecycle } from './lifecycle-setup.js';
+import { ADMIN_PREFIX, adminApi } from './admin/admin-api.js';
+import { OAUTH_TOKEN_PATH } from './oauth/oauth-routes.js';
 import { registerDiscoveryRoutes } from './scim/discovery-routes.js';
 import { registerScimErrors, replyFrameworkError } from './scim/errors.js';
 import { rejectUnstorableUrlText, storableJsonParser } from './scim/storable-input.js';
 import { registerResourceRoutes } from './scim/resource-routes.js';
 import { sendScim } from './scim/scim-reply.js';
+import { registerMetrics } from './metrics/metrics-routes.js';
+import { metricsAccess } from './metrics/metrics-access.js';
+import { logDirectory, registerRequestLog, requestLogOptions } from './request-log.js';
+import { registerCertificateReload } from './tls/certificate-reload.js';
+import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 
@@ -40,12 +47,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Malformed URLs (bad percent-encoding, overlong ids) get a SCIM error body too.
     frameworkErrors: replyFrameworkError,
+    ...requestLogOptions(config.trustProxy),
+    ...httpsServerOption(tlsFilesOf(config)),
   });
 
   // Only JSON bodies: without this, Fastify's built-in text/plain parser would hand a string to
   // the routes instead of answering 415.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['application/scim+json', 'application/json'], { parseAs: 'string' }, storableJsonParser(app.getDefaultJsonParser('error', 'error')));
+
+  registerRequestLog(app);
+  registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock) });
+  registerCertificateReload(app, tlsFilesOf(config));
 
   const protocol: ProtocolSettings = {
     defaultPageSize: config.defaultPageSize,
@@ -54,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bulkMaxOperations: config.bulkMaxOperations,
     bulkMaxPayloadSize: config.bodyLimit,
     cursorTimeout: config.cursorTimeoutSeconds,
+    oauthTokenPath: OAUTH_TOKEN_PATH,
   };
   const cursors = new CursorCodec(await store.serverKey(), config.cursorTimeoutSeconds);
   const resources = new ResourceService(
@@ -66,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cursors,
   );
   const bulk = new BulkService(resources, config.bulkMaxOperations);
-  const auth = new BearerAuth(store, clock);
+  const auth = await registerLifecycle(app, { store, config, clock });
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${SCIM_PREFIX}`;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -87,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerDiscoveryRoutes(scim, protocol, baseUrl);
       const context = async (request: FastifyRequest): Promise<RequestContext> => {
         const { directoryId } = await auth.directoryFor(request);
+        logDirectory(request, directoryId);
         return { directoryId, baseUrl: baseUrl(request), now: clock() };
       };
       registerResourceRoutes(scim, resources, context);
@@ -98,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: SCIM_PREFIX },
   );
+  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, bearer: auth });
   registerScimErrors(app);
   return app;
 }

@@ -33,7 +33,20 @@ export interface SecretRecord {
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   lastUsedUserAgent: string | null;
+  /** When the secret first authenticated a request (rotation detection); lifecycle bookkeeping below is filled when read from the store. */
+  firstUsedAt?: string | null;
+  /** The nearest expiry warning announced, in days before expiry. */
+  warnedDays?: number | null;
+  /** When `secret.expired` was announced. */
+  expiryAnnouncedAt?: string | null;
+  /** When `auth.rejected` was last announced for this secret. */
+  rejectedAnnouncedAt?: string | null;
 }
+
+/** Figures about the database connection for /metrics: the PostgreSQL pool, or the SQLite files' sizes. */
+export type DatabaseStats =
+  | { kind: 'postgres'; totalConnections: number; idleConnections: number; waitingClients: number; maxConnections: number }
+  | { kind: 'sqlite'; fileBytes: number; walBytes: number };
 
 /** Where a page ended, for keyset (cursor) pagination: the sort key and the row's position. */
 export interface PagePosition {
@@ -96,6 +109,8 @@ export interface Store {
   ping(): Promise<void>;
   /** A random key created with the database, shared by every process that uses it. */
   serverKey(): Promise<Buffer>;
+  /** Connection-pool or file-size figures, read without touching a table (for /metrics). */
+  stats(): Promise<DatabaseStats>;
 
   createDirectory(directory: Directory): Promise<Directory>;
   listDirectories(): Promise<Directory[]>;
@@ -144,4 +159,145 @@ export interface Store {
   lastSequence(directoryId: string): Promise<number>;
   /** Deletes events that occurred before a time; resolves to how many were deleted. */
   purgeEvents(before: string): Promise<number>;
+
+  // ---- secret lifecycle and connection health (src/lifecycle) ----------------------------
+
+  /**
+   * Adds one process's buffered request activity: counters are added (`count = count + n`) in one
+   * transaction so replicas add up, and last-request and last-use fields only move forward.
+   */
+  recordActivity(batch: ActivityBatch): Promise<void>;
+  /** Sets the directory's first request time once; the first caller across replicas wins and appends `events`. */
+  markDirectoryConnected(directoryId: string, at: string, events: EventDraft[]): Promise<boolean>;
+  /**
+   * Records a lifecycle milestone of a secret with a conditional UPDATE, so exactly one replica
+   * wins; the winner appends `events` to the secret's directory in the same transaction.
+   */
+  claimSecretMilestone(secretId: string, milestone: SecretMilestone, events: EventDraft[], now: string): Promise<boolean>;
+  /** Active secrets expiring before `horizon` whose expiry has not been announced yet. */
+  secretsNearingExpiry(horizon: string): Promise<SecretRecord[]>;
+  /** What the directory's traffic looks like, for status pages; undefined when there is no such directory. */
+  connectionStatus(directoryId: string): Promise<ConnectionStatus | undefined>;
+  /** Directories whose raw settings document sets `key` to a value other than null (see src/admin/directory-settings.ts). */
+  directoriesWithSetting(key: string): Promise<{ id: string; settings: JsonObject }[]>;
+
+  // ---- administration (src/admin) -------------------------------------------------------
+
+  /** A directory with its settings document, by id or by name case-insensitively. */
+  findDirectoryRecord(idOrName: string): Promise<DirectoryRecord | undefined>;
+  listDirectoryRecords(): Promise<DirectoryRecord[]>;
+  /**
+   * Runs one administrative change in one transaction: checks made on rows it has locked still
+   * hold when it commits, and its events and audit entry are written with it or not at all.
+   */
+  administer<T>(work: (tx: AdminTransaction) => Promise<T>): Promise<T>;
+  /** Audit entries, newest first. */
+  readAudit(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
+/** Request activity one process saw since its last flush. */
+export interface ActivityBatch {
+  directories: DirectoryActivity[];
+  secrets: SecretUse[];
+}
+
+export interface DirectoryActivity {
+  directoryId: string;
+  /** Authenticated requests, and those of them answered with a status of 400 or more. */
+  requests: number;
+  errors: number;
+  /** Requests refused because their secret had expired or was revoked. */
+  rejected: number;
+  lastRequest?: { at: string; ip: string | null; userAgent: string | null };
+  lastRejection?: { at: string; secretId: string; reason: 'expired' | 'revoked' };
+}
+
+export interface SecretUse {
+  secretId: string;
+  at: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** A directory's connection health as recorded: Apple's "active" is `firstRequestAt` being set. */
+export interface ConnectionStatus {
+  directoryId: string;
+  firstRequestAt: string | null;
+  lastRequestAt: string | null;
+  lastClientIp: string | null;
+  lastUserAgent: string | null;
+  requestCount: number;
+  errorCount: number;
+  rejectedCount: number;
+  lastRejectedAt: string | null;
+  lastRejectedSecretId: string | null;
+  lastRejectedReason: string | null;
+}
+
+/** A once-only (or once-per-period) step in a secret's life; see `Store.claimSecretMilestone`. */
+export type SecretMilestone =
+  /** First authenticated request: sets `first_used_at` if unset. */
+  | { kind: 'first_used'; at: string }
+  /** Expiry warning: moves `warned_days` down to `days`, never up, while the secret is active. */
+  | { kind: 'warned'; days: number }
+  /** Expiry: sets `expiry_announced_at` once, unless the secret was revoked first. */
+  | { kind: 'expired'; at: string }
+  /** Rejected use: sets `rejected_announced_at` unless it was set after `previousBefore`. */
+  | { kind: 'rejection_announced'; at: string; previousBefore: string };
+
+// ---- administration (src/admin) ---------------------------------------------------------
+
+/** A directory with its policy document (see src/admin/directory-settings.ts). */
+export interface DirectoryRecord extends Directory {
+  settings: JsonObject;
+}
+
+/**
+ * The statements an administrative change is made of, all in one transaction (`Store.administer`).
+ * Callers lock a secret before its directory, the order the lifecycle's writers use, so
+ * concurrent changes queue instead of deadlocking.
+ */
+export interface AdminTransaction {
+  /** Reads a directory by id and locks its row until commit, so concurrent changes to it queue. */
+  lockDirectory(id: string): Promise<DirectoryRecord | undefined>;
+  /** Reads a secret by id and locks its row until commit. */
+  lockSecret(id: string): Promise<SecretRecord | undefined>;
+  /** A directory's secrets (null: the admin secrets) as committed when the statement runs. */
+  listSecrets(directoryId: string | null): Promise<SecretRecord[]>;
+  /** Fails with 409 when the name is taken. */
+  insertDirectory(directory: DirectoryRecord): Promise<void>;
+  /** Renames and/or replaces the settings document; fails with 409 when the new name is taken. */
+  updateDirectory(id: string, change: { name?: string; settings?: JsonObject }): Promise<void>;
+  /** Deletes a directory with its resources, secrets and webhooks; its events and audit entries stay. */
+  deleteDirectory(id: string): Promise<void>;
+  insertSecret(secret: SecretRecord): Promise<void>;
+  /** Sets `revoked_at`; false when the secret was revoked already. */
+  revokeSecret(id: string, at: string): Promise<boolean>;
+  appendEvents(directoryId: string, drafts: EventDraft[], now: string): Promise<void>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Records a server-wide marker once; true for the one caller, across processes, that set it. */
+  claimMarker(key: string, value: string): Promise<boolean>;
+}
+
+/** One administrative action: who did what to which target, when and from where. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** The admin secret's id, the directory secret's id (self-rotation), `cli:<os user>` or `system:…`. */
+  actor: string;
+  actorIp: string | null;
+  /** What was done, such as `directory.created` or `secret.revoked`. */
+  action: string;
+  targetType: 'directory' | 'secret' | 'admin_secret';
+  targetId: string;
+  directoryId: string | null;
+  detail: JsonObject;
+}
+
+export interface AuditQuery {
+  /** Only entries about this directory. */
+  directoryId?: string;
+  limit: number;
+  /** Entries older than the entry with this id (the previous page's last entry). */
+  before?: string;
 }

@@ -37,6 +37,12 @@ for (const backend of BACKENDS) {
       assert.match(acme.scimUrl, /^https?:\/\/.+\/scim\/v2$/);
     });
 
+    it('directory set raises the active-secret limit (the default, 2, would refuse the many secrets made below)', async () => {
+      const result = await runScimd(['directory', 'set', 'acme', '--max-active-secrets', '10', ...db, '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(JSON.parse(result.stdout).maxActiveSecrets, 10);
+    });
+
     it('directory create without --json says what it made and what to do next', async () => {
       const result = await runScimd(['directory', 'create', 'globex', ...db]);
       assert.equal(result.code, 0, result.stderr);

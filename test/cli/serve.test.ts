@@ -36,11 +36,12 @@ for (const backend of BACKENDS) {
     it('on an empty database creates directory "default" and prints its tenant URL, a working secret and a curl', async () => {
       const server = await startScimd(['--db', database.url]);
       try {
-        await waitFor(() => /curl .*\n/.test(server.output()), 'the banner');
-        const banner = readBanner(server.output());
+        await waitFor(() => /curl .*\n/.test(server.errors()), 'the banner');
+        const banner = readBanner(server.errors());
         assert.equal(banner.tenantUrl, server.url, 'the tenant URL is the address the server listens on');
         assert.match(banner.tenantUrl, /^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/);
-        assert.match(server.output(), /directory "default"/);
+        assert.match(server.errors(), /directory "default"/);
+        assert.ok(!server.output().includes(banner.secret), 'the secret is on stderr only, never on stdout where the log goes');
 
         const users = await fetch(`${banner.tenantUrl}/Users`, { headers: { authorization: `Bearer ${banner.secret}` } });
         assert.equal(users.status, 200);
@@ -77,8 +78,8 @@ for (const backend of BACKENDS) {
         await server.stop();
       }
       assert.match(server.output(), /scimd serving /);
-      assert.doesNotMatch(server.output(), SECRET, 'no secret is printed');
-      assert.doesNotMatch(server.output(), /Client secret/);
+      assert.doesNotMatch(server.output() + server.errors(), SECRET, 'no secret is printed');
+      assert.doesNotMatch(server.errors(), /Client secret/);
       assert.equal((await scimdJson<unknown[]>(['directory', 'list', '--db', database.url])).length, 1);
       assert.equal((await scimdJson<unknown[]>(['token', 'list', 'default', '--db', database.url])).length, 1);
     });
@@ -101,7 +102,7 @@ for (const backend of BACKENDS) {
       } finally {
         await server.stop();
       }
-      assert.doesNotMatch(server.output(), SECRET);
+      assert.doesNotMatch(server.output() + server.errors(), SECRET);
       assert.deepEqual(await scimdJson(['directory', 'list', '--db', database.url]), []);
     });
   });

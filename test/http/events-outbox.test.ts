@@ -18,6 +18,9 @@ for (const backend of BACKENDS) {
     const eventsSince = async (sequence: number) => server.store.readEvents(dir.id, sequence, 10_000);
 
     it('records each SCIM write as an event in the same transaction, with gapless sequences', async () => {
+      // The directory's first request raises its own lifecycle events (secret.first_used,
+      // directory.connected); start counting after it.
+      await dir.request('GET', '/Users');
       const start = await server.store.lastSequence(dir.id);
       const user = await dir.request('POST', '/Users', { userName: 'ada@example.com', name: { givenName: 'Ada' } });
       await dir.request('PATCH', `/Users/${user.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'name.givenName', value: 'Augusta' }] });
@@ -90,13 +93,17 @@ for (const backend of BACKENDS) {
       assert.deepEqual(new Set(events.map((e) => e.subject.id)), new Set(results.map((r) => r.body.id)));
     });
 
-    it('numbers each directory on its own', async () => {
+    it('numbers each directory on its own, lifecycle events included', async () => {
       const other = await server.createDirectory();
       await other.request('POST', '/Users', { userName: 'elsewhere@example.com' });
       const events = await server.store.readEvents(other.id, 0, 100);
       assert.deepEqual(
         events.map((e) => [e.sequence, e.type]),
-        [[1, 'user.created']],
+        [
+          [1, 'secret.first_used'],
+          [2, 'directory.connected'],
+          [3, 'user.created'],
+        ],
       );
     });
   });

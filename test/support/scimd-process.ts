@@ -9,8 +9,10 @@ export interface ScimdProcess {
   /** `http://127.0.0.1:<port>/scim/v2` */
   url: string;
   child: ChildProcess;
-  /** Everything it printed on stdout so far. */
+  /** Everything it printed on stdout so far: the "scimd serving" line and the JSON log. */
   output(): string;
+  /** Everything it printed on stderr so far: the first-start banner and error messages. */
+  errors(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -43,6 +45,7 @@ export async function startScimd(args: string[], env: NodeJS.ProcessEnv = {}): P
     url,
     child,
     output: () => stdout,
+    errors: () => stderr,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

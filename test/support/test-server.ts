@@ -23,6 +23,9 @@ export interface TestDirectory {
 /** A real scimd HTTP server on a random loopback port, on a fresh database. */
 export interface TestServer {
   backend: Backend;
+  /** The database the server runs on, for a second replica or a raw look at its rows. */
+  databaseUrl: string;
+  config: ServerConfig;
   /** `http://127.0.0.1:<port>/scim/v2` */
   baseUrl: string;
   origin: string;
@@ -62,6 +65,8 @@ export async function startTestServer(backend: Backend, overrides: Partial<Serve
 
   return {
     backend,
+    databaseUrl: database.url,
+    config,
     baseUrl,
     origin,
     store,

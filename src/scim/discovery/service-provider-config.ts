@@ -11,6 +11,8 @@ export interface ProtocolSettings {
   /** How long a cursor stays valid, in seconds (RFC 9865). */
   cursorTimeout: number;
   documentationUri?: string;
+  /** Where the OAuth 2.0 client credentials token endpoint is, relative to the server's origin. */
+  oauthTokenPath?: string;
 }
 
 /** RFC 7643 §5 ServiceProviderConfig, with RFC 9865's `pagination`. */
@@ -39,6 +41,17 @@ export function serviceProviderConfig(settings: ProtocolSettings, baseUrl: strin
         specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
         primary: true,
       },
+      ...(settings.oauthTokenPath
+        ? [
+            {
+              type: 'oauth2',
+              name: 'OAuth 2.0 client credentials',
+              description: `POST the client secret's id and value (HTTP Basic) with grant_type=client_credentials to ${absoluteUrl(settings.oauthTokenPath, baseUrl)} for a short-lived access token, then send it as "Authorization: Bearer <token>".`,
+              specUri: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.4',
+              primary: false,
+            },
+          ]
+        : []),
     ],
     meta: {
       resourceType: 'ServiceProviderConfig',
@@ -47,4 +60,13 @@ export function serviceProviderConfig(settings: ProtocolSettings, baseUrl: strin
   };
   if (settings.documentationUri) config.documentationUri = settings.documentationUri;
   return config;
+}
+
+/** `path` on the server `baseUrl` names; the path alone when the Host the client sent does not make a URL. */
+function absoluteUrl(path: string, baseUrl: string): string {
+  try {
+    return new URL(path, baseUrl).href;
+  } catch {
+    return path;
+  }
 }

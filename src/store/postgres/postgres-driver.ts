@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { unavailable } from '../../scim/errors.js';
 import type { Row, SqlDriver, SqlExecutor } from '../sql/sql-driver.js';
+import type { DatabaseStats } from '../store.js';
 import { postgresDialect } from './postgres-dialect.js';
 
 export interface PostgresOptions {
@@ -72,6 +73,16 @@ export class PostgresDriver implements SqlDriver {
       await client.query("SELECT pg_advisory_unlock(hashtext('scimd:migrations'))").catch(() => undefined);
       client.release();
     }
+  }
+
+  async stats(): Promise<DatabaseStats> {
+    return {
+      kind: 'postgres',
+      totalConnections: this.pool.totalCount,
+      idleConnections: this.pool.idleCount,
+      waitingClients: this.pool.waitingCount,
+      maxConnections: this.pool.options.max ?? 10,
+    };
   }
 
   close(): Promise<void> {

@@ -171,4 +171,88 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX webhook_deliveries_event ON webhook_deliveries(event_id);
     `,
   },
+  {
+    version: 5,
+    name: 'secret lifecycle: secrets and directories used before version 3 count as already connected',
+    // Without this, the first request after an upgrade would announce a months-old secret as
+    // newly used (a rotation that is not one) and a long-connected directory as newly connected.
+    sql: `
+      UPDATE secrets SET first_used_at = last_used_at WHERE first_used_at IS NULL AND last_used_at IS NOT NULL;
+      UPDATE directories SET first_request_at = (SELECT MIN(s.last_used_at) FROM secrets s WHERE s.directory_id = directories.id)
+        WHERE first_request_at IS NULL;
+    `,
+  },
+  {
+    version: 6,
+    name: 'provisioning engine: connections, per-object state, memberships sent, cycles and log',
+    sql: `
+      CREATE TABLE provisioning_connections (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        target_url TEXT NOT NULL,
+        credential_kind TEXT NOT NULL,
+        credential TEXT NOT NULL,
+        credential_expires_at TEXT,
+        mappings TEXT,
+        scoping TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        lease_owner TEXT,
+        lease_until TEXT,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+      );
+      CREATE TABLE provisioning_objects (
+        connection_id TEXT NOT NULL REFERENCES provisioning_connections(id) ON DELETE CASCADE,
+        object_type TEXT NOT NULL,
+        source_key TEXT COLLATE "C" NOT NULL,
+        target_id TEXT,
+        ownership TEXT,
+        phase TEXT NOT NULL,
+        sent TEXT NOT NULL,
+        manager_key TEXT,
+        gone_since TEXT,
+        failures INTEGER NOT NULL,
+        last_error TEXT,
+        updated TEXT NOT NULL,
+        PRIMARY KEY (connection_id, object_type, source_key)
+      );
+      CREATE TABLE provisioning_memberships (
+        connection_id TEXT NOT NULL REFERENCES provisioning_connections(id) ON DELETE CASCADE,
+        group_key TEXT COLLATE "C" NOT NULL,
+        member_key TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (connection_id, group_key, member_key)
+      );
+      CREATE INDEX provisioning_memberships_member ON provisioning_memberships(connection_id, member_key);
+      CREATE TABLE provisioning_cycles (
+        id TEXT PRIMARY KEY,
+        connection_id TEXT NOT NULL REFERENCES provisioning_connections(id) ON DELETE CASCADE,
+        started_at TEXT COLLATE "C" NOT NULL,
+        finished_at TEXT,
+        dry_run INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        summary TEXT,
+        message TEXT
+      );
+      CREATE INDEX provisioning_cycles_connection ON provisioning_cycles(connection_id, started_at);
+      CREATE TABLE provisioning_log (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        connection_id TEXT NOT NULL REFERENCES provisioning_connections(id) ON DELETE CASCADE,
+        cycle_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        object_type TEXT NOT NULL,
+        source_key TEXT COLLATE "C" NOT NULL,
+        target_id TEXT,
+        action TEXT NOT NULL,
+        result TEXT NOT NULL,
+        status INTEGER,
+        detail TEXT,
+        changes TEXT
+      );
+      CREATE INDEX provisioning_log_cycle ON provisioning_log(cycle_id, pk);
+      CREATE INDEX provisioning_log_object ON provisioning_log(connection_id, source_key, pk);
+      CREATE INDEX provisioning_log_connection ON provisioning_log(connection_id, pk);
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import type { DatabaseStats } from '../store.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 export type Row = Record<string, unknown>;
@@ -17,6 +18,8 @@ export interface SqlDriver extends SqlExecutor {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs `work` while holding the lock that keeps concurrent migrations apart. */
   withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
+  /** Pool or file figures for /metrics. */
+  stats(): Promise<DatabaseStats>;
   close(): Promise<void>;
 }
 

@@ -8,11 +8,19 @@ import type { Member, MemberRef } from '../../scim/resource/members.js';
 import type { StoredResource } from '../../scim/resource/representation.js';
 import { modelFor, type ResourceTypeName } from '../../scim/schema/resource-models.js';
 import type {
+  ActivityBatch,
+  ConnectionStatus,
+  AdminTransaction,
+  AuditEntry,
+  AuditQuery,
+  DatabaseStats,
   Directory,
+  DirectoryRecord,
   NewResource,
   PatchResult,
   QueryResult,
   ResourceQuery,
+  SecretMilestone,
   SecretRecord,
   Store,
   WriteOptions,
@@ -28,6 +36,9 @@ import { resourceEvent } from '../../events/resource-events.js';
 import { INDEXED_VALUES, indexedValuesOf } from './value-index.js';
 import { SqlParams } from './sql-params.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+import { secretFromRow, type SecretRow } from './secret-rows.js';
+import { SqlLifecycle } from './sql-lifecycle.js';
+import { SqlAdmin } from './sql-admin.js';
 
 /** Ids per statement when members are looked up or inserted in bulk. */
 const CHUNK = 500;
@@ -71,6 +82,10 @@ export class SqlStore implements Store {
     ]);
     const row = await this.driver.get<{ value: string }>('SELECT value FROM settings WHERE key = $1', ['server_key']);
     return Buffer.from(row!.value, 'base64');
+  }
+
+  stats(): Promise<DatabaseStats> {
+    return this.driver.stats();
   }
 
   // ---- directories ----------------------------------------------------------------------
@@ -385,6 +400,60 @@ export class SqlStore implements Store {
     return this.driver.run('DELETE FROM events WHERE occurred_at < $1', [before]);
   }
 
+  // ---- secret lifecycle and connection health (implemented in sql-lifecycle.ts) -----------
+
+  private lifecycleQueries?: SqlLifecycle;
+  private get lifecycle(): SqlLifecycle {
+    return (this.lifecycleQueries ??= new SqlLifecycle(this.driver, (tx, directoryId, drafts, now) => this.appendEvents(tx, directoryId, drafts, now)));
+  }
+
+  recordActivity(batch: ActivityBatch): Promise<void> {
+    return this.lifecycle.recordActivity(batch);
+  }
+
+  markDirectoryConnected(directoryId: string, at: string, events: EventDraft[]): Promise<boolean> {
+    return this.lifecycle.markDirectoryConnected(directoryId, at, events);
+  }
+
+  claimSecretMilestone(secretId: string, milestone: SecretMilestone, events: EventDraft[], now: string): Promise<boolean> {
+    return this.lifecycle.claimSecretMilestone(secretId, milestone, events, now);
+  }
+
+  secretsNearingExpiry(horizon: string): Promise<SecretRecord[]> {
+    return this.lifecycle.secretsNearingExpiry(horizon);
+  }
+
+  connectionStatus(directoryId: string): Promise<ConnectionStatus | undefined> {
+    return this.lifecycle.connectionStatus(directoryId);
+  }
+
+  directoriesWithSetting(key: string): Promise<{ id: string; settings: JsonObject }[]> {
+    return this.lifecycle.directoriesWithSetting(key);
+  }
+
+  // ---- administration (implemented in sql-admin.ts) ---------------------------------------
+
+  private adminQueries?: SqlAdmin;
+  private get admin(): SqlAdmin {
+    return (this.adminQueries ??= new SqlAdmin(this.driver, (tx, directoryId, drafts, now) => this.appendEvents(tx, directoryId, drafts, now)));
+  }
+
+  findDirectoryRecord(idOrName: string): Promise<DirectoryRecord | undefined> {
+    return this.admin.findDirectoryRecord(idOrName);
+  }
+
+  listDirectoryRecords(): Promise<DirectoryRecord[]> {
+    return this.admin.listDirectoryRecords();
+  }
+
+  administer<T>(work: (tx: AdminTransaction) => Promise<T>): Promise<T> {
+    return this.admin.administer(work);
+  }
+
+  readAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.admin.readAudit(query);
+  }
+
   // ---- internals ------------------------------------------------------------------------
 
   /** Runs a write transaction and turns a unique-constraint violation into 409 uniqueness. */
@@ -666,39 +735,6 @@ function keysetCondition(
   const key = params.add(after.key);
   const later = `(${sortKey} ${beyond} ${key} OR (${sortKey} = ${key} AND r.pk ${beyond} ${pk}))`;
   return nullable ? `((${sortKey}) IS NULL OR ${later})` : later;
-}
-
-interface SecretRow {
-  id: string;
-  directory_id: string | null;
-  scope: string;
-  name: string;
-  hash: string;
-  suffix: string;
-  created: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
-  last_used_ip: string | null;
-  last_used_ua: string | null;
-  [key: string]: unknown;
-}
-
-function secretFromRow(row: SecretRow): SecretRecord {
-  return {
-    id: row.id,
-    directoryId: row.directory_id,
-    scope: row.scope as SecretRecord['scope'],
-    name: row.name,
-    hash: row.hash,
-    suffix: row.suffix,
-    created: row.created,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
-    lastUsedIp: row.last_used_ip,
-    lastUsedUserAgent: row.last_used_ua,
-  };
 }
 
 /** A member row: its primary key for the membership table, its id and type for events. */

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { foldCase } from '../../scim/compare.js';
 import { Mutex, type Row, type SqlDriver, type SqlExecutor } from '../sql/sql-driver.js';
+import type { DatabaseStats } from '../store.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 
 export interface SqliteOptions {
@@ -21,7 +22,10 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly direct: SqlExecutor;
 
-  constructor(file: string, options: SqliteOptions = {}) {
+  constructor(
+    private readonly file: string,
+    options: SqliteOptions = {},
+  ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -70,6 +74,11 @@ export class SqliteDriver implements SqlDriver {
     return work();
   }
 
+  /** Sizes from the file system, so a scrape never waits for the connection's mutex. */
+  async stats(): Promise<DatabaseStats> {
+    return { kind: 'sqlite', fileBytes: fileSize(this.file), walBytes: fileSize(`${this.file}-wal`) };
+  }
+
   async close(): Promise<void> {
     await this.mutex.run(() => this.db.close());
   }
@@ -93,4 +102,9 @@ function bind(params: unknown[]): Record<string, unknown> {
     named[i + 1] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   });
   return named;
+}
+
+/** A file's size in bytes; 0 when it does not exist (`:memory:`, or no WAL yet). */
+function fileSize(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 }

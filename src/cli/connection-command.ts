@@ -1,0 +1,270 @@
+import type { Command } from 'commander';
+import { decryptCredential, secretsOf, targetClient } from '../provisioning/connections/target-client.js';
+import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput } from '../provisioning/connections/connection-input.js';
+import { testConnection, type TestReport } from '../provisioning/connections/connection-test.js';
+import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
+import type { ConnectionRecord } from '../provisioning/connections/connection.js';
+import { prepareSource } from '../provisioning/engine/prepare-source.js';
+import { databaseOf, type GlobalOptions } from './context.js';
+import { printJson, printTable, shortTime } from './output.js';
+
+type Options = GlobalOptions & ConnectionInput & { groupsSync?: boolean };
+
+/** Options shared by `create` and `update`. */
+function connectionOptions(command: Command, create: boolean): Command {
+  return command
+    .option('--source <file>', `people to provision: file:users.csv or file:people.json${create ? ' (required)' : ''}`)
+    .option('--groups <file>', 'groups: a CSV or JSON file (a people.json may hold "groups" itself)')
+    .option('--memberships <file>', 'group memberships: a CSV with the columns group,member')
+    .option('--user-key <column>', 'the column that identifies a user across cycles (default: objectId, id, externalId, userPrincipalName or userName)')
+    .option('--group-key <column>', 'the column that identifies a group (default: objectId, id, externalId or displayName)')
+    .option('--target <url>', `the SCIM base URL (tenant URL) of the app${create ? ' (required)' : ''}`)
+    .option('--secret <secret>', 'the secret token for the target; "-" reads it from standard input (arguments show in ps)')
+    .option('--secret-expires <when>', 'when the secret expires: a date (2027-03-31), a lifetime (365d) or never')
+    .option('--token-url <url>', 'OAuth client credentials instead of a secret: the token endpoint')
+    .option('--client-id <id>', 'OAuth client id')
+    .option('--client-secret <secret>', 'OAuth client secret; "-" reads it from standard input')
+    .option('--oauth-scope <scope>', 'OAuth scope to request')
+    .option('--mapping <file>', 'attribute mappings (JSON: {"users": [...], "groups": [...]}); "default" for the defaults')
+    .option('--scope-users <filter>', 'scoping filter: a SCIM filter over source attributes, e.g. \'department eq "Sales"\'; "" for all')
+    .option('--scope-groups <filter>', 'scoping filter for groups')
+    .option('--delete-after <duration>', 'after a user leaves the source: disable, then delete after this long (30d); 0 deletes at once; never')
+    .option('--deletion-threshold <n|n%|off>', 'stop a cycle that would disable or delete more than this (default 500)')
+    .option('--concurrency <n>', 'most requests in flight to the target (default 8)')
+    .option('--rate <n>', 'most requests per second to the target; 0 for no limit (default 0)')
+    .option('--timeout <seconds>', 'per-request timeout (default 60)')
+    .option('--no-adopt', 'never take over target objects this connection did not create')
+    .option('--adopt', 'take over matching target objects, as Entra does (default)')
+    .option('--no-groups-sync', 'provision users only')
+    .option('--groups-sync', 'provision groups and memberships (default)')
+    .option('--json', 'print the connection as JSON');
+}
+
+export function registerConnectionCommand(program: Command): void {
+  const connection = program
+    .command('connection')
+    .description('connections of the provisioning engine: a source of people and groups, and a SCIM app to keep in step with it');
+
+  connectionOptions(connection.command('create <name>'), true)
+    .description('create a connection; the source is read and mappings and scoping are checked before it is saved')
+    .addHelpText('after', '\nExample:\n  scimd connection create acme-app --source file:users.csv --target https://app.example.com/scim/v2 --secret - < token.txt\n  scimd connection test acme-app && scimd sync acme-app --dry-run')
+    .action(async (name: string, options: Options, command: Command) => {
+      const opts = await withSecretsFromStdin({ ...command.optsWithGlobals(), ...options });
+      const result = await withConnections(databaseOf(opts), async (store, encryptor) => {
+        const record = newConnection(name, toInput(opts), encryptor, new Date());
+        const checked = await checkSource(record);
+        await store.createConnection(record);
+        return { record, checked };
+      });
+      if (opts.json) return printJson({ ...describeConnection(result.record), check: result.checked });
+      process.stdout.write(`Created connection ${result.record.name} (${result.record.id})\n${describeCheck(result.checked)}Next: scimd connection test ${result.record.name}, then scimd sync ${result.record.name} --dry-run\n`);
+    });
+
+  connectionOptions(connection.command('update <name>'), false)
+    .description("change a connection's source, target, mappings, scoping or settings; options not given stay as they are")
+    .action(async (name: string, options: Options, command: Command) => {
+      const opts = await withSecretsFromStdin({ ...command.optsWithGlobals(), ...options });
+      const result = await withConnections(databaseOf(opts), async (store, encryptor) => {
+        const before = await requireConnection(store, name);
+        const record = applyConnectionInput(before, toInput(opts), encryptor, new Date());
+        const checked = await checkSource(record);
+        await store.updateConnection(record);
+        return { record, checked, retargeted: before.targetUrl !== record.targetUrl };
+      });
+      if (opts.json) return printJson({ ...describeConnection(result.record), check: result.checked });
+      process.stdout.write(`Updated connection ${result.record.name}\n${describeCheck(result.checked)}`);
+      if (result.retargeted) {
+        process.stdout.write('The target URL changed: links to objects made through the old URL are kept (the same app at a new address).\nIf it is another app, delete this connection and create a new one.\n');
+      }
+    });
+
+  connection
+    .command('list')
+    .description('list connections: source, target, credential expiry and the last cycle')
+    .option('--json', 'print the list as JSON')
+    .action(async (options: GlobalOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
+      const rows = await withConnections(databaseOf(opts), async (store) =>
+        Promise.all((await store.listConnections()).map(async (c) => ({ connection: c, last: (await store.listCycles(c.id, 1))[0] }))),
+      );
+      if (opts.json) return printJson(rows.map((r) => ({ ...describeConnection(r.connection), lastCycle: r.last ?? null })));
+      printTable(
+        ['NAME', 'SOURCE', 'TARGET', 'SECRET EXPIRES', 'LAST CYCLE'],
+        rows.map(({ connection: c, last }) => [c.name, sourceLabel(c), c.targetUrl, c.credentialExpiresAt ? shortTime(c.credentialExpiresAt) : '-', last ? `${shortTime(last.startedAt)} ${last.status}${last.dryRun ? ' (dry run)' : ''}` : 'never']),
+      );
+    });
+
+  connection
+    .command('show <name>')
+    .description('show a connection (never its secret): source, target, mappings, scoping, settings, what it manages and recent cycles')
+    .option('--json', 'print the connection as JSON')
+    .action(async (name: string, options: GlobalOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
+      const details = await withConnections(databaseOf(opts), async (store) => {
+        const c = await requireConnection(store, name);
+        const objects = await store.loadObjects(c.id);
+        const count = (type: string) => objects.filter((o) => o.type === type && o.targetId).length;
+        return {
+          ...describeConnection(c),
+          managed: { users: count('User'), groups: count('Group'), failing: objects.filter((o) => o.failures > 0).length },
+          cycles: await store.listCycles(c.id, 5),
+        };
+      });
+      if (opts.json) return printJson(details);
+      const { settings, credential } = details;
+      const pairs: [string, string][] = [
+        ['id', String(details.id)],
+        ['source', JSON.stringify(details.source)],
+        ['target', String(details.target)],
+        ['credential', `${credential.kind === 'bearer' ? 'secret token' : 'OAuth client credentials'}, ${credential.expiresAt ? `expires ${credential.expiresAt}` : 'expiry unknown'}`],
+        ['mappings', details.mappings === 'default' ? 'default (direct for SCIM columns, else Entra\'s)' : 'custom'],
+        ['scoping', JSON.stringify(details.scoping)],
+        ...Object.entries(settings).map(([k, v]) => [k, String(v)] as [string, string]),
+        ['managed', `${details.managed.users} users, ${details.managed.groups} groups, ${details.managed.failing} failing`],
+      ];
+      const width = Math.max(...pairs.map(([k]) => k.length));
+      for (const [k, v] of pairs) process.stdout.write(`${`${k}:`.padEnd(width + 2)}${v}\n`);
+      if (details.cycles.length) {
+        process.stdout.write('\n');
+        printTable(
+          ['CYCLE', 'STARTED', 'STATUS', 'CREATED', 'UPDATED', 'DISABLED', 'DELETED', 'UNCHANGED', 'FAILED'],
+          details.cycles.map((cy) => [cy.id, shortTime(cy.startedAt), `${cy.status}${cy.dryRun ? ' (dry run)' : ''}`, ...(['created', 'updated', 'disabled', 'deleted', 'unchanged', 'failed'] as const).map((k) => String(cy.summary?.[k] ?? '-'))]),
+        );
+      }
+    });
+
+  connection
+    .command('delete <name>')
+    .description('delete a connection with its state and log; nothing is removed from the target')
+    .option('--json', 'print {id, name} as JSON')
+    .action(async (name: string, options: GlobalOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
+      const deleted = await withConnections(databaseOf(opts), async (store) => {
+        const c = await requireConnection(store, name);
+        await store.deleteConnection(c.id);
+        return { id: c.id, name: c.name };
+      });
+      if (opts.json) return printJson(deleted);
+      process.stdout.write(`Deleted connection ${deleted.name}; the target keeps what was provisioned\n`);
+    });
+
+  connection
+    .command('test <name>')
+    .description('Test Connection: reachable, TLS, credential accepted, ServiceProviderConfig, user and group probes, secret expiry; exits 1 when a step fails')
+    .option('--json', 'print the report as JSON')
+    .action(async (name: string, options: GlobalOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
+      const report = await withConnections(databaseOf(opts), async (store, encryptor) => {
+        const c = await requireConnection(store, name);
+        const credential = decryptCredential(c, encryptor);
+        const target = targetClient(c, credential, { retry: { maxAttempts: 2 }, timeoutMs: Math.min(c.settings.timeoutSeconds, 20) * 1000 });
+        try {
+          return await testConnection({
+            client: target.client,
+            credential: target.credential,
+            targetUrl: c.targetUrl,
+            matchingAttribute: await firstMatchingAttribute(c),
+            secretExpiresAt: c.credentialExpiresAt,
+            secrets: secretsOf(credential),
+          });
+        } finally {
+          target.close();
+        }
+      });
+      if (opts.json) printJson(report);
+      else printTestReport(report);
+      if (!report.ok) process.exitCode = 1;
+    });
+
+  connection
+    .command('set-secret <name>')
+    .description("replace the target credential (Entra's Update Credentials); without --secret it is read from standard input")
+    .option('--secret <secret>', 'the new secret token ("-" or nothing: read from standard input)')
+    .option('--secret-expires <when>', 'when it expires: a date, a lifetime (365d) or never')
+    .option('--token-url <url>', 'switch to OAuth client credentials: the token endpoint')
+    .option('--client-id <id>', 'OAuth client id')
+    .option('--client-secret <secret>', 'OAuth client secret ("-" reads standard input)')
+    .option('--oauth-scope <scope>', 'OAuth scope to request')
+    .option('--json', 'print the connection as JSON')
+    .action(async (name: string, options: Options, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as Options;
+      if (opts.secret === undefined && opts.clientSecret === undefined) opts.secret = '-';
+      const input = await withSecretsFromStdin(opts);
+      const record = await withConnections(databaseOf(opts), async (store, encryptor) => {
+        const c = applyConnectionInput(await requireConnection(store, name), { secret: input.secret, secretExpires: input.secretExpires, tokenUrl: input.tokenUrl, clientId: input.clientId, clientSecret: input.clientSecret, oauthScope: input.oauthScope }, encryptor, new Date());
+        await store.updateConnection(c);
+        return c;
+      });
+      if (opts.json) return printJson(describeConnection(record));
+      process.stdout.write(`Replaced the credential of ${record.name}${record.credentialExpiresAt ? `; it expires ${record.credentialExpiresAt}` : ''}. Check it: scimd connection test ${record.name}\n`);
+    });
+}
+
+function toInput(opts: Options): ConnectionInput {
+  const input: ConnectionInput = {};
+  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt'];
+  for (const key of keys) if (opts[key] !== undefined) (input as Record<string, unknown>)[key] = opts[key];
+  // commander sets defaults for --no-… flags; only pass them when given on the command line.
+  if (process.argv.some((a) => a === '--no-adopt' || a === '--adopt')) input.adopt = opts.adopt;
+  else delete input.adopt;
+  if (process.argv.some((a) => a === '--no-groups-sync' || a === '--groups-sync')) input.syncGroups = opts.groupsSync;
+  return input;
+}
+
+/** `--secret -` and `--client-secret -` read the value from standard input, so it stays out of ps and history. */
+async function withSecretsFromStdin<T extends Options>(opts: T): Promise<T> {
+  for (const key of ['secret', 'clientSecret'] as const) {
+    if (opts[key] !== '-') continue;
+    if (process.stdin.isTTY) process.stderr.write(`${key === 'secret' ? 'Secret' : 'Client secret'} (then Enter, Ctrl-D): `);
+    let text = '';
+    for await (const chunk of process.stdin) text += chunk;
+    opts[key] = text.trim();
+    if (!opts[key]) throw new Error('No secret was given on standard input');
+  }
+  return opts;
+}
+
+async function checkSource(record: ConnectionRecord) {
+  const prepared = await prepareSource(record, new Date());
+  const inScope = (list: { inScope: boolean }[]) => list.filter((d) => d.inScope).length;
+  return {
+    users: prepared.users.length,
+    usersInScope: inScope(prepared.users),
+    groups: prepared.groups.length,
+    groupsInScope: inScope(prepared.groups),
+    userFormat: prepared.snapshot.userFormat,
+    groupFormat: prepared.snapshot.groupFormat,
+    mappingProblems: [...prepared.users, ...prepared.groups].filter((d) => d.error).slice(0, 20).map((d) => `${d.origin}: ${d.error}`),
+    sourceProblems: prepared.snapshot.problems.slice(0, 20),
+  };
+}
+
+function describeCheck(check: Awaited<ReturnType<typeof checkSource>>): string {
+  const lines = [
+    `Source: ${check.users} users (${check.usersInScope} in scope), ${check.groups} groups (${check.groupsInScope} in scope)`,
+    `Users map ${check.userFormat === 'scim' ? 'directly: the columns are SCIM attributes' : 'through the mapping (default: Entra\'s)'}`,
+    ...check.sourceProblems.map((p) => `  warning: ${p}`),
+    ...check.mappingProblems.map((p) => `  warning: ${p}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function firstMatchingAttribute(c: ConnectionRecord): Promise<string> {
+  try {
+    return (await prepareSource(c, new Date())).userConfig.matching[0].path.text;
+  } catch {
+    return 'userName';
+  }
+}
+
+function sourceLabel(c: ConnectionRecord): string {
+  return [c.source.users, c.source.groups, c.source.memberships].filter(Boolean).map((p) => `file:${p}`).join(' + ');
+}
+
+function printTestReport(report: TestReport): void {
+  const marks = { ok: 'ok  ', warning: 'warn', failed: 'FAIL', skipped: 'skip' };
+  process.stdout.write(`Testing ${report.target}\n`);
+  const width = Math.max(...report.steps.map((s) => s.step.length));
+  for (const step of report.steps) process.stdout.write(`  ${marks[step.status]}  ${step.step.padEnd(width)}  ${step.detail}\n`);
+  process.stdout.write(report.ok ? 'The connection works.\n' : 'The connection does not work; see the failed steps above.\n');
+}

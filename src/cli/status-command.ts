@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import type { DirectoryStatus, StatusReport } from '../admin/admin-views.js';
+import { invalidValue } from '../scim/errors.js';
+import { commandOptions, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
+import { formatTable, printJson, shortTime } from './output.js';
+import { expiry } from './secret-output.js';
+
+/** The exit status when something needs an admin, distinct from 1 (the command failed). */
+export const ATTENTION_EXIT_CODE = 2;
+
+interface StatusOptions extends AdminConnectionOptions {
+  idleHours?: string;
+}
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description("print every directory's health and its secrets' expiry, worst first; exit 2 when something needs an admin")
+    .option('--idle-hours <hours>', 'a connected directory without a request for this long is idle', '24')
+    .option('--json', 'print the status report as JSON (the exit status is the same)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Health, worst first: rejecting (its identity provider sends an expired or revoked secret), no_active_secret,',
+        'expiring (an active secret is inside the warning window, 60 days by default), idle, not_connected, healthy.',
+        '',
+        'Exit status: 0 when all is well; 2 when a directory is rejecting, has an expiring secret, or lost its last',
+        'active secret, or an admin secret is expiring; 1 when the command itself failed. For cron:',
+        '  scimd status --db … > /dev/null || mail -s "scimd needs attention" admin@example.com',
+      ].join('\n'),
+    )
+    .action(async (options: StatusOptions, command: Command) => {
+      const opts = commandOptions(options, command);
+      const idleHours = Number(opts.idleHours ?? '24');
+      if (!Number.isFinite(idleHours) || idleHours <= 0) throw invalidValue(`--idle-hours must be a positive number, not ${JSON.stringify(opts.idleHours)}`);
+      const report = await withAdminClient(opts, (client) => client.status({ idleHours }));
+      if (opts.json) printJson(report);
+      else process.stdout.write(statusText(report));
+      if (report.attention) process.exitCode = ATTENTION_EXIT_CODE;
+    });
+}
+
+function statusText(report: StatusReport): string {
+  const lines: string[] = [];
+  for (const directory of report.directories) lines.push(...directoryLines(directory), '');
+  if (!report.directories.length) lines.push('No directories yet: scimd directory create <name>', '');
+  const admin = report.adminSecrets.filter((s) => s.state === 'active' || s.state === 'expiring');
+  lines.push(
+    `Admin secrets: ${admin.length} active` +
+      admin
+        .filter((s) => s.state === 'expiring')
+        .map((s) => `; "${s.name}" (…${s.suffix}) expires ${expiry(s)}`)
+        .join(''),
+  );
+  const attention = report.directories.filter((d) => d.attention).length;
+  lines.push(
+    report.attention
+      ? `Needs attention: ${attention} director${attention === 1 ? 'y' : 'ies'}${admin.some((s) => s.state === 'expiring') ? ' and an admin secret' : ''} (warning window ${report.warningWindowDays} days).`
+      : `Nothing needs attention (warning window ${report.warningWindowDays} days).`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function directoryLines(d: DirectoryStatus): string[] {
+  const traffic = d.connected
+    ? `last request ${shortTime(d.lastRequestAt)} from ${d.lastClientIp ?? '-'}; ${d.requestCount} requests, ${d.errorCount} errors, ${d.rejectedCount} rejected`
+    : 'never connected';
+  const secrets = d.secrets.filter((s) => s.state !== 'revoked');
+  return [
+    `${d.name} (${d.id})  ${d.health.toUpperCase().replace(/_/g, ' ')}: ${d.summary}`,
+    `  ${traffic}`,
+    ...(secrets.length
+      ? formatTable(
+          ['SECRET', 'ENDS WITH', 'EXPIRES', 'STATE', 'LAST USED'],
+          secrets.map((s) => [s.name, `…${s.suffix}`, expiry(s), s.state, shortTime(s.lastUsedAt)]),
+        ).map((line) => `  ${line}`)
+      : []),
+  ];
+}

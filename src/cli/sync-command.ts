@@ -1,0 +1,191 @@
+import type { Command } from 'commander';
+import { decryptCredential } from '../provisioning/connections/target-client.js';
+import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
+import { ProgressReporter } from '../provisioning/engine/progress-reporter.js';
+import { runCycle, type CycleReport } from '../provisioning/engine/run-cycle.js';
+import type { PlanStep } from '../provisioning/planner/plan.js';
+import type { LogEntry } from '../provisioning/store/connection-store.js';
+import { databaseOf, type GlobalOptions } from './context.js';
+import { printJson, printTable, shortTime } from './output.js';
+
+interface SyncOptions extends GlobalOptions {
+  dryRun?: boolean;
+  allowDeletes?: boolean;
+  quiet?: boolean;
+}
+
+interface LogOptions extends GlobalOptions {
+  cycle?: string;
+  object?: string;
+  failed?: boolean;
+  limit?: string;
+}
+
+/** How many plan steps a dry run prints; --json and `sync log` give all of them. */
+const PRINTED_STEPS = 200;
+
+export function registerSyncCommand(program: Command): void {
+  const sync = program
+    .command('sync')
+    .description('run a provisioning cycle of a connection, and read its cycles and provisioning log')
+    .argument('<connection>', 'the connection (name or id)')
+    .option('--dry-run', 'plan only: print and store every create, update (with attribute changes), disable, delete and membership change; send nothing but lookups')
+    .option('--allow-deletes', 'let this cycle disable and delete past the deletion threshold')
+    .option('--quiet', 'no progress output')
+    .option('--json', 'print the cycle (and for a dry run the full plan) as JSON')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A cycle reads the source, maps and scopes it, looks up new objects on the target by their matching',
+        'attributes, then creates or adopts them, sends only changed attributes of known ones (PATCH), disables',
+        'objects out of scope or disabled in the source, deletes after the connection\'s delay, sets managers and',
+        'group memberships. Progress goes to standard error: a live line in a terminal, JSON lines otherwise.',
+        '',
+        'Exit status: 0 done; 2 done, but some objects failed (see "scimd sync log <connection> --failed");',
+        '3 stopped by the deletion threshold; 1 the cycle failed.',
+        '',
+        'Subcommands: "scimd sync log <connection>", "scimd sync cycles <connection>".',
+      ].join('\n'),
+    )
+    .action(async (name: string, options: SyncOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as SyncOptions;
+      const reporter = opts.quiet ? undefined : new ProgressReporter();
+      const report = await withConnections(databaseOf(opts), async (store, encryptor) => {
+        const connection = await requireConnection(store, name);
+        const expiry = expiryWarning(connection.name, connection.credentialExpiresAt, new Date());
+        if (expiry) process.stderr.write(`${expiry}\n`);
+        return runCycle({
+          store,
+          connection,
+          credential: decryptCredential(connection, encryptor),
+          dryRun: opts.dryRun,
+          allowDeletes: opts.allowDeletes,
+          onProgress: reporter ? (event) => reporter.update(event) : undefined,
+        });
+      });
+      reporter?.finish();
+      if (opts.json) printJson(jsonReport(report));
+      else printReport(name, report);
+      const { status } = report.cycle;
+      process.exitCode = status === 'failed' ? 1 : status === 'stopped' ? 3 : report.summary.failed > 0 ? 2 : 0;
+    });
+
+  sync
+    .command('log')
+    .description('the provisioning log of a connection: what each cycle did or planned for each object, and why something failed')
+    .argument('<connection>', 'the connection (name or id)')
+    .option('--cycle <id>', 'one cycle ("last" for the latest)')
+    .option('--object <key>', "one source object's key")
+    .option('--failed', 'failures only')
+    .option('--limit <n>', 'the most recent n lines', '100')
+    .option('--json', 'print the lines as JSON')
+    .action(async (name: string, options: LogOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as LogOptions;
+      const entries = await withConnections(databaseOf(opts), async (store) => {
+        const connection = await requireConnection(store, name);
+        let cycleId = opts.cycle;
+        if (cycleId === 'last') cycleId = (await store.listCycles(connection.id, 1))[0]?.id ?? 'none';
+        const limit = Number(opts.limit ?? 100);
+        if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit is a positive whole number');
+        return store.readLog(connection.id, { cycleId, key: opts.object, result: opts.failed ? 'failure' : undefined, limit });
+      });
+      if (opts.json) return printJson(entries);
+      printTable(
+        ['TIME', 'CYCLE', 'TYPE', 'OBJECT', 'ACTION', 'RESULT', 'STATUS', 'DETAIL'],
+        entries.map((e) => [shortTime(e.at), e.cycleId, e.type, e.key, e.action, e.result, e.status === null ? '' : String(e.status), describeEntry(e)]),
+      );
+    });
+
+  sync
+    .command('cycles')
+    .description('recent cycles of a connection with their summaries')
+    .argument('<connection>', 'the connection (name or id)')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'print the cycles as JSON')
+    .action(async (name: string, options: LogOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as LogOptions;
+      const cycles = await withConnections(databaseOf(opts), async (store) => store.listCycles((await requireConnection(store, name)).id, Number(opts.limit ?? 20)));
+      if (opts.json) return printJson(cycles);
+      printTable(
+        ['CYCLE', 'STARTED', 'STATUS', 'SECONDS', 'CREATED', 'UPDATED', 'DISABLED', 'DELETED', 'UNCHANGED', 'FAILED', 'REQUESTS'],
+        cycles.map((c) => [
+          c.id,
+          shortTime(c.startedAt),
+          `${c.status}${c.dryRun ? ' (dry run)' : ''}`,
+          c.summary ? (c.summary.durationMs / 1000).toFixed(1) : '-',
+          ...(['created', 'updated', 'disabled', 'deleted', 'unchanged', 'failed', 'requests'] as const).map((k) => String(c.summary?.[k] ?? '-')),
+        ]),
+      );
+    });
+}
+
+/** A warning when the target secret expires within 30 days or has expired, as the server warns about its own. */
+export function expiryWarning(name: string, expiresAt: string | null, now: Date): string | undefined {
+  if (!expiresAt) return undefined;
+  const days = Math.floor((Date.parse(expiresAt) - now.getTime()) / 86_400_000);
+  if (days < 0) return `warning: the target secret of ${name} expired on ${expiresAt.slice(0, 10)}; replace it with "scimd connection set-secret ${name}"`;
+  if (days < 30) return `warning: the target secret of ${name} expires in ${days} days (${expiresAt.slice(0, 10)}); replace it with "scimd connection set-secret ${name}"`;
+  return undefined;
+}
+
+function jsonReport(report: CycleReport): unknown {
+  const { cycle, plan } = report;
+  return {
+    cycle: { id: cycle.id, connectionId: cycle.connectionId, status: cycle.status, dryRun: cycle.dryRun, startedAt: cycle.startedAt, finishedAt: cycle.finishedAt, message: cycle.message },
+    summary: report.summary,
+    ...(plan && (cycle.dryRun || cycle.status === 'stopped') ? { plan: { steps: plan.steps, failures: plan.failures } } : {}),
+  };
+}
+
+function printReport(name: string, report: CycleReport): void {
+  const { cycle, summary, plan } = report;
+  const seconds = (summary.durationMs / 1000).toFixed(1);
+  const counts = (['created', 'updated', 'disabled', 'deleted', 'unchanged', 'failed'] as const).map((k) => `${k} ${summary[k]}`).join('  ');
+  if (cycle.dryRun && plan) {
+    process.stdout.write(`Dry run ${cycle.id} of ${name}: nothing was changed on the target. The plan:\n`);
+    for (const step of plan.steps.slice(0, PRINTED_STEPS)) process.stdout.write(`  ${describeStep(step)}\n`);
+    for (const failure of plan.failures.slice(0, PRINTED_STEPS)) process.stdout.write(`  cannot ${failure.type} ${failure.key}: ${failure.detail}\n`);
+    if (plan.steps.length + plan.failures.length > PRINTED_STEPS) process.stdout.write(`  … all ${plan.steps.length} steps: scimd sync log ${name} --cycle ${cycle.id}\n`);
+    if (plan.steps.length === 0 && plan.failures.length === 0) process.stdout.write('  nothing to do\n');
+  } else {
+    process.stdout.write(`Cycle ${cycle.id} of ${name}: ${cycle.status} in ${seconds} s\n`);
+  }
+  process.stdout.write(`  ${cycle.dryRun ? 'would be: ' : ''}${counts}\n  ${summary.requests} requests to the target${summary.retries ? ` (${summary.retries} retried)` : ''}\n`);
+  for (const problem of summary.sourceProblems.slice(0, 10)) process.stdout.write(`  source: ${problem}\n`);
+  if (cycle.message) process.stdout.write(`${cycle.message}\n`);
+  if (summary.failed && !cycle.dryRun) process.stdout.write(`Failures: scimd sync log ${name} --cycle ${cycle.id} --failed\n`);
+}
+
+function value(v: unknown): string {
+  return v === undefined ? '∅' : JSON.stringify(v);
+}
+
+function describeStep(step: PlanStep): string {
+  const head = `${step.action.padEnd(14)} ${step.type.padEnd(5)} ${step.key}`;
+  switch (step.action) {
+    case 'create':
+      return `${head}  ${Object.entries(step.attributes).map(([k, v]) => `${k}=${value(v)}`).join(', ')}${step.managerKey ? `, manager=${step.managerKey}` : ''}${step.members ? `, members=${step.members.length}` : ''}`;
+    case 'adopt':
+    case 'update':
+    case 'disable':
+      return `${head}  ${step.action === 'disable' ? `(${step.reason}) ` : step.action === 'adopt' ? `(${step.targetId}) ` : ''}${step.changes.map((c) => `${c.path}: ${value(c.from)} → ${value(c.to)}`).join(', ')}`;
+    case 'delete':
+      return `${head}  (${step.reason})`;
+    case 'set-manager':
+      return `${head}  manager: ${step.from ?? '∅'} → ${step.to ?? '∅'}`;
+    case 'add-members':
+      return `${head}  + ${step.members.join(', ')}`;
+    case 'remove-members':
+      return `${head}  - ${step.members.join(', ')}`;
+  }
+}
+
+function describeEntry(entry: LogEntry): string {
+  const parts: string[] = [];
+  if (entry.detail) parts.push(entry.detail);
+  if (Array.isArray(entry.changes) && entry.changes.length && typeof entry.changes[0] === 'object') {
+    parts.push((entry.changes as { path: string; from?: unknown; to?: unknown }[]).map((c) => `${c.path}: ${value(c.from)} → ${value(c.to)}`).join(', '));
+  } else if (Array.isArray(entry.changes)) parts.push(entry.changes.join(', '));
+  return parts.join('; ');
+}

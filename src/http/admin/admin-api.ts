@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { AdminService } from '../../admin/admin-service.js';
+import { FailedAuthLimiter } from '../../auth/failed-auth-limiter.js';
+import type { ServerConfig } from '../../config.js';
+import type { Store } from '../../store/store.js';
+import type { BearerAuth } from '../scim/auth.js';
+import { rejectUnstorableUrlText } from '../scim/storable-input.js';
+import { AdminAuth } from './admin-auth.js';
+import type { AdminRouteContext } from './admin-context.js';
+import { registerDirectoryRoutes } from './directory-routes.js';
+import { OPENAPI_DOCUMENT } from './openapi-document.js';
+import { registerProblemErrors } from './problem.js';
+import { registerSecretRoutes } from './secret-routes.js';
+import { selfRoutes } from './self-routes.js';
+import { registerStatusRoutes } from './status-routes.js';
+
+export const ADMIN_PREFIX = '/api/v1';
+
+export interface AdminApiOptions {
+  store: Store;
+  config: ServerConfig;
+  clock: () => Date;
+  /** The SCIM routes' authenticator, which the self-rotation routes share. */
+  bearer: BearerAuth;
+}
+
+/**
+ * The admin API (register with `prefix: ADMIN_PREFIX`): thin JSON handlers over AdminService,
+ * errors as RFC 9457 problem details. Admin routes need an admin secret; `/self/*` a directory
+ * secret; the OpenAPI document is public, since it describes the API and holds no data.
+ */
+export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
+  const { store, config, clock } = options;
+  const service = new AdminService(store, { clock, warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs });
+  const auth = new AdminAuth(store, new FailedAuthLimiter(config.authFailureLimit), clock);
+  registerProblemErrors(app);
+  app.addHook('onRequest', rejectUnstorableUrlText);
+  // Admin answers describe secrets and tenants: no cache may keep them.
+  app.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
+  app.get('/openapi.json', async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(OPENAPI_DOCUMENT));
+
+  const context: AdminRouteContext = {
+    service,
+    actor: (request) => auth.actorOf(request),
+    scimUrl: (request) => `${request.protocol}://${request.host}/scim/v2`,
+  };
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', auth.authenticate);
+    registerDirectoryRoutes(admin, context);
+    registerSecretRoutes(admin, context);
+    registerStatusRoutes(admin, context);
+  });
+  await app.register(selfRoutes, { service, bearer: options.bearer });
+}

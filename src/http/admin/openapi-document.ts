@@ -1,0 +1,298 @@
+/**
+ * The OpenAPI 3.1 description of /api/v1, written by hand next to the routes it describes; a
+ * test checks that every registered route appears here, so the two cannot drift apart silently.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ 'application/json': { schema } });
+const ok = (description: string, schema: object) => ({ description, content: json(schema) });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const nullable = (type: string, extra: object = {}) => ({ type: [type, 'null'], ...extra });
+
+const directoryParam = { name: 'directory', in: 'path', required: true, description: 'The directory id (`dir_…`) or name.', schema: { type: 'string' } };
+const secretParam = { name: 'secret', in: 'path', required: true, description: 'The secret id (`sec_…`).', schema: { type: 'string' } };
+const forceParam = {
+  name: 'force',
+  in: 'query',
+  description: 'Revoke even the last active secret, which stops every client that uses it.',
+  schema: { type: 'boolean', default: false },
+};
+const idleParam = { name: 'idleHours', in: 'query', description: 'A connected directory without a request for this long is idle (default 24).', schema: { type: 'number', exclusiveMinimum: 0 } };
+
+/** The refusals every admin route may answer. */
+const adminErrors = {
+  '400': problem('The request is malformed: unknown field, wrong type, bad value.'),
+  '401': problem('No admin secret, or one that is unknown, expired or revoked.'),
+  '403': problem('A directory client secret was sent; admin routes need an admin secret.'),
+  '429': problem('Too many failed authentications from this address; see Retry-After.'),
+};
+const notFound = { '404': problem('No such directory or secret.') };
+const secretBody = {
+  required: false,
+  content: json({
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', maxLength: 200, description: 'A label to recognise the secret by.' },
+      expiresIn: { type: 'string', examples: ['90d', '1y', '12h', 'never'], description: "Lifetime; absent takes the directory's default (admin secrets: the server's)." },
+    },
+  }),
+};
+
+const settingsProperties = {
+  maxActiveSecrets: { type: 'integer', minimum: 1, maximum: 10, description: 'Active secrets the directory may hold at once (default 2, as in Apple Business Manager).' },
+  defaultSecretLifetime: { type: 'string', examples: ['365d', '90d', 'never'], description: 'Lifetime of new secrets (default: the server default, 365d).' },
+  allowSelfRotation: { type: 'boolean', description: 'Whether the client may rotate its own secret through /self/secrets (default true).' },
+  autoRevokeGraceHours: { ...nullable('number'), description: 'Revoke older secrets this many hours after a newer one carries traffic; null is off (default).' },
+};
+
+const secretProperties = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  suffix: { type: 'string', description: 'The last characters of the secret.' },
+  directoryId: nullable('string', { description: 'Null for admin secrets.' }),
+  created: { type: 'string', format: 'date-time' },
+  expiresAt: nullable('string', { format: 'date-time' }),
+  revokedAt: nullable('string', { format: 'date-time' }),
+  firstUsedAt: nullable('string', { format: 'date-time' }),
+  lastUsedAt: nullable('string', { format: 'date-time' }),
+  lastUsedIp: nullable('string'),
+  lastUsedUserAgent: nullable('string'),
+  state: { enum: ['active', 'expiring', 'expired', 'revoked'], description: '`expiring`: active, inside the warning window (60 days by default).' },
+  daysLeft: nullable('integer'),
+};
+
+const directoryProperties = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  created: { type: 'string', format: 'date-time' },
+  scimUrl: { type: 'string', description: 'The SCIM base URL (tenant URL) the identity provider calls.' },
+  settings: ref('Settings'),
+};
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'scimd admin API',
+    version: '1',
+    description:
+      'Directories, client secrets, admin secrets, connection status and the audit log of a scimd server. Every route needs ' +
+      '`Authorization: Bearer <admin secret>` except `/self/*`, which a directory client secret calls to rotate itself, and this document. ' +
+      'Errors are RFC 9457 problem details; `type` is `urn:scimd:problem:<name>` for refusals clients may branch on.',
+  },
+  servers: [{ url: '/api/v1' }],
+  security: [{ adminSecret: [] }],
+  paths: {
+    '/openapi.json': {
+      get: { summary: 'This document', security: [], responses: { '200': { description: 'The OpenAPI 3.1 document' } } },
+    },
+    '/directories': {
+      get: { summary: 'List directories', responses: { '200': ok('The directories', { type: 'object', properties: { directories: { type: 'array', items: ref('Directory') } } }), ...adminErrors } },
+      post: {
+        summary: 'Create a directory',
+        requestBody: {
+          required: true,
+          content: json({ type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', maxLength: 200 }, settings: ref('SettingsPatch') } }),
+        },
+        responses: { '201': ok('The directory', ref('Directory')), '409': problem('The name is taken (`name-taken`).'), ...adminErrors },
+      },
+    },
+    '/directories/{directory}': {
+      parameters: [directoryParam],
+      get: { summary: 'Get a directory with its counts', responses: { '200': ok('The directory', ref('DirectoryDetails')), ...notFound, ...adminErrors } },
+      patch: {
+        summary: 'Rename a directory',
+        requestBody: { required: true, content: json({ type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string' } } }) },
+        responses: { '200': ok('The directory', ref('Directory')), '409': problem('The name is taken (`name-taken`).'), ...notFound, ...adminErrors },
+      },
+      delete: {
+        summary: 'Delete a directory with its users, groups and secrets',
+        parameters: [{ name: 'confirm', in: 'query', required: true, description: "The directory's name, repeated.", schema: { type: 'string' } }],
+        responses: {
+          '200': ok('What was deleted', { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } }),
+          ...adminErrors,
+          '400': problem('`confirm` is missing or not the name (`confirmation-required`); the detail says what would be lost.'),
+          ...notFound,
+        },
+      },
+    },
+    '/directories/{directory}/settings': {
+      parameters: [directoryParam],
+      get: { summary: "A directory's settings", responses: { '200': ok('The settings in force', ref('Settings')), ...notFound, ...adminErrors } },
+      patch: {
+        summary: "Change a directory's settings",
+        requestBody: { required: true, content: json(ref('SettingsPatch')) },
+        responses: { '200': ok('The settings in force', ref('Settings')), ...notFound, ...adminErrors },
+      },
+    },
+    '/directories/{directory}/secrets': {
+      parameters: [directoryParam],
+      get: { summary: "A directory's client secrets", responses: { '200': ok('The secrets', { type: 'object', properties: { secrets: { type: 'array', items: ref('Secret') } } }), ...notFound, ...adminErrors } },
+      post: {
+        summary: 'Create a client secret ("+ Client Secret"); the secret is in this response only',
+        requestBody: secretBody,
+        responses: {
+          '201': ok('The secret, shown once', ref('CreatedSecret')),
+          '409': problem('The directory holds as many active secrets as it allows (`active-secret-limit`).'),
+          ...notFound,
+          ...adminErrors,
+        },
+      },
+    },
+    '/directories/{directory}/secrets/{secret}': {
+      parameters: [directoryParam, secretParam],
+      delete: {
+        summary: 'Revoke a client secret: requests with it are refused from the next one on',
+        parameters: [forceParam],
+        responses: {
+          '200': ok('The revoked secret', ref('Secret')),
+          '409': problem('Already revoked (`already-revoked`), or the last active secret without `force` (`last-active-secret`).'),
+          ...notFound,
+          ...adminErrors,
+        },
+      },
+    },
+    '/directories/{directory}/status': {
+      parameters: [directoryParam],
+      get: { summary: "A directory's connection status", parameters: [idleParam], responses: { '200': ok('The status', ref('DirectoryStatus')), ...notFound, ...adminErrors } },
+    },
+    '/secrets/{secret}': {
+      parameters: [secretParam],
+      get: { summary: 'A client secret by id', responses: { '200': ok('The secret', ref('Secret')), ...notFound, ...adminErrors } },
+    },
+    '/admin/secrets': {
+      get: { summary: 'Admin secrets', responses: { '200': ok('The admin secrets', { type: 'object', properties: { secrets: { type: 'array', items: ref('Secret') } } }), ...adminErrors } },
+      post: { summary: 'Create an admin secret; the secret is in this response only', requestBody: secretBody, responses: { '201': ok('The secret, shown once', ref('CreatedSecret')), ...adminErrors } },
+    },
+    '/admin/secrets/{secret}': {
+      parameters: [secretParam],
+      delete: {
+        summary: 'Revoke an admin secret',
+        parameters: [forceParam],
+        responses: { '200': ok('The revoked secret', ref('Secret')), '409': problem('Already revoked, or the last active admin secret without `force`.'), ...notFound, ...adminErrors },
+      },
+    },
+    '/status': {
+      get: {
+        summary: 'Every directory with its health and secrets, worst first',
+        parameters: [idleParam],
+        responses: { '200': ok('The status report', ref('StatusReport')), ...adminErrors },
+      },
+    },
+    '/audit': {
+      get: {
+        summary: 'The audit log, newest first',
+        parameters: [
+          { name: 'directory', in: 'query', description: 'Only entries about this directory (id or name; a deleted one by id).', schema: { type: 'string' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'before', in: 'query', description: 'The `next` of the previous page.', schema: { type: 'string' } },
+        ],
+        responses: { '200': ok('A page of entries', ref('AuditPage')), ...adminErrors },
+      },
+    },
+    '/self/secrets': {
+      post: {
+        summary: "Rotate: a directory's client asks for a successor to the secret it calls with",
+        description: "Authenticated by a current directory client secret. The successor has the directory's default lifetime.",
+        security: [{ directorySecret: [] }],
+        requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } }) },
+        responses: {
+          '201': ok('The successor, shown once', ref('CreatedSecret')),
+          '401': problem('No valid directory client secret.'),
+          '403': problem('The directory does not allow self-rotation (`self-rotation-disabled`), or an admin secret was sent.'),
+          '409': problem('At the active-secret limit and the caller is not the only active secret (`active-secret-limit`).'),
+        },
+      },
+    },
+    '/self/secret': {
+      delete: {
+        summary: 'Retire the secret the request is made with, once its successor has carried a request',
+        security: [{ directorySecret: [] }],
+        responses: {
+          '200': ok('The revoked secret', ref('Secret')),
+          '401': problem('No valid directory client secret.'),
+          '409': problem('No other active secret has been used yet (`successor-not-used`).'),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      adminSecret: { type: 'http', scheme: 'bearer', description: 'An admin secret (scimd admin token create, or SCIMD_ADMIN_SECRET).' },
+      directorySecret: { type: 'http', scheme: 'bearer', description: 'A directory client secret, or an access token from /oauth/token.' },
+    },
+    schemas: {
+      Problem: {
+        type: 'object',
+        required: ['type', 'title', 'status', 'detail'],
+        properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
+      },
+      Settings: { type: 'object', properties: settingsProperties },
+      SettingsPatch: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Fields to change; null puts a setting back to its default.',
+        properties: Object.fromEntries(Object.entries(settingsProperties).map(([key, schema]) => [key, { ...schema, type: [...new Set([schema.type, 'null'].flat())] }])),
+      },
+      Directory: { type: 'object', properties: directoryProperties },
+      DirectoryDetails: {
+        type: 'object',
+        properties: { ...directoryProperties, users: { type: 'integer' }, groups: { type: 'integer' }, activeSecrets: { type: 'integer' } },
+      },
+      Secret: { type: 'object', properties: secretProperties },
+      CreatedSecret: { type: 'object', properties: { ...secretProperties, secret: { type: 'string', description: 'The secret itself, shown only in this response.' } } },
+      DirectoryStatus: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          health: { enum: ['rejecting', 'no_active_secret', 'expiring', 'idle', 'not_connected', 'healthy'] },
+          summary: { type: 'string' },
+          attention: { type: 'boolean', description: 'Needs an admin now: rejecting, an active secret expiring, or no active secret after being connected.' },
+          connected: { type: 'boolean' },
+          firstRequestAt: nullable('string', { format: 'date-time' }),
+          lastRequestAt: nullable('string', { format: 'date-time' }),
+          lastClientIp: nullable('string'),
+          lastUserAgent: nullable('string'),
+          requestCount: { type: 'integer' },
+          errorCount: { type: 'integer' },
+          rejectedCount: { type: 'integer' },
+          lastRejectedAt: nullable('string', { format: 'date-time' }),
+          lastRejectedSecretId: nullable('string'),
+          lastRejectedReason: nullable('string'),
+          nextExpiry: nullable('string', { format: 'date-time' }),
+          secrets: { type: 'array', items: ref('Secret') },
+        },
+      },
+      StatusReport: {
+        type: 'object',
+        properties: {
+          generatedAt: { type: 'string', format: 'date-time' },
+          warningWindowDays: { type: 'integer' },
+          idleHours: { type: 'number' },
+          attention: { type: 'boolean' },
+          directories: { type: 'array', items: ref('DirectoryStatus') },
+          adminSecrets: { type: 'array', items: ref('Secret') },
+        },
+      },
+      AuditEntry: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          at: { type: 'string', format: 'date-time' },
+          actor: { type: 'string', description: 'An admin secret id, a directory secret id (self-rotation), `cli:<os user>` or `system:…`.' },
+          actorIp: nullable('string'),
+          action: { type: 'string', examples: ['directory.created', 'secret.revoked'] },
+          targetType: { enum: ['directory', 'secret', 'admin_secret'] },
+          targetId: { type: 'string' },
+          directoryId: nullable('string'),
+          detail: { type: 'object' },
+        },
+      },
+      AuditPage: {
+        type: 'object',
+        properties: { entries: { type: 'array', items: ref('AuditEntry') }, next: nullable('string') },
+      },
+    },
+  },
+};

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { numberParam, queryParam } from './request-input.js';
+import type { AdminRouteContext } from './admin-context.js';
+
+/** Connection health of every directory (worst first) or one, and the audit log. */
+export function registerStatusRoutes(app: FastifyInstance, context: AdminRouteContext): void {
+  const { service } = context;
+
+  app.get('/status', async (request) => service.status(idle(request.query)));
+
+  app.get<{ Params: { directory: string } }>('/directories/:directory/status', async (request) =>
+    service.directoryStatus(request.params.directory, idle(request.query)),
+  );
+
+  app.get('/audit', async (request) => {
+    const directory = queryParam(request.query, 'directory');
+    const limit = numberParam(request.query, 'limit');
+    const before = queryParam(request.query, 'before');
+    return service.audit({
+      ...(directory !== undefined ? { directory } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      ...(before !== undefined ? { before } : {}),
+    });
+  });
+}
+
+function idle(query: unknown): { idleHours?: number } {
+  const idleHours = numberParam(query, 'idleHours');
+  return idleHours === undefined ? {} : { idleHours };
+}

@@ -1,0 +1,99 @@
+import type { FastifyRequest } from 'fastify';
+import { AccessTokenCodec, isAccessToken } from '../auth/access-token.js';
+import type { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
+import { authenticateSecret, secretState } from '../auth/secrets.js';
+import type { ClientInfo } from '../lifecycle/activity-recorder.js';
+import type { CredentialRoute } from '../lifecycle/lifecycle-events.js';
+import type { SecretUsage } from '../lifecycle/secret-usage.js';
+import type { SecretRecord, Store } from '../store/store.js';
+import { recordAuthRejection } from './metrics.js';
+
+/** Why a credential was refused; `token_expired` is an access token past its lifetime (the secret may be fine). */
+export type AuthFailureReason = 'malformed' | 'unknown' | 'expired' | 'revoked' | 'token_expired';
+
+export type ClientAuthResult =
+  | { ok: true; secret: SecretRecord; client: ClientInfo }
+  | {
+      ok: false;
+      reason: AuthFailureReason;
+      secret?: SecretRecord;
+      /** Set when the client address has failed too often: answer 429 with this Retry-After. */
+      retryAfter?: number;
+    };
+
+/** User-Agent text kept for connection status, cut so a hostile header cannot bloat a row. */
+const MAX_USER_AGENT = 256;
+
+/**
+ * Turns a presented credential into the secret behind it, for the SCIM routes (bearer secret or
+ * access token) and the token endpoint (client id and secret). Every refusal is counted
+ * (/metrics), charged to the client address (rate limit), and when the secret is known but
+ * expired or revoked, recorded on its directory. Bookkeeping failures are logged, never turned
+ * into a failed request.
+ */
+export class ClientAuthenticator {
+  constructor(
+    private readonly store: Store,
+    private readonly tokens: AccessTokenCodec,
+    private readonly usage: SecretUsage,
+    private readonly limiter: FailedAuthLimiter,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** `Authorization: Bearer <token>`: a client secret, or an access token from /oauth/token. */
+  async bearer(token: string, request: FastifyRequest): Promise<ClientAuthResult> {
+    const client = clientInfo(request, this.clock());
+    if (!isAccessToken(token)) {
+      const result = await authenticateSecret(this.store, token, client.at);
+      return result.ok ? { ok: true, secret: result.secret, client } : this.refuse(result.reason, result.secret, 'bearer_secret', client, request);
+    }
+    const check = this.tokens.verify(token, client.at);
+    if (!check.ok) return this.refuse(check.reason === 'expired' ? 'token_expired' : 'malformed', undefined, 'access_token', client, request);
+    const secret = await this.store.findSecret(check.claims.secretId);
+    if (!secret) return this.refuse('unknown', undefined, 'access_token', client, request);
+    const state = secretState(secret, client.at);
+    return state === 'active' ? { ok: true, secret, client } : this.refuse(state, secret, 'access_token', client, request);
+  }
+
+  /** Client credentials at the token endpoint: the secret must be the one `clientId` names. */
+  async client(clientId: string, clientSecret: string, request: FastifyRequest): Promise<ClientAuthResult> {
+    const client = clientInfo(request, this.clock());
+    const result = await authenticateSecret(this.store, clientSecret, client.at);
+    const secret = result.secret;
+    // A real secret under another id is refused as unknown: nothing is said about either.
+    if (secret && secret.id !== clientId) return this.refuse('unknown', undefined, 'token_endpoint', client, request);
+    return result.ok ? { ok: true, secret: result.secret, client } : this.refuse(result.reason, secret, 'token_endpoint', client, request);
+  }
+
+  /** Records an accepted secret's use (last use, and first use for rotation detection). */
+  async accepted(secret: SecretRecord, client: ClientInfo, request: FastifyRequest): Promise<void> {
+    await this.usage.accepted(secret, client).catch((err) => request.log.warn({ err, secretId: secret.id }, 'could not record secret use'));
+  }
+
+  /** A SCIM request reached `directoryId`: the first anywhere marks the directory connected. */
+  async reached(directoryId: string, secret: SecretRecord, client: ClientInfo, request: FastifyRequest): Promise<void> {
+    await this.usage.reached(directoryId, secret, client).catch((err) => request.log.warn({ err, directoryId }, 'could not record directory connection'));
+  }
+
+  private async refuse(
+    reason: AuthFailureReason,
+    secret: SecretRecord | undefined,
+    route: CredentialRoute,
+    client: ClientInfo,
+    request: FastifyRequest,
+  ): Promise<ClientAuthResult> {
+    recordAuthRejection(reason, secret?.directoryId);
+    if (secret && (reason === 'expired' || reason === 'revoked')) {
+      await this.usage.rejected(secret, reason, route, client).catch((err) => request.log.warn({ err, secretId: secret.id }, 'could not record rejected secret'));
+    }
+    const retryAfter = client.ip === null ? undefined : this.limiter.recordFailure(client.ip, client.at);
+    if (retryAfter !== undefined) recordAuthRejection('rate_limited');
+    return { ok: false, reason, ...(secret ? { secret } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}) };
+  }
+}
+
+/** The client as connection status records it, at the time of the request. */
+export function clientInfo(request: FastifyRequest, at: Date): ClientInfo {
+  const userAgent = request.headers['user-agent'];
+  return { at, ip: request.ip ?? null, userAgent: userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null };
+}

@@ -1,0 +1,47 @@
+/**
+ * A target answered a request with an error status. Carries what RFC 7644 §3.12 error bodies
+ * carry (status, scimType, detail), so the engine can tell a uniqueness conflict from a
+ * throttle or a refused secret, and logs can say what the target said.
+ */
+export class ScimClientError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: string,
+  ) {
+    super(`${method} ${path} → ${status}${scimType ? ` ${scimType}` : ''}: ${detail}`);
+    this.name = 'ScimClientError';
+  }
+}
+
+/**
+ * No answer: the connection failed, dropped or timed out. `sent` says whether the request had
+ * been written completely, that is whether the target may have acted on it.
+ */
+export class TransportError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly code: string,
+    readonly sent: boolean,
+    message: string,
+  ) {
+    super(`${method} ${path}: ${message}`);
+    this.name = 'TransportError';
+  }
+}
+
+/** The token endpoint of an OAuth client-credentials target refused or failed. */
+export class CredentialError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CredentialError';
+  }
+}
+
+/** Whether an error says the target refused our credentials. */
+export function isAuthenticationFailure(error: unknown): boolean {
+  return error instanceof CredentialError || (error instanceof ScimClientError && (error.status === 401 || error.status === 403));
+}

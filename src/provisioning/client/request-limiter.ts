@@ -1,0 +1,46 @@
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Keeps the client within a target's limits: at most `concurrency` requests in flight, at most
+ * `ratePerSecond` started per second (0: no limit), and none at all while the target has asked
+ * us to wait (a Retry-After pauses every request to that target, not just the one throttled).
+ */
+export class RequestLimiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private nextStart = 0;
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly ratePerSecond: number,
+  ) {
+    if (!(concurrency >= 1)) throw new Error('concurrency must be at least 1');
+  }
+
+  /** Waits for a slot; call the returned function when the request is done. */
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    for (;;) {
+      const now = Date.now();
+      const wait = Math.max(this.pausedUntil - now, this.ratePerSecond > 0 ? this.nextStart - now : 0);
+      if (wait <= 0) break;
+      await sleep(wait);
+    }
+    if (this.ratePerSecond > 0) this.nextStart = Math.max(Date.now(), this.nextStart) + 1000 / this.ratePerSecond;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    };
+  }
+
+  /** Holds every new request until the given time. */
+  pauseUntil(time: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, time);
+  }
+}

@@ -1,0 +1,308 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { after, describe, it } from 'node:test';
+import { parseFilter } from '../../scim/filter/parser.js';
+import { ScimClientError, TransportError } from './client-errors.js';
+import { BearerSecret, ClientCredentials } from './credentials.js';
+import { HttpTransport } from './http-transport.js';
+import { ScimClient, type ScimClientOptions } from './scim-client.js';
+import { eqFilter } from './scim-filter-text.js';
+
+type Handler = (req: IncomingMessage & { body: string }, res: ServerResponse) => void;
+
+/** A real HTTP server on loopback whose answers a test scripts. */
+async function serve(handler: Handler): Promise<{ url: string; server: Server; requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] }> {
+  const requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      requests.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      handler(Object.assign(req, { body }), res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/scim/v2`, server, requests };
+}
+const servers: Server[] = [];
+after(() => servers.forEach((s) => s.closeAllConnections?.() ?? s.close()));
+
+function reply(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/scim+json', ...headers });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+const list = (resources: unknown[], extra: Record<string, unknown> = {}) => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+  totalResults: resources.length,
+  Resources: resources,
+  ...extra,
+});
+
+function client(url: string, options: Partial<ScimClientOptions> = {}): ScimClient {
+  const c = new ScimClient({ baseUrl: url, credential: new BearerSecret('s3cret'), random: () => 0, ...options });
+  clients.push(c);
+  return c;
+}
+const clients: ScimClient[] = [];
+after(() => clients.forEach((c) => c.close()));
+
+describe('SCIM client', () => {
+  it('sends and accepts application/scim+json with the bearer secret, and keeps the tenant URL query', async () => {
+    const target = await serve((req, res) => reply(res, 201, { id: '1', ...JSON.parse(req.body) }));
+    const c = client(`${target.url}?aadOptscim062020`);
+    const outcome = await c.create('Users', { userName: 'a' }, undefined);
+    assert.deepEqual(outcome, { kind: 'created', resource: { id: '1', userName: 'a' }, status: 201 });
+    const [request] = target.requests;
+    assert.equal(request.url, '/scim/v2/Users?aadOptscim062020');
+    assert.equal(request.headers['content-type'], 'application/scim+json');
+    assert.match(String(request.headers.accept), /application\/scim\+json/);
+    assert.equal(request.headers.authorization, 'Bearer s3cret');
+  });
+
+  it('throws typed errors carrying status, scimType and detail', async () => {
+    const target = await serve((_req, res) => reply(res, 400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'bad filter' }));
+    await assert.rejects(client(target.url).search('Users', 'x eq'), (error: unknown) => {
+      assert.ok(error instanceof ScimClientError);
+      assert.equal(error.status, 400);
+      assert.equal(error.scimType, 'invalidFilter');
+      assert.equal(error.detail, 'bad filter');
+      return true;
+    });
+  });
+
+  it('waits as long as Retry-After says on 429, then succeeds', async () => {
+    let calls = 0;
+    const target = await serve((_req, res) => (++calls === 1 ? reply(res, 429, { status: '429', detail: 'slow down' }, { 'retry-after': '1' }) : reply(res, 200, list([]))));
+    const started = Date.now();
+    await client(target.url).search('Users', 'userName eq "x"');
+    assert.equal(calls, 2);
+    assert.ok(Date.now() - started >= 950, `waited only ${Date.now() - started} ms`);
+  });
+
+  it('honours an HTTP-date Retry-After on 503 and retries a POST that was refused that way', async () => {
+    let calls = 0;
+    const target = await serve((_req, res) =>
+      ++calls === 1 ? reply(res, 503, { status: '503' }, { 'retry-after': new Date(Date.now() + 1500).toUTCString() }) : reply(res, 201, { id: 'u1' }),
+    );
+    const started = Date.now();
+    assert.equal((await client(target.url).create('Users', { userName: 'a' }, undefined)).kind, 'created');
+    assert.equal(calls, 2);
+    assert.ok(Date.now() - started >= 400, 'the HTTP date was honoured');
+  });
+
+  it('backs off exponentially without Retry-After and gives up after the last attempt', async () => {
+    let calls = 0;
+    const target = await serve((_req, res) => {
+      calls++;
+      reply(res, 503, { status: '503', detail: 'down' });
+    });
+    const c = client(target.url, { retry: { maxAttempts: 3, baseMs: 1, capMs: 1 } });
+    await assert.rejects(c.getResource('Users', 'x'), (error: unknown) => error instanceof ScimClientError && error.status === 503);
+    assert.equal(calls, 3);
+  });
+
+  it('fails at once when Retry-After is longer than it is willing to wait', async () => {
+    const target = await serve((_req, res) => reply(res, 429, { status: '429' }, { 'retry-after': '3600' }));
+    await assert.rejects(client(target.url).getResource('Users', 'x'), (error: unknown) => error instanceof ScimClientError && error.status === 429);
+    assert.equal(target.requests.length, 1);
+  });
+
+  it('does not retry other client errors', async () => {
+    const target = await serve((_req, res) => reply(res, 500, { status: '500', detail: 'boom' }));
+    await assert.rejects(client(target.url).getResource('Users', 'x'), /500: boom/);
+    assert.equal(target.requests.length, 1);
+  });
+
+  it('resends an idempotent request after a dropped connection', async () => {
+    let calls = 0;
+    const target = await serve((req, res) => (++calls === 1 ? req.socket.destroy() : reply(res, 200, { id: 'x' })));
+    assert.deepEqual(await client(target.url).getResource('Users', 'x'), { id: 'x' });
+    assert.equal(calls, 2);
+  });
+
+  it('after a POST whose answer is lost, finds the created resource instead of posting again', async () => {
+    const created: unknown[] = [];
+    const target = await serve((req, res) => {
+      if (req.method === 'POST') {
+        created.push(JSON.parse(req.body));
+        req.socket.destroy(); // created, but the answer never arrives
+      } else reply(res, 200, list(created.map((c, i) => ({ id: `u${i}`, ...(c as object) }))));
+    });
+    const outcome = await client(target.url).create('Users', { userName: 'a' }, eqFilter('userName', 'a'));
+    assert.deepEqual(outcome, { kind: 'recovered', resource: { id: 'u0', userName: 'a' }, status: 200 });
+    assert.equal(created.length, 1, 'exactly one POST reached the target');
+    assert.deepEqual(target.requests.map((r) => r.method), ['POST', 'GET']);
+    assert.equal(new URL(target.requests[1].url, 'http://x').searchParams.get('filter'), 'userName eq "a"');
+  });
+
+  it('after a POST dropped before the target acted, looks up, finds nothing and posts again', async () => {
+    let posts = 0;
+    const target = await serve((req, res) => {
+      if (req.method === 'POST') {
+        if (++posts === 1) return req.socket.destroy();
+        return reply(res, 201, { id: 'u1', userName: 'a' });
+      }
+      reply(res, 200, list([]));
+    });
+    assert.equal((await client(target.url).create('Users', { userName: 'a' }, eqFilter('userName', 'a'))).kind, 'created');
+    assert.deepEqual(target.requests.map((r) => r.method), ['POST', 'GET', 'POST']);
+  });
+
+  it('on 409 returns the existing resource found by the lookup', async () => {
+    const target = await serve((req, res) => (req.method === 'POST' ? reply(res, 409, { status: '409', scimType: 'uniqueness' }) : reply(res, 200, list([{ id: 'e1', userName: 'a' }]))));
+    assert.deepEqual(await client(target.url).create('Users', { userName: 'a' }, eqFilter('userName', 'a')), { kind: 'exists', resource: { id: 'e1', userName: 'a' }, status: 409 });
+  });
+
+  it('times out a request that gets no answer and retries it', async () => {
+    let calls = 0;
+    const target = await serve((_req, res) => (++calls < 3 ? undefined : reply(res, 200, { id: 'late' })));
+    const c = client(target.url, { timeoutMs: 150 });
+    assert.deepEqual(await c.getResource('Users', 'x'), { id: 'late' });
+    assert.equal(calls, 3);
+    const silent = await serve(() => undefined);
+    await assert.rejects(client(silent.url, { timeoutMs: 100, retry: { maxAttempts: 2 } }).getResource('Users', 'x'), (error: unknown) => error instanceof TransportError && error.code === 'ETIMEDOUT');
+  });
+
+  it('reports an unreachable target as a transport error', async () => {
+    const target = await serve(() => undefined);
+    const url = target.url;
+    await new Promise<void>((resolve) => target.server.close(() => resolve()));
+    await assert.rejects(client(url, { retry: { maxAttempts: 2, baseMs: 1 } }).getResource('Users', 'x'), (error: unknown) => error instanceof TransportError && error.code === 'ECONNREFUSED');
+  });
+
+  it('keeps at most `concurrency` requests in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const target = await serve((_req, res) => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        reply(res, 200, { id: 'x' });
+      }, 20);
+    });
+    const c = client(target.url, { concurrency: 3 });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => c.getResource('Users', String(i))));
+    assert.equal(most, 3);
+  });
+
+  it('starts at most `ratePerSecond` requests a second', async () => {
+    const target = await serve((_req, res) => reply(res, 200, { id: 'x' }));
+    const c = client(target.url, { ratePerSecond: 20 });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 11 }, (_, i) => c.getResource('Users', String(i))));
+    assert.ok(Date.now() - started >= 450, `11 requests at 20/s took ${Date.now() - started} ms`);
+  });
+
+  it('pages by cursor when the target answers nextCursor', async () => {
+    const all = Array.from({ length: 7 }, (_, i) => ({ id: `u${i}` }));
+    const target = await serve((req, res) => {
+      const params = new URL(req.url!, 'http://x').searchParams;
+      const from = Number(params.get('cursor') || 0);
+      const count = Number(params.get('count'));
+      const next = from + count < all.length ? String(from + count) : undefined;
+      reply(res, 200, list(all.slice(from, from + count), { totalResults: all.length, ...(next ? { nextCursor: next } : {}) }));
+    });
+    const seen: string[] = [];
+    for await (const page of client(target.url).list('Users', { pageSize: 3 })) seen.push(...page.map((r) => r.id!));
+    assert.deepEqual(seen, all.map((u) => u.id));
+    assert.ok(target.requests.every((r) => new URL(r.url, 'http://x').searchParams.has('cursor')));
+  });
+
+  it('pages by index when the target ignores cursors', async () => {
+    const all = Array.from({ length: 8 }, (_, i) => ({ id: `u${i}` }));
+    const target = await serve((req, res) => {
+      const params = new URL(req.url!, 'http://x').searchParams;
+      const start = Number(params.get('startIndex') ?? 1);
+      const count = Number(params.get('count'));
+      reply(res, 200, list(all.slice(start - 1, start - 1 + count), { totalResults: all.length, startIndex: start }));
+    });
+    const seen: string[] = [];
+    for await (const page of client(target.url).list('Users', { pageSize: 3, filter: 'active eq true' })) seen.push(...page.map((r) => r.id!));
+    assert.deepEqual(seen, all.map((u) => u.id));
+    assert.deepEqual(target.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('startIndex')), [null, '4', '7']);
+    assert.equal(new URL(target.requests[0].url, 'http://x').searchParams.get('filter'), 'active eq true');
+    assert.match(target.requests[0].url, /filter=active%20eq%20true/);
+  });
+
+  it('treats DELETE of a resource that is already gone as done', async () => {
+    const target = await serve((_req, res) => reply(res, 404, { status: '404' }));
+    assert.deepEqual(await client(target.url).delete('Users', 'gone'), { status: 404, existed: false });
+  });
+});
+
+describe('OAuth client credentials', () => {
+  async function tokenServer(lifetimeSeconds: number) {
+    let issued = 0;
+    const token = await serve((req, res) => {
+      const [id, secret] = Buffer.from(String(req.headers.authorization).replace(/^Basic /, ''), 'base64').toString().split(':');
+      const form = new URLSearchParams(req.body);
+      if (id !== 'client-1' || secret !== 'p%40ss' || form.get('grant_type') !== 'client_credentials') {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ error: 'invalid_client', error_description: 'unknown client' }));
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ access_token: `token-${++issued}`, token_type: 'Bearer', expires_in: lifetimeSeconds }));
+    });
+    return { url: token.url.replace('/scim/v2', '/token'), issued: () => issued };
+  }
+
+  it('fetches one token for many requests and reuses it until shortly before expiry', async () => {
+    const token = await tokenServer(3600);
+    const target = await serve((req, res) => reply(res, 200, { id: 'x', auth: req.headers.authorization }));
+    const transport = new HttpTransport({ maxSockets: 2, timeoutMs: 5000 });
+    const credential = new ClientCredentials({ tokenUrl: token.url, clientId: 'client-1', clientSecret: 'p@ss' }, transport);
+    const c = client(target.url, { credential });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => c.getResource('Users', 'x')));
+    assert.ok(answers.every((a) => a!.auth === 'Bearer token-1'));
+    assert.equal(token.issued(), 1);
+    assert.ok(credential.expiresAt()!.getTime() > Date.now() + 3500_000);
+    transport.close();
+  });
+
+  it('fetches a new token when the old one is about to expire', async () => {
+    const token = await tokenServer(1);
+    const transport = new HttpTransport({ maxSockets: 2, timeoutMs: 5000 });
+    const credential = new ClientCredentials({ tokenUrl: token.url, clientId: 'client-1', clientSecret: 'p@ss' }, transport);
+    assert.equal(await credential.authorization(), 'Bearer token-1');
+    assert.equal(await credential.authorization(), 'Bearer token-1');
+    await new Promise((resolve) => setTimeout(resolve, 950));
+    assert.equal(await credential.authorization(), 'Bearer token-2');
+    transport.close();
+  });
+
+  it('fetches a new token once when the target answers 401', async () => {
+    const token = await tokenServer(3600);
+    let calls = 0;
+    const target = await serve((req, res) => (++calls === 1 ? reply(res, 401, { status: '401' }) : reply(res, 200, { id: 'x', auth: req.headers.authorization })));
+    const transport = new HttpTransport({ maxSockets: 2, timeoutMs: 5000 });
+    const c = client(target.url, { credential: new ClientCredentials({ tokenUrl: token.url, clientId: 'client-1', clientSecret: 'p@ss' }, transport) });
+    assert.equal((await c.getResource('Users', 'x'))!.auth, 'Bearer token-2');
+    transport.close();
+  });
+
+  it('says what the token endpoint said when it refuses', async () => {
+    const token = await tokenServer(3600);
+    const transport = new HttpTransport({ maxSockets: 2, timeoutMs: 5000 });
+    const credential = new ClientCredentials({ tokenUrl: token.url, clientId: 'client-1', clientSecret: 'wrong' }, transport);
+    await assert.rejects(credential.authorization(), /refused the client credentials: invalid_client \(unknown client\)/);
+    transport.close();
+  });
+});
+
+describe('filter text', () => {
+  const VALUES = ['plain', 'with "quotes"', 'back\\slash', 'tab\there', 'ünïcödé', 'a) or (b eq "c'];
+  for (const value of VALUES) {
+    it(`quotes ${JSON.stringify(value)} so the filter parses back to the same value`, () => {
+      const filter = parseFilter(eqFilter('emails[type eq "work"].value', value));
+      assert.equal(filter.kind, 'valuePath');
+      const inner = (filter as { filter: { right: { value: unknown } } }).filter.right;
+      assert.equal(inner.value, value);
+      assert.deepEqual(parseFilter(eqFilter('userName', value)), { kind: 'compare', path: { attr: 'userName' }, op: 'eq', value });
+    });
+  }
+  it('refuses a path that is not one', () => {
+    assert.throws(() => eqFilter('userName eq "x" or userName', 'y'), /not an attribute path/);
+  });
+});

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Encryptor } from '../../auth/encryption.js';
+import { parseDuration } from '../../auth/duration.js';
+import { isJsonObject } from '../../scim/json.js';
+import type { AttributeMapping, ObjectMappings } from '../mapping/mapping.js';
+import { describeThreshold, parseDeletionThreshold } from '../planner/circuit-breaker.js';
+import { parseDeleteAfter } from '../engine/run-cycle.js';
+import { parseFileSpec } from '../sources/file-source-spec.js';
+import { DEFAULT_SETTINGS, type ConnectionRecord, type TargetCredential } from './connection.js';
+
+/** What `scimd connection create|update` accepts, as the CLI hands it over (text). */
+export interface ConnectionInput {
+  source?: string;
+  groups?: string;
+  memberships?: string;
+  userKey?: string;
+  groupKey?: string;
+  target?: string;
+  secret?: string;
+  secretExpires?: string;
+  tokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  oauthScope?: string;
+  mapping?: string;
+  scopeUsers?: string;
+  scopeGroups?: string;
+  concurrency?: string;
+  rate?: string;
+  timeout?: string;
+  deleteAfter?: string;
+  deletionThreshold?: string;
+  adopt?: boolean;
+  syncGroups?: boolean;
+}
+
+/** Names the `sync` command uses for its own subcommands. */
+const RESERVED = new Set(['log', 'cycles']);
+
+export function newConnection(name: string, input: ConnectionInput, encryptor: Encryptor, now: Date): ConnectionRecord {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new Error('A connection name is letters, digits, ".", "_" and "-", starting with a letter or digit');
+  if (RESERVED.has(name.toLowerCase())) throw new Error(`"${name}" is reserved for "scimd sync ${name}"; choose another name`);
+  if (!input.source) throw new Error('--source is required: file:users.csv or file:people.json');
+  if (!input.target) throw new Error('--target is required: the SCIM base URL (tenant URL) of the app');
+  if (!input.secret && !input.clientSecret) throw new Error('Give the target credential: --secret <secret token>, or --token-url, --client-id and --client-secret');
+  const record: ConnectionRecord = {
+    id: `conn_${randomBytes(8).toString('hex')}`,
+    name,
+    source: parseFileSpec(input.source),
+    targetUrl: '',
+    credentialKind: 'bearer',
+    encryptedCredential: '',
+    credentialExpiresAt: null,
+    mappings: null,
+    scoping: {},
+    settings: { ...DEFAULT_SETTINGS },
+    created: now.toISOString(),
+    updated: now.toISOString(),
+  };
+  return applyConnectionInput(record, input, encryptor, now);
+}
+
+/** Applies the options given to a connection; options not given leave it as it is. */
+export function applyConnectionInput(existing: ConnectionRecord, input: ConnectionInput, encryptor: Encryptor, now: Date): ConnectionRecord {
+  const record: ConnectionRecord = structuredClone(existing);
+  if (input.source || input.groups || input.memberships || input.userKey || input.groupKey) {
+    const spec = parseFileSpec(input.source ?? record.source.users, {
+      groups: input.groups ?? record.source.groups,
+      memberships: input.memberships ?? record.source.memberships,
+      userKey: input.userKey ?? record.source.userKey,
+      groupKey: input.groupKey ?? record.source.groupKey,
+    });
+    record.source = spec;
+  }
+  if (input.target) record.targetUrl = parseTargetUrl(input.target);
+  const credential = credentialFrom(input);
+  if (credential) {
+    record.credentialKind = credential.kind;
+    record.encryptedCredential = encryptor.encrypt(JSON.stringify(credential));
+    record.credentialExpiresAt = null;
+  }
+  if (input.secretExpires !== undefined) record.credentialExpiresAt = parseExpiry(input.secretExpires, now);
+  if (input.mapping !== undefined) record.mappings = input.mapping === 'default' ? null : loadMappingFile(input.mapping);
+  if (input.scopeUsers !== undefined) record.scoping.users = input.scopeUsers.trim() || undefined;
+  if (input.scopeGroups !== undefined) record.scoping.groups = input.scopeGroups.trim() || undefined;
+  const settings = record.settings;
+  if (input.concurrency !== undefined) settings.concurrency = positiveInteger(input.concurrency, '--concurrency', 1, 64);
+  if (input.rate !== undefined) settings.ratePerSecond = positiveInteger(input.rate, '--rate', 0, 100_000);
+  if (input.timeout !== undefined) settings.timeoutSeconds = positiveInteger(input.timeout, '--timeout', 1, 600);
+  if (input.deleteAfter !== undefined) {
+    parseDeleteAfter(input.deleteAfter);
+    settings.deleteAfter = input.deleteAfter.trim();
+  }
+  if (input.deletionThreshold !== undefined) settings.deletionThreshold = parseDeletionThreshold(input.deletionThreshold);
+  if (input.adopt !== undefined) settings.adopt = input.adopt;
+  if (input.syncGroups !== undefined) settings.groups = input.syncGroups;
+  record.updated = now.toISOString();
+  return record;
+}
+
+/** A connection as `list`, `show` and `--json` print it: never the secret. */
+export interface ConnectionView {
+  id: string;
+  name: string;
+  source: ConnectionRecord['source'];
+  target: string;
+  credential: { kind: ConnectionRecord['credentialKind']; expiresAt: string | null };
+  mappings: ConnectionRecord['mappings'] | 'default';
+  scoping: ConnectionRecord['scoping'];
+  settings: Omit<ConnectionRecord['settings'], 'deletionThreshold'> & { deletionThreshold: string };
+  created: string;
+  updated: string;
+}
+
+export function describeConnection(c: ConnectionRecord): ConnectionView {
+  return {
+    id: c.id,
+    name: c.name,
+    source: c.source,
+    target: c.targetUrl,
+    credential: { kind: c.credentialKind, expiresAt: c.credentialExpiresAt },
+    mappings: c.mappings ?? 'default',
+    scoping: c.scoping,
+    settings: { ...c.settings, deletionThreshold: describeThreshold(c.settings.deletionThreshold) },
+    created: c.created,
+    updated: c.updated,
+  };
+}
+
+function credentialFrom(input: ConnectionInput): TargetCredential | undefined {
+  const oauth = input.tokenUrl || input.clientId || input.clientSecret;
+  if (input.secret && oauth) throw new Error('Give either --secret or OAuth client credentials, not both');
+  if (input.secret) {
+    if (/\s/.test(input.secret.trim())) throw new Error('The secret contains white space; paste only the token');
+    return { kind: 'bearer', secret: input.secret.trim() };
+  }
+  if (!oauth) return undefined;
+  if (!input.tokenUrl || !input.clientId || !input.clientSecret) throw new Error('OAuth client credentials need --token-url, --client-id and --client-secret');
+  parseTargetUrl(input.tokenUrl);
+  return { kind: 'oauth', tokenUrl: input.tokenUrl, clientId: input.clientId, clientSecret: input.clientSecret, ...(input.oauthScope ? { scope: input.oauthScope } : {}) };
+}
+
+function parseTargetUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`${JSON.stringify(text)} is not a URL; give the SCIM base URL, e.g. https://app.example.com/scim/v2`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${text}: the target must be an http(s) URL`);
+  if (url.username || url.password) throw new Error(`${text}: put credentials in --secret, not in the URL`);
+  return text.replace(/\/+(\?|$)/, '$1');
+}
+
+/** An ISO date, or a duration from now (`365d`, `1y`), or `never`. */
+function parseExpiry(text: string, now: Date): string | null {
+  const duration = parseDuration(text);
+  if (duration === null) return null;
+  if (duration !== undefined) return new Date(now.getTime() + duration).toISOString();
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw new Error(`--secret-expires ${JSON.stringify(text)} is a date (2027-03-31) or a lifetime (365d, 1y, never)`);
+  return new Date(time).toISOString();
+}
+
+function positiveInteger(text: string, option: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${option} is a whole number from ${min} to ${max}`);
+  return value;
+}
+
+/** A mapping file: `{"users": [...], "groups": [...]}`; a list given replaces the defaults for that type. */
+export function loadMappingFile(path: string): Partial<ObjectMappings> {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`The mapping file ${path} cannot be read: ${(error as Error).message}`);
+  }
+  if (!isJsonObject(document)) throw new Error(`The mapping file ${path} must be an object with "users" and/or "groups" lists`);
+  const mappings: Partial<ObjectMappings> = {};
+  for (const key of Object.keys(document)) {
+    if (key !== 'users' && key !== 'groups') throw new Error(`The mapping file ${path}: unknown key ${JSON.stringify(key)} (expected "users" or "groups")`);
+    const list = document[key];
+    if (!Array.isArray(list) || !list.every(isJsonObject)) throw new Error(`The mapping file ${path}: "${key}" must be a list of mappings`);
+    mappings[key] = list as unknown as AttributeMapping[];
+  }
+  return mappings;
+}

@@ -1,0 +1,55 @@
+import type { ObjectMappings } from '../mapping/mapping.js';
+import type { DeletionThreshold } from '../planner/circuit-breaker.js';
+import type { FileSourceSpec } from '../sources/file-source-spec.js';
+
+/** The credential a connection presents to its target, as stored: always encrypted. */
+export type TargetCredential =
+  | { kind: 'bearer'; secret: string }
+  | { kind: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string; scope?: string; authMethod?: 'basic' | 'post' };
+
+export interface ConnectionSettings {
+  /** Most requests in flight to the target. */
+  concurrency: number;
+  /** Most requests started per second; 0 for no limit. */
+  ratePerSecond: number;
+  timeoutSeconds: number;
+  /** After a source deletion: `0` deletes at once, a duration such as `30d` disables first, `never` only disables. */
+  deleteAfter: string;
+  deletionThreshold: DeletionThreshold | null;
+  /** Take over target objects that match but were not created by this connection (Entra does). */
+  adopt: boolean;
+  /** Provision groups and memberships. */
+  groups: boolean;
+}
+
+export const DEFAULT_SETTINGS: ConnectionSettings = {
+  concurrency: 8,
+  ratePerSecond: 0,
+  timeoutSeconds: 60,
+  deleteAfter: '30d',
+  deletionThreshold: { count: 500 },
+  adopt: true,
+  groups: true,
+};
+
+/**
+ * A connection: where people come from, where they go, how attributes map, who is in scope,
+ * and how carefully to go about it. The credential is stored only encrypted.
+ */
+export interface ConnectionRecord {
+  id: string;
+  name: string;
+  source: FileSourceSpec;
+  targetUrl: string;
+  credentialKind: TargetCredential['kind'];
+  /** `v1:…`, the AES-256-GCM encryption of the credential as JSON. */
+  encryptedCredential: string;
+  /** When the secret stops working, when known. */
+  credentialExpiresAt: string | null;
+  /** The connection's own mappings, replacing the defaults for the types they name. */
+  mappings: Partial<ObjectMappings> | null;
+  scoping: { users?: string; groups?: string };
+  settings: ConnectionSettings;
+  created: string;
+  updated: string;
+}

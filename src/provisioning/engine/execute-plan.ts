@@ -1,0 +1,359 @@
+import { isAuthenticationFailure, ScimClientError, TransportError } from '../client/client-errors.js';
+import type { PatchOperationBody, ResourceEndpoint, ScimClient, ScimObject } from '../client/scim-client.js';
+import { ENTERPRISE_USER_SCHEMA } from '../../scim/schema/urns.js';
+import { applyChanges, pickManaged } from '../planner/apply-changes.js';
+import { stateKey } from '../planner/build-plan.js';
+import type { DesiredObject } from '../planner/desired-state.js';
+import { diffAttributes, patchOperations } from '../planner/diff.js';
+import { newState, type ObjectState, type ObjectType } from '../planner/object-state.js';
+import type { CycleCounts, Plan, PlanStep } from '../planner/plan.js';
+import type { ResourceConfig } from '../planner/resource-config.js';
+import { readTarget } from '../mapping/target-path.js';
+import type { ConnectionStore, LogEntry, StateBatch } from '../store/connection-store.js';
+import { buildResource } from './build-resource.js';
+import type { Redactor } from './redactor.js';
+import { stepLog } from './step-log.js';
+
+export interface ExecutionContext {
+  client: ScimClient;
+  store: ConnectionStore;
+  connectionId: string;
+  cycleId: string;
+  /** By stateKey; updated in memory as steps succeed, so later phases see new target ids. */
+  states: Map<string, ObjectState>;
+  memberships: Map<string, Set<string>>;
+  desired: Map<string, DesiredObject>;
+  userConfig: ResourceConfig;
+  groupConfig: ResourceConfig;
+  adopt: boolean;
+  redactor: Redactor;
+  now: () => Date;
+  /** Steps sent together before their results are committed. */
+  chunkSize: number;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+type Category = 'created' | 'updated' | 'disabled' | 'deleted' | 'failed';
+const RANK: Record<Category, number> = { updated: 1, created: 2, disabled: 3, deleted: 4, failed: 5 };
+const MEMBERS_PER_PATCH = 1000;
+const MEMBERS_PER_REMOVE_OP = 100;
+
+interface Outcome {
+  batch: Partial<StateBatch>;
+  category?: Category;
+}
+
+/** Stops the cycle: the target refused the credential, or stopped answering altogether. */
+export class CycleAborted extends Error {}
+
+/**
+ * Carries out a plan in phases (users, managers, groups, memberships, deletions), a chunk of
+ * steps at a time: a create's intent is committed before its POST goes out, and every chunk's
+ * results (target ids, values sent, memberships, log lines) are committed before the next chunk
+ * starts, so a process killed at any point leaves state a later cycle resumes from.
+ */
+export class PlanExecutor {
+  private readonly categories = new Map<string, Category>();
+  private deferredManagers: PlanStep[] = [];
+  private managerSteps = new Set<string>();
+  private aborted?: string;
+  private transportFailures = 0;
+
+  constructor(private readonly ctx: ExecutionContext) {}
+
+  async run(plan: Plan): Promise<{ counts: Omit<CycleCounts, 'unchanged'>; aborted?: string }> {
+    const userWrites = plan.steps.filter((s) => s.type === 'User' && ['adopt', 'update', 'disable'].includes(s.action));
+    const userCreates = plan.steps.filter((s) => s.type === 'User' && s.action === 'create') as Extract<PlanStep, { action: 'create' }>[];
+    this.managerSteps = new Set(plan.steps.filter((s) => s.action === 'set-manager').map((s) => s.key));
+    const phases: [string, PlanStep[]][] = [
+      ['users', userWrites],
+      ...managerLevels(userCreates).map((level, i) => [i === 0 ? 'users (new)' : `users (new, level ${i + 1})`, level] as [string, PlanStep[]]),
+      ['managers', plan.steps.filter((s) => s.action === 'set-manager')],
+      ['groups', plan.steps.filter((s) => s.type === 'Group' && ['create', 'adopt', 'update'].includes(s.action))],
+      ['memberships', plan.steps.filter((s) => s.action === 'add-members' || s.action === 'remove-members')],
+      ['deletions', [...plan.steps.filter((s) => s.action === 'delete' && s.type === 'Group'), ...plan.steps.filter((s) => s.action === 'delete' && s.type === 'User')]],
+    ];
+    for (const [name, steps] of phases) {
+      const all = name === 'managers' ? [...steps, ...this.deferredManagers] : steps;
+      if (all.length) await this.runPhase(name, all);
+      if (this.aborted) break;
+    }
+    const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, failed: 0 };
+    for (const category of this.categories.values()) counts[category]++;
+    return { counts, ...(this.aborted ? { aborted: this.aborted } : {}) };
+  }
+
+  private async runPhase(name: string, steps: PlanStep[]): Promise<void> {
+    let done = 0;
+    this.ctx.onProgress?.(name, 0, steps.length);
+    for (let i = 0; i < steps.length && !this.aborted; i += this.ctx.chunkSize) {
+      const chunk = steps.slice(i, i + this.ctx.chunkSize);
+      const intents = chunk.filter((s) => s.action === 'create').map((s) => ({ ...this.state(s.type, s.key), phase: 'creating' as const }));
+      if (intents.length) await this.ctx.store.commit(this.ctx.connectionId, emptyBatch({ upserts: intents }));
+      const outcomes = await Promise.all(chunk.map((step) => this.execute(step).catch((error) => this.failure(step, error))));
+      const batch = emptyBatch();
+      for (const outcome of outcomes) {
+        for (const key of Object.keys(outcome.batch) as (keyof StateBatch)[]) (batch[key] as unknown[]).push(...((outcome.batch[key] as unknown[]) ?? []));
+      }
+      await this.ctx.store.commit(this.ctx.connectionId, batch);
+      done += chunk.length;
+      this.ctx.onProgress?.(name, done, steps.length);
+    }
+  }
+
+  private async execute(step: PlanStep): Promise<Outcome> {
+    if (this.aborted) return { batch: { log: [this.log(step, 'skipped', { detail: `not sent: ${this.aborted}` })] } };
+    switch (step.action) {
+      case 'create':
+        return this.create(step);
+      case 'adopt':
+        return this.adopt(step);
+      case 'update':
+      case 'disable':
+        return this.update(step);
+      case 'set-manager':
+        return this.setManager(step);
+      case 'add-members':
+      case 'remove-members':
+        return this.changeMembers(step);
+      case 'delete':
+        return this.delete(step);
+    }
+  }
+
+  private async create(step: Extract<PlanStep, { action: 'create' }>): Promise<Outcome> {
+    const config = this.config(step.type);
+    const managerId = step.managerKey ? this.targetIdOf('User', step.managerKey) : undefined;
+    const memberIds = (step.members ?? []).map((k) => this.targetIdOf('User', k)).filter((id): id is string => id !== undefined);
+    const body = buildResource(config, step.attributes, { managerId, memberIds });
+    const desired = this.ctx.desired.get(stateKey(step.type, step.key));
+    const outcome = await this.ctx.client.create(endpointOf(step.type), body, desired?.matchFilters[0]);
+    const id = outcome.resource.id;
+    if (typeof id !== 'string' || id === '') throw new Error('The target answered the create without an id');
+    if (outcome.kind === 'exists') return this.adoptAfterConflict(step, outcome.resource);
+    const state = this.state(step.type, step.key);
+    Object.assign(state, {
+      targetId: id,
+      ownership: 'created',
+      phase: 'linked',
+      sent: pickManaged(step.attributes, config.managedPaths),
+      managerKey: managerId ? step.managerKey! : null,
+      goneSince: null,
+      failures: 0,
+      lastError: null,
+    } satisfies Partial<ObjectState>);
+    if (step.managerKey && !managerId) {
+      // Its manager was not on the target when it was created: set it in the manager pass.
+      this.deferredManagers.push({ action: 'set-manager', type: 'User', key: step.key, targetId: id, from: null, to: step.managerKey });
+    }
+    const added = (step.members ?? []).filter((k) => this.targetIdOf('User', k) !== undefined);
+    for (const member of added) this.memberSet(step.key).add(member);
+    this.mark(step, 'created');
+    const detail = outcome.kind === 'recovered' ? 'the answer to the POST was lost; found it by its matching attribute' : null;
+    return {
+      batch: {
+        upserts: [{ ...state }],
+        membershipAdds: added.map((member) => ({ group: step.key, member })),
+        log: [this.log(step, 'success', { targetId: id, detail, status: outcome.status })],
+      },
+    };
+  }
+
+  /** A POST answered 409 and the lookup found the object: someone else created it meanwhile. */
+  private async adoptAfterConflict(step: Extract<PlanStep, { action: 'create' }>, found: ScimObject): Promise<Outcome> {
+    if (!this.ctx.adopt) throw new Error(`a target ${step.type} with the same matching attribute appeared (${found.id}); adoption is off`);
+    const config = this.config(step.type);
+    const current = Object.fromEntries(config.managedPaths.map((p) => [p, readTarget(found as never, config.pathsByText.get(p)!)]));
+    const changes = diffAttributes(current, step.attributes, config.managedPaths);
+    const status = changes.length ? (await this.ctx.client.patch(endpointOf(step.type), found.id!, patchOperations(changes))).status : 409;
+    const state = this.state(step.type, step.key);
+    Object.assign(state, { targetId: found.id!, ownership: 'adopted', phase: 'linked', sent: pickManaged(step.attributes, config.managedPaths), managerKey: null, failures: 0, lastError: null });
+    this.mark(step, 'updated');
+    return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { targetId: found.id!, status, detail: 'it already existed on the target (409); taken over instead' })] } };
+  }
+
+  private async adopt(step: Extract<PlanStep, { action: 'adopt' }>): Promise<Outcome> {
+    const config = this.config(step.type);
+    const status = step.changes.length ? (await this.ctx.client.patch(endpointOf(step.type), step.targetId, patchOperations(step.changes))).status : null;
+    const desired = this.ctx.desired.get(stateKey(step.type, step.key))!;
+    const state = this.state(step.type, step.key);
+    Object.assign(state, {
+      targetId: step.targetId,
+      ownership: step.ownership,
+      phase: 'linked',
+      sent: pickManaged(desired.mapped!.attributes, config.managedPaths),
+      // The manager pass sets managerKey when it changes the manager; otherwise it already is as desired.
+      managerKey: this.managerSteps.has(step.key) ? null : desired.mapped!.managerKey ?? null,
+      goneSince: null,
+      failures: 0,
+      lastError: null,
+    } satisfies Partial<ObjectState>);
+    this.mark(step, step.ownership === 'created' ? 'created' : 'updated');
+    return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { status })] } };
+  }
+
+  private async update(step: Extract<PlanStep, { action: 'update' | 'disable' }>): Promise<Outcome> {
+    const { status } = await this.ctx.client.patch(endpointOf(step.type), step.targetId, patchOperations(step.changes));
+    const state = this.state(step.type, step.key);
+    state.sent = applyChanges(state.sent, step.changes);
+    state.failures = 0;
+    state.lastError = null;
+    this.mark(step, step.action === 'disable' ? 'disabled' : 'updated');
+    return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { status })] } };
+  }
+
+  private async setManager(step: Extract<PlanStep, { action: 'set-manager' }>): Promise<Outcome> {
+    const managerId = step.to === null ? null : this.targetIdOf('User', step.to);
+    if (managerId === undefined) return { batch: { log: [this.log(step, 'skipped', { detail: `the manager ${step.to} is not on the target; next cycle tries again` })] } };
+    const targetId = this.targetIdOf('User', step.key) ?? step.targetId;
+    const path = `${ENTERPRISE_USER_SCHEMA}:manager`;
+    const operation: PatchOperationBody = managerId === null ? { op: 'remove', path } : { op: 'replace', path, value: { value: managerId } };
+    const { status } = await this.ctx.client.patch('Users', targetId, [operation]);
+    const state = this.state('User', step.key);
+    state.managerKey = step.to;
+    this.mark(step, 'updated');
+    return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { targetId, status })] } };
+  }
+
+  private async changeMembers(step: Extract<PlanStep, { action: 'add-members' | 'remove-members' }>): Promise<Outcome> {
+    const targetId = this.targetIdOf('Group', step.key) ?? step.targetId;
+    const resolved = step.members.map((key) => ({ key, id: this.targetIdOf('User', key) }));
+    const known = resolved.filter((m): m is { key: string; id: string } => m.id !== undefined);
+    let status: number | null = null;
+    for (let i = 0; i < known.length; i += MEMBERS_PER_PATCH) {
+      const slice = known.slice(i, i + MEMBERS_PER_PATCH);
+      const operations: PatchOperationBody[] =
+        step.action === 'add-members'
+          ? [{ op: 'add', path: 'members', value: slice.map((m) => ({ value: m.id })) }]
+          : chunks(slice, MEMBERS_PER_REMOVE_OP).map((part) => ({ op: 'remove', path: `members[${part.map((m) => `value eq ${JSON.stringify(m.id)}`).join(' or ')}]` }));
+      try {
+        status = (await this.ctx.client.patch('Groups', targetId, operations)).status;
+      } catch (error) {
+        // Removing members that are already gone is what was asked.
+        if (!(step.action === 'remove-members' && error instanceof ScimClientError && error.scimType === 'noTarget')) throw error;
+      }
+    }
+    const set = this.memberSet(step.key);
+    const batch: Partial<StateBatch> = {};
+    if (step.action === 'add-members') {
+      for (const m of known) set.add(m.key);
+      batch.membershipAdds = known.map((m) => ({ group: step.key, member: m.key }));
+    } else {
+      // A member no longer on the target left the group with it; forget it either way.
+      for (const m of resolved) set.delete(m.key);
+      batch.membershipRemoves = resolved.map((m) => ({ group: step.key, member: m.key }));
+    }
+    const missing = resolved.length - known.length;
+    this.mark(step, 'updated');
+    batch.log = [this.log(step, 'success', { targetId, status, detail: missing && step.action === 'add-members' ? `${missing} member(s) not on the target yet; next cycle adds them` : null })];
+    return { batch };
+  }
+
+  private async delete(step: Extract<PlanStep, { action: 'delete' }>): Promise<Outcome> {
+    const result = await this.ctx.client.delete(endpointOf(step.type), step.targetId);
+    this.ctx.states.delete(stateKey(step.type, step.key));
+    if (step.type === 'Group') this.ctx.memberships.delete(step.key);
+    else for (const members of this.ctx.memberships.values()) members.delete(step.key);
+    this.mark(step, 'deleted');
+    return {
+      batch: {
+        deletes: [{ type: step.type, key: step.key }],
+        membershipRemovesOfMember: step.type === 'User' ? [step.key] : [],
+        log: [this.log(step, 'success', { status: result.status, detail: result.existed ? step.reason : `${step.reason}; it was already gone from the target` })],
+      },
+    };
+  }
+
+  private failure(step: PlanStep, error: unknown): Outcome {
+    const message = this.ctx.redactor.text(error instanceof Error ? error.message : String(error));
+    const status = error instanceof ScimClientError ? error.status : null;
+    if (isAuthenticationFailure(error)) this.aborted ??= `the target refused the credential (${message}); check it with "scimd connection test" and replace it with "scimd connection set-secret"`;
+    if (error instanceof TransportError && !this.aborted) this.transportFailures++;
+    if (this.transportFailures >= 25) this.aborted ??= `the target stopped answering (${message})`;
+    const state = this.state(step.type, step.key);
+    state.failures++;
+    state.lastError = message;
+    let detail = message;
+    if (status === 404 && step.action !== 'create' && step.action !== 'delete') {
+      // The target object is gone: forget the link, so the next cycle looks the object up again.
+      Object.assign(state, { targetId: null, ownership: null, phase: 'linked', sent: {}, managerKey: null });
+      detail = `${message}; the target object no longer exists, so the next cycle looks for it again`;
+    }
+    this.mark(step, 'failed');
+    const keep = state.targetId !== null || state.phase === 'creating' || step.action === 'create';
+    return { batch: { upserts: keep ? [{ ...state, phase: step.action === 'create' ? 'creating' : state.phase }] : [], log: [this.log(step, 'failure', { status, detail })] } };
+  }
+
+  private log(step: PlanStep, result: LogEntry['result'], extra: { targetId?: string | null; status?: number | null; detail?: string | null } = {}): LogEntry {
+    return stepLog(this.ctx.cycleId, this.ctx.now().toISOString(), step, result, this.ctx.redactor, extra);
+  }
+
+  private mark(step: PlanStep, category: Category): void {
+    const key = stateKey(step.type, step.key);
+    const current = this.categories.get(key);
+    if (!current || RANK[category] > RANK[current]) this.categories.set(key, category);
+  }
+
+  private state(type: ObjectType, key: string): ObjectState {
+    const id = stateKey(type, key);
+    let state = this.ctx.states.get(id);
+    if (!state) {
+      state = newState(type, key);
+      this.ctx.states.set(id, state);
+    }
+    return state;
+  }
+
+  private targetIdOf(type: ObjectType, key: string): string | undefined {
+    return this.ctx.states.get(stateKey(type, key))?.targetId ?? undefined;
+  }
+
+  private memberSet(group: string): Set<string> {
+    let set = this.ctx.memberships.get(group);
+    if (!set) this.ctx.memberships.set(group, (set = new Set()));
+    return set;
+  }
+
+  private config(type: ObjectType): ResourceConfig {
+    return type === 'User' ? this.ctx.userConfig : this.ctx.groupConfig;
+  }
+}
+
+function endpointOf(type: ObjectType): ResourceEndpoint {
+  return type === 'User' ? 'Users' : 'Groups';
+}
+
+function emptyBatch(partial: Partial<StateBatch> = {}): StateBatch {
+  return { upserts: [], deletes: [], membershipAdds: [], membershipRemoves: [], membershipRemovesOfMember: [], log: [], ...partial };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+/**
+ * Orders new users so a manager is created before the people who report to it, level by
+ * level; then each POST can carry its manager and no second request is needed. Users in a
+ * manager cycle go last and get their manager in the manager pass.
+ */
+export function managerLevels(creates: Extract<PlanStep, { action: 'create' }>[]): PlanStep[][] {
+  const byKey = new Map(creates.map((c) => [c.key, c]));
+  const depth = new Map<string, number>();
+  const depthOf = (key: string, seen: Set<string>): number => {
+    const known = depth.get(key);
+    if (known !== undefined) return known;
+    const manager = byKey.get(key)!.managerKey;
+    let d = 0;
+    if (manager && byKey.has(manager) && manager !== key) d = seen.has(manager) ? 0 : depthOf(manager, new Set([...seen, key])) + 1;
+    depth.set(key, d);
+    return d;
+  };
+  const levels: PlanStep[][] = [];
+  for (const create of creates) {
+    const d = depthOf(create.key, new Set([create.key]));
+    (levels[d] ??= []).push(create);
+  }
+  return levels.filter(Boolean);
+}

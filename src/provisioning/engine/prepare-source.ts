@@ -1,0 +1,49 @@
+import { groupModel, userModel } from '../../scim/schema/resource-models.js';
+import type { ConnectionRecord } from '../connections/connection.js';
+import { ENTRA_GROUP_MAPPINGS, ENTRA_USER_MAPPINGS } from '../mapping/default-mappings.js';
+import { desiredGroup, desiredUser, type DesiredObject } from '../planner/desired-state.js';
+import { buildResourceConfig, type ResourceConfig } from '../planner/resource-config.js';
+import { FileSource, managerResolver } from '../sources/file-source.js';
+import type { SourceSnapshot } from '../sources/source.js';
+
+/** A source read and mapped: what every object should be on the target this cycle. */
+export interface PreparedSource {
+  snapshot: SourceSnapshot;
+  userConfig: ResourceConfig;
+  groupConfig: ResourceConfig;
+  users: DesiredObject[];
+  groups: DesiredObject[];
+}
+
+/**
+ * Reads the connection's source and applies its mappings and scoping filters. Mapping and
+ * scoping mistakes (an expression that does not parse, a filter on an attribute the source does
+ * not have) throw here, before anything is sent.
+ */
+export async function prepareSource(connection: ConnectionRecord, now: Date): Promise<PreparedSource> {
+  const snapshot = await new FileSource(connection.source).read();
+  const userConfig = buildResourceConfig({
+    model: userModel,
+    format: snapshot.userFormat,
+    attributes: snapshot.userAttributes,
+    records: snapshot.users,
+    custom: connection.mappings?.users,
+    defaults: ENTRA_USER_MAPPINGS,
+    scoping: connection.scoping.users,
+    label: 'user',
+  });
+  const groupConfig = buildResourceConfig({
+    model: groupModel,
+    format: snapshot.groupFormat,
+    attributes: snapshot.groupAttributes,
+    records: snapshot.groups,
+    custom: connection.mappings?.groups,
+    defaults: ENTRA_GROUP_MAPPINGS,
+    scoping: connection.scoping.groups,
+    label: 'group',
+  });
+  const resolveManager = managerResolver(snapshot.users);
+  const users = snapshot.users.map((record) => desiredUser(record, userConfig, now, resolveManager));
+  const groups = snapshot.groups.map((record) => desiredGroup(record, groupConfig, now));
+  return { snapshot, userConfig, groupConfig, users, groups };
+}

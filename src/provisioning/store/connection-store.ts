@@ -1,0 +1,97 @@
+import type { ConnectionRecord } from '../connections/connection.js';
+import type { ObjectState, ObjectType } from '../planner/object-state.js';
+import type { CycleCounts } from '../planner/plan.js';
+
+/** One line of a connection's provisioning log: what was done (or planned) to one object. */
+export interface LogEntry {
+  cycleId: string;
+  at: string;
+  type: ObjectType;
+  key: string;
+  targetId: string | null;
+  /** create, adopt, update, disable, delete, set-manager, add-members, remove-members, map, match, skip. */
+  action: string;
+  result: 'planned' | 'success' | 'failure' | 'skipped';
+  /** The target's HTTP status, when it answered. */
+  status: number | null;
+  /** What went wrong, or a note; secrets redacted. */
+  detail: string | null;
+  /** The attribute changes, created attributes or member keys (redacted where the mapping says). */
+  changes: unknown;
+}
+
+export type CycleStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+export interface CycleSummary extends CycleCounts {
+  durationMs: number;
+  requests: number;
+  retries: number;
+  sourceProblems: string[];
+  /** Disables and deletions planned, and whether the deletion threshold stopped the cycle. */
+  deprovisions: number;
+}
+
+export interface CycleRecord {
+  id: string;
+  connectionId: string;
+  startedAt: string;
+  finishedAt: string | null;
+  dryRun: boolean;
+  status: CycleStatus;
+  summary: CycleSummary | null;
+  message: string | null;
+}
+
+/** State changes written together, in one transaction, as a cycle goes. */
+export interface StateBatch {
+  upserts: ObjectState[];
+  deletes: { type: ObjectType; key: string }[];
+  membershipAdds: { group: string; member: string }[];
+  membershipRemoves: { group: string; member: string }[];
+  /** Memberships of users that were deleted on the target. */
+  membershipRemovesOfMember: string[];
+  log: LogEntry[];
+}
+
+export interface LogQuery {
+  cycleId?: string;
+  key?: string;
+  result?: LogEntry['result'];
+  limit: number;
+}
+
+/**
+ * Where connections and the engine's memory live: connection definitions, per-object state
+ * (links to target ids and values last sent), group memberships sent, cycles and the
+ * provisioning log. One SQL implementation serves SQLite and PostgreSQL.
+ */
+export interface ConnectionStore {
+  createConnection(connection: ConnectionRecord): Promise<void>;
+  updateConnection(connection: ConnectionRecord): Promise<void>;
+  /** By id, or by name case-insensitively. */
+  findConnection(idOrName: string): Promise<ConnectionRecord | undefined>;
+  listConnections(): Promise<ConnectionRecord[]>;
+  /** Deletes a connection with its state, cycles and log; false when it did not exist. */
+  deleteConnection(id: string): Promise<boolean>;
+
+  /**
+   * Takes the connection's cycle lease so one process at a time runs it. A lease that expired,
+   * or whose owner `isDead`, is taken over.
+   */
+  acquireLease(connectionId: string, owner: string, until: string, now: string, isDead: (owner: string) => boolean): Promise<boolean>;
+  renewLease(connectionId: string, owner: string, until: string): Promise<boolean>;
+  releaseLease(connectionId: string, owner: string): Promise<void>;
+
+  loadObjects(connectionId: string): Promise<ObjectState[]>;
+  loadMemberships(connectionId: string): Promise<{ group: string; member: string }[]>;
+  commit(connectionId: string, batch: StateBatch): Promise<void>;
+
+  startCycle(cycle: CycleRecord): Promise<void>;
+  finishCycle(id: string, status: CycleStatus, finishedAt: string, summary: CycleSummary | null, message: string | null): Promise<void>;
+  /** Marks cycles still `running` as `interrupted` (their process died); resolves to how many. */
+  interruptRunningCycles(connectionId: string): Promise<number>;
+  listCycles(connectionId: string, limit: number): Promise<CycleRecord[]>;
+  findCycle(id: string): Promise<CycleRecord | undefined>;
+  readLog(connectionId: string, query: LogQuery): Promise<LogEntry[]>;
+  close(): Promise<void>;
+}

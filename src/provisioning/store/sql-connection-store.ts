@@ -1,0 +1,266 @@
+import { foldCase } from '../../scim/compare.js';
+import { conflict } from '../../scim/errors.js';
+import type { SqlDriver, SqlExecutor } from '../../store/sql/sql-driver.js';
+import type { ConnectionRecord } from '../connections/connection.js';
+import type { ObjectState, ObjectType } from '../planner/object-state.js';
+import type { ConnectionStore, CycleRecord, CycleStatus, CycleSummary, LogEntry, LogQuery, StateBatch } from './connection-store.js';
+
+/** Rows per multi-row statement: well under both databases' parameter limits. */
+const ROWS_PER_STATEMENT = 200;
+
+type Row = Record<string, unknown>;
+
+/**
+ * The ConnectionStore over SQL, for SQLite and PostgreSQL alike: the tables (schema version 5
+ * in both migration files) use only TEXT and INTEGER columns and JSON kept as text, so one
+ * statement text serves both databases.
+ */
+export class SqlConnectionStore implements ConnectionStore {
+  constructor(private readonly driver: SqlDriver) {}
+
+  async createConnection(c: ConnectionRecord): Promise<void> {
+    try {
+      await this.driver.run(
+        `INSERT INTO provisioning_connections (id, name, name_key, source, target_url, credential_kind, credential, credential_expires_at, mappings, scoping, settings, created, updated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        connectionParams(c),
+      );
+    } catch (error) {
+      if (this.driver.dialect.isUniqueViolation(error)) throw conflict(`A connection named ${JSON.stringify(c.name)} already exists`);
+      throw error;
+    }
+  }
+
+  async updateConnection(c: ConnectionRecord): Promise<void> {
+    await this.driver.run(
+      `UPDATE provisioning_connections SET name = $2, name_key = $3, source = $4, target_url = $5, credential_kind = $6, credential = $7,
+         credential_expires_at = $8, mappings = $9, scoping = $10, settings = $11, created = $12, updated = $13 WHERE id = $1`,
+      connectionParams(c),
+    );
+  }
+
+  async findConnection(idOrName: string): Promise<ConnectionRecord | undefined> {
+    const row = await this.driver.get(
+      'SELECT * FROM provisioning_connections WHERE id = $1 OR name_key = $2 ORDER BY CASE WHEN id = $1 THEN 0 ELSE 1 END LIMIT 1',
+      [idOrName, foldCase(idOrName)],
+    );
+    return row && connectionFromRow(row);
+  }
+
+  async listConnections(): Promise<ConnectionRecord[]> {
+    return (await this.driver.all('SELECT * FROM provisioning_connections ORDER BY name_key')).map(connectionFromRow);
+  }
+
+  async deleteConnection(id: string): Promise<boolean> {
+    return this.driver.transaction(async (tx) => {
+      for (const table of ['provisioning_log', 'provisioning_cycles', 'provisioning_memberships', 'provisioning_objects']) {
+        await tx.run(`DELETE FROM ${table} WHERE connection_id = $1`, [id]);
+      }
+      return (await tx.run('DELETE FROM provisioning_connections WHERE id = $1', [id])) > 0;
+    });
+  }
+
+  async acquireLease(connectionId: string, owner: string, until: string, now: string, isDead: (owner: string) => boolean): Promise<boolean> {
+    const row = await this.driver.get<{ lease_owner: string | null; lease_until: string | null }>(
+      'SELECT lease_owner, lease_until FROM provisioning_connections WHERE id = $1',
+      [connectionId],
+    );
+    if (!row) return false;
+    const free = row.lease_owner === null || row.lease_owner === owner || (row.lease_until ?? '') < now || isDead(row.lease_owner);
+    if (!free) return false;
+    // Compare-and-set on the owner seen, so two processes cannot both take it.
+    const changed = await this.driver.run(
+      "UPDATE provisioning_connections SET lease_owner = $1, lease_until = $2 WHERE id = $3 AND COALESCE(lease_owner, '') = $4",
+      [owner, until, connectionId, row.lease_owner ?? ''],
+    );
+    return changed === 1;
+  }
+
+  async renewLease(connectionId: string, owner: string, until: string): Promise<boolean> {
+    return (await this.driver.run('UPDATE provisioning_connections SET lease_until = $1 WHERE id = $2 AND lease_owner = $3', [until, connectionId, owner])) === 1;
+  }
+
+  async releaseLease(connectionId: string, owner: string): Promise<void> {
+    await this.driver.run('UPDATE provisioning_connections SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2', [connectionId, owner]);
+  }
+
+  async loadObjects(connectionId: string): Promise<ObjectState[]> {
+    const rows = await this.driver.all('SELECT * FROM provisioning_objects WHERE connection_id = $1', [connectionId]);
+    return rows.map((r) => ({
+      type: r.object_type as ObjectType,
+      key: String(r.source_key),
+      targetId: (r.target_id as string | null) ?? null,
+      ownership: (r.ownership as ObjectState['ownership']) ?? null,
+      phase: r.phase as ObjectState['phase'],
+      sent: JSON.parse(String(r.sent)),
+      managerKey: (r.manager_key as string | null) ?? null,
+      goneSince: (r.gone_since as string | null) ?? null,
+      failures: Number(r.failures),
+      lastError: (r.last_error as string | null) ?? null,
+    }));
+  }
+
+  async loadMemberships(connectionId: string): Promise<{ group: string; member: string }[]> {
+    const rows = await this.driver.all<{ group_key: string; member_key: string }>(
+      'SELECT group_key, member_key FROM provisioning_memberships WHERE connection_id = $1',
+      [connectionId],
+    );
+    return rows.map((r) => ({ group: r.group_key, member: r.member_key }));
+  }
+
+  async commit(connectionId: string, batch: StateBatch): Promise<void> {
+    const now = new Date().toISOString();
+    await this.driver.transaction(async (tx) => {
+      const upserts = [...new Map(batch.upserts.map((s) => [`${s.type}:${s.key}`, s])).values()];
+      await insertRows(
+        tx,
+        'provisioning_objects (connection_id, object_type, source_key, target_id, ownership, phase, sent, manager_key, gone_since, failures, last_error, updated)',
+        upserts.map((s) => [connectionId, s.type, s.key, s.targetId, s.ownership, s.phase, JSON.stringify(s.sent), s.managerKey, s.goneSince, s.failures, s.lastError, now]),
+        `ON CONFLICT (connection_id, object_type, source_key) DO UPDATE SET target_id = excluded.target_id, ownership = excluded.ownership,
+           phase = excluded.phase, sent = excluded.sent, manager_key = excluded.manager_key, gone_since = excluded.gone_since,
+           failures = excluded.failures, last_error = excluded.last_error, updated = excluded.updated`,
+      );
+      for (const d of batch.deletes) {
+        await tx.run('DELETE FROM provisioning_objects WHERE connection_id = $1 AND object_type = $2 AND source_key = $3', [connectionId, d.type, d.key]);
+        if (d.type === 'Group') await tx.run('DELETE FROM provisioning_memberships WHERE connection_id = $1 AND group_key = $2', [connectionId, d.key]);
+      }
+      for (const member of batch.membershipRemovesOfMember) {
+        await tx.run('DELETE FROM provisioning_memberships WHERE connection_id = $1 AND member_key = $2', [connectionId, member]);
+      }
+      for (const m of batch.membershipRemoves) {
+        await tx.run('DELETE FROM provisioning_memberships WHERE connection_id = $1 AND group_key = $2 AND member_key = $3', [connectionId, m.group, m.member]);
+      }
+      await insertRows(
+        tx,
+        'provisioning_memberships (connection_id, group_key, member_key)',
+        batch.membershipAdds.map((m) => [connectionId, m.group, m.member]),
+        'ON CONFLICT (connection_id, group_key, member_key) DO NOTHING',
+      );
+      await insertRows(
+        tx,
+        'provisioning_log (connection_id, cycle_id, at, object_type, source_key, target_id, action, result, status, detail, changes)',
+        batch.log.map((e) => [connectionId, e.cycleId, e.at, e.type, e.key, e.targetId, e.action, e.result, e.status, e.detail, e.changes === undefined || e.changes === null ? null : JSON.stringify(e.changes)]),
+        '',
+      );
+    });
+  }
+
+  async startCycle(cycle: CycleRecord): Promise<void> {
+    await this.driver.run(
+      'INSERT INTO provisioning_cycles (id, connection_id, started_at, finished_at, dry_run, status, summary, message) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [cycle.id, cycle.connectionId, cycle.startedAt, cycle.finishedAt, cycle.dryRun ? 1 : 0, cycle.status, JSON.stringify(cycle.summary), cycle.message],
+    );
+  }
+
+  async finishCycle(id: string, status: CycleStatus, finishedAt: string, summary: CycleSummary | null, message: string | null): Promise<void> {
+    await this.driver.run('UPDATE provisioning_cycles SET status = $2, finished_at = $3, summary = $4, message = $5 WHERE id = $1', [
+      id,
+      status,
+      finishedAt,
+      JSON.stringify(summary),
+      message,
+    ]);
+  }
+
+  async interruptRunningCycles(connectionId: string): Promise<number> {
+    return this.driver.run("UPDATE provisioning_cycles SET status = 'interrupted' WHERE connection_id = $1 AND status = 'running'", [connectionId]);
+  }
+
+  async listCycles(connectionId: string, limit: number): Promise<CycleRecord[]> {
+    const rows = await this.driver.all('SELECT * FROM provisioning_cycles WHERE connection_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2', [connectionId, limit]);
+    return rows.map(cycleFromRow);
+  }
+
+  async findCycle(id: string): Promise<CycleRecord | undefined> {
+    const row = await this.driver.get('SELECT * FROM provisioning_cycles WHERE id = $1', [id]);
+    return row && cycleFromRow(row);
+  }
+
+  async readLog(connectionId: string, query: LogQuery): Promise<LogEntry[]> {
+    const conditions = ['connection_id = $1'];
+    const params: unknown[] = [connectionId];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.cycleId) add('cycle_id = ?', query.cycleId);
+    if (query.key) add('source_key = ?', foldCase(query.key));
+    if (query.result) add('result = ?', query.result);
+    params.push(query.limit);
+    const rows = await this.driver.all(`SELECT * FROM provisioning_log WHERE ${conditions.join(' AND ')} ORDER BY pk DESC LIMIT $${params.length}`, params);
+    return rows.reverse().map((r) => ({
+      cycleId: String(r.cycle_id),
+      at: String(r.at),
+      type: r.object_type as ObjectType,
+      key: String(r.source_key),
+      targetId: (r.target_id as string | null) ?? null,
+      action: String(r.action),
+      result: r.result as LogEntry['result'],
+      status: r.status === null || r.status === undefined ? null : Number(r.status),
+      detail: (r.detail as string | null) ?? null,
+      changes: r.changes === null || r.changes === undefined ? null : JSON.parse(String(r.changes)),
+    }));
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
+
+/** Inserts rows in multi-row statements, so a batch of thousands is a few round trips. */
+async function insertRows(tx: SqlExecutor, into: string, rows: unknown[][], suffix: string): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const params: unknown[] = [];
+    const values = chunk.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
+    await tx.run(`INSERT INTO ${into} VALUES ${values.join(', ')} ${suffix}`, params);
+  }
+}
+
+function connectionParams(c: ConnectionRecord): unknown[] {
+  return [
+    c.id,
+    c.name,
+    foldCase(c.name),
+    JSON.stringify(c.source),
+    c.targetUrl,
+    c.credentialKind,
+    c.encryptedCredential,
+    c.credentialExpiresAt,
+    c.mappings === null ? null : JSON.stringify(c.mappings),
+    JSON.stringify(c.scoping),
+    JSON.stringify(c.settings),
+    c.created,
+    c.updated,
+  ];
+}
+
+function connectionFromRow(row: Row): ConnectionRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    source: JSON.parse(String(row.source)),
+    targetUrl: String(row.target_url),
+    credentialKind: row.credential_kind as ConnectionRecord['credentialKind'],
+    encryptedCredential: String(row.credential),
+    credentialExpiresAt: (row.credential_expires_at as string | null) ?? null,
+    mappings: row.mappings === null || row.mappings === undefined ? null : JSON.parse(String(row.mappings)),
+    scoping: JSON.parse(String(row.scoping)),
+    settings: JSON.parse(String(row.settings)),
+    created: String(row.created),
+    updated: String(row.updated),
+  };
+}
+
+function cycleFromRow(row: Row): CycleRecord {
+  return {
+    id: String(row.id),
+    connectionId: String(row.connection_id),
+    startedAt: String(row.started_at),
+    finishedAt: (row.finished_at as string | null) ?? null,
+    dryRun: Number(row.dry_run) === 1,
+    status: row.status as CycleStatus,
+    summary: row.summary ? (JSON.parse(String(row.summary)) as CycleSummary | null) : null,
+    message: (row.message as string | null) ?? null,
+  };
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { startScimd } from '../support/scimd-process.js';
+
+/** Resolves true when a TCP connection to the port is accepted, false when it is refused. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts a POST whose headers reach the server (it answers `100 Continue`) but whose body is
+ * held back until `release` is called: a request the server is provably in the middle of.
+ */
+function startHeldRequest(url: string, secret: string, body: string) {
+  const req = request(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+  });
+  const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+  });
+  const headersReceived = new Promise<void>((resolve, reject) => {
+    req.on('continue', resolve);
+    req.on('error', reject);
+  });
+  req.flushHeaders();
+  return { headersReceived, release: () => req.end(body), response };
+}
+
+for (const backend of BACKENDS) {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    describe(`scimd serve on ${signal} (${backend})`, () => {
+      let database: TestDatabase;
+      before(async () => {
+        database = await createTestDatabase(backend);
+      });
+      after(async () => {
+        await database.drop();
+      });
+
+      it('stops accepting connections, completes the request in flight, and exits 0', async () => {
+        const server = await startScimd(['--db', database.url, '--log-level', 'info']);
+        let secret = '';
+        const userName = `in-flight-${signal}@example.com`;
+        try {
+          await waitFor(() => /Client secret:\s+\S+/.test(server.errors()));
+          secret = /Client secret:\s+(\S+)/.exec(server.errors())![1];
+          const port = Number(new URL(server.url).port);
+          const held = startHeldRequest(`${server.url}/Users`, secret, JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName }));
+          await held.headersReceived;
+
+          const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+          server.child.kill(signal);
+          await waitFor(async () => !(await accepts(port)));
+
+          held.release();
+          const response = await held.response;
+          assert.equal(response.status, 201, `the in-flight request completes: ${response.text}`);
+          assert.equal(JSON.parse(response.text).userName, userName);
+          const stoppedAt = Date.now();
+          assert.equal(await exited, 0, 'the process exits 0');
+          assert.ok(Date.now() - stoppedAt < 3000, 'it does not wait for the client to close its keep-alive connection');
+          assert.match(server.output(), /"msg":"stopped"/, 'the store was closed and the stop logged');
+        } finally {
+          await server.stop('SIGKILL');
+        }
+
+        const again = await startScimd(['--db', database.url]);
+        try {
+          const filter = encodeURIComponent(`userName eq "${userName}"`);
+          const list = await fetch(`${again.url}/Users?filter=${filter}`, { headers: { authorization: `Bearer ${secret}` } });
+          assert.equal(((await list.json()) as { totalResults: number }).totalResults, 1, 'the user written while stopping was committed');
+        } finally {
+          await again.stop();
+        }
+      });
+    });
+  }
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import Database from 'better-sqlite3';
+import { BACKENDS, type Backend } from '../support/databases.js';
+import { CliHarness } from './support/cli-harness.js';
+
+/** Every stored credential column of the engine database, read raw. */
+async function storedCredentials(backend: Backend, url: string): Promise<string[]> {
+  if (backend === 'sqlite') {
+    const db = new Database(url, { readonly: true });
+    try {
+      return (db.prepare('SELECT credential FROM provisioning_connections').all() as { credential: string }[]).map((r) => r.credential);
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('SELECT credential FROM provisioning_connections')).rows.map((r) => r.credential);
+  } finally {
+    await client.end();
+  }
+}
+
+for (const backend of BACKENDS) {
+  describe(`scimd connection on ${backend}`, () => {
+    let h: CliHarness;
+    before(async () => {
+      h = await CliHarness.start(backend);
+      h.file('users.csv', 'objectId,userPrincipalName,givenName,surname,department,accountEnabled\n1,a@acme.com,Ann,Lee,Sales,true\n2,b@acme.com,Ben,Ko,Eng,false\n');
+    });
+    after(() => h.close());
+
+    it('creates a connection after reading its source, and never shows or stores the secret in clear', async () => {
+      const created = await h.json(['connection', 'create', 'hr', '--source', `file:${h.dir}/users.csv`, '--target', `${h.proxy.baseUrl}/`, '--secret', '-', '--secret-expires', '2030-01-31', '--scope-users', 'department eq "Sales"'], { input: `${h.directory.secret}\n` });
+      assert.equal(created.name, 'hr');
+      assert.equal(created.target, h.proxy.baseUrl, 'a trailing slash is dropped');
+      assert.deepEqual(created.credential, { kind: 'bearer', expiresAt: '2030-01-31T00:00:00.000Z' });
+      assert.deepEqual(created.check, { users: 2, usersInScope: 1, groups: 0, groupsInScope: 0, userFormat: 'attributes', groupFormat: 'attributes', mappingProblems: [], sourceProblems: [] });
+      assert.ok(!JSON.stringify(created).includes(h.directory.secret));
+
+      const [stored] = await storedCredentials(backend, h.database.url);
+      assert.match(stored, /^v1:/, 'encrypted with AES-256-GCM');
+      assert.ok(!stored.includes(h.directory.secret) && !Buffer.from(stored.slice(3), 'base64').toString('latin1').includes(h.directory.secret));
+      assert.ok(readFileSync(h.env.SCIMD_KEY_FILE!, 'utf8').trim().length > 40, 'the key lives in its own file');
+
+      const list = await h.json(['connection', 'list']);
+      assert.deepEqual(list.map((c: { name: string }) => c.name), ['hr']);
+      const shown = await h.run(['connection', 'show', 'hr']);
+      assert.equal(shown.code, 0);
+      assert.match(shown.stdout, /credential: +secret token, expires 2030-01-31/);
+      for (const output of [JSON.stringify(list), shown.stdout, shown.stderr]) assert.ok(!output.includes(h.directory.secret));
+    });
+
+    it('refuses a duplicate name, a bad scoping filter and a mapping expression that does not parse, pointing at the mistake', async () => {
+      const duplicate = await h.run(['connection', 'create', 'HR', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', 'x']);
+      assert.equal(duplicate.code, 1);
+      assert.match(duplicate.stderr, /A connection named "HR" already exists/);
+
+      const scope = await h.run(['connection', 'update', 'hr', '--scope-users', 'country eq "NO"']);
+      assert.equal(scope.code, 1);
+      assert.match(scope.stderr, /The scoping filter "country eq \\"NO\\"" is invalid: Unknown attribute country/);
+
+      h.file('mapping.json', JSON.stringify({ users: [{ target: 'userName', source: 'userPrincipalName', matching: 1 }, { target: 'displayName', expression: 'Join(" ", [givenName] [surname])' }] }));
+      const mapping = await h.run(['connection', 'update', 'hr', '--mapping', `${h.dir}/mapping.json`]);
+      assert.equal(mapping.code, 1);
+      assert.match(mapping.stderr, /user mapping 2 \("displayName"\): Expected "," or "\)" in the arguments of Join but found the attribute \[surname\] at character 23\n  Join\(" ", \[givenName\] \[surname\]\)\n {24}\^/);
+
+      const reserved = await h.run(['connection', 'create', 'log', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', 'x']);
+      assert.match(reserved.stderr, /reserved/);
+    });
+
+    it('tests the connection step by step, Entra-style', async () => {
+      h.proxy.reset();
+      const report = await h.json(['connection', 'test', 'hr']);
+      assert.equal(report.ok, true, JSON.stringify(report, null, 2));
+      assert.deepEqual(report.steps.map((s: { step: string; status: string }) => `${s.step}: ${s.status}`), [
+        'Reachable: ok',
+        'TLS: ok',
+        'Authentication: ok',
+        'ServiceProviderConfig: ok',
+        'User probe: ok',
+        'Group probe: ok',
+        'Secret expiry: ok',
+      ]);
+      const probe = h.proxy.exchanges.find((e) => e.path.startsWith('/scim/v2/Users?'))!;
+      assert.match(decodeURIComponent(probe.path), /filter=userName eq "[0-9a-f-]{36}"$/, 'the probe filters on the matching attribute with a random GUID');
+      assert.ok(h.proxy.exchanges.some((e) => /^\/scim\/v2\/Groups\?filter=displayName%20eq%20%22[0-9a-f-]{36}%22&excludedAttributes=members$/.test(e.path)));
+      const human = await h.run(['connection', 'test', 'hr']);
+      assert.match(human.stdout, /ok {4}User probe +GET \/Users\?filter=userName eq "[0-9a-f-]+" answered 200 with an empty list/);
+      assert.match(human.stdout, /The connection works\./);
+    });
+
+    it('reports a refused secret, and takes a new one from standard input', async () => {
+      const wrong = 'scimd_wrongwrongwrongwrongwrongwrongwrong';
+      await h.json(['connection', 'set-secret', 'hr'], { input: `${wrong}\n` });
+      const failed = await h.run(['connection', 'test', 'hr']);
+      assert.equal(failed.code, 1);
+      assert.match(failed.stdout, /FAIL {2}Authentication +the target refused the secret/);
+      assert.match(failed.stdout, /skip {2}User probe/);
+      assert.ok(!failed.stdout.includes(wrong) && !failed.stderr.includes(wrong), 'the secret is never printed');
+
+      const sync = await h.json(['sync', 'hr']).catch((error: Error) => error.message);
+      assert.match(String(sync), /exited 1/);
+      const cycles = await h.json(['sync', 'cycles', 'hr']);
+      assert.equal(cycles[0].status, 'failed');
+      assert.match(cycles[0].message, /401|refused/);
+      assert.ok(!JSON.stringify(cycles).includes(wrong));
+
+      await h.json(['connection', 'set-secret', 'hr', '--secret-expires', '90d'], { input: h.directory.secret });
+      assert.equal((await h.json(['connection', 'test', 'hr'])).ok, true);
+    });
+
+    it('provisions with the default Entra mappings and the scoping filter', async () => {
+      const report = await h.json(['sync', 'hr']);
+      assert.deepEqual([report.summary.created, report.summary.unchanged], [1, 0]);
+      const users = (await h.directory.request('GET', '/Users')).body.Resources;
+      assert.equal(users.length, 1);
+      assert.equal(users[0].userName, 'a@acme.com');
+      assert.deepEqual(users[0].name, { givenName: 'Ann', familyName: 'Lee', formatted: 'Ann Lee' });
+      assert.equal(users[0]['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].department, 'Sales');
+      const log = await h.json(['sync', 'log', 'hr', '--object', '1']);
+      assert.deepEqual(log.map((e: { action: string; result: string }) => `${e.action} ${e.result}`), ['create success']);
+    });
+
+    it('deletes the connection and its state, and leaves the target as it is', async () => {
+      const deleted = await h.json(['connection', 'delete', 'hr']);
+      assert.equal(deleted.name, 'hr');
+      assert.deepEqual(await h.json(['connection', 'list']), []);
+      assert.equal(await h.userCount(), 1);
+      const missing = await h.run(['sync', 'hr']);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /No connection "hr"; see "scimd connection list"/);
+    });
+  });
+}

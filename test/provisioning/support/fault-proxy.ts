@@ -1,0 +1,111 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/** What the proxy does with one request. */
+export type Fault = 'pass' | '429' | '503' | '500' | 'drop-before' | 'drop-after';
+
+/** One request that went through, and what came back. */
+export interface Exchange {
+  method: string;
+  path: string;
+  body: string;
+  status: number | 'dropped';
+  fault: Fault;
+  /** When the proxy received it (ms since the epoch). */
+  at: number;
+  /** The Retry-After it answered with, for injected throttles. */
+  retryAfter?: number;
+  /** The Authorization header the client sent. */
+  authorization?: string;
+}
+
+/**
+ * An HTTP proxy in front of a real scimd that records every exchange and can misbehave the way
+ * real networks and rate-limited targets do: answer 429 or 503 with Retry-After without
+ * forwarding, drop the connection before forwarding (nothing happened), or forward and then drop
+ * the connection before the answer reaches the client (the target acted; the client cannot know).
+ */
+export class FaultProxy {
+  readonly exchanges: Exchange[] = [];
+  /** Decides each request's fault; the default passes everything through. */
+  decide: (method: string, path: string, body: string) => Fault = () => 'pass';
+  /** The Retry-After (seconds) of the next injected 429 or 503. */
+  retryAfter: () => number;
+  private server?: Server;
+  port = 0;
+
+  constructor(
+    private readonly targetPort: number,
+    retryAfterSeconds = 1,
+  ) {
+    this.retryAfter = () => retryAfterSeconds;
+  }
+
+  /** The proxied SCIM base URL. */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}/scim/v2`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Requests with a method, e.g. the writes of a cycle. */
+  count(...methods: string[]): number {
+    return this.exchanges.filter((e) => methods.includes(e.method)).length;
+  }
+
+  reset(): void {
+    this.exchanges.length = 0;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    const at = Date.now();
+    req.on('end', () => {
+      const fault = this.decide(req.method!, req.url!, body);
+      const record = (status: number | 'dropped', retryAfter?: number) =>
+        this.exchanges.push({ method: req.method!, path: req.url!, body, status, fault, at, authorization: req.headers.authorization, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+      if (fault === '429' || fault === '503') {
+        const retryAfter = this.retryAfter();
+        record(Number(fault), retryAfter);
+        res.writeHead(Number(fault), { 'content-type': 'application/scim+json', 'retry-after': String(retryAfter) });
+        return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: fault, detail: 'injected' }));
+      }
+      if (fault === '500') {
+        record(500);
+        res.writeHead(500, { 'content-type': 'application/scim+json' });
+        return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'injected failure' }));
+      }
+      if (fault === 'drop-before') {
+        record('dropped');
+        return req.socket.destroy();
+      }
+      const upstream = httpRequest({ host: '127.0.0.1', port: this.targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          if (fault === 'drop-after') {
+            record('dropped');
+            return req.socket.destroy();
+          }
+          record(answer.statusCode ?? 0);
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(chunks));
+        });
+      });
+      upstream.on('error', () => {
+        record('dropped');
+        req.socket.destroy();
+      });
+      upstream.end(body);
+    });
+  }
+}
