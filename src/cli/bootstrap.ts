@@ -1,5 +1,6 @@
 import { randomId } from '../auth/secret-format.js';
 import { createSecret, DEFAULT_SECRET_LIFETIME_MS } from '../auth/secrets.js';
+import { ScimError } from '../scim/errors.js';
 import type { Store } from '../store/store.js';
 import type { AdminSecretSetup } from '../admin/admin-bootstrap.js';
 
@@ -17,7 +18,14 @@ export interface Bootstrap {
  */
 export async function bootstrapIfEmpty(store: Store, now: Date, lifetimeMs: number | null = DEFAULT_SECRET_LIFETIME_MS): Promise<Bootstrap | undefined> {
   if ((await store.listDirectories()).length > 0) return undefined;
-  const directory = await store.createDirectory({ id: randomId('dir'), name: 'default', created: now.toISOString() });
+  let directory;
+  try {
+    directory = await store.createDirectory({ id: randomId('dir'), name: 'default', created: now.toISOString() });
+  } catch (error) {
+    // Another replica starting on the same empty database created it first: nothing to print.
+    if (error instanceof ScimError && error.status === 409) return undefined;
+    throw error;
+  }
   const { record, secret } = await createSecret(store, {
     directoryId: directory.id,
     scope: 'scim',

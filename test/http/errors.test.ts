@@ -44,6 +44,17 @@ for (const backend of BACKENDS) {
       assert.equal(now.body.meta.version, user.meta.version);
     };
 
+    it('accepts a JSON content type with an empty body where no body is needed, and refuses it where one is', async () => {
+      const victim = (await dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'empty-body@example.com' })).body;
+      assertStatus(await server.raw('GET', `/Users/${victim.id}`, { headers: { authorization: `Bearer ${dir.secret}`, 'content-type': 'application/json' } }), 200);
+      assertStatus(await send('DELETE', `/Users/${victim.id}`, ''), 204);
+      for (const method of ['POST', 'PUT', 'PATCH']) {
+        const response = await send(method, method === 'POST' ? '/Users' : `/Users/${user.id}`, '', 'application/json');
+        assertScimError(response, 400, 'invalidSyntax');
+      }
+      await expectUserUntouched();
+    });
+
     it('answers malformed JSON with 400 invalidSyntax on every route that takes a body', async () => {
       const routes: [string, string][] = [
         ['POST', '/Users'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createSecret } from '../../src/auth/secrets.js';
+import { randomBytes } from 'node:crypto';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -29,15 +29,32 @@ describe('two scimd replicas on one PostgreSQL database', () => {
   let secret: string;
   let secretId: string;
 
+  const adminSecret = `replica-admin-${randomBytes(24).toString('hex')}`;
+  let directoryId: string;
+  const admin = async (replica: ScimdProcess, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${new URL(replica.url).origin}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminSecret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
   before(async () => {
     database = await createTestDatabase('postgres');
-    // Both start on an empty database at once: the migration lock must let exactly one migrate.
-    [a, b] = await Promise.all([startScimd(['--db', database.url, '--no-bootstrap']), startScimd(['--db', database.url, '--no-bootstrap'])]);
+    // Both start on an empty database at once: the migration lock must let exactly one migrate,
+    // and exactly one may create the first-start directory.
+    const env = { SCIMD_ADMIN_SECRET: adminSecret };
+    [a, b] = await Promise.all([startScimd(['--db', database.url], env), startScimd(['--db', database.url], env)]);
     store = await openStore(database.url, { migrations: 'require' });
-    const directory = await store.createDirectory({ id: 'dir_replicas', name: 'replicas', created: new Date().toISOString() });
-    const created = await createSecret(store, { directoryId: directory.id, scope: 'scim', name: 'test', lifetimeMs: 86_400_000, now: new Date() });
-    secret = created.secret;
-    secretId = created.record.id;
+    const directory = await admin(a, 'POST', '/directories', { name: 'replicas' });
+    assert.equal(directory.status, 201);
+    directoryId = directory.body.id;
+    await admin(a, 'PATCH', `/directories/${directoryId}/settings`, { maxActiveSecrets: 5 });
+    const created = await admin(b, 'POST', `/directories/${directoryId}/secrets`, { name: 'test' });
+    assert.equal(created.status, 201);
+    secret = created.body.secret;
+    secretId = created.body.id;
   });
 
   after(async () => {
@@ -46,8 +63,11 @@ describe('two scimd replicas on one PostgreSQL database', () => {
     await database?.drop();
   });
 
-  it('applies each migration once when both replicas start together', async () => {
+  it('applies each migration once and bootstraps once when both replicas start together', async () => {
     assert.deepEqual(await store.pendingMigrations(), []);
+    const banners = [a, b].filter((replica) => replica.errors().includes('Client secret:'));
+    assert.equal(banners.length, 1, 'exactly one replica prints the first-start secret');
+    assert.equal((await store.listDirectories()).filter((d) => d.name === 'default').length, 1);
   });
 
   it('keeps all 50 members when 50 member-adds race across both replicas', async () => {
@@ -99,8 +119,8 @@ describe('two scimd replicas on one PostgreSQL database', () => {
 
   it('refuses a secret on replica B on the next request after it is revoked through replica A', async () => {
     assert.equal((await call(b.url, secret, 'GET', '/Users?count=1')).status, 200);
-    // Revocation goes through the store both replicas share, as `scimd token revoke --db` does.
-    assert.ok(await store.revokeSecret(secretId, new Date().toISOString()));
+    const revoked = await admin(a, 'DELETE', `/directories/${directoryId}/secrets/${secretId}?force=true`);
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
     const refused = await call(b.url, secret, 'GET', '/Users?count=1');
     assert.equal(refused.status, 401);
     assert.equal((await call(a.url, secret, 'GET', '/Users?count=1')).status, 401);

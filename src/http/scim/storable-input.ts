@@ -9,13 +9,17 @@ const REFUSED = 'contains U+0000 or an unpaired surrogate, which cannot be store
  * (see storable-text.ts) is refused with 400 invalidValue before it reaches a database.
  */
 export function storableJsonParser(parse: FastifyBodyParser<string>): FastifyBodyParser<string> {
-  return (request, body, done) =>
-    parse(request, body, (error, value) => {
+  return (request, body, done) => {
+    // Some clients send a JSON content type on every request, DELETE included: an empty body is
+    // no body, and the operations that need one say so with their own 400.
+    if (body.trim() === '') return done(null, undefined);
+    return parse(request, body, (error, value) => {
       if (error) return done(error, undefined);
       const bad = findUnstorableText(value);
       if (bad !== undefined) return done(invalidValue(`The request body ${REFUSED}`), undefined);
       done(null, value);
     });
+  };
 }
 
 /** The same rule for path parameters (ids) and query parameters (filter, cursor, …). */

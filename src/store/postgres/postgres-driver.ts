@@ -39,11 +39,26 @@ export class PostgresDriver implements SqlDriver {
     return (await guard(this.pool.query(sql, params))).rowCount ?? 0;
   }
 
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return guard(this.inTransaction(work));
+  /**
+   * Runs work in one transaction. A deadlock or serialization failure rolled everything back, so
+   * the work is run again (a few times, after a short random pause) before the client sees a 503.
+   */
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.inTransaction(work);
+      } catch (error) {
+        if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) return guard(Promise.reject(error));
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
   }
 
-  private async inTransaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  readSnapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return guard(this.inTransaction(work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
+  }
+
+  private async inTransaction<T>(work: (tx: SqlExecutor) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
       all: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
@@ -51,7 +66,7 @@ export class PostgresDriver implements SqlDriver {
       run: async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rowCount ?? 0,
     };
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(tx);
       await client.query('COMMIT');
       return result;
@@ -92,6 +107,13 @@ export class PostgresDriver implements SqlDriver {
 
 /** SQLSTATE classes and socket errors that mean "the database cannot be reached right now". */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '57014']);
+/** Transaction conflicts (deadlock, serialization failure): nothing was written, retrying works. */
+const CONFLICT_CODES = new Set(['40P01', '40001']);
+const CONFLICT_ATTEMPTS = 4;
+
+function isConflict(error: unknown): boolean {
+  return CONFLICT_CODES.has(String((error as { code?: unknown } | null)?.code ?? ''));
+}
 
 function isUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -110,6 +132,7 @@ async function guard<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     if (isUnavailable(error)) throw unavailable('The database is busy or unreachable; retry shortly');
+    if (isConflict(error)) throw unavailable('A concurrent change conflicted with this one; retry it');
     throw error;
   }
 }

@@ -41,8 +41,12 @@ export interface SqlDialect {
   decodeDocument(value: unknown): unknown;
   /** Appended to a SELECT that reads a row about to be written, to lock it where supported. */
   readonly forUpdate: string;
+  /** Appended to the SELECT of a directory's row that starts a write, to lock it against deletion. */
+  readonly lockForWrite: string;
   /** Refreshes the planner's statistics after a bulk load; runs outside any transaction. */
   readonly analyze: string;
   /** Whether a driver error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
+  /** Whether a driver error is a foreign-key violation (the directory was deleted meanwhile). */
+  isForeignKeyViolation(error: unknown): boolean;
 }

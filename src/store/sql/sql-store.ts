@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { conflict, invalidValue, preconditionFailed, resourceNotFound, uniqueness } from '../../scim/errors.js';
+import { conflict, invalidValue, notFound, preconditionFailed, resourceNotFound, uniqueness } from '../../scim/errors.js';
 import { matchesElement } from '../../scim/filter/evaluate.js';
 import { jsonEqual, type JsonObject } from '../../scim/json.js';
 import type { MemberChange } from '../../scim/patch/apply-patch.js';
@@ -39,6 +39,9 @@ import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import { secretFromRow, type SecretRow } from './secret-rows.js';
 import { SqlLifecycle } from './sql-lifecycle.js';
 import { SqlAdmin } from './sql-admin.js';
+import { SqlWebhooks } from './sql-webhooks.js';
+import type { WebhookStore } from '../webhook-store.js';
+import { isDeadLocalOwner } from '../../provisioning/engine/cycle-lease.js';
 
 /** Ids per statement when members are looked up or inserted in bulk. */
 const CHUNK = 500;
@@ -175,7 +178,7 @@ export class SqlStore implements Store {
   async createResource(directoryId: string, type: ResourceTypeName, resource: NewResource, options: WriteOptions): Promise<StoredResource> {
     const model = modelFor(type);
     const columns = indexedColumns(model, resource.data);
-    return this.write(async (tx) => {
+    return this.write(directoryId, async (tx) => {
       const row = await tx.get<{ pk: number | string }>(
         `INSERT INTO resources (directory_id, type, id, name, name_key, display, external_id, active, data, version, created, last_modified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING pk`,
@@ -204,7 +207,7 @@ export class SqlStore implements Store {
   async insertResources(directoryId: string, type: ResourceTypeName, resources: NewResource[], options: WriteOptions): Promise<string[]> {
     const model = modelFor(type);
     const dialect = this.driver.dialect;
-    return this.write(async (tx) => {
+    return this.write(directoryId, async (tx) => {
       const inserted = new Map<string, number>();
       for (let i = 0; i < resources.length; i += INSERT_ROWS) {
         const params = new SqlParams();
@@ -266,7 +269,7 @@ export class SqlStore implements Store {
     options: WriteOptions,
   ): Promise<StoredResource> {
     const model = modelFor(type);
-    return this.write(async (tx) => {
+    return this.write(directoryId, async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const changes: MemberChange[] = model.membership === 'members' ? [{ op: 'replace', members: input.members ?? [] }] : [];
       const result = await this.commitChange(tx, directoryId, current, input.data, changes, options.now);
@@ -282,7 +285,7 @@ export class SqlStore implements Store {
     options: WriteOptions,
   ): Promise<PatchResult> {
     const model = modelFor(type);
-    return this.write(async (tx) => {
+    return this.write(directoryId, async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const outcome = change(current.resource);
       return this.commitChange(tx, directoryId, current, outcome.data, outcome.memberChanges, options.now);
@@ -290,7 +293,7 @@ export class SqlStore implements Store {
   }
 
   async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
-    await this.write(async (tx) => {
+    await this.write(directoryId, async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       // The groups that lose this member change too: their versions move and each gets an event.
       const groups = await tx.all<{ id: string; version: number | string }>(
@@ -312,7 +315,17 @@ export class SqlStore implements Store {
     });
   }
 
-  async queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
+  queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
+    if (!query.withSequence) return this.queryPage(this.driver, directoryId, type, query);
+    // The sequence is read in the page's snapshot, so "list, then follow the feed from it" neither misses nor repeats a change.
+    return this.driver.readSnapshot(async (tx) => {
+      const row = await tx.get<{ last_sequence: number | string }>('SELECT last_sequence FROM directories WHERE id = $1', [directoryId]);
+      const result = await this.queryPage(tx, directoryId, type, query);
+      return { ...result, sequence: Number(row?.last_sequence ?? 0) };
+    });
+  }
+
+  private async queryPage(db: SqlExecutor, directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
     const model = modelFor(type);
     const dialect = this.driver.dialect;
     const where = (params: SqlParams) => {
@@ -323,7 +336,7 @@ export class SqlStore implements Store {
 
     const countAll = async () => {
       const params = new SqlParams();
-      const row = await this.driver.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources r WHERE ${where(params)}`, params.values);
+      const row = await db.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources r WHERE ${where(params)}`, params.values);
       return Number(row?.n ?? 0);
     };
     if (query.count === 0) return { total: query.withTotal ? await countAll() : 0, resources: [] };
@@ -342,7 +355,7 @@ export class SqlStore implements Store {
     ].join(', ');
     const limit = params.add(query.count + 1);
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
-    const rows = await this.driver.all<ResourceRow>(
+    const rows = await db.all<ResourceRow>(
       `SELECT ${RESOURCE_COLUMNS}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}${offset}`,
       params.values,
     );
@@ -354,7 +367,7 @@ export class SqlStore implements Store {
     const total = !query.withTotal ? 0 : ended ? query.offset + page.length : await countAll();
     const resources = page.map((row) => resourceFromRow(row, dialect));
     if (query.includeMembership && page.length) {
-      const membership = await this.membershipOf(this.driver, type, page.map((row) => Number(row.pk)));
+      const membership = await this.membershipOf(db, type, page.map((row) => Number(row.pk)));
       page.forEach((row, i) => (resources[i].membership = membership.get(Number(row.pk)) ?? []));
     }
     const result: QueryResult = { total, resources };
@@ -368,7 +381,7 @@ export class SqlStore implements Store {
   // ---- events ---------------------------------------------------------------------------
 
   recordEvents(directoryId: string, drafts: EventDraft[], now: string): Promise<void> {
-    return this.write((tx) => this.appendEvents(tx, directoryId, drafts, now));
+    return this.write(directoryId, (tx) => this.appendEvents(tx, directoryId, drafts, now));
   }
 
   async readEvents(directoryId: string, after: number, limit: number): Promise<DirectoryEvent[]> {
@@ -398,6 +411,11 @@ export class SqlStore implements Store {
 
   purgeEvents(before: string): Promise<number> {
     return this.driver.run('DELETE FROM events WHERE occurred_at < $1', [before]);
+  }
+
+  private webhookQueries?: SqlWebhooks;
+  get webhooks(): WebhookStore {
+    return (this.webhookQueries ??= new SqlWebhooks(this.driver, isDeadLocalOwner));
   }
 
   // ---- secret lifecycle and connection health (implemented in sql-lifecycle.ts) -----------
@@ -454,16 +472,44 @@ export class SqlStore implements Store {
     return this.admin.readAudit(query);
   }
 
+  // ---- console sessions -----------------------------------------------------------------
+
+  async revokeAdminSession(sessionId: string, revokedAt: string, expiresAt: string): Promise<void> {
+    await this.driver.transaction(async (tx) => {
+      await tx.run('DELETE FROM admin_session_revocations WHERE expires_at < $1', [revokedAt]);
+      await tx.run('INSERT INTO admin_session_revocations (session_id, revoked_at, expires_at) VALUES ($1, $2, $3) ON CONFLICT (session_id) DO NOTHING', [
+        sessionId,
+        revokedAt,
+        expiresAt,
+      ]);
+    });
+  }
+
+  async isAdminSessionRevoked(sessionId: string): Promise<boolean> {
+    return (await this.driver.get('SELECT 1 AS revoked FROM admin_session_revocations WHERE session_id = $1', [sessionId])) !== undefined;
+  }
+
   // ---- internals ------------------------------------------------------------------------
 
   /** Runs a write transaction and turns a unique-constraint violation into 409 uniqueness. */
-  private async write<T>(work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string): Promise<T> {
+  /**
+   * Runs one write to a directory in one transaction. The directory's row is locked first, so every
+   * write takes its locks in the same order as a deletion of the directory (directory, then its
+   * resources) and the two can never deadlock; writes to one directory are serialised by the event
+   * sequence anyway.
+   */
+  private async write<T>(directoryId: string, work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string): Promise<T> {
     try {
-      return await this.driver.transaction(work);
+      return await this.driver.transaction(async (tx) => {
+        const directory = await tx.get(`SELECT 1 AS present FROM directories WHERE id = $1${this.driver.dialect.lockForWrite}`, [directoryId]);
+        if (!directory) throw directoryGone();
+        return work(tx);
+      });
     } catch (error) {
       if (uniqueAttribute && this.driver.dialect.isUniqueViolation(error)) {
         throw uniqueness(`A resource with this ${uniqueAttribute} already exists in the directory`);
       }
+      if (this.driver.dialect.isForeignKeyViolation(error)) throw directoryGone();
       throw error;
     }
   }
@@ -515,7 +561,8 @@ export class SqlStore implements Store {
       'UPDATE directories SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING last_sequence',
       [events.length, directoryId],
     );
-    const first = Number(row!.last_sequence) - events.length + 1;
+    if (!row) throw directoryGone();
+    const first = Number(row.last_sequence) - events.length + 1;
     const dialect = this.driver.dialect;
     for (let i = 0; i < events.length; i += INSERT_ROWS) {
       const params = new SqlParams();
@@ -771,4 +818,9 @@ interface EventRow {
   occurred_at: string;
   data: unknown;
   [key: string]: unknown;
+}
+
+/** A write that raced the deletion of its directory: the directory, and so the resource, is gone. */
+function directoryGone() {
+  return notFound('The directory no longer exists');
 }

@@ -28,7 +28,10 @@ export const sqliteDialect: SqlDialect = {
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => JSON.parse(value as string),
   forUpdate: '',
+  lockForWrite: '',
   analyze: 'ANALYZE',
   isUniqueViolation: (error) =>
     typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
+  isForeignKeyViolation: (error) =>
+    typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
 };
