@@ -1,4 +1,5 @@
 import type { SecretRecord } from '../store.js';
+import type { SqlExecutor } from './sql-driver.js';
 
 /** A `secrets` row as both databases return it. */
 export interface SecretRow {
@@ -40,4 +41,26 @@ export function secretFromRow(row: SecretRow): SecretRecord {
     expiryAnnouncedAt: row.expiry_announced_at ?? null,
     rejectedAnnouncedAt: row.rejected_announced_at ?? null,
   };
+}
+
+/** Inserts a secret, inside a transaction or on its own. */
+export async function insertSecretRow(db: SqlExecutor, secret: SecretRecord): Promise<void> {
+  await db.run(
+    `INSERT INTO secrets (id, directory_id, scope, name, hash, suffix, created, expires_at, revoked_at, last_used_at, last_used_ip, last_used_ua)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      secret.id,
+      secret.directoryId,
+      secret.scope,
+      secret.name,
+      secret.hash,
+      secret.suffix,
+      secret.created,
+      secret.expiresAt,
+      secret.revokedAt,
+      secret.lastUsedAt,
+      secret.lastUsedIp,
+      secret.lastUsedUserAgent,
+    ],
+  );
 }

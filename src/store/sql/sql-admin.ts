@@ -5,7 +5,7 @@ import type { EventDraft } from '../../events/event-types.js';
 import type { AdminTransaction, AuditEntry, AuditQuery, DirectoryRecord, SecretRecord } from '../store.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
-import { secretFromRow, type SecretRow } from './secret-rows.js';
+import { insertSecretRow, secretFromRow, type SecretRow } from './secret-rows.js';
 import type { AppendEvents } from './sql-lifecycle.js';
 
 const DIRECTORY_COLUMNS = 'id, name, created, settings';
@@ -125,25 +125,8 @@ class SqlAdminTransaction implements AdminTransaction {
     await this.tx.run('DELETE FROM directories WHERE id = $1', [id]);
   }
 
-  async insertSecret(secret: SecretRecord): Promise<void> {
-    await this.tx.run(
-      `INSERT INTO secrets (id, directory_id, scope, name, hash, suffix, created, expires_at, revoked_at, last_used_at, last_used_ip, last_used_ua)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        secret.id,
-        secret.directoryId,
-        secret.scope,
-        secret.name,
-        secret.hash,
-        secret.suffix,
-        secret.created,
-        secret.expiresAt,
-        secret.revokedAt,
-        secret.lastUsedAt,
-        secret.lastUsedIp,
-        secret.lastUsedUserAgent,
-      ],
-    );
+  insertSecret(secret: SecretRecord): Promise<void> {
+    return insertSecretRow(this.tx, secret);
   }
 
   async revokeSecret(id: string, at: string): Promise<boolean> {
@@ -154,12 +137,8 @@ class SqlAdminTransaction implements AdminTransaction {
     return this.events(this.tx, directoryId, drafts, now);
   }
 
-  async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.tx.run(
-      `INSERT INTO audit_log (id, at, actor, actor_ip, action, target_type, target_id, directory_id, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [entry.id, entry.at, entry.actor, entry.actorIp, entry.action, entry.targetType, entry.targetId, entry.directoryId, this.dialect.encodeDocument(entry.detail)],
-    );
+  appendAudit(entry: AuditEntry): Promise<void> {
+    return insertAuditEntry(this.tx, this.dialect, entry);
   }
 
   async claimMarker(key: string, value: string): Promise<boolean> {
@@ -204,4 +183,13 @@ function directoryFromRow(row: DirectoryRow, dialect: SqlDialect): DirectoryReco
 
 function asObject(value: unknown): JsonObject {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : {};
+}
+
+/** Writes one audit entry inside the caller's transaction (administration and webhook changes alike). */
+export async function insertAuditEntry(tx: SqlExecutor, dialect: SqlDialect, entry: AuditEntry): Promise<void> {
+  await tx.run(
+    `INSERT INTO audit_log (id, at, actor, actor_ip, action, target_type, target_id, directory_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [entry.id, entry.at, entry.actor, entry.actorIp, entry.action, entry.targetType, entry.targetId, entry.directoryId, dialect.encodeDocument(entry.detail)],
+  );
 }
