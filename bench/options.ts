@@ -12,21 +12,31 @@ export interface BenchOptions {
   scale: number;
   bigGroup: number;
   skipWorkload: boolean;
+  quick: boolean;
+  sequential: boolean;
   out: string;
 }
+
+/** Every target the workload knows; the peers are installed from npm into bench/.peers on first use. */
+export const DEFAULT_TARGETS = 'ceiling,sqlite,postgres,scimmy,jackson,better-auth';
 
 export const USAGE = `npm run bench -- [options]
 
 Runs the per-operation workload against a bare node:http server (the ceiling), scimd on SQLite
-and scimd on PostgreSQL, and optionally the scale slice; prints a markdown table and writes
+and on PostgreSQL, and the peers (SCIMMY, Jackson, better-auth: installed from npm into
+bench/.peers on first use), and optionally the scale slice; prints markdown tables and writes
 bench/results/<date>-<size>.json (and .md).
 
   --size N            users the workload creates (default 2000)
   --duration S        longest any one operation runs, in seconds (default 5)
   --connections C     connections for concurrent operations (default 8)
   --max-requests N    most requests any one operation sends (default 20000)
-  --targets LIST      ceiling,sqlite,postgres (the default), and sqlite-normal: SQLite with
-                      --sqlite-synchronous NORMAL, to show what an fsync per commit costs
+  --quick             a smoke run: --size 300 --duration 1 --max-requests 3000 unless given
+  --targets LIST      any of ceiling,sqlite,postgres,scimmy,jackson,better-auth (the default:
+                      all of them), and sqlite-normal: SQLite with --sqlite-synchronous NORMAL,
+                      to show what an fsync per commit costs
+  --sequential        run one target's whole workload after another; by default the targets take
+                      turns, one operation each, so outside load falls on all of them alike
   --postgres URL      PostgreSQL admin URL for creating bench databases
                       (default $SCIMD_BENCH_POSTGRES, else postgres://postgres@127.0.0.1:5432/postgres)
   --scale N           also seed N users with \`scimd import\` and measure at that size (default 0: skip)
@@ -48,6 +58,8 @@ export function parseOptions(argv: string[]): BenchOptions | undefined {
       scale: { type: 'string' },
       'big-group': { type: 'string' },
       'skip-workload': { type: 'boolean' },
+      quick: { type: 'boolean' },
+      sequential: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -61,16 +73,19 @@ export function parseOptions(argv: string[]): BenchOptions | undefined {
     return n;
   };
   const scale = Math.floor(number(values.scale, 0, 'scale'));
+  const quick = values.quick ?? false;
   return {
-    size: Math.max(2, Math.floor(number(values.size, 2000, 'size'))),
-    duration: number(values.duration, 5, 'duration'),
+    size: Math.max(2, Math.floor(number(values.size, quick ? 300 : 2000, 'size'))),
+    duration: number(values.duration, quick ? 1 : 5, 'duration'),
     connections: Math.max(1, Math.floor(number(values.connections, 8, 'connections'))),
-    maxRequests: Math.floor(number(values['max-requests'], 20_000, 'max-requests')),
-    targets: (values.targets ?? 'ceiling,sqlite,postgres').split(',').map((t) => t.trim()),
+    maxRequests: Math.floor(number(values['max-requests'], quick ? 3000 : 20_000, 'max-requests')),
+    targets: (values.targets ?? DEFAULT_TARGETS).split(',').map((t) => t.trim()),
     postgres: values.postgres ?? process.env.SCIMD_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     scale,
     bigGroup: Math.floor(number(values['big-group'], Math.min(scale, 100_000), 'big-group')),
     skipWorkload: values['skip-workload'] ?? false,
+    quick,
+    sequential: values.sequential ?? false,
     out: values.out ?? join(BENCH_DIR, 'results'),
   };
 }

@@ -32,14 +32,18 @@ export async function startServer(args: string[], ready: RegExp, options: { env?
       child.kill('SIGKILL');
       reject(new Error(`${args.join(' ')}: ${error.message}\n${stderr}`));
     };
-    child.stdout!.on('data', (chunk: Buffer) => {
+    // Only the output up to the ready line is read: a server that logs every request must not
+    // make the bench hold (and rescan) all it prints.
+    const onData = (chunk: Buffer) => {
       stdout += chunk.toString();
       const found = ready.exec(stdout);
       if (found) {
         clearTimeout(timer);
+        child.stdout!.off('data', onData);
         resolve(found);
       }
-    });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => fail(new Error(`exited with ${code} before it was ready`)));
   });
   child.stdout!.resume();

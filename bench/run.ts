@@ -4,12 +4,21 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { memoryOf } from './processes.js';
-import { workloadTable, type TargetResult } from './report.js';
-import { runScale, scaleTable, type ScaleResult } from './scale.js';
+import type { TargetResult } from './report.js';
+import { resultsMarkdown, type BenchResults } from './results-markdown.js';
+import { runScale, type ScaleResult } from './scale.js';
 import { createDatabase, createDirectory, postgresReachable, startCeiling, startScimd, type Backend } from './scimd-server.js';
+import { installPeers, isPeerName, PEERS, startPeer, type PeerName } from './peers/index.js';
+import { Turns } from './turns.js';
 import { runWorkload } from './workload.js';
 
-const LABELS: Record<string, string> = { ceiling: 'bare node:http', sqlite: 'SQLite', 'sqlite-normal': 'SQLite (NORMAL)', postgres: 'PostgreSQL' };
+const LABELS: Record<string, string> = {
+  ceiling: 'bare node:http',
+  sqlite: 'SQLite',
+  'sqlite-normal': 'SQLite (NORMAL)',
+  postgres: 'PostgreSQL',
+  ...Object.fromEntries(PEERS.map((p) => [p.name, p.label])),
+};
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -21,17 +30,36 @@ async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = os.loadavg()[0];
   if (loadBefore > 1) log(`note: the machine is busy (load average ${loadBefore.toFixed(1)} on ${os.cpus().length} cores); figures will be noisy`);
+  const unknown = options.targets.filter((t) => !(t in LABELS));
+  if (unknown.length) throw new Error(`unknown target ${unknown.join(', ')}: use ${Object.keys(LABELS).join(', ')}`);
   const postgresUp = options.targets.includes('postgres') && (await postgresReachable(options.postgres));
-  const targets: TargetResult[] = [];
+  const peers = options.skipWorkload ? [] : options.targets.filter(isPeerName);
+  if (peers.length) await installPeers(peers, log);
+  let targets: TargetResult[] = [];
   if (!options.skipWorkload) {
-    for (const name of options.targets) {
-      log(`\n${LABELS[name] ?? name}: workload with ${options.size} users`);
-      if (name === 'postgres' && !postgresUp) {
-        targets.push({ name, label: LABELS[name], operations: [], skipped: `no PostgreSQL at ${redact(options.postgres)}` });
-        continue;
-      }
-      targets.push(await workloadOn(name, options));
-    }
+    log(`workload with ${options.size} users on ${options.targets.join(', ')}, ${options.sequential ? 'one target after another' : 'the targets taking turns, one operation each'}`);
+    // Every target runs at once but only the one holding the turn sends requests; the others' servers sit idle.
+    const turns = new Turns();
+    targets = await Promise.all(
+      options.targets.map(async (name): Promise<TargetResult> => {
+        if (name === 'postgres' && !postgresUp) return { name, label: LABELS[name], operations: [], skipped: `no PostgreSQL at ${redact(options.postgres)}` };
+        await turns.take();
+        try {
+          const loadStart = os.loadavg()[0];
+          const prefix = `[${LABELS[name]}]`;
+          const yieldTurn = options.sequential ? undefined : () => turns.pass();
+          const result = await workloadOn(name, options, (line) => log(`${prefix.padEnd(20)} ${line.trim()}`), yieldTurn);
+          return { ...result, load: { start: loadStart, end: os.loadavg()[0] } };
+        } catch (error) {
+          // One target failing must not end the others mid-run (their servers would be left behind).
+          const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+          log(`${LABELS[name]} failed: ${reason}`);
+          return { name, label: LABELS[name], operations: [], skipped: `failed: ${reason}` };
+        } finally {
+          turns.give();
+        }
+      }),
+    );
   }
   const scale: ScaleResult[] = [];
   if (options.scale > 0) {
@@ -44,28 +72,19 @@ async function main(): Promise<void> {
 
   const date = started.toISOString().slice(0, 10);
   const stem = options.skipWorkload ? `${date}-scale-${options.scale}` : `${date}-${options.size}${options.scale ? `-scale-${options.scale}` : ''}`;
-  const markdown = [
-    `# scimd bench, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    '',
-    machineLine(),
-    `Load average (1 min) at start ${loadBefore.toFixed(1)}, at end ${os.loadavg()[0].toFixed(1)}: anything above 0.5 means other work shared the machine.`,
-    '',
-    ...(targets.length
-      ? [`## Per operation (${options.size} users, ${options.connections} connections for concurrent operations, at most ${options.duration} s each)`, '', workloadTable(targets)]
-      : []),
-    ...(scale.length ? [`## At scale (${options.scale} users, a group of ${options.bigGroup})`, '', scaleTable(scale)] : []),
-  ].join('\n');
   mkdirSync(options.out, { recursive: true });
   const file = join(options.out, `${stem}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), machine: machine(), load: { start: loadBefore, end: os.loadavg()[0] }, options: { ...options, postgres: redact(options.postgres) }, targets, scale }, null, 2)}\n`);
+  const results: BenchResults = { date: started.toISOString(), machine: machine(), load: { start: loadBefore, end: os.loadavg()[0] }, options: { ...options, postgres: redact(options.postgres) }, targets, scale };
+  const markdown = resultsMarkdown(results);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(options.out, `${stem}.md`), markdown);
   process.stdout.write(`${markdown}\n`);
   log(`\nresults: ${file}`);
 }
 
-async function workloadOn(name: string, options: BenchOptions): Promise<TargetResult> {
+async function workloadOn(name: string, options: BenchOptions, log: (line: string) => void, yieldTurn?: () => Promise<void>): Promise<TargetResult> {
   const run = randomBytes(3).toString('hex');
-  const workload = { size: options.size, duration: options.duration, connections: options.connections, maxRequests: options.maxRequests, run };
+  const workload = { size: options.size, duration: options.duration, connections: options.connections, maxRequests: options.maxRequests, run, yieldTurn };
   if (name === 'ceiling') {
     const server = await startCeiling();
     try {
@@ -75,9 +94,8 @@ async function workloadOn(name: string, options: BenchOptions): Promise<TargetRe
       await server.process.stop();
     }
   }
-  if (name !== 'sqlite' && name !== 'sqlite-normal' && name !== 'postgres') {
-    throw new Error(`unknown target ${name}: use ceiling, sqlite, sqlite-normal or postgres`);
-  }
+  if (isPeerName(name)) return peerWorkload(name, workload, log);
+  if (name !== 'sqlite' && name !== 'sqlite-normal' && name !== 'postgres') throw new Error(`unknown target ${name}`);
   // sqlite-normal: the same server with --sqlite-synchronous NORMAL, to show what an fsync per commit costs.
   const backend: Backend = name === 'postgres' ? 'postgres' : 'sqlite';
   const database = await createDatabase(backend, options.postgres);
@@ -103,6 +121,29 @@ async function workloadOn(name: string, options: BenchOptions): Promise<TargetRe
   }
 }
 
+/** A peer in its own process, fresh and empty, driven exactly as scimd is. */
+async function peerWorkload(name: PeerName, workload: Parameters<typeof runWorkload>[2], log: (line: string) => void): Promise<TargetResult> {
+  const peer = await startPeer(name, { log });
+  try {
+    const url = new URL(peer.baseUrl);
+    const endpoint = {
+      host: url.hostname,
+      port: Number(url.port),
+      headers: { ...(peer.token ? { authorization: `Bearer ${peer.token}` } : {}), accept: 'application/scim+json' },
+      checkBodies: true,
+    };
+    const operations = await runWorkload(endpoint, url.pathname, workload, log);
+    return { name, label: peer.label, operations, startupMs: peer.startupMs, ...memory(peer.pid) };
+  } catch (error) {
+    // A peer that crashes mid-run is a result, not the end of the bench.
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    log(`  ${name} failed: ${reason}`);
+    return { name, label: peer.label, operations: [], skipped: `failed: ${reason}` };
+  } finally {
+    await peer.stop();
+  }
+}
+
 function memory(pid: number): { rssMb?: number; peakRssMb?: number } {
   const m = memoryOf(pid);
   return m ? { rssMb: m.rssMb, peakRssMb: m.peakRssMb } : {};
@@ -111,11 +152,6 @@ function memory(pid: number): { rssMb?: number; peakRssMb?: number } {
 function machine() {
   const cpus = os.cpus();
   return { cpus: cpus.length, cpu: cpus[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-}
-
-function machineLine(): string {
-  const m = machine();
-  return `Machine: ${m.cpus} × ${m.cpu}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}. Client and servers share the machine; all traffic is keep-alive HTTP/1.1 over 127.0.0.1.`;
 }
 
 function redact(url: string): string {

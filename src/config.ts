@@ -47,6 +47,17 @@ export interface ServerConfig {
   activityFlushMs: number;
   /** Default lifetime of new client and admin secrets where a directory sets none, in ms; null never expires. */
   secretLifetimeMs: number | null;
+  /** Webhooks: longest wait for a receiver's answer, in ms. */
+  webhookTimeoutMs: number;
+  /** Webhooks: delay after a first failure (doubling after each further one) and the longest delay, in ms. */
+  webhookRetryMinDelayMs: number;
+  webhookRetryMaxDelayMs: number;
+  /** Webhooks: how long an event is retried before its stream is dead-lettered (paused), in ms. */
+  webhookRetryWindowMs: number;
+  /** How often the event feed's long-polls and the webhook dispatcher look for other replicas' events, in ms. */
+  eventPollMs: number;
+  /** Webhook streams one process delivers at once. */
+  webhookConcurrency: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -75,4 +86,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   authFailureLimit: 20,
   activityFlushMs: 5000,
   secretLifetimeMs: 365 * 86_400_000,
+  webhookTimeoutMs: 10_000,
+  webhookRetryMinDelayMs: 5_000,
+  webhookRetryMaxDelayMs: 3_600_000,
+  webhookRetryWindowMs: 3 * 86_400_000,
+  eventPollMs: 1_000,
+  webhookConcurrency: 8,
 };

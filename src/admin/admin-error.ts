@@ -13,7 +13,11 @@ export type AdminProblem =
   | 'already-revoked'
   | 'confirmation-required'
   | 'self-rotation-disabled'
-  | 'successor-not-used';
+  | 'successor-not-used'
+  /** A provisioning cycle of the connection is already running (here or on another replica). */
+  | 'cycle-running'
+  /** The event feed or a replay asked for events the retention period has already deleted. */
+  | 'events-expired';
 
 /**
  * A refused administrative action. It is a ScimError so the CLI prints its detail like any other

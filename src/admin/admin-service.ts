@@ -409,7 +409,7 @@ export class AdminService {
 }
 
 /** One audit entry; `detail` never holds a secret. */
-function audit(actor: Actor, at: string, action: string, targetType: AuditEntry['targetType'], targetId: string, directoryId: string | null, detail: JsonObject): AuditEntry {
+export function audit(actor: Actor, at: string, action: string, targetType: AuditEntry['targetType'], targetId: string, directoryId: string | null, detail: JsonObject): AuditEntry {
   return { id: randomId('aud'), at, actor: actor.id, actorIp: actor.ip, action, targetType, targetId, directoryId, detail };
 }
 

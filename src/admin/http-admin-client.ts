@@ -1,6 +1,10 @@
 import { ScimError } from '../scim/errors.js';
 import type { AdminClient } from './admin-client.js';
 import { AdminError, type AdminProblem } from './admin-error.js';
+import type { FeedFormat, FeedResponse } from '../events/event-feed.js';
+import type { DeliveryRecord } from '../store/webhook-store.js';
+import type { WebhookChange, WebhookInput } from '../webhooks/webhook-input.js';
+import type { WebhookDetails, WebhookView, WebhookWithSecret } from '../webhooks/webhook-views.js';
 import type { SecretInput } from './admin-service.js';
 import type {
   AuditPage,
@@ -86,9 +90,43 @@ export class HttpAdminClient implements AdminClient {
   audit(q: { directory?: string; limit?: number; before?: string }) {
     return this.call<AuditPage>('GET', `/audit${query({ directory: q.directory, limit: q.limit?.toString(), before: q.before })}`);
   }
+  readEvents(directory: string, q: { after: number; limit?: number; wait?: number; format?: FeedFormat }) {
+    const search = query({ after: String(q.after), limit: q.limit?.toString(), wait: q.wait?.toString(), format: q.format });
+    return this.call<FeedResponse>('GET', `/directories/${segment(directory)}/events${search}`, undefined, ((q.wait ?? 0) + 30) * 1000);
+  }
+  async listWebhooks(directory?: string) {
+    return (await this.call<{ webhooks: WebhookView[] }>('GET', `/webhooks${query({ directory })}`)).webhooks;
+  }
+  getWebhook(id: string) {
+    return this.call<WebhookDetails>('GET', `/webhooks/${segment(id)}`);
+  }
+  createWebhook(input: WebhookInput) {
+    return this.call<WebhookWithSecret>('POST', '/webhooks', input);
+  }
+  updateWebhook(id: string, change: WebhookChange) {
+    return this.call<WebhookView>('PATCH', `/webhooks/${segment(id)}`, change);
+  }
+  deleteWebhook(id: string) {
+    return this.call<WebhookView>('DELETE', `/webhooks/${segment(id)}`);
+  }
+  rotateWebhookSecret(id: string, overlap?: string) {
+    return this.call<WebhookWithSecret>('POST', `/webhooks/${segment(id)}/rotate-secret`, overlap === undefined ? {} : { overlap });
+  }
+  testWebhook(id: string) {
+    return this.call<DeliveryRecord>('POST', `/webhooks/${segment(id)}/test`, {});
+  }
+  webhookDeliveries(id: string, q: { directory?: string; outcome?: string; limit?: number; before?: string }) {
+    return this.call<{ deliveries: DeliveryRecord[] }>('GET', `/webhooks/${segment(id)}/deliveries${query({ directory: q.directory, outcome: q.outcome, limit: q.limit?.toString(), before: q.before })}`);
+  }
+  resendDelivery(id: string, deliveryId: string) {
+    return this.call<DeliveryRecord>('POST', `/webhooks/${segment(id)}/deliveries/${segment(deliveryId)}/resend`, {});
+  }
+  replayWebhook(id: string, input: { directory?: string; from: number }) {
+    return this.call<WebhookDetails>('POST', `/webhooks/${segment(id)}/replay`, input);
+  }
   async close() {}
 
-  private async call<T>(method: string, path: string, body?: object): Promise<T> {
+  private async call<T>(method: string, path: string, body?: object, timeoutMs = TIMEOUT_MS): Promise<T> {
     const url = `${this.origin}/api/v1${path}`;
     let response: Response;
     try {
@@ -96,7 +134,7 @@ export class HttpAdminClient implements AdminClient {
         method,
         headers: { authorization: `Bearer ${this.adminSecret}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;

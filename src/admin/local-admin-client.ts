@@ -1,4 +1,9 @@
+import { EventFeed, feedDirectory, feedResponse, type FeedFormat } from '../events/event-feed.js';
+import { EventNotifier } from '../events/event-notifier.js';
 import type { Store } from '../store/store.js';
+import { parseOverlap, type WebhookChange, type WebhookInput } from '../webhooks/webhook-input.js';
+import type { WebhookService } from '../webhooks/webhook-service.js';
+import { directoryNotFound } from './admin-refusals.js';
 import type { AdminClient } from './admin-client.js';
 import { AdminService, type AdminServiceOptions, type SecretInput } from './admin-service.js';
 import type { Actor, DirectoryInfo, SettingsPatch } from './admin-views.js';
@@ -7,13 +12,22 @@ import type { Actor, DirectoryInfo, SettingsPatch } from './admin-views.js';
 export class LocalAdminClient implements AdminClient {
   private readonly service: AdminService;
 
+  private webhookService?: WebhookService;
+
+  /** `webhooks` is made on first use: it reads the encryption key, which other commands do not need. */
   constructor(
     private readonly store: Store,
     options: AdminServiceOptions,
     private readonly actor: Actor,
     readonly scimUrl: string,
+    private readonly makeWebhooks?: () => WebhookService,
   ) {
     this.service = new AdminService(store, options);
+  }
+
+  private get webhooks(): WebhookService {
+    if (!this.makeWebhooks) throw new Error('webhooks are not available on this connection');
+    return (this.webhookService ??= this.makeWebhooks());
   }
 
   async listDirectories() {
@@ -63,6 +77,43 @@ export class LocalAdminClient implements AdminClient {
   }
   audit(query: { directory?: string; limit?: number; before?: string }) {
     return this.service.audit(query);
+  }
+  async readEvents(directory: string, query: { after: number; limit?: number; wait?: number; format?: FeedFormat }) {
+    const directoryId = await feedDirectory(this.store, directory);
+    if (!directoryId) throw directoryNotFound(directory);
+    // Locally the feed polls the database, which sees every server's writes.
+    const page = await new EventFeed(this.store, new EventNotifier()).read(directoryId, { after: query.after, limit: query.limit ?? 100, waitMs: (query.wait ?? 0) * 1000 });
+    return feedResponse(directoryId, page, query.format ?? 'json', this.scimUrl);
+  }
+  listWebhooks(directory?: string) {
+    return this.webhooks.list(directory === undefined ? {} : { directory });
+  }
+  getWebhook(id: string) {
+    return this.webhooks.get(id);
+  }
+  createWebhook(input: WebhookInput) {
+    return this.webhooks.create(this.actor, input);
+  }
+  updateWebhook(id: string, change: WebhookChange) {
+    return this.webhooks.update(this.actor, id, change);
+  }
+  deleteWebhook(id: string) {
+    return this.webhooks.remove(this.actor, id);
+  }
+  rotateWebhookSecret(id: string, overlap?: string) {
+    return this.webhooks.rotateSecret(this.actor, id, overlap === undefined ? {} : { overlapMs: parseOverlap(overlap) });
+  }
+  testWebhook(id: string) {
+    return this.webhooks.test(this.actor, id);
+  }
+  webhookDeliveries(id: string, query: { directory?: string; outcome?: string; limit?: number; before?: string }) {
+    return this.webhooks.deliveries(id, query);
+  }
+  resendDelivery(id: string, deliveryId: string) {
+    return this.webhooks.resend(this.actor, id, deliveryId, this.scimUrl);
+  }
+  replayWebhook(id: string, input: { directory?: string; from: number }) {
+    return this.webhooks.replay(this.actor, id, input);
   }
   close() {
     return this.store.close();

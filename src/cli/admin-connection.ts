@@ -8,6 +8,10 @@ import { openStore } from '../store/open-store.js';
 import { adminConfig } from './admin-options.js';
 import { databaseOf, scimUrl, type GlobalOptions } from './context.js';
 import { lifecycleConfig } from './lifecycle-options.js';
+import { webhookConfig } from './webhook-options.js';
+import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
+import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
+import { WebhookService } from '../webhooks/webhook-service.js';
 
 /** Options of every administration command: a database, or a server and an admin secret. */
 export interface AdminConnectionOptions extends GlobalOptions {
@@ -44,7 +48,9 @@ async function openAdminClient(options: AdminConnectionOptions, env: NodeJS.Proc
   }
   const config = { ...lifecycleConfig({}, env), ...adminConfig({}, env) };
   const store = await openStore(databaseOf(options));
-  return new LocalAdminClient(store, { clock: () => new Date(), warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs }, { id: `cli:${osUser(env)}`, ip: null }, scimUrl());
+  const clock = () => new Date();
+  const webhooks = () => new WebhookService(store, { clock, secrets: new WebhookSecrets(connectionEncryptor(databaseOf(options), env)), timeoutMs: webhookConfig({}, env).webhookTimeoutMs });
+  return new LocalAdminClient(store, { clock, warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs }, { id: `cli:${osUser(env)}`, ip: null }, scimUrl(), webhooks);
 }
 
 /** Who runs the command, for the audit log. */
@@ -57,7 +63,7 @@ function osUser(env: NodeJS.ProcessEnv): string {
 }
 
 /** The commands that can act through the admin API; the others work on the database only. */
-const REMOTE_CAPABLE = new Set(['directory', 'token', 'admin', 'status', 'audit']);
+const REMOTE_CAPABLE = new Set(['directory', 'token', 'admin', 'status', 'audit', 'events', 'webhook']);
 
 /**
  * Refuses `--url` on a command that cannot use it, instead of letting it quietly act on the

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
-import { decryptCredential, secretsOf, targetClient } from '../provisioning/connections/target-client.js';
 import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput } from '../provisioning/connections/connection-input.js';
-import { testConnection, type TestReport } from '../provisioning/connections/connection-test.js';
+import type { TestReport } from '../provisioning/connections/connection-test.js';
 import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
 import type { ConnectionRecord } from '../provisioning/connections/connection.js';
 import { prepareSource } from '../provisioning/engine/prepare-source.js';
+import { describeSource } from '../provisioning/sources/source-spec.js';
+import type { ConnectionStore } from '../provisioning/store/connection-store.js';
+import type { Encryptor } from '../auth/encryption.js';
+import { ConnectionService } from '../provisioning/connections/connection-service.js';
+import { operationalState, registerConnectionOperations } from './connection-operations.js';
 import { databaseOf, type GlobalOptions } from './context.js';
 import { printJson, printTable, shortTime } from './output.js';
 
@@ -13,7 +17,16 @@ type Options = GlobalOptions & ConnectionInput & { groupsSync?: boolean };
 /** Options shared by `create` and `update`. */
 function connectionOptions(command: Command, create: boolean): Command {
   return command
-    .option('--source <file>', `people to provision: file:users.csv or file:people.json${create ? ' (required)' : ''}`)
+    .option('--source <source>', `people to provision: file:users.csv, file:people.json, ldap://host[:port][/baseDN], ldaps://…, scim+https://host/scim/v2 or directory:<id or name>${create ? ' (required)' : ''}`)
+    .option('--source-secret <secret>', 'LDAP: the bind password; SCIM source: its bearer secret; "-" reads it from standard input')
+    .option('--bind-dn <dn>', 'LDAP: the account to read with, e.g. "cn=scimd,ou=services,dc=example,dc=com"')
+    .option('--base-dn <dn>', 'LDAP: where users and groups are searched (or give it as the URL path)')
+    .option('--user-filter <filter>', 'LDAP: which entries are users (default: inetOrgPerson, or AD users that are persons)')
+    .option('--group-filter <filter>', 'LDAP: which entries are groups (default: groupOfNames, groupOfUniqueNames, AD group)')
+    .option('--source-key <attribute>', 'LDAP: the attribute that identifies an entry across cycles (default: entryUUID, then objectGUID)')
+    .option('--page-size <n>', 'LDAP and SCIM sources: entries per page read (default 500)')
+    .option('--no-incremental', 'LDAP: read every entry each cycle instead of only those changed since the last (by modifyTimestamp)')
+    .option('--incremental', 'LDAP: read only entries changed since the last cycle, where the server allows (default)')
     .option('--groups <file>', 'groups: a CSV or JSON file (a people.json may hold "groups" itself)')
     .option('--memberships <file>', 'group memberships: a CSV with the columns group,member')
     .option('--user-key <column>', 'the column that identifies a user across cycles (default: objectId, id, externalId, userPrincipalName or userName)')
@@ -35,6 +48,7 @@ function connectionOptions(command: Command, create: boolean): Command {
     .option('--timeout <seconds>', 'per-request timeout (default 60)')
     .option('--no-adopt', 'never take over target objects this connection did not create')
     .option('--adopt', 'take over matching target objects, as Entra does (default)')
+    .option('--schedule <when>', 'how often "scimd serve" runs a cycle: a duration (40m, the default; 1h; 30s), continuous (hub mode) or off')
     .option('--no-groups-sync', 'provision users only')
     .option('--groups-sync', 'provision groups and memberships (default)')
     .option('--json', 'print the connection as JSON');
@@ -47,12 +61,24 @@ export function registerConnectionCommand(program: Command): void {
 
   connectionOptions(connection.command('create <name>'), true)
     .description('create a connection; the source is read and mappings and scoping are checked before it is saved')
-    .addHelpText('after', '\nExample:\n  scimd connection create acme-app --source file:users.csv --target https://app.example.com/scim/v2 --secret - < token.txt\n  scimd connection test acme-app && scimd sync acme-app --dry-run')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  scimd connection create acme-app --source file:users.csv --target https://app.example.com/scim/v2 --secret - < token.txt',
+        '  scimd connection test acme-app && scimd sync acme-app --dry-run',
+        '  scimd connection create corp-app --source ldaps://ldap.example.com/dc=example,dc=com \\',
+        '    --bind-dn "cn=reader,ou=services,dc=example,dc=com" --source-secret - --target https://app.example.com/scim/v2 --secret "$TOKEN" < ldap-password.txt',
+        '  scimd connection create mirror --source scim+https://idp.example.com/scim/v2 --source-secret - --target … --secret … < upstream-token.txt',
+        '  scimd connection create slack --source directory:workforce --target https://api.slack.com/scim/v2 --secret - < slack.txt   # scimd as a hub',
+      ].join('\n'),
+    )
     .action(async (name: string, options: Options, command: Command) => {
       const opts = await withSecretsFromStdin({ ...command.optsWithGlobals(), ...options });
       const result = await withConnections(databaseOf(opts), async (store, encryptor) => {
         const record = newConnection(name, toInput(opts), encryptor, new Date());
-        const checked = await checkSource(record);
+        const checked = await checkSource(record, store, encryptor);
         await store.createConnection(record);
         return { record, checked };
       });
@@ -67,7 +93,7 @@ export function registerConnectionCommand(program: Command): void {
       const result = await withConnections(databaseOf(opts), async (store, encryptor) => {
         const before = await requireConnection(store, name);
         const record = applyConnectionInput(before, toInput(opts), encryptor, new Date());
-        const checked = await checkSource(record);
+        const checked = await checkSource(record, store, encryptor);
         await store.updateConnection(record);
         return { record, checked, retargeted: before.targetUrl !== record.targetUrl };
       });
@@ -106,6 +132,9 @@ export function registerConnectionCommand(program: Command): void {
         const count = (type: string) => objects.filter((o) => o.type === type && o.targetId).length;
         return {
           ...describeConnection(c),
+          quarantine: c.quarantine ?? null,
+          allowDeletes: Boolean(c.allowDeletes),
+          credentialState: c.credentialState ?? null,
           managed: { users: count('User'), groups: count('Group'), failing: objects.filter((o) => o.failures > 0).length },
           cycles: await store.listCycles(c.id, 5),
         };
@@ -121,6 +150,7 @@ export function registerConnectionCommand(program: Command): void {
         ['scoping', JSON.stringify(details.scoping)],
         ...Object.entries(settings).map(([k, v]) => [k, String(v)] as [string, string]),
         ['managed', `${details.managed.users} users, ${details.managed.groups} groups, ${details.managed.failing} failing`],
+        ...operationalState(details),
       ];
       const width = Math.max(...pairs.map(([k]) => k.length));
       for (const [k, v] of pairs) process.stdout.write(`${`${k}:`.padEnd(width + 2)}${v}\n`);
@@ -156,20 +186,8 @@ export function registerConnectionCommand(program: Command): void {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
       const report = await withConnections(databaseOf(opts), async (store, encryptor) => {
         const c = await requireConnection(store, name);
-        const credential = decryptCredential(c, encryptor);
-        const target = targetClient(c, credential, { retry: { maxAttempts: 2 }, timeoutMs: Math.min(c.settings.timeoutSeconds, 20) * 1000 });
-        try {
-          return await testConnection({
-            client: target.client,
-            credential: target.credential,
-            targetUrl: c.targetUrl,
-            matchingAttribute: await firstMatchingAttribute(c),
-            secretExpiresAt: c.credentialExpiresAt,
-            secrets: secretsOf(credential),
-          });
-        } finally {
-          target.close();
-        }
+        // The service's test also clears a quarantine when the target accepts the credential again.
+        return new ConnectionService(store, encryptor).test(c.id);
       });
       if (opts.json) printJson(report);
       else printTestReport(report);
@@ -191,29 +209,31 @@ export function registerConnectionCommand(program: Command): void {
       if (opts.secret === undefined && opts.clientSecret === undefined) opts.secret = '-';
       const input = await withSecretsFromStdin(opts);
       const record = await withConnections(databaseOf(opts), async (store, encryptor) => {
-        const c = applyConnectionInput(await requireConnection(store, name), { secret: input.secret, secretExpires: input.secretExpires, tokenUrl: input.tokenUrl, clientId: input.clientId, clientSecret: input.clientSecret, oauthScope: input.oauthScope }, encryptor, new Date());
-        await store.updateConnection(c);
-        return c;
+        const c = await requireConnection(store, name);
+        return new ConnectionService(store, encryptor).setSecret(c.id, { secret: input.secret, secretExpires: input.secretExpires, tokenUrl: input.tokenUrl, clientId: input.clientId, clientSecret: input.clientSecret, oauthScope: input.oauthScope });
       });
-      if (opts.json) return printJson(describeConnection(record));
-      process.stdout.write(`Replaced the credential of ${record.name}${record.credentialExpiresAt ? `; it expires ${record.credentialExpiresAt}` : ''}. Check it: scimd connection test ${record.name}\n`);
+      if (opts.json) return printJson(record);
+      process.stdout.write(`Replaced the credential of ${record.name}${record.credential.expiresAt ? `; it expires ${record.credential.expiresAt}` : ''}. Check it: scimd connection test ${record.name}\n`);
     });
+
+  registerConnectionOperations(connection);
 }
 
 function toInput(opts: Options): ConnectionInput {
   const input: ConnectionInput = {};
-  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt'];
+  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'schedule'];
   for (const key of keys) if (opts[key] !== undefined) (input as Record<string, unknown>)[key] = opts[key];
   // commander sets defaults for --no-… flags; only pass them when given on the command line.
   if (process.argv.some((a) => a === '--no-adopt' || a === '--adopt')) input.adopt = opts.adopt;
   else delete input.adopt;
   if (process.argv.some((a) => a === '--no-groups-sync' || a === '--groups-sync')) input.syncGroups = opts.groupsSync;
+  if (process.argv.some((a) => a === '--no-incremental' || a === '--incremental')) input.incremental = opts.incremental;
   return input;
 }
 
 /** `--secret -` and `--client-secret -` read the value from standard input, so it stays out of ps and history. */
 async function withSecretsFromStdin<T extends Options>(opts: T): Promise<T> {
-  for (const key of ['secret', 'clientSecret'] as const) {
+  for (const key of ['secret', 'clientSecret', 'sourceSecret'] as const) {
     if (opts[key] !== '-') continue;
     if (process.stdin.isTTY) process.stderr.write(`${key === 'secret' ? 'Secret' : 'Client secret'} (then Enter, Ctrl-D): `);
     let text = '';
@@ -224,8 +244,9 @@ async function withSecretsFromStdin<T extends Options>(opts: T): Promise<T> {
   return opts;
 }
 
-async function checkSource(record: ConnectionRecord) {
-  const prepared = await prepareSource(record, new Date());
+async function checkSource(record: ConnectionRecord, store: ConnectionStore, encryptor: Encryptor) {
+  // A preview: the source is read but remembers nothing until the connection's first cycle.
+  const prepared = await prepareSource(record, new Date(), { store, encryptor, preview: true });
   const inScope = (list: { inScope: boolean }[]) => list.filter((d) => d.inScope).length;
   return {
     users: prepared.users.length,
@@ -242,23 +263,16 @@ async function checkSource(record: ConnectionRecord) {
 function describeCheck(check: Awaited<ReturnType<typeof checkSource>>): string {
   const lines = [
     `Source: ${check.users} users (${check.usersInScope} in scope), ${check.groups} groups (${check.groupsInScope} in scope)`,
-    `Users map ${check.userFormat === 'scim' ? 'directly: the columns are SCIM attributes' : 'through the mapping (default: Entra\'s)'}`,
+    `Users map ${check.userFormat === 'scim' ? 'directly: the source\'s attributes are SCIM attributes' : 'through the mapping (default: Entra\'s; for LDAP sources, the LDAP defaults)'}`,
     ...check.sourceProblems.map((p) => `  warning: ${p}`),
     ...check.mappingProblems.map((p) => `  warning: ${p}`),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-async function firstMatchingAttribute(c: ConnectionRecord): Promise<string> {
-  try {
-    return (await prepareSource(c, new Date())).userConfig.matching[0].path.text;
-  } catch {
-    return 'userName';
-  }
-}
 
 function sourceLabel(c: ConnectionRecord): string {
-  return [c.source.users, c.source.groups, c.source.memberships].filter(Boolean).map((p) => `file:${p}`).join(' + ');
+  return describeSource(c.source);
 }
 
 function printTestReport(report: TestReport): void {

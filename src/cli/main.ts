@@ -5,6 +5,7 @@ import { ScimError } from '../scim/errors.js';
 import { registerAdminCommand } from './admin-command.js';
 import { refuseUrlWhereUnsupported } from './admin-connection.js';
 import { registerAuditCommand } from './audit-command.js';
+import { registerCheckCommand } from './check-command.js';
 import { registerConnectionCommand } from './connection-command.js';
 import { registerDirectoryCommand } from './directory-command.js';
 import { registerImportCommand } from './import-command.js';
@@ -13,6 +14,8 @@ import { registerServeCommand } from './serve-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerSyncCommand } from './sync-command.js';
 import { registerTokenCommand } from './token-command.js';
+import { registerEventsCommand } from './events-command.js';
+import { registerWebhookCommand } from './webhook-command.js';
 
 const program = new Command();
 program
@@ -54,6 +57,9 @@ registerMigrateCommand(program);
 registerImportCommand(program);
 registerConnectionCommand(program);
 registerSyncCommand(program);
+registerEventsCommand(program);
+registerWebhookCommand(program);
+registerCheckCommand(program);
 
 /** The version in package.json (three folders up from dist/src/cli). */
 function packageVersion(): string {

@@ -8,8 +8,9 @@ import { addAdminOptions, adminConfig, type AdminFlags } from './admin-options.j
 import { adminSecretNotice, bootstrapBanner, bootstrapIfEmpty } from './bootstrap.js';
 import { addLifecycleOptions, lifecycleConfig, type LifecycleFlags } from './lifecycle-options.js';
 import { shutdownOnSignals } from './graceful-shutdown.js';
+import { addWebhookOptions, webhookConfig, type WebhookFlags } from './webhook-options.js';
 
-interface ServeOptions extends LifecycleFlags, AdminFlags {
+interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags {
   port?: string;
   host?: string;
   db?: string;
@@ -28,7 +29,7 @@ interface ServeOptions extends LifecycleFlags, AdminFlags {
 }
 
 export function registerServeCommand(program: Command): void {
-  addAdminOptions(addLifecycleOptions(program.command('serve')))
+  addWebhookOptions(addAdminOptions(addLifecycleOptions(program.command('serve'))))
     .description('serve the SCIM 2.0 API (and, on an empty database, create a first directory and secret)')
     .option('--port <port>', 'TCP port; 0 picks a free one, printed on start (env SCIMD_PORT; default 8080)')
     .option('--host <host>', 'address to listen on (env SCIMD_HOST; default 127.0.0.1)')
@@ -76,6 +77,7 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     shutdownTimeoutMs: integer(options.shutdownTimeout ?? env.SCIMD_SHUTDOWN_TIMEOUT, 'shutdown timeout', DEFAULT_CONFIG.shutdownTimeoutMs),
     ...lifecycleConfig(options, env),
     ...adminConfig(options, env),
+    ...webhookConfig(options, env),
   };
 }
 
@@ -110,8 +112,12 @@ async function serve(config: ServerConfig): Promise<void> {
   const address = await app.listen({ host: config.host, port: config.port });
   // Expiry warnings, expiry announcements, automatic revocation and event retention: now and every minute.
   app.lifecycle.startSweeper();
+  // Provisioning connections run on their schedules; replicas share the work through each connection's lease.
+  if (process.env.SCIMD_NO_SCHEDULER !== '1') await app.provisioning.startScheduler();
   const url = `${address.replace('[::1]', 'localhost')}${SCIM_PREFIX}`;
   const publicUrl = process.env.SCIMD_PUBLIC_URL ? `${process.env.SCIMD_PUBLIC_URL.replace(/\/+$/, '')}${SCIM_PREFIX}` : url;
+  // Webhook delivery, in the background: the SCIM URL is the `iss` of SET-format deliveries.
+  app.webhooks.start(publicUrl);
   // stdout carries the JSON log lines, and this one line scripts wait for. The banner goes to
   // stderr, never through the logger: a person at the terminal sees it, a log shipper reading
   // stdout never receives the secret.

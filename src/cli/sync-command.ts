@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { decryptCredential } from '../provisioning/connections/target-client.js';
+import { ConnectionService } from '../provisioning/connections/connection-service.js';
+import { runConnectionCycle } from '../provisioning/engine/connection-cycle.js';
+import type { OnDemandReport } from '../provisioning/engine/provision-on-demand.js';
 import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
 import { ProgressReporter } from '../provisioning/engine/progress-reporter.js';
-import { runCycle, type CycleReport } from '../provisioning/engine/run-cycle.js';
+import type { CycleReport } from '../provisioning/engine/run-cycle.js';
 import type { PlanStep } from '../provisioning/planner/plan.js';
 import type { LogEntry } from '../provisioning/store/connection-store.js';
 import { databaseOf, type GlobalOptions } from './context.js';
@@ -12,6 +14,7 @@ interface SyncOptions extends GlobalOptions {
   dryRun?: boolean;
   allowDeletes?: boolean;
   quiet?: boolean;
+  user?: string;
 }
 
 interface LogOptions extends GlobalOptions {
@@ -31,6 +34,7 @@ export function registerSyncCommand(program: Command): void {
     .argument('<connection>', 'the connection (name or id)')
     .option('--dry-run', 'plan only: print and store every create, update (with attribute changes), disable, delete and membership change; send nothing but lookups')
     .option('--allow-deletes', 'let this cycle disable and delete past the deletion threshold')
+    .option('--user <key>', "provision on demand: only this user (its source key), now, with a step-by-step report; memberships wait for the next cycle")
     .option('--quiet', 'no progress output')
     .option('--json', 'print the cycle (and for a dry run the full plan) as JSON')
     .addHelpText(
@@ -45,20 +49,33 @@ export function registerSyncCommand(program: Command): void {
         'Exit status: 0 done; 2 done, but some objects failed (see "scimd sync log <connection> --failed");',
         '3 stopped by the deletion threshold; 1 the cycle failed.',
         '',
+        'A cycle that the target refuses (401/403), or in which most objects fail, quarantines the connection:',
+        '"scimd serve" then tries it every 6 hours until a cycle or "scimd connection test" succeeds, or',
+        '"scimd connection clear-quarantine" clears it. A deletion threshold released with',
+        '"scimd connection allow-deletions" applies to the next cycle only.',
+        '',
         'Subcommands: "scimd sync log <connection>", "scimd sync cycles <connection>".',
       ].join('\n'),
     )
     .action(async (name: string, options: SyncOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as SyncOptions;
+      if (opts.user !== undefined) {
+        if (opts.dryRun || opts.allowDeletes) throw new Error('--user provisions one user; it takes neither --dry-run nor --allow-deletes');
+        const onDemand = await withConnections(databaseOf(opts), async (store, encryptor) => new ConnectionService(store, encryptor).provision(name, opts.user!));
+        if (opts.json) printJson(onDemand);
+        else printOnDemand(onDemand);
+        process.exitCode = onDemand.ok ? 0 : 1;
+        return;
+      }
       const reporter = opts.quiet ? undefined : new ProgressReporter();
       const report = await withConnections(databaseOf(opts), async (store, encryptor) => {
         const connection = await requireConnection(store, name);
         const expiry = expiryWarning(connection.name, connection.credentialExpiresAt, new Date());
         if (expiry) process.stderr.write(`${expiry}\n`);
-        return runCycle({
+        return runConnectionCycle({
           store,
           connection,
-          credential: decryptCredential(connection, encryptor),
+          encryptor,
           dryRun: opts.dryRun,
           allowDeletes: opts.allowDeletes,
           onProgress: reporter ? (event) => reporter.update(event) : undefined,
@@ -129,11 +146,27 @@ export function expiryWarning(name: string, expiresAt: string | null, now: Date)
   return undefined;
 }
 
+function printOnDemand(report: OnDemandReport): void {
+  const marks = { ok: 'ok  ', warning: 'warn', failed: 'FAIL', skipped: 'skip' };
+  process.stdout.write(`Provisioning ${report.user} on demand\n`);
+  const width = Math.max(...report.steps.map((s) => s.step.length));
+  for (const step of report.steps) {
+    process.stdout.write(`  ${marks[step.status]}  ${step.step.padEnd(width)}  ${step.detail}\n`);
+    if (step.step === 'Plan' && Array.isArray(step.data)) {
+      for (const { changes } of step.data as { changes: unknown }[]) {
+        if (Array.isArray(changes)) for (const c of changes as { path: string; from?: unknown; to?: unknown }[]) if (c && typeof c === 'object' && 'path' in c) process.stdout.write(`        ${c.path}: ${value(c.from)} → ${value(c.to)}\n`);
+      }
+    }
+  }
+  if (report.cycleId) process.stdout.write(`Logged under cycle ${report.cycleId}\n`);
+}
+
 function jsonReport(report: CycleReport): unknown {
   const { cycle, plan } = report;
   return {
     cycle: { id: cycle.id, connectionId: cycle.connectionId, status: cycle.status, dryRun: cycle.dryRun, startedAt: cycle.startedAt, finishedAt: cycle.finishedAt, message: cycle.message },
     summary: report.summary,
+    ...(report.quarantine ? { quarantine: report.quarantine } : {}),
     ...(plan && (cycle.dryRun || cycle.status === 'stopped') ? { plan: { steps: plan.steps, failures: plan.failures } } : {}),
   };
 }
@@ -154,6 +187,7 @@ function printReport(name: string, report: CycleReport): void {
   process.stdout.write(`  ${cycle.dryRun ? 'would be: ' : ''}${counts}\n  ${summary.requests} requests to the target${summary.retries ? ` (${summary.retries} retried)` : ''}\n`);
   for (const problem of summary.sourceProblems.slice(0, 10)) process.stdout.write(`  source: ${problem}\n`);
   if (cycle.message) process.stdout.write(`${cycle.message}\n`);
+  if (report.quarantine) process.stdout.write(`The connection is quarantined: ${report.quarantine.detail}\n`);
   if (summary.failed && !cycle.dryRun) process.stdout.write(`Failures: scimd sync log ${name} --cycle ${cycle.id} --failed\n`);
 }
 

@@ -125,12 +125,20 @@ export class ResourceService {
 
   /** GET on a collection or POST /.search on it: a ListResponse page. */
   async list(ctx: RequestContext, type: ResourceTypeName, params: Record<string, unknown>): Promise<JsonObject> {
+    return (await this.listWithSequence(ctx, type, params)).body;
+  }
+
+  /**
+   * A ListResponse page and the directory's event sequence read in the same snapshot: the page
+   * reflects every event up to `sequence` and none after it (see docs/events.md, bootstrap).
+   */
+  async listWithSequence(ctx: RequestContext, type: ResourceTypeName, params: Record<string, unknown>): Promise<{ body: JsonObject; sequence: number }> {
     const model = modelFor(type);
     const query = parseListQuery(model, params, this.settings.paging, this.settings.filterLimits);
     return this.page(ctx, model, query);
   }
 
-  private async page(ctx: RequestContext, model: ResourceModel, query: ListQuery): Promise<JsonObject> {
+  private async page(ctx: RequestContext, model: ResourceModel, query: ListQuery): Promise<{ body: JsonObject; sequence: number }> {
     const queryId = queryIdentity([
       ctx.directoryId,
       model.name,
@@ -148,12 +156,14 @@ export class ResourceService {
       ...(after ? { after } : {}),
       includeMembership: includesMembership(model, query.projection),
       withTotal: true,
+      withSequence: true,
     });
+    const sequence = result.sequence ?? 0;
     const resources = result.resources.map((resource) => applyProjection(model, toRepresentation(model, resource, ctx.baseUrl), query.projection));
     if (query.cursor !== undefined) {
-      return listResponse(resources, result.total, result.next ? { nextCursor: this.cursors.encode(result.next, queryId, ctx.now) } : {});
+      return { body: listResponse(resources, result.total, result.next ? { nextCursor: this.cursors.encode(result.next, queryId, ctx.now) } : {}), sequence };
     }
-    return listResponse(resources, result.total, { startIndex: query.startIndex });
+    return { body: listResponse(resources, result.total, { startIndex: query.startIndex }), sequence };
   }
 
   /** Reads back what a write stored, with membership when the projection shows it. */

@@ -25,7 +25,7 @@ export interface WebhookHeaders {
 /**
  * Checks a delivery the way a receiving application should: a signature made with the secret,
  * and a timestamp within `toleranceSeconds` of now (default five minutes) so a captured request
- * cannot be replayed later. Exported for host applications (`import { verifyWebhook } from 'scimd'`).
+ * cannot be replayed later. Exported for host applications through `scimd/webhooks` (src/webhooks/verify.ts).
  */
 export function verifyWebhook(secret: string, headers: WebhookHeaders, body: string, now: Date = new Date(), toleranceSeconds = 300): boolean {
   const id = headers['webhook-id'];

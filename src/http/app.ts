@@ -7,6 +7,8 @@ import { notImplemented } from '../scim/errors.js';
 import type { ProtocolSettings } from '../scim/discovery/service-provider-config.js';
 import type { Store } from '../store/store.js';
 import { registerLifecycle } from './lifecycle-setup.js';
+import { registerEvents } from './event-setup.js';
+import { registerProvisioning } from './provisioning-setup.js';
 import { ADMIN_PREFIX, adminApi } from './admin/admin-api.js';
 import { OAUTH_TOKEN_PATH } from './oauth/oauth-routes.js';
 import { registerDiscoveryRoutes } from './scim/discovery-routes.js';
@@ -18,6 +20,7 @@ import { registerMetrics } from './metrics/metrics-routes.js';
 import { metricsAccess } from './metrics/metrics-access.js';
 import { logDirectory, registerRequestLog, requestLogOptions } from './request-log.js';
 import { registerCertificateReload } from './tls/certificate-reload.js';
+import { defaultConsoleDirectory, registerConsole } from './console/console-routes.js';
 import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
 
 export const SCIM_PREFIX = '/scim/v2';
@@ -81,9 +84,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   const bulk = new BulkService(resources, config.bulkMaxOperations);
   const auth = await registerLifecycle(app, { store, config, clock });
+  const events = registerEvents(app, { store, config, clock });
+  const provisioning = registerProvisioning(app, { store, config, clock });
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${SCIM_PREFIX}`;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  await registerConsole(app, { directory: defaultConsoleDirectory() });
   app.get('/readyz', async (request, reply) => {
     try {
       await store.ping();
@@ -113,7 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: SCIM_PREFIX },
   );
-  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, bearer: auth });
+  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, bearer: auth, resources, events, provisioning });
   registerScimErrors(app);
   return app;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AccessTokenCodec } from '../auth/access-token.js';
-import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
+import { failedAuthLimiterFor } from '../auth/failed-auth-limiter.js';
 import type { ServerConfig } from '../config.js';
 import { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Store } from '../store/store.js';
@@ -36,7 +36,7 @@ export async function registerLifecycle(app: FastifyInstance, options: { store: 
   });
 
   const tokens = new AccessTokenCodec(await store.serverKey());
-  const authenticator = new ClientAuthenticator(store, tokens, lifecycle.usage, new FailedAuthLimiter(config.authFailureLimit), clock);
+  const authenticator = new ClientAuthenticator(store, tokens, lifecycle.usage, failedAuthLimiterFor(config), clock);
   const auth = new BearerAuth(authenticator);
   app.addHook('onResponse', async (request, reply) => {
     const resolved = auth.resolvedFor(request);

@@ -7,6 +7,7 @@ import type { MemberRef } from '../scim/resource/members.js';
 import type { StoredResource } from '../scim/resource/representation.js';
 import type { ResourceTypeName } from '../scim/schema/resource-models.js';
 import type { ResolvedAttribute } from '../scim/schema/resolve.js';
+import type { WebhookStore } from './webhook-store.js';
 
 /** A tenant: its own users, groups and client secrets behind the one tenant URL. */
 export interface Directory {
@@ -67,6 +68,11 @@ export interface ResourceQuery {
   includeMembership: boolean;
   /** Whether to count all matches (skipped for cursor pages when the caller does not need it). */
   withTotal: boolean;
+  /**
+   * Whether to read the directory's latest event sequence in the same snapshot as the page, so a
+   * consumer can list and then follow the event feed from that sequence (see docs/events.md).
+   */
+  withSequence?: boolean;
 }
 
 export interface QueryResult {
@@ -74,6 +80,8 @@ export interface QueryResult {
   resources: StoredResource[];
   /** The position of the last row returned, when more rows follow it. */
   next?: PagePosition;
+  /** With `withSequence`: the latest event sequence the page reflects. */
+  sequence?: number;
 }
 
 export interface WriteOptions {
@@ -159,6 +167,8 @@ export interface Store {
   lastSequence(directoryId: string): Promise<number>;
   /** Deletes events that occurred before a time; resolves to how many were deleted. */
   purgeEvents(before: string): Promise<number>;
+  /** Webhook endpoints, their delivery streams and the delivery log (src/webhooks). */
+  readonly webhooks: WebhookStore;
 
   // ---- secret lifecycle and connection health (src/lifecycle) ----------------------------
 
@@ -193,6 +203,13 @@ export interface Store {
   administer<T>(work: (tx: AdminTransaction) => Promise<T>): Promise<T>;
   /** Audit entries, newest first. */
   readAudit(query: AuditQuery): Promise<AuditEntry[]>;
+
+  // ---- console sessions (src/http/console) -----------------------------------------------
+
+  /** Records a signed-out console session until it would have expired anyway, and forgets older sign-outs. */
+  revokeAdminSession(sessionId: string, revokedAt: string, expiresAt: string): Promise<void>;
+  /** Whether a console session has been signed out. */
+  isAdminSessionRevoked(sessionId: string): Promise<boolean>;
 }
 
 /** Request activity one process saw since its last flush. */
@@ -288,7 +305,7 @@ export interface AuditEntry {
   actorIp: string | null;
   /** What was done, such as `directory.created` or `secret.revoked`. */
   action: string;
-  targetType: 'directory' | 'secret' | 'admin_secret';
+  targetType: 'directory' | 'secret' | 'admin_secret' | 'webhook';
   targetId: string;
   directoryId: string | null;
   detail: JsonObject;

@@ -20,6 +20,9 @@ function connection(id: string, name: string): ConnectionRecord {
     settings: { ...DEFAULT_SETTINGS },
     created: '2026-01-01T00:00:00.000Z',
     updated: '2026-01-01T00:00:00.000Z',
+    quarantine: null,
+    allowDeletes: false,
+    credentialState: null,
   };
 }
 const batch = (partial: Partial<StateBatch>): StateBatch => ({ upserts: [], deletes: [], membershipAdds: [], membershipRemoves: [], membershipRemovesOfMember: [], log: [], ...partial });
@@ -103,6 +106,40 @@ for (const backend of BACKENDS) {
       assert.equal(await store.acquireLease('c1', 'host:4:d', '2026-01-01T00:03:00.000Z', now, alive), true, 'released');
       const results = await Promise.all(['x', 'y', 'z'].map((o) => store.acquireLease('c2', `host:9:${o}`, '2026-01-01T00:03:00.000Z', now, alive)));
       assert.equal(results.filter(Boolean).length, 1, 'of three at once, one wins');
+    });
+
+    it('keeps quarantine, a released threshold and credential upkeep apart from the definition, and swaps a credential only if it is still the expected one', async () => {
+      const quarantine = { reason: 'credentials' as const, detail: 'refused', since: '2026-01-02T00:00:00.000Z' };
+      await store.setQuarantine('c2', quarantine);
+      await store.setAllowDeletes('c2', true);
+      await store.setCredentialState('c2', { expirySource: 'entered', warned: [30] });
+      await store.updateConnection({ ...connection('c2', 'beta'), scoping: {} });
+      const kept = (await store.findConnection('c2'))!;
+      assert.deepEqual([kept.quarantine, kept.allowDeletes, kept.credentialState], [quarantine, true, { expirySource: 'entered', warned: [30] }], 'an update of the definition leaves them');
+      await store.setQuarantine('c2', null);
+      await store.setAllowDeletes('c2', false);
+      assert.deepEqual([(await store.findConnection('c2'))!.quarantine, (await store.findConnection('c2'))!.allowDeletes], [null, false]);
+
+      const swap = { kind: 'bearer' as const, encrypted: 'v1:new', expiresAt: '2027-01-01T00:00:00.000Z', state: { expirySource: 'target' as const }, updated: '2026-01-03T00:00:00.000Z' };
+      assert.equal(await store.replaceCredential('c2', { ...swap, expected: 'v1:other' }), false, 'someone replaced it meanwhile');
+      assert.equal((await store.findConnection('c2'))!.encryptedCredential, 'v1:abc');
+      assert.equal(await store.replaceCredential('c2', { ...swap, expected: 'v1:abc' }), true);
+      const swapped = (await store.findConnection('c2'))!;
+      assert.deepEqual([swapped.encryptedCredential, swapped.credentialExpiresAt, swapped.credentialState], ['v1:new', '2027-01-01T00:00:00.000Z', { expirySource: 'target' }]);
+    });
+
+    it('pages the log by action and position, and knows the next escrow retry', async () => {
+      const lines = ['p1', 'p2', 'p3'].map((key) => entry('cy9', key, 'success'));
+      await store.commit('c2', batch({ log: [...lines, { ...entry('cy9', 'p4', 'success'), action: 'update' }] }));
+      const newest = await store.readLog('c2', { action: 'create', limit: 2 });
+      assert.deepEqual(newest.map((e) => e.key), ['p2', 'p3']);
+      const older = await store.readLog('c2', { action: 'create', limit: 2, before: newest[0].seq });
+      assert.deepEqual(older.map((e) => e.key), ['p1']);
+
+      assert.equal(await store.nextEscrowRetry('c2'), null);
+      const failing = (key: string, retryAt: string): ObjectState => ({ ...newState('User', key), failures: 1, lastError: 'no', retryAt });
+      await store.commit('c2', batch({ upserts: [failing('f1', '2026-01-01T02:00:00.000Z'), failing('f2', '2026-01-01T01:00:00.000Z'), { ...newState('User', 'ok'), retryAt: '2026-01-01T00:00:00.000Z' }] }));
+      assert.equal(await store.nextEscrowRetry('c2'), '2026-01-01T01:00:00.000Z', 'the soonest; an object without failures is in no escrow');
     });
 
     it('deletes a connection with everything it kept', async () => {

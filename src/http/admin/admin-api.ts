@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from '../../admin/admin-service.js';
-import { FailedAuthLimiter } from '../../auth/failed-auth-limiter.js';
+import { failedAuthLimiterFor } from '../../auth/failed-auth-limiter.js';
 import type { ServerConfig } from '../../config.js';
 import type { Store } from '../../store/store.js';
+import type { ResourceService } from '../../directory/resource-service.js';
 import type { BearerAuth } from '../scim/auth.js';
 import { rejectUnstorableUrlText } from '../scim/storable-input.js';
 import { AdminAuth } from './admin-auth.js';
+import { registerBrowseRoutes } from './browse-routes.js';
+import { SESSION_LIFETIMES, sessionRoutes } from './session-routes.js';
+import { SessionTokenCodec } from './session-token.js';
 import type { AdminRouteContext } from './admin-context.js';
 import { registerDirectoryRoutes } from './directory-routes.js';
 import { OPENAPI_DOCUMENT } from './openapi-document.js';
@@ -13,6 +17,11 @@ import { registerProblemErrors } from './problem.js';
 import { registerSecretRoutes } from './secret-routes.js';
 import { selfRoutes } from './self-routes.js';
 import { registerStatusRoutes } from './status-routes.js';
+import { registerConnectionRoutes } from './connection-routes.js';
+import type { ProvisioningRuntime } from '../../provisioning/provisioning-runtime.js';
+import type { EventServices } from '../event-setup.js';
+import { registerEventRoutes } from './event-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
 
 export const ADMIN_PREFIX = '/api/v1';
 
@@ -22,6 +31,12 @@ export interface AdminApiOptions {
   clock: () => Date;
   /** The SCIM routes' authenticator, which the self-rotation routes share. */
   bearer: BearerAuth;
+  /** The event feed and webhook administration (src/http/event-setup.ts). */
+  events: EventServices;
+  /** The SCIM operations, for browsing a directory's users and groups. */
+  resources: ResourceService;
+  /** The provisioning engine, for /connections. */
+  provisioning: ProvisioningRuntime;
 }
 
 /**
@@ -32,7 +47,8 @@ export interface AdminApiOptions {
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const { store, config, clock } = options;
   const service = new AdminService(store, { clock, warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs });
-  const auth = new AdminAuth(store, new FailedAuthLimiter(config.authFailureLimit), clock);
+  const sessions = new SessionTokenCodec(await store.serverKey(), SESSION_LIFETIMES);
+  const auth = new AdminAuth(store, failedAuthLimiterFor(config), clock, sessions);
   registerProblemErrors(app);
   app.addHook('onRequest', rejectUnstorableUrlText);
   // Admin answers describe secrets and tenants: no cache may keep them.
@@ -52,6 +68,11 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     registerDirectoryRoutes(admin, context);
     registerSecretRoutes(admin, context);
     registerStatusRoutes(admin, context);
+    registerEventRoutes(admin, { store, feed: options.events.feed, scimUrl: context.scimUrl });
+    registerWebhookRoutes(admin, { ...context, webhooks: options.events.webhooks });
+    registerBrowseRoutes(admin, { context, resources: options.resources, store, clock });
+    registerConnectionRoutes(admin, () => options.provisioning.connections());
   });
   await app.register(selfRoutes, { service, bearer: options.bearer });
+  await app.register(sessionRoutes, { auth, sessions, store, clock });
 }

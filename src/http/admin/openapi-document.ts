@@ -2,6 +2,8 @@
  * The OpenAPI 3.1 description of /api/v1, written by hand next to the routes it describes; a
  * test checks that every registered route appears here, so the two cannot drift apart silently.
  */
+import { connectionOpenApi } from './connection-openapi.js';
+import { eventOpenApi } from './event-openapi.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -17,6 +19,15 @@ const forceParam = {
   description: 'Revoke even the last active secret, which stops every client that uses it.',
   schema: { type: 'boolean', default: false },
 };
+const resourceParam = { name: 'id', in: 'path', required: true, description: 'The SCIM id of the user or group.', schema: { type: 'string' } };
+const listParams = [
+  { name: 'filter', in: 'query', description: 'A SCIM filter (RFC 7644 §3.4.2.2).', schema: { type: 'string' } },
+  { name: 'search', in: 'query', description: 'Plain text matched against names, userName, emails (contains) and externalId (equals); combined with `filter` by `and`.', schema: { type: 'string' } },
+  { name: 'startIndex', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+  { name: 'count', in: 'query', schema: { type: 'integer', minimum: 0 } },
+  { name: 'sortBy', in: 'query', schema: { type: 'string' } },
+  { name: 'sortOrder', in: 'query', schema: { enum: ['ascending', 'descending'] } },
+];
 const idleParam = { name: 'idleHours', in: 'query', description: 'A connected directory without a request for this long is idle (default 24).', schema: { type: 'number', exclusiveMinimum: 0 } };
 
 /** The refusals every admin route may answer. */
@@ -27,6 +38,8 @@ const adminErrors = {
   '429': problem('Too many failed authentications from this address; see Retry-After.'),
 };
 const notFound = { '404': problem('No such directory or secret.') };
+const connections = connectionOpenApi({ ref, json, ok, problem, adminErrors });
+const events = eventOpenApi({ ref, json, ok, problem, adminErrors });
 const secretBody = {
   required: false,
   content: json({
@@ -77,7 +90,7 @@ export const OPENAPI_DOCUMENT = {
     version: '1',
     description:
       'Directories, client secrets, admin secrets, connection status and the audit log of a scimd server. Every route needs ' +
-      '`Authorization: Bearer <admin secret>` except `/self/*`, which a directory client secret calls to rotate itself, and this document. ' +
+      '`Authorization: Bearer <admin secret>` (or the console session cookie from POST /session) except `/self/*`, which a directory client secret calls to rotate itself, and this document. ' +
       'Errors are RFC 9457 problem details; `type` is `urn:scimd:problem:<name>` for refusals clients may branch on.',
   },
   servers: [{ url: '/api/v1' }],
@@ -190,6 +203,60 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': ok('A page of entries', ref('AuditPage')), ...adminErrors },
       },
     },
+    '/session': {
+      post: {
+        summary: 'Console sign-in: exchange an admin secret for a session cookie',
+        description:
+          'Sets `scimd_session` (HttpOnly, SameSite=Strict, Path=/, Secure over TLS). The cookie then authenticates every admin route in place of the bearer ' +
+          'secret; unsafe methods must also send the `X-Scimd-Csrf` header with `csrfToken`, and are refused from another Origin. A session ends after 30 idle ' +
+          'minutes, 12 hours after sign-in, on sign-out, or when its admin secret is revoked.',
+        security: [],
+        requestBody: { required: true, content: json({ type: 'object', required: ['secret'], additionalProperties: false, properties: { secret: { type: 'string' } } }) },
+        responses: { '201': ok('The session; the cookie is in Set-Cookie', ref('Session')), ...adminErrors },
+      },
+      get: {
+        summary: 'The current console session, with its CSRF token',
+        security: [{ consoleSession: [] }],
+        responses: { '200': ok('The session', ref('Session')), '401': problem('Not signed in, or the session has ended.') },
+      },
+      delete: {
+        summary: 'Sign out: the session cookie stops working everywhere',
+        security: [{ consoleSession: [] }],
+        responses: { '204': { description: 'Signed out; the cookie is cleared' }, '401': problem('Not signed in.'), '403': problem('No or a wrong `X-Scimd-Csrf` header, or another Origin.') },
+      },
+    },
+    '/directories/{directory}/users': {
+      parameters: [directoryParam],
+      get: { summary: "Search a directory's users (summaries), a page at a time", parameters: listParams, responses: { '200': ok('A SCIM ListResponse', ref('ListResponse')), ...notFound, ...adminErrors } },
+    },
+    '/directories/{directory}/users/{id}': {
+      parameters: [directoryParam, resourceParam],
+      get: { summary: "A user's full SCIM record", responses: { '200': ok('The user', { type: 'object' }), ...notFound, ...adminErrors } },
+    },
+    '/directories/{directory}/users/{id}/history': {
+      parameters: [directoryParam, resourceParam],
+      get: { summary: "A user's events (its own and its group memberships), newest first", responses: { '200': ok('The events', ref('History')), ...notFound, ...adminErrors } },
+    },
+    '/directories/{directory}/groups': {
+      parameters: [directoryParam],
+      get: { summary: "Search a directory's groups (without members), a page at a time", parameters: listParams, responses: { '200': ok('A SCIM ListResponse', ref('ListResponse')), ...notFound, ...adminErrors } },
+    },
+    '/directories/{directory}/groups/{id}': {
+      parameters: [directoryParam, resourceParam],
+      get: { summary: "A group's SCIM record without its members", responses: { '200': ok('The group', { type: 'object' }), ...notFound, ...adminErrors } },
+    },
+    '/directories/{directory}/groups/{id}/members': {
+      parameters: [directoryParam, resourceParam],
+      get: {
+        summary: "A group's user members, a page at a time",
+        parameters: listParams.filter((p) => p.name === 'startIndex' || p.name === 'count'),
+        responses: { '200': ok('A SCIM ListResponse of user summaries', ref('ListResponse')), ...notFound, ...adminErrors },
+      },
+    },
+    '/directories/{directory}/groups/{id}/history': {
+      parameters: [directoryParam, resourceParam],
+      get: { summary: "A group's events, newest first", responses: { '200': ok('The events', ref('History')), ...notFound, ...adminErrors } },
+    },
     '/self/secrets': {
       post: {
         summary: "Rotate: a directory's client asks for a successor to the secret it calls with",
@@ -205,6 +272,11 @@ export const OPENAPI_DOCUMENT = {
       },
     },
     '/self/secret': {
+      get: {
+        summary: 'The secret the request is made with: its expiry and use (how a client learns when to rotate)',
+        security: [{ directorySecret: [] }],
+        responses: { '200': ok('The secret, without its value', ref('Secret')), '401': problem('No valid directory client secret.') },
+      },
       delete: {
         summary: 'Retire the secret the request is made with, once its successor has carried a request',
         security: [{ directorySecret: [] }],
@@ -215,13 +287,18 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    ...connections.paths,
+    ...events.paths,
   },
   components: {
     securitySchemes: {
       adminSecret: { type: 'http', scheme: 'bearer', description: 'An admin secret (scimd admin token create, or SCIMD_ADMIN_SECRET).' },
       directorySecret: { type: 'http', scheme: 'bearer', description: 'A directory client secret, or an access token from /oauth/token.' },
+      consoleSession: { type: 'apiKey', in: 'cookie', name: 'scimd_session', description: 'The console session from POST /session; unsafe methods also need the X-Scimd-Csrf header.' },
     },
     schemas: {
+      ...connections.schemas,
+      ...events.schemas,
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'detail'],
@@ -287,6 +364,28 @@ export const OPENAPI_DOCUMENT = {
           targetId: { type: 'string' },
           directoryId: nullable('string'),
           detail: { type: 'object' },
+        },
+      },
+      Session: {
+        type: 'object',
+        properties: {
+          adminSecret: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, suffix: { type: 'string' } } },
+          csrfToken: { type: 'string', description: 'Send as X-Scimd-Csrf on unsafe requests made with the cookie.' },
+          signedInAt: { type: 'string', format: 'date-time' },
+          idleExpiresAt: { type: 'string', format: 'date-time', description: 'Moves forward while the session is used.' },
+          expiresAt: { type: 'string', format: 'date-time', description: 'The absolute end.' },
+          idleTimeoutSeconds: { type: 'integer' },
+        },
+      },
+      ListResponse: {
+        type: 'object',
+        properties: { schemas: { type: 'array', items: { type: 'string' } }, totalResults: { type: 'integer' }, startIndex: { type: 'integer' }, itemsPerPage: { type: 'integer' }, Resources: { type: 'array', items: { type: 'object' } } },
+      },
+      History: {
+        type: 'object',
+        properties: {
+          events: { type: 'array', items: { type: 'object', description: 'Events as the event log stores them: id, sequence, occurredAt, type, subject, data.' } },
+          window: { type: 'integer', description: "How many of the directory's latest events were searched." },
         },
       },
       AuditPage: {

@@ -18,6 +18,9 @@ export async function selfRoutes(app: FastifyInstance, options: { service: Admin
   });
   const caller = (request: FastifyRequest) => callers.get(request)!;
 
+  // The caller's own record (expiry, last use): how a provisioning client learns when to rotate.
+  app.get('/self/secret', async (request) => service.getSecret(caller(request).id));
+
   app.post('/self/secrets', async (request, reply) => {
     const name = optionalString(bodyFields(request.body, ['name']), 'name');
     const secret = await service.rotateOwnSecret(caller(request), request.ip ?? null, name === undefined ? {} : { name });

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { FailedAuthLimiter } from '../../auth/failed-auth-limiter.js';
+import { failedAuthLimiterFor } from '../../auth/failed-auth-limiter.js';
 import type { ServerConfig } from '../../config.js';
 import type { Store } from '../../store/store.js';
 import { AdminAuth } from '../admin/admin-auth.js';
@@ -14,5 +14,5 @@ export type MetricsAccess = (request: FastifyRequest) => Promise<void>;
  */
 export function metricsAccess(config: Pick<ServerConfig, 'metricsPublic' | 'authFailureLimit'>, store: Store, clock: () => Date): MetricsAccess {
   if (config.metricsPublic) return async () => undefined;
-  return new AdminAuth(store, new FailedAuthLimiter(config.authFailureLimit), clock).authenticate;
+  return new AdminAuth(store, failedAuthLimiterFor(config), clock).authenticate;
 }

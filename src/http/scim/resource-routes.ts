@@ -5,6 +5,7 @@ import { isJsonObject } from '../../scim/json.js';
 import { parseEntityTags } from '../../scim/resource/etag.js';
 import { resourceModels } from '../../scim/schema/resource-models.js';
 import { sendScim } from './scim-reply.js';
+import { EVENT_SEQUENCE_HEADER } from '../../events/event-feed.js';
 
 type IdParams = { Params: { id: string }; Querystring: Record<string, unknown> };
 type ListParams = { Querystring: Record<string, unknown> };
@@ -16,14 +17,14 @@ export function registerResourceRoutes(app: FastifyInstance, service: ResourceSe
     const base = model.endpoint;
 
     app.get<ListParams>(base, async (request, reply) => {
-      const body = await service.list(await context(request), type, request.query);
-      return sendScim(reply, 200, body);
+      const page = await service.listWithSequence(await context(request), type, request.query);
+      return sendScim(reply, 200, page.body, { [EVENT_SEQUENCE_HEADER]: String(page.sequence) });
     });
 
     app.post<ListParams>(`${base}/.search`, async (request, reply) => {
       if (!isJsonObject(request.body)) throw invalidSyntax('The search request must be a JSON object');
-      const body = await service.list(await context(request), type, request.body);
-      return sendScim(reply, 200, body);
+      const page = await service.listWithSequence(await context(request), type, request.body);
+      return sendScim(reply, 200, page.body, { [EVENT_SEQUENCE_HEADER]: String(page.sequence) });
     });
 
     app.post<ListParams>(base, async (request, reply) => {

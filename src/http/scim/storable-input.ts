@@ -1,12 +1,14 @@
 import type { FastifyBodyParser, FastifyRequest } from 'fastify';
 import { invalidValue } from '../../scim/errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../scim/json-depth.js';
 import { findUnstorableText, isStorableText } from '../../scim/storable-text.js';
 
 const REFUSED = 'contains U+0000 or an unpaired surrogate, which cannot be stored';
 
 /**
  * Wraps the JSON body parser so a body whose strings or keys hold text no backend can store
- * (see storable-text.ts) is refused with 400 invalidValue before it reaches a database.
+ * (see storable-text.ts), or that nests deeper than the protocol core can walk (json-depth.ts), is
+ * refused with 400 invalidValue before it reaches a database.
  */
 export function storableJsonParser(parse: FastifyBodyParser<string>): FastifyBodyParser<string> {
   return (request, body, done) => {
@@ -17,6 +19,7 @@ export function storableJsonParser(parse: FastifyBodyParser<string>): FastifyBod
       if (error) return done(error, undefined);
       const bad = findUnstorableText(value);
       if (bad !== undefined) return done(invalidValue(`The request body ${REFUSED}`), undefined);
+      if (nestsDeeperThan(value)) return done(invalidValue(`The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       done(null, value);
     });
   };

@@ -55,6 +55,27 @@ interface RequestOptions {
   idempotent?: boolean;
 }
 
+export interface ExchangeOptions {
+  body?: unknown;
+  /** Sent byte for byte instead of `body`. */
+  rawBody?: string;
+  query?: Record<string, string | number | undefined>;
+  /** Extra or overriding headers (If-Match, another Content-Type). */
+  headers?: Record<string, string>;
+  /** Overrides the credential: null sends no Authorization header. */
+  authorization?: string | null;
+}
+
+/** One request and its answer, whatever the status. */
+export interface RawExchange {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The parsed JSON, the text when it is not JSON, undefined when empty. */
+  body: unknown;
+  ms: number;
+}
+
 /** How `create` ended: made now, found after an ambiguous failure, or already there (409); with the last status seen. */
 export type CreateOutcome = { kind: 'created' | 'recovered' | 'exists'; resource: ScimObject; status: number };
 
@@ -149,6 +170,38 @@ export class ScimClient {
         continue;
       }
       throw errorFrom(method, path, response);
+    }
+  }
+
+  /**
+   * Sends one request exactly once and returns whatever came back, error statuses included, with
+   * the raw text: for a tool that judges a server's answers (`scimd check`) rather than acts on
+   * them. `authorization: null` sends no Authorization header; a string sends that value instead.
+   */
+  async exchange(method: string, path: string, options: ExchangeOptions = {}): Promise<RawExchange> {
+    const release = await this.limiter.acquire();
+    const started = Date.now();
+    try {
+      const authorization = options.authorization === undefined ? await this.options.credential.authorization() : options.authorization;
+      const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+      const response = await this.transport.send({
+        method,
+        url: this.url(path, options.query),
+        label: path,
+        headers: {
+          ...(authorization === null ? {} : { authorization }),
+          accept: `${SCIM_JSON}, application/json`,
+          'user-agent': this.options.userAgent ?? 'scimd-provisioning',
+          ...(body !== undefined ? { 'content-type': SCIM_JSON } : {}),
+          ...options.headers,
+        },
+        body,
+      });
+      const ms = Date.now() - started;
+      this.report({ method, path, attempt: 1, status: response.status, ms });
+      return { status: response.status, headers: response.headers, text: response.text, body: parseBody(response), ms };
+    } finally {
+      release();
     }
   }
 

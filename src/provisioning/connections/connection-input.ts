@@ -6,11 +6,12 @@ import { isJsonObject } from '../../scim/json.js';
 import type { AttributeMapping, ObjectMappings } from '../mapping/mapping.js';
 import { describeThreshold, parseDeletionThreshold } from '../planner/circuit-breaker.js';
 import { parseDeleteAfter } from '../engine/run-cycle.js';
-import { parseFileSpec } from '../sources/file-source-spec.js';
+import { hasSourceInput, parseSourceSpec, withoutSecrets, type SourceInput } from '../sources/source-spec.js';
+import { parseSchedule } from '../scheduler/schedule.js';
 import { DEFAULT_SETTINGS, type ConnectionRecord, type TargetCredential } from './connection.js';
 
 /** What `scimd connection create|update` accepts, as the CLI hands it over (text). */
-export interface ConnectionInput {
+export interface ConnectionInput extends SourceInput {
   source?: string;
   groups?: string;
   memberships?: string;
@@ -24,6 +25,10 @@ export interface ConnectionInput {
   clientSecret?: string;
   oauthScope?: string;
   mapping?: string;
+  /** The mappings document itself (the admin API), instead of a file; "default" for the defaults. */
+  mappings?: unknown;
+  /** How often `scimd serve` runs cycles: 40m, 1h, continuous, off. */
+  schedule?: string;
   scopeUsers?: string;
   scopeGroups?: string;
   concurrency?: string;
@@ -41,13 +46,13 @@ const RESERVED = new Set(['log', 'cycles']);
 export function newConnection(name: string, input: ConnectionInput, encryptor: Encryptor, now: Date): ConnectionRecord {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new Error('A connection name is letters, digits, ".", "_" and "-", starting with a letter or digit');
   if (RESERVED.has(name.toLowerCase())) throw new Error(`"${name}" is reserved for "scimd sync ${name}"; choose another name`);
-  if (!input.source) throw new Error('--source is required: file:users.csv or file:people.json');
+  if (!input.source) throw new Error('--source is required: file:users.csv, ldap://host/dc=example,dc=com, scim+https://host/scim/v2 or directory:<id or name>');
   if (!input.target) throw new Error('--target is required: the SCIM base URL (tenant URL) of the app');
   if (!input.secret && !input.clientSecret) throw new Error('Give the target credential: --secret <secret token>, or --token-url, --client-id and --client-secret');
   const record: ConnectionRecord = {
     id: `conn_${randomBytes(8).toString('hex')}`,
     name,
-    source: parseFileSpec(input.source),
+    source: parseSourceSpec(input, encryptor),
     targetUrl: '',
     credentialKind: 'bearer',
     encryptedCredential: '',
@@ -64,15 +69,7 @@ export function newConnection(name: string, input: ConnectionInput, encryptor: E
 /** Applies the options given to a connection; options not given leave it as it is. */
 export function applyConnectionInput(existing: ConnectionRecord, input: ConnectionInput, encryptor: Encryptor, now: Date): ConnectionRecord {
   const record: ConnectionRecord = structuredClone(existing);
-  if (input.source || input.groups || input.memberships || input.userKey || input.groupKey) {
-    const spec = parseFileSpec(input.source ?? record.source.users, {
-      groups: input.groups ?? record.source.groups,
-      memberships: input.memberships ?? record.source.memberships,
-      userKey: input.userKey ?? record.source.userKey,
-      groupKey: input.groupKey ?? record.source.groupKey,
-    });
-    record.source = spec;
-  }
+  if (hasSourceInput(input)) record.source = parseSourceSpec(input, encryptor, existing.source);
   if (input.target) record.targetUrl = parseTargetUrl(input.target);
   const credential = credentialFrom(input);
   if (credential) {
@@ -82,6 +79,7 @@ export function applyConnectionInput(existing: ConnectionRecord, input: Connecti
   }
   if (input.secretExpires !== undefined) record.credentialExpiresAt = parseExpiry(input.secretExpires, now);
   if (input.mapping !== undefined) record.mappings = input.mapping === 'default' ? null : loadMappingFile(input.mapping);
+  if (input.mappings !== undefined) record.mappings = input.mappings === 'default' || input.mappings === null ? null : parseMappings(input.mappings, 'mappings');
   if (input.scopeUsers !== undefined) record.scoping.users = input.scopeUsers.trim() || undefined;
   if (input.scopeGroups !== undefined) record.scoping.groups = input.scopeGroups.trim() || undefined;
   const settings = record.settings;
@@ -95,6 +93,10 @@ export function applyConnectionInput(existing: ConnectionRecord, input: Connecti
   if (input.deletionThreshold !== undefined) settings.deletionThreshold = parseDeletionThreshold(input.deletionThreshold);
   if (input.adopt !== undefined) settings.adopt = input.adopt;
   if (input.syncGroups !== undefined) settings.groups = input.syncGroups;
+  if (input.schedule !== undefined) {
+    parseSchedule(input.schedule);
+    settings.schedule = input.schedule.trim().toLowerCase();
+  }
   record.updated = now.toISOString();
   return record;
 }
@@ -103,7 +105,8 @@ export function applyConnectionInput(existing: ConnectionRecord, input: Connecti
 export interface ConnectionView {
   id: string;
   name: string;
-  source: ConnectionRecord['source'];
+  /** The source without its encrypted secret. */
+  source: Record<string, unknown>;
   target: string;
   credential: { kind: ConnectionRecord['credentialKind']; expiresAt: string | null };
   mappings: ConnectionRecord['mappings'] | 'default';
@@ -117,7 +120,7 @@ export function describeConnection(c: ConnectionRecord): ConnectionView {
   return {
     id: c.id,
     name: c.name,
-    source: c.source,
+    source: withoutSecrets(c.source),
     target: c.targetUrl,
     credential: { kind: c.credentialKind, expiresAt: c.credentialExpiresAt },
     mappings: c.mappings ?? 'default',
@@ -177,12 +180,17 @@ export function loadMappingFile(path: string): Partial<ObjectMappings> {
   } catch (error) {
     throw new Error(`The mapping file ${path} cannot be read: ${(error as Error).message}`);
   }
-  if (!isJsonObject(document)) throw new Error(`The mapping file ${path} must be an object with "users" and/or "groups" lists`);
+  return parseMappings(document, `The mapping file ${path}`);
+}
+
+/** Checks the shape of a mappings document (each mapping is compiled when the connection is checked). */
+export function parseMappings(document: unknown, where: string): Partial<ObjectMappings> {
+  if (!isJsonObject(document)) throw new Error(`${where} must be an object with "users" and/or "groups" lists`);
   const mappings: Partial<ObjectMappings> = {};
   for (const key of Object.keys(document)) {
-    if (key !== 'users' && key !== 'groups') throw new Error(`The mapping file ${path}: unknown key ${JSON.stringify(key)} (expected "users" or "groups")`);
+    if (key !== 'users' && key !== 'groups') throw new Error(`${where}: unknown key ${JSON.stringify(key)} (expected "users" or "groups")`);
     const list = document[key];
-    if (!Array.isArray(list) || !list.every(isJsonObject)) throw new Error(`The mapping file ${path}: "${key}" must be a list of mappings`);
+    if (!Array.isArray(list) || !list.every(isJsonObject)) throw new Error(`${where}: "${key}" must be a list of mappings`);
     mappings[key] = list as unknown as AttributeMapping[];
   }
   return mappings;

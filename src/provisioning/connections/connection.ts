@@ -1,6 +1,6 @@
 import type { ObjectMappings } from '../mapping/mapping.js';
 import type { DeletionThreshold } from '../planner/circuit-breaker.js';
-import type { FileSourceSpec } from '../sources/file-source-spec.js';
+import type { SourceSpec } from '../sources/source-spec.js';
 
 /** The credential a connection presents to its target, as stored: always encrypted. */
 export type TargetCredential =
@@ -20,6 +20,11 @@ export interface ConnectionSettings {
   adopt: boolean;
   /** Provision groups and memberships. */
   groups: boolean;
+  /**
+   * How often `scimd serve` runs a cycle: a duration (`40m`, the default, as Entra), `continuous`
+   * (the next cycle starts as soon as one ends; for hub mode) or `off` (only when asked).
+   */
+  schedule?: string;
 }
 
 export const DEFAULT_SETTINGS: ConnectionSettings = {
@@ -30,7 +35,27 @@ export const DEFAULT_SETTINGS: ConnectionSettings = {
   deletionThreshold: { count: 500 },
   adopt: true,
   groups: true,
+  schedule: '40m',
 };
+
+/** Why the engine stopped sending to a target until the admin or a successful test clears it. */
+export interface Quarantine {
+  reason: 'credentials' | 'failures';
+  /** In plain words, with the target's answer; secrets redacted. */
+  detail: string;
+  since: string;
+}
+
+/** What the engine knows about its own credential beyond the secret: where its expiry came from, warnings given, rotations. */
+export interface CredentialState {
+  /** `entered` by the admin, read from the `target` (a scimd self endpoint), or none known. */
+  expirySource?: 'entered' | 'target';
+  /** Warning thresholds (days before expiry) already announced for the current secret. */
+  warned?: number[];
+  rotatedAt?: string;
+  /** The last rotation attempt that failed, so the next one waits and the admin sees why. */
+  rotationError?: { at: string; detail: string };
+}
 
 /**
  * A connection: where people come from, where they go, how attributes map, who is in scope,
@@ -39,7 +64,7 @@ export const DEFAULT_SETTINGS: ConnectionSettings = {
 export interface ConnectionRecord {
   id: string;
   name: string;
-  source: FileSourceSpec;
+  source: SourceSpec;
   targetUrl: string;
   credentialKind: TargetCredential['kind'];
   /** `v1:…`, the AES-256-GCM encryption of the credential as JSON. */
@@ -52,4 +77,9 @@ export interface ConnectionRecord {
   settings: ConnectionSettings;
   created: string;
   updated: string;
+  /** Set by the engine (credential refused, most calls failing); never written by `updateConnection`. */
+  quarantine?: Quarantine | null;
+  /** The admin released the deletion threshold for the next cycle (Entra's "Allow deletes"). */
+  allowDeletes?: boolean;
+  credentialState?: CredentialState | null;
 }

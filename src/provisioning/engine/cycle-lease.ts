@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isDeadLocalOwner } from '../../store/lease-owner.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 
 const LEASE_MS = 60_000;
@@ -37,14 +38,12 @@ export class CycleLease {
   }
 }
 
-/** Whether a lease owner is a process on this host that no longer runs. */
-export function isDeadLocalOwner(owner: string): boolean {
-  const [host, pid] = owner.split(':');
-  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+/** Another process holds the connection's lease. */
+export class CycleBusy extends Error {
+  constructor(readonly connectionName: string) {
+    super(`Another process is running a cycle of ${connectionName}; try again when it has finished`);
+    this.name = 'CycleBusy';
   }
 }
+
+export { isDeadLocalOwner };

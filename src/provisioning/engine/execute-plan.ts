@@ -12,6 +12,7 @@ import { readTarget } from '../mapping/target-path.js';
 import type { ConnectionStore, LogEntry, StateBatch } from '../store/connection-store.js';
 import { buildResource } from './build-resource.js';
 import type { Redactor } from './redactor.js';
+import { retryTime } from './escrow.js';
 import { stepLog } from './step-log.js';
 
 export interface ExecutionContext {
@@ -31,6 +32,8 @@ export interface ExecutionContext {
   /** Steps sent together before their results are committed. */
   chunkSize: number;
   onProgress?: (phase: string, done: number, total: number) => void;
+  /** Aborted when the process shuts down: the chunk in flight finishes and is committed, nothing more is sent. */
+  signal?: AbortSignal;
 }
 
 type Category = 'created' | 'updated' | 'disabled' | 'deleted' | 'failed';
@@ -57,11 +60,13 @@ export class PlanExecutor {
   private deferredManagers: PlanStep[] = [];
   private managerSteps = new Set<string>();
   private aborted?: string;
+  /** The target's refusal of the credential, when that is what stopped the cycle. */
+  private authRefused?: string;
   private transportFailures = 0;
 
   constructor(private readonly ctx: ExecutionContext) {}
 
-  async run(plan: Plan): Promise<{ counts: Omit<CycleCounts, 'unchanged'>; aborted?: string }> {
+  async run(plan: Plan): Promise<{ counts: Omit<CycleCounts, 'unchanged'>; aborted?: string; authRefused?: string }> {
     const userWrites = plan.steps.filter((s) => s.type === 'User' && ['adopt', 'update', 'disable'].includes(s.action));
     const userCreates = plan.steps.filter((s) => s.type === 'User' && s.action === 'create') as Extract<PlanStep, { action: 'create' }>[];
     this.managerSteps = new Set(plan.steps.filter((s) => s.action === 'set-manager').map((s) => s.key));
@@ -80,13 +85,17 @@ export class PlanExecutor {
     }
     const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, failed: 0 };
     for (const category of this.categories.values()) counts[category]++;
-    return { counts, ...(this.aborted ? { aborted: this.aborted } : {}) };
+    return { counts, ...(this.aborted ? { aborted: this.aborted } : {}), ...(this.authRefused ? { authRefused: this.authRefused } : {}) };
   }
 
   private async runPhase(name: string, steps: PlanStep[]): Promise<void> {
     let done = 0;
     this.ctx.onProgress?.(name, 0, steps.length);
     for (let i = 0; i < steps.length && !this.aborted; i += this.ctx.chunkSize) {
+      if (this.ctx.signal?.aborted) {
+        this.aborted = 'the process is shutting down; the next cycle carries on from here';
+        break;
+      }
       const chunk = steps.slice(i, i + this.ctx.chunkSize);
       const intents = chunk.filter((s) => s.action === 'create').map((s) => ({ ...this.state(s.type, s.key), phase: 'creating' as const }));
       if (intents.length) await this.ctx.store.commit(this.ctx.connectionId, emptyBatch({ upserts: intents }));
@@ -267,12 +276,14 @@ export class PlanExecutor {
   private failure(step: PlanStep, error: unknown): Outcome {
     const message = this.ctx.redactor.text(error instanceof Error ? error.message : String(error));
     const status = error instanceof ScimClientError ? error.status : null;
+    if (isAuthenticationFailure(error)) this.authRefused ??= message;
     if (isAuthenticationFailure(error)) this.aborted ??= `the target refused the credential (${message}); check it with "scimd connection test" and replace it with "scimd connection set-secret"`;
     if (error instanceof TransportError && !this.aborted) this.transportFailures++;
     if (this.transportFailures >= 25) this.aborted ??= `the target stopped answering (${message})`;
     const state = this.state(step.type, step.key);
     state.failures++;
     state.lastError = message;
+    state.retryAt = retryTime(state.failures, this.ctx.now());
     let detail = message;
     if (status === 404 && step.action !== 'create' && step.action !== 'delete') {
       // The target object is gone: forget the link, so the next cycle looks the object up again.

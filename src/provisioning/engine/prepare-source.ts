@@ -3,8 +3,9 @@ import type { ConnectionRecord } from '../connections/connection.js';
 import { ENTRA_GROUP_MAPPINGS, ENTRA_USER_MAPPINGS } from '../mapping/default-mappings.js';
 import { desiredGroup, desiredUser, type DesiredObject } from '../planner/desired-state.js';
 import { buildResourceConfig, type ResourceConfig } from '../planner/resource-config.js';
-import { FileSource, managerResolver } from '../sources/file-source.js';
-import type { SourceSnapshot } from '../sources/source.js';
+import { managerResolver } from '../sources/file-source.js';
+import { openSource } from '../sources/source-spec.js';
+import type { SourceContext, SourceSnapshot } from '../sources/source.js';
 
 /** A source read and mapped: what every object should be on the target this cycle. */
 export interface PreparedSource {
@@ -20,15 +21,15 @@ export interface PreparedSource {
  * scoping mistakes (an expression that does not parse, a filter on an attribute the source does
  * not have) throw here, before anything is sent.
  */
-export async function prepareSource(connection: ConnectionRecord, now: Date): Promise<PreparedSource> {
-  const snapshot = await new FileSource(connection.source).read();
+export async function prepareSource(connection: ConnectionRecord, now: Date, context?: Omit<SourceContext, 'connectionId'>): Promise<PreparedSource> {
+  const snapshot = await openSource(connection.source).read(context && { ...context, connectionId: connection.id });
   const userConfig = buildResourceConfig({
     model: userModel,
     format: snapshot.userFormat,
     attributes: snapshot.userAttributes,
     records: snapshot.users,
     custom: connection.mappings?.users,
-    defaults: ENTRA_USER_MAPPINGS,
+    defaults: snapshot.defaultMappings?.users ?? ENTRA_USER_MAPPINGS,
     scoping: connection.scoping.users,
     label: 'user',
   });
@@ -38,7 +39,7 @@ export async function prepareSource(connection: ConnectionRecord, now: Date): Pr
     attributes: snapshot.groupAttributes,
     records: snapshot.groups,
     custom: connection.mappings?.groups,
-    defaults: ENTRA_GROUP_MAPPINGS,
+    defaults: snapshot.defaultMappings?.groups ?? ENTRA_GROUP_MAPPINGS,
     scoping: connection.scoping.groups,
     label: 'group',
   });

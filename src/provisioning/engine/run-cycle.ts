@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { parseDuration } from '../../auth/duration.js';
+import type { Encryptor } from '../../auth/encryption.js';
 import { isAuthenticationFailure } from '../client/client-errors.js';
 import type { ScimClientOptions } from '../client/scim-client.js';
-import type { ConnectionRecord, TargetCredential } from '../connections/connection.js';
+import type { ConnectionRecord, Quarantine, TargetCredential } from '../connections/connection.js';
 import { secretsOf, targetClient } from '../connections/target-client.js';
 import { buildPlan, lookupCandidates, stateKey } from '../planner/build-plan.js';
 import { checkDeletions } from '../planner/circuit-breaker.js';
@@ -10,7 +11,9 @@ import type { DesiredObject } from '../planner/desired-state.js';
 import type { ObjectState } from '../planner/object-state.js';
 import { countOf, type CycleCounts, type Plan } from '../planner/plan.js';
 import type { ConnectionStore, CycleRecord, CycleSummary, LogEntry } from '../store/connection-store.js';
-import { CycleLease } from './cycle-lease.js';
+import { CycleBusy, CycleLease } from './cycle-lease.js';
+import { holdEscrowed, retryTime } from './escrow.js';
+import { credentialQuarantine, failureQuarantine } from './quarantine.js';
 import { PlanExecutor } from './execute-plan.js';
 import { matchTargets } from './match-targets.js';
 import { prepareSource } from './prepare-source.js';
@@ -29,6 +32,12 @@ export interface CycleOptions {
   clientOptions?: Partial<ScimClientOptions>;
   /** Steps sent before their results are committed (default 100). */
   chunkSize?: number;
+  /** Decrypts the source's own credential (LDAP bind password, SCIM source secret). */
+  encryptor?: Encryptor;
+  /** Hold back objects in escrow until their retry time (scheduled cycles); a cycle asked for retries everything. */
+  honourEscrow?: boolean;
+  /** Shutdown: the chunk in flight is committed, the cycle ends `interrupted`, the next one carries on. */
+  signal?: AbortSignal;
 }
 
 export interface ProgressEvent {
@@ -44,6 +53,8 @@ export interface CycleReport {
   summary: CycleSummary;
   /** The plan, for dry runs and for cycles the deletion threshold stopped. */
   plan?: Plan;
+  /** Set when the target refused the credential or most calls failed: the connection should be quarantined. */
+  quarantine?: Quarantine;
 }
 
 /**
@@ -56,7 +67,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
   const now = options.now ?? (() => new Date());
   const started = Date.now();
   const lease = new CycleLease(store, connection.id);
-  if (!(await lease.acquire())) throw new Error(`Another process is running a cycle of ${connection.name}; try again when it has finished`);
+  if (!(await lease.acquire())) throw new CycleBusy(connection.name);
   const cycle: CycleRecord = {
     id: `cyc_${randomBytes(8).toString('hex')}`,
     connectionId: connection.id,
@@ -79,12 +90,13 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
   });
   const progress = (phase: string, done: number, total: number) =>
     options.onProgress?.({ phase, done, total, requests, elapsedMs: Date.now() - started });
+  let quarantine: Quarantine | undefined;
   const summary: CycleSummary = { created: 0, updated: 0, disabled: 0, deleted: 0, unchanged: 0, failed: 0, durationMs: 0, requests: 0, retries: 0, sourceProblems: [], deprovisions: 0 };
   const finish = async (status: CycleRecord['status'], message: string | null, plan?: Plan): Promise<CycleReport> => {
     Object.assign(summary, { durationMs: Date.now() - started, requests, retries });
     const finishedAt = now().toISOString();
     await store.finishCycle(cycle.id, status, finishedAt, summary, message);
-    return { cycle: { ...cycle, status, finishedAt, summary, message }, summary, ...(plan ? { plan } : {}) };
+    return { cycle: { ...cycle, status, finishedAt, summary, message }, summary, ...(plan ? { plan } : {}), ...(quarantine ? { quarantine } : {}) };
   };
 
   try {
@@ -93,7 +105,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     progress('source', 0, 1);
     let prepared;
     try {
-      prepared = await prepareSource(connection, now());
+      prepared = await prepareSource(connection, now(), { store, encryptor: options.encryptor });
     } catch (error) {
       return await finish('failed', `The source could not be read or mapped: ${(error as Error).message}`);
     }
@@ -136,6 +148,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       settings: { deleteAfterMs, adopt: connection.settings.adopt, groups: groupsOn },
       now: now(),
     });
+    const escrowed = options.honourEscrow ? holdEscrowed(plan, states, now()) : [];
     const verdict = checkDeletions(plan, connection.settings.deletionThreshold);
     summary.deprovisions = verdict.deprovisions;
     const at = now().toISOString();
@@ -182,9 +195,13 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       }
     }
     const failureLogs = plan.failures.map((f) => failureLog(cycle.id, at, f, redactor));
+    for (const step of escrowed) {
+      const state = states.get(stateKey(step.type, step.key))!;
+      failureLogs.push(stepLog(cycle.id, at, step, 'skipped', redactor, { detail: `in escrow after ${state.failures} failed attempt(s); retried at ${state.retryAt}` }));
+    }
     for (const failure of plan.failures) {
       const state = states.get(stateKey(failure.type, failure.key));
-      if (state) upserts.push({ ...state, failures: state.failures + 1, lastError: redactor.text(failure.detail) });
+      if (state) upserts.push({ ...state, failures: state.failures + 1, lastError: redactor.text(failure.detail), retryAt: retryTime(state.failures + 1, now()) });
     }
     await store.commit(connection.id, { upserts, deletes, membershipAdds: [], membershipRemoves: [], membershipRemovesOfMember: [], log: failureLogs });
 
@@ -202,16 +219,21 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       redactor,
       now,
       chunkSize: options.chunkSize ?? 100,
+      signal: options.signal,
       onProgress: progress,
     });
     const result = await executor.run(plan);
     const failedObjects = new Set(plan.failures.map((f) => stateKey(f.type, f.key)));
     Object.assign(summary, result.counts, { unchanged: plan.unchanged, failed: result.counts.failed + failedObjects.size });
+    if (result.authRefused) quarantine = credentialQuarantine(result.authRefused, now());
+    else quarantine = failureQuarantine(result.counts, now()) ?? undefined;
+    if (result.aborted && options.signal?.aborted && !result.authRefused) return await finish('interrupted', `Stopped early: ${result.aborted}`);
     if (result.aborted) return await finish('failed', `Stopped early: ${result.aborted}`);
     return await finish('completed', null);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = isAuthenticationFailure(error) ? '; check the credential with "scimd connection test" and replace it with "scimd connection set-secret"' : '';
+    if (isAuthenticationFailure(error)) quarantine = credentialQuarantine(new Redactor(secretsOf(options.credential)).text(message), now());
     return await finish('failed', `${new Redactor(secretsOf(options.credential)).text(message)}${hint}`);
   } finally {
     target.close();

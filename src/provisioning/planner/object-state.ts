@@ -26,8 +26,10 @@ export interface ObjectState {
   /** Consecutive failed attempts, and what the last one said. */
   failures: number;
   lastError: string | null;
+  /** While it fails: when the engine tries it again (escrow); steps for it wait until then. */
+  retryAt?: string | null;
 }
 
 export function newState(type: ObjectType, key: string): ObjectState {
-  return { type, key, targetId: null, ownership: null, phase: 'linked', sent: {}, managerKey: null, goneSince: null, failures: 0, lastError: null };
+  return { type, key, targetId: null, ownership: null, phase: 'linked', sent: {}, managerKey: null, goneSince: null, failures: 0, lastError: null, retryAt: null };
 }

@@ -40,7 +40,10 @@ export interface ResourceConfigInput {
 }
 
 export function buildResourceConfig(input: ResourceConfigInput): ResourceConfig {
-  const specs = input.custom ?? (input.format === 'scim' ? identityMappings(input.attributes.filter((a) => a.toLowerCase() !== 'members'), input.model.nameAttribute) : input.defaults);
+  // An empty SCIM-shaped source (a new directory, a server with no users yet) names no columns;
+  // its records, once there are some, carry the name attribute, so that is what is matched on.
+  const columns = input.attributes.length ? input.attributes.filter((a) => a.toLowerCase() !== 'members') : [input.model.nameAttribute, 'externalId'];
+  const specs = input.custom ?? (input.format === 'scim' ? identityMappings(columns, input.model.nameAttribute) : input.defaults);
   const mappings = compileMappings(specs, input.model, input.label);
   const matching = matchingMappings(mappings);
   if (matching.length === 0) throw new Error(`The ${input.label} mappings name no matching attribute; mark one with "matching": 1`);

@@ -1,3 +1,7 @@
+import type { Encryptor } from '../../auth/encryption.js';
+import type { AttributeMapping } from '../mapping/mapping.js';
+import type { ConnectionStore } from '../store/connection-store.js';
+
 /** One object as a source holds it. */
 export interface SourceRecord {
   /** Stable identity in the source (the anchor), case-folded, so later cycles recognise the object. */
@@ -27,11 +31,35 @@ export interface SourceSnapshot {
   groupAttributes: string[];
   /** Rows skipped and references not resolved, in plain words. */
   problems: string[];
+  /**
+   * The default mappings for `attributes` format when the connection has none of its own;
+   * Entra's (userPrincipalName, mail, …) when absent. LDAP sources name their own.
+   */
+  defaultMappings?: { users: AttributeMapping[]; groups: AttributeMapping[] };
+  /** How much the source read this cycle, e.g. `3 changed entries since 20261128151002Z`, for the cycle summary. */
+  readNote?: string;
 }
 
-/** Where a connection reads people and groups from. Every cycle reads the whole source. */
+/**
+ * What a source may use besides its own settings. Sources that read incrementally keep their
+ * position and the records last read in the connection store (see source-cache.ts).
+ */
+export interface SourceContext {
+  connectionId: string;
+  store: ConnectionStore;
+  /** Decrypts a source's own credential (an LDAP bind password, a SCIM bearer secret). */
+  encryptor?: Encryptor;
+  /** Read without remembering anything (checking a connection before it is saved). */
+  preview?: boolean;
+}
+
+/**
+ * Where a connection reads people and groups from. Every cycle's snapshot is the whole source;
+ * a source that can read only what changed (LDAP by modifyTimestamp, a scimd directory by its
+ * event feed) rebuilds the whole from what it remembered, so the engine never sees a partial one.
+ */
 export interface Source {
   /** A short description for messages, e.g. `file:users.csv`. */
   describe(): string;
-  read(): Promise<SourceSnapshot>;
+  read(context?: SourceContext): Promise<SourceSnapshot>;
 }

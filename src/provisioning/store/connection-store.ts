@@ -1,6 +1,7 @@
-import type { ConnectionRecord } from '../connections/connection.js';
+import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
 import type { CycleCounts } from '../planner/plan.js';
+import type { Store } from '../../store/store.js';
 
 /** One line of a connection's provisioning log: what was done (or planned) to one object. */
 export interface LogEntry {
@@ -18,6 +19,8 @@ export interface LogEntry {
   detail: string | null;
   /** The attribute changes, created attributes or member keys (redacted where the mapping says). */
   changes: unknown;
+  /** The line's place in the log, when read back: pass it as `before` for the next (older) page. */
+  seq?: number;
 }
 
 export type CycleStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
@@ -53,10 +56,33 @@ export interface StateBatch {
   log: LogEntry[];
 }
 
+/** One object a source remembers between cycles (see sources/source-cache.ts), with the hash of its content. */
+export interface CachedSourceRecord {
+  type: ObjectType;
+  key: string;
+  hash: string;
+  record: unknown;
+}
+
+/** What a source remembers: its position (watermark, event sequence) and the records last read. */
+export interface SourceCache {
+  state: unknown;
+  records: CachedSourceRecord[];
+}
+
+export interface SourceCacheChange {
+  state: unknown;
+  upserts: CachedSourceRecord[];
+  deletes: { type: ObjectType; key: string }[];
+}
+
 export interface LogQuery {
   cycleId?: string;
   key?: string;
   result?: LogEntry['result'];
+  action?: string;
+  /** Only lines older than this `seq` (paging backwards from the newest). */
+  before?: number;
   limit: number;
 }
 
@@ -73,6 +99,19 @@ export interface ConnectionStore {
   listConnections(): Promise<ConnectionRecord[]>;
   /** Deletes a connection with its state, cycles and log; false when it did not exist. */
   deleteConnection(id: string): Promise<boolean>;
+  /** Quarantines the connection (or clears it with null); the rest of the record is untouched. */
+  setQuarantine(connectionId: string, quarantine: Quarantine | null): Promise<void>;
+  /** Releases (or re-arms) the deletion threshold for the next cycle. */
+  setAllowDeletes(connectionId: string, allow: boolean): Promise<void>;
+  setCredentialState(connectionId: string, state: CredentialState | null): Promise<void>;
+  /**
+   * Swaps the credential, its expiry and upkeep state in one statement (Update Credentials,
+   * self-rotation). With `expected`, only if the stored credential is still that one (so a
+   * rotation never overwrites a secret an admin set meanwhile); resolves to whether it changed.
+   */
+  replaceCredential(connectionId: string, credential: { kind: TargetCredential['kind']; encrypted: string; expiresAt: string | null; state: CredentialState | null; updated: string; expected?: string }): Promise<boolean>;
+  /** The soonest time an object in escrow (failed, waiting to be retried) is due; null when none is. */
+  nextEscrowRetry(connectionId: string): Promise<string | null>;
 
   /**
    * Takes the connection's cycle lease so one process at a time runs it. A lease that expired,
@@ -93,5 +132,12 @@ export interface ConnectionStore {
   listCycles(connectionId: string, limit: number): Promise<CycleRecord[]>;
   findCycle(id: string): Promise<CycleRecord | undefined>;
   readLog(connectionId: string, query: LogQuery): Promise<LogEntry[]>;
+
+  /** What the connection's source remembered after its last read; state null before the first. */
+  loadSourceCache(connectionId: string): Promise<SourceCache>;
+  /** Saves a source's new position with the records that changed, in one transaction. */
+  saveSourceCache(connectionId: string, change: SourceCacheChange): Promise<void>;
+  /** The scimd Store of the same database, for `directory:` sources; it shares this store's connection, so it is never closed on its own. */
+  directoryStore(): Store;
   close(): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import { foldCase } from '../../scim/compare.js';
 import { conflict } from '../../scim/errors.js';
 import type { SqlDriver, SqlExecutor } from '../../store/sql/sql-driver.js';
-import type { ConnectionRecord } from '../connections/connection.js';
+import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
-import type { ConnectionStore, CycleRecord, CycleStatus, CycleSummary, LogEntry, LogQuery, StateBatch } from './connection-store.js';
+import type { Store } from '../../store/store.js';
+import { SqlStore } from '../../store/sql/sql-store.js';
+import type { ConnectionStore, CycleRecord, CycleStatus, CycleSummary, LogEntry, LogQuery, SourceCache, SourceCacheChange, StateBatch } from './connection-store.js';
 
 /** Rows per multi-row statement: well under both databases' parameter limits. */
 const ROWS_PER_STATEMENT = 200;
@@ -16,7 +18,11 @@ type Row = Record<string, unknown>;
  * statement text serves both databases.
  */
 export class SqlConnectionStore implements ConnectionStore {
-  constructor(private readonly driver: SqlDriver) {}
+  constructor(
+    private readonly driver: SqlDriver,
+    /** False when the driver is the server's own connection, which the server closes. */
+    private readonly options: { ownsDriver: boolean } = { ownsDriver: true },
+  ) {}
 
   async createConnection(c: ConnectionRecord): Promise<void> {
     try {
@@ -53,11 +59,37 @@ export class SqlConnectionStore implements ConnectionStore {
 
   async deleteConnection(id: string): Promise<boolean> {
     return this.driver.transaction(async (tx) => {
-      for (const table of ['provisioning_log', 'provisioning_cycles', 'provisioning_memberships', 'provisioning_objects']) {
+      for (const table of ['provisioning_log', 'provisioning_cycles', 'provisioning_memberships', 'provisioning_objects', 'provisioning_source_records', 'provisioning_source_state']) {
         await tx.run(`DELETE FROM ${table} WHERE connection_id = $1`, [id]);
       }
       return (await tx.run('DELETE FROM provisioning_connections WHERE id = $1', [id])) > 0;
     });
+  }
+
+  async setQuarantine(connectionId: string, quarantine: Quarantine | null): Promise<void> {
+    await this.driver.run('UPDATE provisioning_connections SET quarantine = $1 WHERE id = $2', [quarantine ? JSON.stringify(quarantine) : null, connectionId]);
+  }
+
+  async setAllowDeletes(connectionId: string, allow: boolean): Promise<void> {
+    await this.driver.run('UPDATE provisioning_connections SET allow_deletes = $1 WHERE id = $2', [allow ? 1 : 0, connectionId]);
+  }
+
+  async setCredentialState(connectionId: string, state: CredentialState | null): Promise<void> {
+    await this.driver.run('UPDATE provisioning_connections SET credential_state = $1 WHERE id = $2', [state ? JSON.stringify(state) : null, connectionId]);
+  }
+
+  async replaceCredential(connectionId: string, c: { kind: TargetCredential['kind']; encrypted: string; expiresAt: string | null; state: CredentialState | null; updated: string; expected?: string }): Promise<boolean> {
+    const changed = await this.driver.run(
+      `UPDATE provisioning_connections SET credential_kind = $1, credential = $2, credential_expires_at = $3, credential_state = $4, updated = $5
+         WHERE id = $6${c.expected !== undefined ? ' AND credential = $7' : ''}`,
+      [c.kind, c.encrypted, c.expiresAt, c.state ? JSON.stringify(c.state) : null, c.updated, connectionId, ...(c.expected !== undefined ? [c.expected] : [])],
+    );
+    return changed === 1;
+  }
+
+  async nextEscrowRetry(connectionId: string): Promise<string | null> {
+    const row = await this.driver.get<{ due: string | null }>('SELECT MIN(retry_at) AS due FROM provisioning_objects WHERE connection_id = $1 AND failures > 0 AND retry_at IS NOT NULL', [connectionId]);
+    return row?.due ?? null;
   }
 
   async acquireLease(connectionId: string, owner: string, until: string, now: string, isDead: (owner: string) => boolean): Promise<boolean> {
@@ -97,6 +129,7 @@ export class SqlConnectionStore implements ConnectionStore {
       goneSince: (r.gone_since as string | null) ?? null,
       failures: Number(r.failures),
       lastError: (r.last_error as string | null) ?? null,
+      retryAt: (r.retry_at as string | null) ?? null,
     }));
   }
 
@@ -114,11 +147,11 @@ export class SqlConnectionStore implements ConnectionStore {
       const upserts = [...new Map(batch.upserts.map((s) => [`${s.type}:${s.key}`, s])).values()];
       await insertRows(
         tx,
-        'provisioning_objects (connection_id, object_type, source_key, target_id, ownership, phase, sent, manager_key, gone_since, failures, last_error, updated)',
-        upserts.map((s) => [connectionId, s.type, s.key, s.targetId, s.ownership, s.phase, JSON.stringify(s.sent), s.managerKey, s.goneSince, s.failures, s.lastError, now]),
+        'provisioning_objects (connection_id, object_type, source_key, target_id, ownership, phase, sent, manager_key, gone_since, failures, last_error, retry_at, updated)',
+        upserts.map((s) => [connectionId, s.type, s.key, s.targetId, s.ownership, s.phase, JSON.stringify(s.sent), s.managerKey, s.goneSince, s.failures, s.lastError, s.failures > 0 ? s.retryAt ?? null : null, now]),
         `ON CONFLICT (connection_id, object_type, source_key) DO UPDATE SET target_id = excluded.target_id, ownership = excluded.ownership,
            phase = excluded.phase, sent = excluded.sent, manager_key = excluded.manager_key, gone_since = excluded.gone_since,
-           failures = excluded.failures, last_error = excluded.last_error, updated = excluded.updated`,
+           failures = excluded.failures, last_error = excluded.last_error, retry_at = excluded.retry_at, updated = excluded.updated`,
       );
       for (const d of batch.deletes) {
         await tx.run('DELETE FROM provisioning_objects WHERE connection_id = $1 AND object_type = $2 AND source_key = $3', [connectionId, d.type, d.key]);
@@ -186,6 +219,8 @@ export class SqlConnectionStore implements ConnectionStore {
     if (query.cycleId) add('cycle_id = ?', query.cycleId);
     if (query.key) add('source_key = ?', foldCase(query.key));
     if (query.result) add('result = ?', query.result);
+    if (query.action) add('action = ?', query.action);
+    if (query.before !== undefined) add('pk < ?', query.before);
     params.push(query.limit);
     const rows = await this.driver.all(`SELECT * FROM provisioning_log WHERE ${conditions.join(' AND ')} ORDER BY pk DESC LIMIT $${params.length}`, params);
     return rows.reverse().map((r) => ({
@@ -199,11 +234,50 @@ export class SqlConnectionStore implements ConnectionStore {
       status: r.status === null || r.status === undefined ? null : Number(r.status),
       detail: (r.detail as string | null) ?? null,
       changes: r.changes === null || r.changes === undefined ? null : JSON.parse(String(r.changes)),
+      seq: Number(r.pk),
     }));
   }
 
-  close(): Promise<void> {
-    return this.driver.close();
+  async loadSourceCache(connectionId: string): Promise<SourceCache> {
+    const state = await this.driver.get<{ state: string }>('SELECT state FROM provisioning_source_state WHERE connection_id = $1', [connectionId]);
+    const rows = await this.driver.all<{ object_type: string; source_key: string; hash: string; record: string }>(
+      'SELECT object_type, source_key, hash, record FROM provisioning_source_records WHERE connection_id = $1',
+      [connectionId],
+    );
+    return {
+      state: state ? JSON.parse(state.state) : null,
+      records: rows.map((r) => ({ type: r.object_type as ObjectType, key: r.source_key, hash: r.hash, record: JSON.parse(r.record) })),
+    };
+  }
+
+  async saveSourceCache(connectionId: string, change: SourceCacheChange): Promise<void> {
+    const now = new Date().toISOString();
+    await this.driver.transaction(async (tx) => {
+      for (const d of change.deletes) {
+        await tx.run('DELETE FROM provisioning_source_records WHERE connection_id = $1 AND object_type = $2 AND source_key = $3', [connectionId, d.type, d.key]);
+      }
+      const upserts = [...new Map(change.upserts.map((r) => [`${r.type}:${r.key}`, r])).values()];
+      await insertRows(
+        tx,
+        'provisioning_source_records (connection_id, object_type, source_key, hash, record)',
+        upserts.map((r) => [connectionId, r.type, r.key, r.hash, JSON.stringify(r.record)]),
+        'ON CONFLICT (connection_id, object_type, source_key) DO UPDATE SET hash = excluded.hash, record = excluded.record',
+      );
+      await tx.run(
+        `INSERT INTO provisioning_source_state (connection_id, state, updated) VALUES ($1, $2, $3)
+         ON CONFLICT (connection_id) DO UPDATE SET state = excluded.state, updated = excluded.updated`,
+        [connectionId, JSON.stringify(change.state), now],
+      );
+    });
+  }
+
+  directoryStore(): Store {
+    // No migrations: the schema is already the main store's, migrated by openConnectionStore.
+    return new SqlStore(this.driver, []);
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsDriver) await this.driver.close();
   }
 }
 
@@ -249,6 +323,9 @@ function connectionFromRow(row: Row): ConnectionRecord {
     settings: JSON.parse(String(row.settings)),
     created: String(row.created),
     updated: String(row.updated),
+    quarantine: row.quarantine ? (JSON.parse(String(row.quarantine)) as Quarantine) : null,
+    allowDeletes: Number(row.allow_deletes ?? 0) === 1,
+    credentialState: row.credential_state ? (JSON.parse(String(row.credential_state)) as CredentialState) : null,
   };
 }
 

@@ -121,7 +121,13 @@ class Parser {
     if (lower === 'true') return true;
     if (lower === 'false') return false;
     if (lower === 'null') return null;
-    if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(word)) return Number(word);
+    if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(word)) {
+      const number = Number(word);
+      // 1e400 would become Infinity, which JSON (and so the printer, the store and SQL) cannot carry.
+      if (!Number.isFinite(number)) throw this.error(token, `The number ${word} is out of range`);
+      // -0 and 0 are one value in JSON; keep one of them so a printed filter parses back the same.
+      return number === 0 ? 0 : number;
+    }
     if (['and', 'or', 'not'].includes(lower)) throw this.error(token, `Expected a value but found "${word}"`);
     return word;
   }

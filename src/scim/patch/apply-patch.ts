@@ -57,6 +57,9 @@ class Patcher {
     try {
       if (!operation.path) this.applyPathless(operation);
       else this.applyPath(operation.op, operation.path, operation.value);
+      // An emptied attribute is unassigned (RFC 7643 §2.5) before the next operation sees it, so a
+      // request of N operations ends where N requests of one operation would.
+      this.dropEmptyAttributes();
     } catch (error) {
       if (error instanceof ScimError) {
         throw new ScimError(error.status, `Operation ${operation.index + 1}: ${error.detail}`, error.scimType);
@@ -66,11 +69,14 @@ class Patcher {
   }
 
   finish(): PatchOutcome {
+    requireName(this.model, this.data);
+    return { data: this.data, memberChanges: this.memberChanges };
+  }
+
+  private dropEmptyAttributes(): void {
     for (const key of Object.keys(this.data)) {
       if (isEmpty(this.data[key])) delete this.data[key];
     }
-    requireName(this.model, this.data);
-    return { data: this.data, memberChanges: this.memberChanges };
   }
 
   /** A pathless add or replace carries an object of attributes, possibly dotted or URN-qualified. */

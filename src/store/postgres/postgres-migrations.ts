@@ -255,4 +255,73 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX provisioning_log_connection ON provisioning_log(connection_id, pk);
     `,
   },
+  {
+    version: 7,
+    name: 'webhook delivery: streams that outlive their directory, dead-lettered (paused) streams, retry window, response excerpts',
+    // webhook_cursors held no rows before this version (nothing wrote it). It is made again
+    // without the foreign key to directories, so a global webhook still delivers the events of a
+    // deleted directory, its directory.deleted included, before the stream ends.
+    sql: `
+      DROP TABLE webhook_cursors;
+      CREATE TABLE webhook_cursors (
+        webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+        directory_id TEXT NOT NULL,
+        delivered_sequence BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT COLLATE "C",
+        failing_since TEXT COLLATE "C",
+        paused_at TEXT,
+        pause_reason TEXT,
+        lease_owner TEXT,
+        lease_until TEXT COLLATE "C",
+        PRIMARY KEY (webhook_id, directory_id)
+      );
+      ALTER TABLE webhooks ADD COLUMN updated TEXT;
+      ALTER TABLE webhook_deliveries ADD COLUMN event_type TEXT NOT NULL DEFAULT '';
+      ALTER TABLE webhook_deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'dispatch';
+      ALTER TABLE webhook_deliveries ADD COLUMN response_excerpt TEXT;
+      CREATE INDEX webhook_deliveries_at ON webhook_deliveries(at);
+    `,
+  },
+  {
+    version: 8,
+    name: 'provisioning operations: quarantine, released deletion threshold, credential upkeep, escrow retry times',
+    sql: `
+      ALTER TABLE provisioning_connections ADD COLUMN quarantine TEXT;
+      ALTER TABLE provisioning_connections ADD COLUMN allow_deletes INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE provisioning_connections ADD COLUMN credential_state TEXT;
+      ALTER TABLE provisioning_objects ADD COLUMN retry_at TEXT;
+    `,
+  },
+  {
+    version: 9,
+    name: 'provisioning sources: what a source remembers between cycles (watermarks, the records last read, their hashes)',
+    sql: `
+      CREATE TABLE provisioning_source_state (
+        connection_id TEXT PRIMARY KEY REFERENCES provisioning_connections(id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        updated TEXT NOT NULL
+      );
+      CREATE TABLE provisioning_source_records (
+        connection_id TEXT NOT NULL REFERENCES provisioning_connections(id) ON DELETE CASCADE,
+        object_type TEXT NOT NULL,
+        source_key TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        record TEXT NOT NULL,
+        PRIMARY KEY (connection_id, object_type, source_key)
+      );
+    `,
+  },
+  {
+    version: 10,
+    name: 'console sessions: sign-outs, kept until the session would have expired anyway',
+    sql: `
+      CREATE TABLE admin_session_revocations (
+        session_id TEXT PRIMARY KEY,
+        revoked_at TEXT NOT NULL,
+        expires_at TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX admin_session_revocations_expiry ON admin_session_revocations(expires_at);
+    `,
+  },
 ];

@@ -103,6 +103,12 @@ class SqlAdminTransaction implements AdminTransaction {
         this.dialect.encodeDocument(directory.settings),
       ]),
     );
+    // Global webhooks receive the new directory's events from its first, directory.created included.
+    await this.tx.run(
+      `INSERT INTO webhook_cursors (webhook_id, directory_id, delivered_sequence, attempts)
+       SELECT w.id, CAST($1 AS TEXT), 0, 0 FROM webhooks w WHERE w.directory_id IS NULL ON CONFLICT DO NOTHING`,
+      [directory.id],
+    );
   }
 
   async updateDirectory(id: string, change: { name?: string; settings?: JsonObject }): Promise<void> {

@@ -16,6 +16,11 @@ export interface SqlDriver extends SqlExecutor {
   readonly dialect: SqlDialect;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs reads that must agree with each other in one snapshot (a list page and the event
+   * sequence it reflects): REPEATABLE READ READ ONLY on PostgreSQL, a deferred transaction on SQLite.
+   */
+  readSnapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs `work` while holding the lock that keeps concurrent migrations apart. */
   withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
   /** Pool or file figures for /metrics. */

@@ -36,12 +36,12 @@ import { resourceEvent } from '../../events/resource-events.js';
 import { INDEXED_VALUES, indexedValuesOf } from './value-index.js';
 import { SqlParams } from './sql-params.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
-import { secretFromRow, type SecretRow } from './secret-rows.js';
+import { insertSecretRow, secretFromRow, type SecretRow } from './secret-rows.js';
 import { SqlLifecycle } from './sql-lifecycle.js';
 import { SqlAdmin } from './sql-admin.js';
 import { SqlWebhooks } from './sql-webhooks.js';
 import type { WebhookStore } from '../webhook-store.js';
-import { isDeadLocalOwner } from '../../provisioning/engine/cycle-lease.js';
+import { isDeadLocalOwner } from '../lease-owner.js';
 
 /** Ids per statement when members are looked up or inserted in bulk. */
 const CHUNK = 500;
@@ -57,6 +57,14 @@ export class SqlStore implements Store {
     private readonly driver: SqlDriver,
     private readonly migrations: Migration[],
   ) {}
+
+  /**
+   * The connection this store runs on, for the provisioning engine inside the same server: a
+   * second SQLite connection in one process would block the event loop on the file's write lock.
+   */
+  get sqlDriver(): SqlDriver {
+    return this.driver;
+  }
 
   get kind(): 'sqlite' | 'postgres' {
     return this.driver.dialect.name;
@@ -125,25 +133,8 @@ export class SqlStore implements Store {
 
   // ---- secrets --------------------------------------------------------------------------
 
-  async insertSecret(secret: SecretRecord): Promise<void> {
-    await this.driver.run(
-      `INSERT INTO secrets (id, directory_id, scope, name, hash, suffix, created, expires_at, revoked_at, last_used_at, last_used_ip, last_used_ua)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        secret.id,
-        secret.directoryId,
-        secret.scope,
-        secret.name,
-        secret.hash,
-        secret.suffix,
-        secret.created,
-        secret.expiresAt,
-        secret.revokedAt,
-        secret.lastUsedAt,
-        secret.lastUsedIp,
-        secret.lastUsedUserAgent,
-      ],
-    );
+  insertSecret(secret: SecretRecord): Promise<void> {
+    return insertSecretRow(this.driver, secret);
   }
 
   async findSecretByHash(hash: string): Promise<SecretRecord | undefined> {

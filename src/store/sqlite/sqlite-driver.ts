@@ -69,6 +69,18 @@ export class SqliteDriver implements SqlDriver {
     });
   }
 
+  readSnapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      // A deferred transaction reads one WAL snapshot, even while another process writes the file.
+      this.db.exec('BEGIN');
+      try {
+        return await work(this.direct);
+      } finally {
+        if (this.db.inTransaction) this.db.exec('COMMIT');
+      }
+    });
+  }
+
   withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
     // Migrations run in one IMMEDIATE transaction each, which already excludes other writers.
     return work();

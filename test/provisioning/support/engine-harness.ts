@@ -73,6 +73,7 @@ export class EngineHarness {
       store: this.store,
       connection,
       credential: decryptCredential(connection, this.encryptor),
+      encryptor: this.encryptor,
       clientOptions: { retry: { baseMs: 5, capMs: 50 }, settleMs: 100 },
       ...options,
     });

@@ -1,0 +1,101 @@
+/**
+ * The peers scimd is measured against, installed from npm and started on loopback.
+ *
+ * ```ts
+ * import { PEERS, installPeers, startPeer } from './peers/index.js'; // from bench/*.ts
+ *
+ * await installPeers();                 // all of PEERS, or installPeers(['scimmy'])
+ * const peer = await startPeer('jackson');
+ * try {
+ *   // peer.baseUrl: the SCIM base URL, e.g. http://127.0.0.1:41234/api/scim/v2.0/<directory id>
+ *   //               (no trailing slash; append /Users, /Groups, …)
+ *   // peer.token:   the bearer secret to send (`authorization: Bearer <token>`), or '' for none
+ * } finally {
+ *   await peer.stop();
+ * }
+ * ```
+ *
+ * - `PEERS`: every peer with its label and pinned npm versions; `PeerName` is `'scimmy' | 'jackson'
+ *   | 'better-auth'`.
+ * - `installPeers(names?)` npm-installs the pinned versions into `bench/.peers/<name>/` (ignored by
+ *   git, never committed). Idempotent: an installed peer costs a file read, a first install one to
+ *   three minutes (Jackson is the big one, about 250 MB). Safe to call from two processes at once.
+ * - `startPeer(name)` installs it if needed, then starts it in its own child process (a crash or
+ *   memory growth in a peer cannot touch the caller) on a free 127.0.0.1 port, with fresh empty
+ *   state, and resolves once it answers. `stop()` ends the process (SIGTERM, then SIGKILL after
+ *   10 s) and removes anything it wrote.
+ *
+ * The code that runs each peer is ours (bench/peers/<peer>-server.ts) and loads the peer's
+ * packages with a dynamic `import()` of a path computed at run time, so `tsc` and the rest of
+ * scimd never need them installed.
+ */
+import { fileURLToPath } from 'node:url';
+import { startServer, type ServerProcess } from '../processes.js';
+import { installPeer, PEER_PACKAGES, peerDir, peerInstalled, type PeerName } from './install.js';
+
+export { PEERS_DIR, peerInstalled, type PeerName } from './install.js';
+
+export interface PeerInfo {
+  name: PeerName;
+  /** How tables and reports name it, with its version. */
+  label: string;
+  /** Exact npm versions installed. */
+  packages: Readonly<Record<string, string>>;
+  /** How it stores data in the bench. */
+  storage: string;
+}
+
+export const PEERS: readonly PeerInfo[] = [
+  { name: 'scimmy', label: 'SCIMMY 1.3.5', packages: PEER_PACKAGES.scimmy, storage: 'in memory (our minimal adapter)' },
+  { name: 'jackson', label: 'Jackson 26.2.0', packages: PEER_PACKAGES.jackson, storage: "in memory (Jackson's mem engine)" },
+  { name: 'better-auth', label: 'better-auth 1.7.5', packages: PEER_PACKAGES['better-auth'], storage: 'SQLite file, WAL, synchronous FULL' },
+];
+
+export function isPeerName(name: string): name is PeerName {
+  return PEERS.some((p) => p.name === name);
+}
+
+/** A peer serving on loopback. */
+export interface RunningPeer {
+  name: PeerName;
+  label: string;
+  /** The SCIM base URL, without a trailing slash. */
+  baseUrl: string;
+  /** The bearer token every request must carry, or '' when the peer needs none. */
+  token: string;
+  /** The peer's process id, to read its memory. */
+  pid: number;
+  /** Milliseconds from spawn to serving. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** Installs the named peers (all of them by default), one after another; see the top of this file. */
+export async function installPeers(names: readonly PeerName[] = PEERS.map((p) => p.name), log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
+  for (const name of names) await installPeer(name, log);
+}
+
+const SERVERS: Record<PeerName, string> = {
+  scimmy: 'scimmy-server.js',
+  jackson: 'jackson-server.js',
+  'better-auth': 'better-auth-server.js',
+};
+
+/** Starts a peer in a child process with empty state; see the top of this file. */
+export async function startPeer(name: PeerName, options: { log?: (line: string) => void; timeoutMs?: number } = {}): Promise<RunningPeer> {
+  const info = PEERS.find((p) => p.name === name);
+  if (!info) throw new Error(`unknown peer ${name}: one of ${PEERS.map((p) => p.name).join(', ')}`);
+  if (!peerInstalled(name)) await installPeer(name, options.log);
+  const script = fileURLToPath(new URL(`./${SERVERS[name]}`, import.meta.url));
+  const server: ServerProcess = await startServer([script, peerDir(name)], /peer ready (\d+) (\S+) (\S+)/, { timeoutMs: options.timeoutMs ?? 120_000 });
+  const [, port, basePath, token] = server.ready;
+  return {
+    name,
+    label: info.label,
+    baseUrl: `http://127.0.0.1:${port}${basePath}`,
+    token: token === '-' ? '' : token,
+    pid: server.pid,
+    startupMs: Math.round(server.startupMs),
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,482 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { Loading, Page } from '../components/page';
+import { formatDateTime } from '../format';
+import { href } from '../router';
+import { useLoad } from '../use-load';
+
+interface Quarantine {
+  reason: string;
+  detail: string;
+  since: string;
+}
+interface Cycle {
+  id: string;
+  startedAt: string;
+  finishedAt: string | null;
+  dryRun: boolean;
+  status: string;
+  message: string | null;
+  summary: { created: number; updated: number; disabled: number; deleted: number; unchanged: number; failed: number; durationMs: number; deprovisions: number } | null;
+}
+interface Connection {
+  id: string;
+  name: string;
+  source: Record<string, unknown>;
+  target: string;
+  credential: { kind: string; expiresAt: string | null };
+  settings: { schedule?: string; deletionThreshold: string };
+  quarantine: Quarantine | null;
+  allowDeletes: boolean;
+  lastCycle?: Cycle | null;
+  managed?: { users: number; groups: number; failing: number };
+  escrow?: { objects: number; nextRetry: string | null };
+  cycles?: Cycle[];
+}
+interface TestReport {
+  ok: boolean;
+  target: string;
+  steps: { step: string; status: string; detail: string }[];
+}
+interface CycleResult {
+  cycle: Cycle;
+  summary: Cycle['summary'];
+  quarantine?: Quarantine;
+  plan?: { steps: { action: string; type: string; key: string; attributes?: Record<string, unknown>; changes?: { path: string }[]; members?: string[] }[]; failures: { type: string; key: string; action: string; detail: string }[] };
+}
+interface LogEntry {
+  cycleId: string;
+  at: string;
+  type: string;
+  key: string;
+  action: string;
+  result: string;
+  status: number | null;
+  detail: string | null;
+  seq?: number;
+}
+
+const base = (id: string) => `/connections/${encodeURIComponent(id)}`;
+
+/** Every outbound provisioning connection with its state. */
+export function ConnectionList() {
+  const list = useLoad(() => api<{ connections: Connection[] }>('GET', '/connections'), []);
+  return (
+    <Page title="Provisioning">
+      {list.data ? (
+        list.data.connections.length ? (
+          <ul class="directory-list">
+            {list.data.connections.map((c) => (
+              <li key={c.id} class={`directory-card${c.quarantine || c.lastCycle?.status === 'failed' || c.lastCycle?.status === 'stopped' ? ' attention' : ''}`}>
+                <div class="card-head">
+                  <h2>
+                    <a href={href('connections', c.id)}>{c.name}</a>
+                  </h2>
+                  <span class={`badge ${c.quarantine ? 'state-revoked' : 'state-active'}`}>{c.quarantine ? `quarantined (${c.quarantine.reason})` : 'running'}</span>
+                </div>
+                <p class="card-summary">
+                  {sourceText(c.source)} → <code>{c.target}</code>
+                </p>
+                <p class="muted">{c.lastCycle ? `Last cycle ${formatDateTime(c.lastCycle.startedAt)}: ${c.lastCycle.status}${c.lastCycle.summary ? `, ${counts(c.lastCycle.summary)}` : ''}` : 'No cycle yet'}</p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>No connections yet.</p>
+        )
+      ) : (
+        <Loading what="connections" />
+      )}
+      <CreateConnection />
+    </Page>
+  );
+}
+
+function CreateConnection() {
+  const [fields, setFields] = useState({ name: '', source: '', target: '', secret: '', schedule: 'off' });
+  const [mappings, setMappings] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const set = (key: keyof typeof fields) => (e: Event) => setFields({ ...fields, [key]: (e.target as HTMLInputElement).value });
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      let parsed: unknown;
+      try {
+        parsed = mappings.trim() ? JSON.parse(mappings) : undefined;
+      } catch {
+        throw new ApiError(400, 'The mappings are not valid JSON', null);
+      }
+      const body = parsed === undefined ? fields : { ...fields, mappings: parsed };
+      const created = await api<{ connection: Connection }>('POST', '/connections', { body, quiet: true });
+      location.hash = href('connections', created.connection.id);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.detail : String(err));
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit}>
+      <h2>New connection</h2>
+      <label for="conn-name">Name</label>
+      <input id="conn-name" required value={fields.name} onInput={set('name')} placeholder="hr-to-slack" />
+      <label for="conn-source">Source</label>
+      <input id="conn-source" required value={fields.source} onInput={set('source')} placeholder="directory:hr, file:users.csv, ldap://host/dc=example,dc=com" />
+      <label for="conn-target">Target SCIM base URL</label>
+      <input id="conn-target" required value={fields.target} onInput={set('target')} placeholder="https://app.example.com/scim/v2" />
+      <label for="conn-secret">Target secret token</label>
+      <input id="conn-secret" type="password" autocomplete="off" required value={fields.secret} onInput={set('secret')} />
+      <label for="conn-schedule">Schedule</label>
+      <input id="conn-schedule" value={fields.schedule} onInput={set('schedule')} placeholder="40m, 1h, continuous or off" />
+      <label for="conn-mappings">Mappings (JSON, optional)</label>
+      <textarea id="conn-mappings" class="mono" rows={4} value={mappings} onInput={(e) => setMappings((e.target as HTMLTextAreaElement).value)} placeholder='{"users": [{"target": "userName", "source": "userName", "matching": 1}]}' />
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="dialog-actions">
+        <button type="submit">Create connection</button>
+      </div>
+    </form>
+  );
+}
+
+/** One connection: Test Connection, Update Credentials, run, dry run, cycles, logs, quarantine and circuit breaker. */
+export function ConnectionPage({ id }: { id: string }) {
+  const connection = useLoad(() => api<Connection>('GET', base(id)), [id]);
+  const [test, setTest] = useState<TestReport | null>(null);
+  const [result, setResult] = useState<CycleResult | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [logRound, setLogRound] = useState(0);
+  const act = async (label: string, work: () => Promise<void>) => {
+    setBusy(label);
+    try {
+      await work();
+    } catch {
+      // announced in the banner by api()
+    } finally {
+      setBusy(null);
+      connection.reload();
+      setLogRound((n) => n + 1);
+    }
+  };
+  const c = connection.data;
+  return (
+    <Page title={c ? c.name : 'Connection'}>
+      <p>
+        <a href={href('connections')}>← All connections</a>
+      </p>
+      {!c ? (
+        <Loading what="the connection" />
+      ) : (
+        <>
+          <div class="card">
+            <p>
+              {sourceText(c.source)} → <code>{c.target}</code>
+            </p>
+            <dl class="facts">
+              <div>
+                <dt>Credential</dt>
+                <dd>
+                  {c.credential.kind}
+                  {c.credential.expiresAt ? `, expires ${formatDateTime(c.credential.expiresAt)}` : ''}
+                </dd>
+              </div>
+              <div>
+                <dt>Schedule</dt>
+                <dd>{c.settings.schedule ?? 'off'}</dd>
+              </div>
+              <div>
+                <dt>Managed</dt>
+                <dd>{c.managed ? `${c.managed.users} users, ${c.managed.groups} groups, ${c.managed.failing} failing` : '—'}</dd>
+              </div>
+              <div>
+                <dt>Deletion threshold</dt>
+                <dd>{c.settings.deletionThreshold}</dd>
+              </div>
+            </dl>
+            {c.quarantine && (
+              <div class="rotation pending" data-testid="quarantine">
+                <strong>Quarantined since {formatDateTime(c.quarantine.since)} ({c.quarantine.reason})</strong>
+                <p>{c.quarantine.detail}</p>
+                <button type="button" class="secondary small" onClick={() => act('clear', () => api('DELETE', `${base(id)}/quarantine`))}>
+                  Clear quarantine
+                </button>
+              </div>
+            )}
+            {c.lastCycle?.status === 'stopped' || c.cycles?.[0]?.status === 'stopped' ? (
+              <div class="rotation pending" data-testid="circuit-breaker">
+                <strong>The deletion threshold stopped the last cycle</strong>
+                <p>{c.cycles?.[0]?.message ?? 'More deletions were planned than the threshold allows.'} Review the dry-run plan, then allow them once.</p>
+                <button type="button" class="danger small" onClick={() => act('allow', () => api('POST', `${base(id)}/allow-deletions`))}>
+                  Allow the deletions once
+                </button>
+              </div>
+            ) : null}
+            <div class="row actions-row">
+              <button type="button" disabled={busy !== null} onClick={() => act('test', async () => setTest(await api<TestReport>('POST', `${base(id)}/test`)))}>
+                {busy === 'test' ? 'Testing…' : 'Test Connection'}
+              </button>
+              <button type="button" class="secondary" disabled={busy !== null} onClick={() => act('dry', async () => setResult(await api<CycleResult>('POST', `${base(id)}/dry-run`, { body: {} })))}>
+                {busy === 'dry' ? 'Planning…' : 'Dry run'}
+              </button>
+              <button type="button" class="secondary" disabled={busy !== null} onClick={() => act('run', async () => setResult(await api<CycleResult>('POST', `${base(id)}/run`, { body: {} })))}>
+                {busy === 'run' ? 'Running…' : 'Run now'}
+              </button>
+            </div>
+          </div>
+          {test && <TestResult report={test} />}
+          {result && <CycleResultView result={result} />}
+          <UpdateCredentials id={id} onSaved={() => connection.reload()} />
+          <Cycles id={id} round={logRound} />
+          <Logs id={id} round={logRound} />
+        </>
+      )}
+    </Page>
+  );
+}
+
+function TestResult({ report }: { report: TestReport }) {
+  return (
+    <div class="card" data-testid="test-result">
+      <h2>Test Connection: {report.ok ? 'passed' : 'failed'}</h2>
+      <ol class="steps">
+        {report.steps.map((s, i) => (
+          <li key={i} class={`step-${s.status}`}>
+            <span class={`badge state-${s.status === 'ok' ? 'active' : s.status === 'failed' ? 'revoked' : 'expiring'}`}>{s.status}</span> <strong>{s.step}</strong>
+            <p>{s.detail}</p>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function CycleResultView({ result }: { result: CycleResult }) {
+  return (
+    <div class="card" data-testid="cycle-result">
+      <h2>
+        {result.cycle.dryRun ? 'Dry-run plan' : 'Cycle'}: {result.cycle.status}
+      </h2>
+      {result.summary && <p>{counts(result.summary)}</p>}
+      {result.plan && (
+        <div class="table-wrap">
+          <table>
+            <caption class="visually-hidden">Planned steps</caption>
+            <thead>
+              <tr>
+                <th scope="col">Action</th>
+                <th scope="col">Type</th>
+                <th scope="col">Object</th>
+                <th scope="col">Changes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.plan.steps.map((s, i) => (
+                <tr key={i} data-testid="plan-step">
+                  <th scope="row">{s.action}</th>
+                  <td>{s.type}</td>
+                  <td>
+                    {typeof s.attributes?.userName === 'string' ? s.attributes.userName : typeof s.attributes?.displayName === 'string' ? s.attributes.displayName : ''}{' '}
+                    <span class="mono muted">{s.key}</span>
+                  </td>
+                  <td>{s.attributes ? Object.keys(s.attributes).join(', ') : s.changes ? s.changes.map((c) => c.path).join(', ') : s.members ? `${s.members.length} members` : ''}</td>
+                </tr>
+              ))}
+              {result.plan.failures.map((f, i) => (
+                <tr key={`f${i}`}>
+                  <th scope="row">{f.action} failed</th>
+                  <td>{f.type}</td>
+                  <td class="mono">{f.key}</td>
+                  <td>{f.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function UpdateCredentials({ id, onSaved }: { id: string; onSaved: () => void }) {
+  const [secret, setSecret] = useState('');
+  const [expires, setExpires] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    try {
+      await api('PUT', `${base(id)}/secret`, { body: { secret, ...(expires ? { secretExpires: expires } : {}) } });
+      setSecret('');
+      setMessage('Saved. Run Test Connection to check it.');
+      onSaved();
+    } catch {
+      setMessage(null);
+    }
+  };
+  return (
+    <details class="card">
+      <summary>Update Credentials</summary>
+      <form onSubmit={submit}>
+        <label for="cred-secret">New secret token</label>
+        <input id="cred-secret" type="password" autocomplete="off" required value={secret} onInput={(e) => setSecret((e.target as HTMLInputElement).value)} />
+        <label for="cred-expires">Expires (optional)</label>
+        <input id="cred-expires" value={expires} onInput={(e) => setExpires((e.target as HTMLInputElement).value)} placeholder="2027-06-30 or 90d" />
+        <div class="dialog-actions">
+          <button type="submit">Save credentials</button>
+        </div>
+        {message && <p role="status">{message}</p>}
+      </form>
+    </details>
+  );
+}
+
+function Cycles({ id, round }: { id: string; round: number }) {
+  const cycles = useLoad(() => api<{ cycles: Cycle[] }>('GET', `${base(id)}/cycles?limit=20`), [id, round]);
+  const list = cycles.data?.cycles ?? [];
+  return (
+    <div class="card">
+      <h2>Cycles</h2>
+      <CycleChart cycles={list} />
+      <div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">Cycle history</caption>
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Status</th>
+              <th scope="col">Counts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((c) => (
+              <tr key={c.id}>
+                <td>{formatDateTime(c.startedAt)}</td>
+                <td>{c.dryRun ? 'dry run' : 'run'}</td>
+                <td>{c.status}</td>
+                <td>{c.summary ? counts(c.summary) : c.message ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** Objects processed and failures per cycle, oldest on the left. */
+function CycleChart({ cycles }: { cycles: Cycle[] }) {
+  const data = [...cycles].reverse().filter((c) => c.summary);
+  if (!data.length) return null;
+  const processed = (c: Cycle) => (c.summary ? c.summary.created + c.summary.updated + c.summary.disabled + c.summary.deleted : 0);
+  const max = Math.max(1, ...data.map((c) => processed(c) + (c.summary?.failed ?? 0)));
+  const width = 640;
+  const height = 140;
+  const bar = Math.min(40, (width - 20) / data.length - 4);
+  return (
+    <figure class="timeline">
+      <svg viewBox={`0 0 ${width} ${height + 20}`} role="img" aria-label={`Objects processed and failures per cycle: ${data.map((c) => `${processed(c)} processed, ${c.summary?.failed ?? 0} failed`).join('; ')}`}>
+        {data.map((c, i) => {
+          const x = 10 + i * (bar + 4);
+          const ok = (processed(c) / max) * height;
+          const failed = ((c.summary?.failed ?? 0) / max) * height;
+          return (
+            <g key={c.id}>
+              <rect class="chart-ok" x={x} y={height - ok - failed} width={bar} height={ok} />
+              <rect class="chart-failed" x={x} y={height - failed} width={bar} height={failed} />
+            </g>
+          );
+        })}
+        <line class="axis" x1={0} x2={width} y1={height} y2={height} />
+      </svg>
+      <figcaption>
+        <span class="legend ok-legend">■ processed</span> <span class="legend failed-legend">■ failed</span> per cycle, oldest first
+      </figcaption>
+    </figure>
+  );
+}
+
+function Logs({ id, round }: { id: string; round: number }) {
+  const [filters, setFilters] = useState({ object: '', action: '', result: '' });
+  const [applied, setApplied] = useState(filters);
+  const logs = useLoad(() => {
+    const params = new URLSearchParams({ limit: '50' });
+    for (const [key, value] of Object.entries(applied)) if (value) params.set(key, value);
+    return api<{ entries: LogEntry[]; next?: number }>('GET', `${base(id)}/logs?${params}`);
+  }, [id, round, applied.object, applied.action, applied.result]);
+  return (
+    <div class="card">
+      <h2>Provisioning log</h2>
+      <form
+        class="row filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied(filters);
+        }}
+      >
+        <label class="visually-hidden" for="log-object">
+          Object
+        </label>
+        <input id="log-object" placeholder="object key" value={filters.object} onInput={(e) => setFilters({ ...filters, object: (e.target as HTMLInputElement).value })} />
+        <label class="visually-hidden" for="log-action">
+          Action
+        </label>
+        <input id="log-action" placeholder="action (create, update…)" value={filters.action} onInput={(e) => setFilters({ ...filters, action: (e.target as HTMLInputElement).value })} />
+        <label class="visually-hidden" for="log-result">
+          Result
+        </label>
+        <select id="log-result" value={filters.result} onChange={(e) => setFilters({ ...filters, result: (e.target as HTMLSelectElement).value })}>
+          <option value="">any result</option>
+          <option value="success">success</option>
+          <option value="failure">failure</option>
+          <option value="planned">planned</option>
+          <option value="skipped">skipped</option>
+        </select>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
+      </form>
+      <div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">Provisioning log entries</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Object</th>
+              <th scope="col">Action</th>
+              <th scope="col">Result</th>
+              <th scope="col">Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(logs.data?.entries ?? []).map((e, i) => (
+              <tr key={e.seq ?? i}>
+                <td>{formatDateTime(e.at)}</td>
+                <td class="mono">
+                  {e.type} {e.key}
+                </td>
+                <th scope="row">{e.action}</th>
+                <td>
+                  {e.result}
+                  {e.status ? ` (${e.status})` : ''}
+                </td>
+                <td>{e.detail ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function counts(s: NonNullable<Cycle['summary']>): string {
+  return `${s.created} created, ${s.updated} updated, ${s.disabled} disabled, ${s.deleted} deleted, ${s.unchanged} unchanged, ${s.failed} failed`;
+}
+
+function sourceText(source: Record<string, unknown>): string {
+  const kind = typeof source.kind === 'string' ? source.kind : 'source';
+  const where = ['directory', 'path', 'url', 'file'].map((k) => source[k]).find((v) => typeof v === 'string');
+  return where ? `${kind} ${where}` : kind;
+}

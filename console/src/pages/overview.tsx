@@ -1,0 +1,109 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { HealthBadge } from '../components/health-badge';
+import { Loading, Page } from '../components/page';
+import { formatDate, formatDateTime, plural, relative } from '../format';
+import { href } from '../router';
+import type { DirectoryStatus, StatusReport } from '../types';
+import { useLoad } from '../use-load';
+
+/** Every directory's health, problems first (the server sorts worst first). */
+export function Overview() {
+  const { data, reload } = useLoad(() => api<StatusReport>('GET', '/status'), []);
+  return (
+    <Page title="Directories" actions={<button type="button" class="secondary" onClick={reload}>Refresh</button>}>
+      {data ? (
+        <>
+          <p class="summary-line" data-testid="overview-summary">
+            {data.attention ? <strong>Something needs your attention.</strong> : 'Nothing needs attention.'} {plural(data.directories.length, 'directory')};
+            secrets count as expiring {data.warningWindowDays} days before they expire; a directory is idle after {data.idleHours} hours without a request.
+          </p>
+          {data.directories.length === 0 && <p>No directories yet. Create one for each identity provider that provisions into scimd.</p>}
+          <ul class="directory-list">
+            {data.directories.map((d) => (
+              <DirectoryCard key={d.id} status={d} />
+            ))}
+          </ul>
+          {data.adminSecrets.some((s) => s.state === 'expiring') && (
+            <p class="warning">
+              An admin secret is expiring: {data.adminSecrets.filter((s) => s.state === 'expiring').map((s) => `${s.name} (…${s.suffix}) on ${formatDate(s.expiresAt)}`).join(', ')}.
+            </p>
+          )}
+        </>
+      ) : (
+        <Loading what="directories" />
+      )}
+      <CreateDirectory />
+    </Page>
+  );
+}
+
+function DirectoryCard({ status: d }: { status: DirectoryStatus }) {
+  const soonest = d.secrets.filter((s) => s.state === 'active' || s.state === 'expiring').sort((a, b) => (a.expiresAt ?? '9') < (b.expiresAt ?? '9') ? -1 : 1)[0];
+  return (
+    <li class={`directory-card${d.attention ? ' attention' : ''}`} data-testid="directory-card" data-directory={d.name}>
+      <div class="card-head">
+        <h2>
+          <a href={href('directories', d.id)}>{d.name}</a>
+        </h2>
+        <HealthBadge health={d.health} />
+      </div>
+      <p class="card-summary">{d.summary}</p>
+      <dl class="facts">
+        <div>
+          <dt>Connected</dt>
+          <dd data-testid="connected">{d.connected ? `yes, since ${formatDateTime(d.firstRequestAt)}` : 'no'}</dd>
+        </div>
+        <div>
+          <dt>Last request</dt>
+          <dd>{d.lastRequestAt ? `${relative(d.lastRequestAt)} from ${d.lastUserAgent ?? 'an unknown client'} (${d.lastClientIp ?? 'unknown address'})` : 'none yet'}</dd>
+        </div>
+        <div>
+          <dt>Soonest expiry</dt>
+          <dd>{soonest ? (soonest.expiresAt ? `${soonest.name} on ${formatDate(soonest.expiresAt)} (${relative(soonest.expiresAt)})` : `${soonest.name} never expires`) : 'no active secret'}</dd>
+        </div>
+        <div>
+          <dt>Rejected requests</dt>
+          <dd data-testid="rejected">
+            {d.rejectedCount ? `${d.rejectedCount}; last ${relative(d.lastRejectedAt)} with a ${d.lastRejectedReason ?? 'refused'} secret` : 'none'}
+          </dd>
+        </div>
+        <div>
+          <dt>Errors</dt>
+          <dd>{d.errorCount ? `${plural(d.errorCount, 'failed request')} of ${d.requestCount}` : `none in ${plural(d.requestCount, 'request')}`}</dd>
+        </div>
+      </dl>
+    </li>
+  );
+}
+
+function CreateDirectory() {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const created = await api<{ id: string }>('POST', '/directories', { body: { name: name.trim() }, quiet: true });
+      location.hash = href('directories', created.id);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.detail : String(err));
+    }
+  };
+  return (
+    <form class="inline-form card" onSubmit={submit}>
+      <h2>New directory</h2>
+      <p class="hint">One directory per identity provider connection, for example "Entra production".</p>
+      <label for="new-directory-name">Name</label>
+      <div class="row">
+        <input id="new-directory-name" required maxLength={200} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <button type="submit">Create directory</button>
+      </div>
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

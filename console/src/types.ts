@@ -1,0 +1,130 @@
+/** The admin API's JSON shapes the console reads (see /api/v1/openapi.json). */
+
+export type SecretState = 'active' | 'expiring' | 'expired' | 'revoked';
+export type Health = 'rejecting' | 'no_active_secret' | 'expiring' | 'idle' | 'not_connected' | 'healthy';
+
+export interface Secret {
+  id: string;
+  name: string;
+  suffix: string;
+  directoryId: string | null;
+  created: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  firstUsedAt: string | null;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  state: SecretState;
+  daysLeft: number | null;
+}
+
+export interface CreatedSecret extends Secret {
+  secret: string;
+}
+
+export interface DirectoryStatus {
+  id: string;
+  name: string;
+  health: Health;
+  summary: string;
+  attention: boolean;
+  connected: boolean;
+  firstRequestAt: string | null;
+  lastRequestAt: string | null;
+  lastClientIp: string | null;
+  lastUserAgent: string | null;
+  requestCount: number;
+  errorCount: number;
+  rejectedCount: number;
+  lastRejectedAt: string | null;
+  lastRejectedSecretId: string | null;
+  lastRejectedReason: string | null;
+  nextExpiry: string | null;
+  secrets: Secret[];
+}
+
+export interface StatusReport {
+  generatedAt: string;
+  warningWindowDays: number;
+  idleHours: number;
+  attention: boolean;
+  directories: DirectoryStatus[];
+  adminSecrets: Secret[];
+}
+
+export interface Settings {
+  maxActiveSecrets: number;
+  defaultSecretLifetime: string;
+  allowSelfRotation: boolean;
+  autoRevokeGraceHours: number | null;
+}
+
+export interface DirectoryDetails {
+  id: string;
+  name: string;
+  created: string;
+  settings: Settings;
+  scimUrl: string;
+  users: number;
+  groups: number;
+  activeSecrets: number;
+}
+
+export interface Session {
+  adminSecret: { id: string; name: string; suffix: string };
+  csrfToken: string;
+  signedInAt: string;
+  idleExpiresAt: string;
+  expiresAt: string;
+  idleTimeoutSeconds: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  actorIp: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  directoryId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface ListResponse<T> {
+  totalResults: number;
+  startIndex?: number;
+  itemsPerPage: number;
+  Resources: T[];
+}
+
+export interface ScimUser {
+  id: string;
+  userName: string;
+  displayName?: string;
+  name?: { formatted?: string; givenName?: string; familyName?: string };
+  active?: boolean;
+  emails?: { value: string; primary?: boolean }[];
+  externalId?: string;
+  meta?: { created?: string; lastModified?: string };
+  [key: string]: unknown;
+}
+
+export interface ScimGroup {
+  id: string;
+  displayName: string;
+  externalId?: string;
+  meta?: { created?: string; lastModified?: string };
+  [key: string]: unknown;
+}
+
+export interface DirectoryEvent {
+  id: string;
+  directoryId: string;
+  sequence: number;
+  occurredAt: string;
+  type: string;
+  subject: { type: string; id: string; version?: number };
+  data: Record<string, unknown>;
+}

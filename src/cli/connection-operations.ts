@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import type { ConnectionRecord } from '../provisioning/connections/connection.js';
+import { ConnectionService } from '../provisioning/connections/connection-service.js';
+import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
+import { databaseOf, type GlobalOptions } from './context.js';
+import { printJson } from './output.js';
+
+/**
+ * The operator's levers on a connection the engine stopped: release the deletion threshold for
+ * one cycle (Entra's "Allow deletes"), and clear a quarantine.
+ */
+export function registerConnectionOperations(connection: Command): void {
+  connection
+    .command('allow-deletions <name>')
+    .description("let the next cycle pass the deletion threshold (Entra's Allow deletes); it re-arms after that cycle")
+    .option('--json', 'print the connection as JSON')
+    .action(async (name: string, options: GlobalOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
+      const result = await withConnections(databaseOf(opts), async (store, encryptor) => new ConnectionService(store, encryptor).allowDeletions((await requireConnection(store, name)).id));
+      if (opts.json) return printJson(result);
+      process.stdout.write(`The next cycle of ${result.name} may disable and delete past the deletion threshold (${result.settings.deletionThreshold}).\n`);
+    });
+
+  connection
+    .command('clear-quarantine <name>')
+    .description('clear a quarantine (a refused credential, or a cycle in which most objects failed); scheduled cycles resume their schedule')
+    .option('--json', 'print the connection as JSON')
+    .action(async (name: string, options: GlobalOptions, command: Command) => {
+      const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
+      const result = await withConnections(databaseOf(opts), async (store, encryptor) => new ConnectionService(store, encryptor).clearQuarantine((await requireConnection(store, name)).id));
+      if (opts.json) return printJson(result);
+      process.stdout.write(`Cleared the quarantine of ${result.name}.\n`);
+    });
+}
+
+/** Lines for `connection show`: quarantine, a released threshold, the credential's upkeep. */
+export function operationalState(c: { quarantine: ConnectionRecord['quarantine']; allowDeletes: boolean; credentialState: ConnectionRecord['credentialState'] }): [string, string][] {
+  const lines: [string, string][] = [];
+  if (c.quarantine) lines.push(['QUARANTINED', `since ${c.quarantine.since} (${c.quarantine.reason}): ${c.quarantine.detail}`]);
+  if (c.allowDeletes) lines.push(['deletions', 'allowed past the threshold in the next cycle']);
+  const state = c.credentialState;
+  if (state?.expirySource === 'target') lines.push(['expiry source', 'read from the target; rotated by scimd before it expires']);
+  if (state?.rotatedAt) lines.push(['last rotation', state.rotatedAt]);
+  if (state?.rotationError) lines.push(['rotation failed', `${state.rotationError.at}: ${state.rotationError.detail}`]);
+  return lines;
+}

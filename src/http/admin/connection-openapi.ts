@@ -1,0 +1,183 @@
+/** The builders openapi-document.ts describes its own routes with, handed over so both read alike. */
+export interface OpenApiHelpers {
+  ref(name: string): object;
+  json(schema: object): object;
+  ok(description: string, schema: object): object;
+  problem(description: string): object;
+  adminErrors: Record<string, object>;
+}
+
+/** The OpenAPI paths and schemas of /connections (the provisioning engine), merged into the document. */
+export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, object>; schemas: Record<string, object> } {
+  const param = { name: 'connection', in: 'path', required: true, description: 'The connection id (`conn_…`) or name.', schema: { type: 'string' } };
+  const notFound = { '404': h.problem('No such connection (`not-found`).') };
+  const busy = { '409': h.problem('A cycle of this connection is already running, here or on another replica (`cycle-running`).') };
+  const text = { type: ['string', 'number'] };
+  const settingsFields = {
+    source: { type: 'string', description: '`file:users.csv`, `ldap://…`, `scim+https://…` or `directory:<id>`; the source is read and checked before the connection is saved.' },
+    groups: { type: 'string' },
+    memberships: { type: 'string' },
+    userKey: { type: 'string' },
+    groupKey: { type: 'string' },
+    target: { type: 'string', description: 'The SCIM base URL (tenant URL) of the app.' },
+    mappings: { description: '`{"users": [...], "groups": [...]}`, or "default".' },
+    scopeUsers: { type: 'string', description: 'A SCIM filter over source attributes; "" for everyone.' },
+    scopeGroups: { type: 'string' },
+    schedule: { type: 'string', examples: ['40m', '1h', 'continuous', 'off'], description: 'How often `scimd serve` runs a cycle (default 40m).' },
+    concurrency: text,
+    rate: text,
+    timeout: text,
+    deleteAfter: { type: 'string', examples: ['30d', '0', 'never'] },
+    deletionThreshold: { ...text, examples: ['500', '10%', 'off'] },
+    adopt: { type: 'boolean' },
+    syncGroups: { type: 'boolean' },
+  };
+  const credentialFields = {
+    secret: { type: 'string', writeOnly: true, description: 'The target secret token; stored encrypted, never returned.' },
+    secretExpires: { type: 'string', examples: ['2027-03-31', '365d', 'never'] },
+    tokenUrl: { type: 'string' },
+    clientId: { type: 'string' },
+    clientSecret: { type: 'string', writeOnly: true },
+    oauthScope: { type: 'string' },
+  };
+  const body = (properties: object, required: string[] = []) => ({ required: true, content: h.json({ type: 'object', additionalProperties: true, required, properties }) });
+  const cycleResult = h.ok('The cycle, its summary, and the plan for dry runs and cycles the deletion threshold stopped', h.ref('CycleResult'));
+  return {
+    paths: {
+      '/connections': {
+        get: { summary: 'List provisioning connections', responses: { '200': h.ok('The connections', { type: 'object', properties: { connections: { type: 'array', items: h.ref('Connection') } } }), ...h.adminErrors } },
+        post: {
+          summary: 'Create a connection: source, target, credential, mappings, scoping, schedule, settings',
+          requestBody: body({ name: { type: 'string' }, ...settingsFields, ...credentialFields }, ['name', 'source', 'target']),
+          responses: { '201': h.ok('The connection and what its source holds', { type: 'object', properties: { connection: h.ref('Connection'), check: { type: 'object' } } }), '409': h.problem('The name is taken.'), ...h.adminErrors },
+        },
+      },
+      '/connections/{connection}': {
+        parameters: [param],
+        get: { summary: 'A connection with what it manages, its escrow and recent cycles', responses: { '200': h.ok('The connection', h.ref('Connection')), ...notFound, ...h.adminErrors } },
+        patch: { summary: 'Change source, target, mappings, scoping, schedule or settings (not the credential)', requestBody: body(settingsFields), responses: { '200': h.ok('The connection', { type: 'object' }), ...notFound, ...h.adminErrors } },
+        delete: { summary: 'Delete a connection with its state and log; nothing is removed from the target', responses: { '200': h.ok('Its id and name', { type: 'object' }), ...notFound, ...h.adminErrors } },
+      },
+      '/connections/{connection}/test': {
+        parameters: [param],
+        post: { summary: 'Test Connection: each step in plain words; a passing test clears a quarantine', responses: { '200': h.ok('The report (ok false when a step failed)', h.ref('TestReport')), ...notFound, ...h.adminErrors } },
+      },
+      '/connections/{connection}/secret': {
+        parameters: [param],
+        put: { summary: 'Update Credentials: a new secret (or OAuth client) and its expiry', requestBody: body(credentialFields), responses: { '200': h.ok('The connection, without the secret', h.ref('Connection')), ...notFound, ...h.adminErrors } },
+      },
+      '/connections/{connection}/run': {
+        parameters: [param],
+        post: {
+          summary: 'Run a cycle now and wait for it',
+          requestBody: { required: false, content: h.json({ type: 'object', additionalProperties: false, properties: { allowDeletes: { type: 'boolean', description: 'Pass the deletion threshold in this cycle.' } } }) },
+          responses: { '200': cycleResult, ...busy, ...notFound, ...h.adminErrors },
+        },
+      },
+      '/connections/{connection}/dry-run': {
+        parameters: [param],
+        post: { summary: 'Plan a cycle without sending changes; the plan is returned and stored in the log', responses: { '200': cycleResult, ...busy, ...notFound, ...h.adminErrors } },
+      },
+      '/connections/{connection}/cycles': {
+        parameters: [param],
+        get: {
+          summary: 'Recent cycles with their counts, newest first',
+          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 20 } }],
+          responses: { '200': h.ok('The cycles', { type: 'object', properties: { cycles: { type: 'array', items: h.ref('Cycle') } } }), ...notFound, ...h.adminErrors },
+        },
+      },
+      '/connections/{connection}/logs': {
+        parameters: [param],
+        get: {
+          summary: 'The provisioning log: what each cycle did or planned per object',
+          parameters: [
+            { name: 'cycle', in: 'query', description: 'A cycle id, or `last`.', schema: { type: 'string' } },
+            { name: 'object', in: 'query', description: "A source object's key.", schema: { type: 'string' } },
+            { name: 'action', in: 'query', schema: { type: 'string', examples: ['create', 'update', 'disable', 'delete', 'add-members'] } },
+            { name: 'result', in: 'query', schema: { enum: ['planned', 'success', 'failure', 'skipped'] } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            { name: 'before', in: 'query', description: 'The `next` of the previous page: older lines.', schema: { type: 'integer' } },
+          ],
+          responses: {
+            '200': h.ok('A page of log lines, oldest first', { type: 'object', properties: { entries: { type: 'array', items: h.ref('LogEntry') }, next: { type: 'integer', description: 'Absent on the last page.' } } }),
+            ...notFound,
+            ...h.adminErrors,
+          },
+        },
+      },
+      '/connections/{connection}/allow-deletions': {
+        parameters: [param],
+        post: { summary: "Entra's Allow deletes: the next cycle may pass the deletion threshold, once", responses: { '200': h.ok('The connection', h.ref('Connection')), ...notFound, ...h.adminErrors } },
+      },
+      '/connections/{connection}/quarantine': {
+        parameters: [param],
+        delete: { summary: 'Clear the quarantine: scheduled cycles resume their schedule', responses: { '200': h.ok('The connection', h.ref('Connection')), ...notFound, ...h.adminErrors } },
+      },
+      '/connections/{connection}/provision': {
+        parameters: [param],
+        post: {
+          summary: 'Provision on demand: one user now, with a step-by-step report',
+          requestBody: body({ user: { type: 'string', description: "The user's source key." } }, ['user']),
+          responses: { '200': h.ok('The report', h.ref('OnDemandReport')), ...busy, ...notFound, ...h.adminErrors },
+        },
+      },
+    },
+    schemas: {
+      Connection: {
+        type: 'object',
+        description: 'Never carries a secret.',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          source: { type: 'object' },
+          target: { type: 'string' },
+          credential: { type: 'object', properties: { kind: { enum: ['bearer', 'oauth'] }, expiresAt: { type: ['string', 'null'], format: 'date-time' } } },
+          mappings: {},
+          scoping: { type: 'object' },
+          settings: { type: 'object' },
+          quarantine: { type: ['object', 'null'], properties: { reason: { enum: ['credentials', 'failures'] }, detail: { type: 'string' }, since: { type: 'string', format: 'date-time' } } },
+          allowDeletes: { type: 'boolean' },
+          credentialState: { type: ['object', 'null'], description: 'Where the expiry came from, warnings given, the last rotation or rotation error.' },
+        },
+      },
+      Cycle: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          connectionId: { type: 'string' },
+          startedAt: { type: 'string', format: 'date-time' },
+          finishedAt: { type: ['string', 'null'], format: 'date-time' },
+          dryRun: { type: 'boolean' },
+          status: { enum: ['running', 'completed', 'stopped', 'failed', 'interrupted'] },
+          summary: { type: ['object', 'null'], description: 'created, updated, disabled, deleted, unchanged, failed, durationMs, requests, retries' },
+          message: { type: ['string', 'null'] },
+        },
+      },
+      CycleResult: { type: 'object', properties: { cycle: h.ref('Cycle'), summary: { type: 'object' }, quarantine: { type: 'object' }, plan: { type: 'object' } } },
+      LogEntry: {
+        type: 'object',
+        properties: {
+          seq: { type: 'integer' },
+          cycleId: { type: 'string' },
+          at: { type: 'string', format: 'date-time' },
+          type: { enum: ['User', 'Group'] },
+          key: { type: 'string' },
+          targetId: { type: ['string', 'null'] },
+          action: { type: 'string' },
+          result: { enum: ['planned', 'success', 'failure', 'skipped'] },
+          status: { type: ['integer', 'null'] },
+          detail: { type: ['string', 'null'] },
+          changes: {},
+        },
+      },
+      TestReport: {
+        type: 'object',
+        properties: { ok: { type: 'boolean' }, target: { type: 'string' }, steps: { type: 'array', items: { type: 'object', properties: { step: { type: 'string' }, status: { enum: ['ok', 'warning', 'failed', 'skipped'] }, detail: { type: 'string' } } } } },
+      },
+      OnDemandReport: {
+        type: 'object',
+        properties: { ok: { type: 'boolean' }, steps: { type: 'array', items: { type: 'object', properties: { step: { type: 'string' }, status: { type: 'string' }, detail: { type: 'string' } } } } },
+      },
+    },
+  };
+}

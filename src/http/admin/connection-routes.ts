@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { invalidInput } from '../../admin/admin-error.js';
+import type { ConnectionInput } from '../../provisioning/connections/connection-input.js';
+import type { ConnectionService } from '../../provisioning/connections/connection-service.js';
+import type { CycleReport } from '../../provisioning/engine/run-cycle.js';
+import type { LogEntry } from '../../provisioning/store/connection-store.js';
+import { created } from './admin-context.js';
+import { bodyFields, numberParam, queryParam, requiredString } from './request-input.js';
+
+/** Text options of a connection, as the CLI has them; numbers are accepted as JSON numbers too. */
+const TEXT_FIELDS = [
+  'source', 'groups', 'memberships', 'userKey', 'groupKey', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize',
+  'target', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'schedule',
+] as const;
+const FLAG_FIELDS = ['adopt', 'syncGroups', 'incremental'] as const;
+const CREDENTIAL_FIELDS = ['secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope'] as const;
+
+/**
+ * Provisioning connections under /api/v1/connections: thin handlers over ConnectionService.
+ * Admin credentials are required (the hook of the enclosing plugin); a secret is accepted in a
+ * request body and never appears in a response.
+ */
+export function registerConnectionRoutes(app: FastifyInstance, connections: () => Promise<ConnectionService>): void {
+  type Params = { Params: { connection: string } };
+
+  app.get('/connections', async () => ({ connections: await (await connections()).list() }));
+
+  app.post('/connections', async (request, reply) => {
+    const fields = bodyFields(request.body, ['name', ...TEXT_FIELDS, ...FLAG_FIELDS, ...CREDENTIAL_FIELDS, 'mappings']);
+    const result = await (await connections()).create(requiredString(fields, 'name'), connectionInput(fields));
+    return created(reply, `/api/v1/connections/${result.connection.id}`, result);
+  });
+
+  app.get<Params>('/connections/:connection', async (request) => (await connections()).get(request.params.connection));
+
+  app.patch<Params>('/connections/:connection', async (request) => {
+    const fields = bodyFields(request.body, [...TEXT_FIELDS, ...FLAG_FIELDS, 'mappings']);
+    return (await connections()).update(request.params.connection, connectionInput(fields));
+  });
+
+  app.delete<Params>('/connections/:connection', async (request) => (await connections()).delete(request.params.connection));
+
+  app.post<Params>('/connections/:connection/test', async (request) => (await connections()).test(request.params.connection));
+
+  app.put<Params>('/connections/:connection/secret', async (request) => {
+    const fields = bodyFields(request.body, CREDENTIAL_FIELDS);
+    return (await connections()).setSecret(request.params.connection, connectionInput(fields));
+  });
+
+  app.post<Params>('/connections/:connection/run', async (request) => {
+    const fields = bodyFields(request.body, ['allowDeletes']);
+    const allowDeletes = fields.allowDeletes;
+    if (allowDeletes !== undefined && typeof allowDeletes !== 'boolean') throw invalidInput('allowDeletes must be true or false');
+    return cycleBody(await (await connections()).run(request.params.connection, { allowDeletes }));
+  });
+
+  app.post<Params>('/connections/:connection/dry-run', async (request) => {
+    bodyFields(request.body, []);
+    return cycleBody(await (await connections()).run(request.params.connection, { dryRun: true }));
+  });
+
+  app.get<Params>('/connections/:connection/cycles', async (request) => ({
+    cycles: await (await connections()).cycles(request.params.connection, numberParam(request.query, 'limit')),
+  }));
+
+  app.get<Params>('/connections/:connection/logs', async (request) => {
+    const query = request.query;
+    const page = await (await connections()).logs(request.params.connection, {
+      cycle: queryParam(query, 'cycle'),
+      object: queryParam(query, 'object'),
+      action: queryParam(query, 'action'),
+      result: queryParam(query, 'result') as LogEntry['result'] | undefined,
+      limit: numberParam(query, 'limit'),
+      before: numberParam(query, 'before'),
+    });
+    return page;
+  });
+
+  app.post<Params>('/connections/:connection/provision', async (request) => {
+    const fields = bodyFields(request.body, ['user']);
+    return (await connections()).provision(request.params.connection, requiredString(fields, 'user'));
+  });
+
+  app.post<Params>('/connections/:connection/allow-deletions', async (request) => (await connections()).allowDeletions(request.params.connection));
+
+  app.delete<Params>('/connections/:connection/quarantine', async (request) => (await connections()).clearQuarantine(request.params.connection));
+}
+
+/** JSON fields into the connection parser's input: text as text, numbers as their text, flags as booleans. */
+function connectionInput(fields: Record<string, unknown>): ConnectionInput {
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined || key === 'name') continue;
+    if (key === 'mappings') input.mappings = value;
+    else if ((FLAG_FIELDS as readonly string[]).includes(key)) {
+      if (typeof value !== 'boolean') throw invalidInput(`${key} must be true or false`);
+      input[key] = value;
+    } else if (typeof value === 'string') input[key] = value;
+    else if (typeof value === 'number' && Number.isFinite(value)) input[key] = String(value);
+    else throw invalidInput(`${key} must be a string`);
+  }
+  return input as ConnectionInput;
+}
+
+/** A cycle's outcome; the plan for dry runs and for cycles the deletion threshold stopped. */
+function cycleBody(report: CycleReport) {
+  const { cycle, plan } = report;
+  return {
+    cycle,
+    summary: report.summary,
+    ...(report.quarantine ? { quarantine: report.quarantine } : {}),
+    ...(plan && (cycle.dryRun || cycle.status === 'stopped') ? { plan: { steps: plan.steps, failures: plan.failures } } : {}),
+  };
+}

@@ -1,0 +1,270 @@
+import type { Encryptor } from '../../auth/encryption.js';
+import { AdminError, conflictProblem, invalidInput, notFoundProblem } from '../../admin/admin-error.js';
+import { ScimError } from '../../scim/errors.js';
+import type { ScimClientOptions } from '../client/scim-client.js';
+import { runConnectionCycle } from '../engine/connection-cycle.js';
+import { CycleBusy } from '../engine/cycle-lease.js';
+import { prepareSource } from '../engine/prepare-source.js';
+import { provisionOnDemand, type OnDemandReport } from '../engine/provision-on-demand.js';
+import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
+import type { ConnectionStore, CycleRecord, LogEntry, LogQuery } from '../store/connection-store.js';
+import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput, type ConnectionView } from './connection-input.js';
+import { testConnection, type TestReport } from './connection-test.js';
+import type { ConnectionRecord, Quarantine } from './connection.js';
+import { decryptCredential, secretsOf, targetClient } from './target-client.js';
+
+/** A connection as the API and `--json` show it: never a secret, with what the engine knows of its health. */
+export interface ConnectionDetails extends ConnectionView {
+  quarantine: Quarantine | null;
+  /** The deletion threshold is released for the next cycle. */
+  allowDeletes: boolean;
+  credentialState: ConnectionRecord['credentialState'];
+}
+
+export interface SourceCheck {
+  users: number;
+  usersInScope: number;
+  groups: number;
+  groupsInScope: number;
+  userFormat: string;
+  groupFormat: string;
+  mappingProblems: string[];
+  sourceProblems: string[];
+}
+
+export interface LogPage {
+  entries: LogEntry[];
+  /** Pass as `before` for the next, older page; absent on the last page. */
+  next?: number;
+}
+
+export interface ConnectionServiceOptions {
+  clock?: () => Date;
+  /** For tests: fast retries. */
+  clientOptions?: Partial<ScimClientOptions>;
+  /** Called after a test that passes (clears the quarantine) and before one runs (reads the secret's expiry). */
+  afterTest?: (connection: ConnectionRecord, report: TestReport) => Promise<void>;
+}
+
+const MAX_LOG_PAGE = 1000;
+const MAX_CYCLES = 200;
+
+/**
+ * Every operation on provisioning connections, once: the admin API's routes call it, and so can
+ * the CLI. Refusals are AdminErrors (RFC 9457 problems over HTTP); input mistakes found by the
+ * connection parser become `invalid-input`. Secrets go in, never out.
+ */
+export class ConnectionService {
+  private readonly clock: () => Date;
+
+  constructor(
+    readonly store: ConnectionStore,
+    readonly encryptor: Encryptor,
+    private readonly options: ConnectionServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async list(): Promise<(ConnectionDetails & { lastCycle: CycleRecord | null })[]> {
+    const connections = await this.store.listConnections();
+    return Promise.all(connections.map(async (c) => ({ ...details(c), lastCycle: (await this.store.listCycles(c.id, 1))[0] ?? null })));
+  }
+
+  async get(ref: string) {
+    const c = await this.require(ref);
+    const objects = await this.store.loadObjects(c.id);
+    const count = (type: string) => objects.filter((o) => o.type === type && o.targetId).length;
+    const failing = objects.filter((o) => o.failures > 0);
+    return {
+      ...details(c),
+      managed: { users: count('User'), groups: count('Group'), failing: failing.length },
+      escrow: { objects: failing.length, nextRetry: await this.store.nextEscrowRetry(c.id) },
+      cycles: await this.store.listCycles(c.id, 5),
+    };
+  }
+
+  async create(name: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
+    const record = parsing(() => newConnection(name, input, this.encryptor, this.clock()));
+    const check = await this.checkSource(record);
+    await this.store.createConnection(record);
+    return { connection: details(record), check };
+  }
+
+  async update(ref: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
+    const before = await this.require(ref);
+    const record = parsing(() => applyConnectionInput(before, withoutCredential(input), this.encryptor, this.clock()));
+    const check = await this.checkSource(record);
+    await this.store.updateConnection(record);
+    return { connection: details(record), check };
+  }
+
+  async delete(ref: string): Promise<{ id: string; name: string }> {
+    const c = await this.require(ref);
+    await this.store.deleteConnection(c.id);
+    return { id: c.id, name: c.name };
+  }
+
+  /** Update Credentials: a new secret (or OAuth client) and its expiry, swapped in one statement. */
+  async setSecret(ref: string, input: Pick<ConnectionInput, 'secret' | 'secretExpires' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'oauthScope'>): Promise<ConnectionDetails> {
+    const before = await this.require(ref);
+    if (!input.secret && !input.clientSecret) throw invalidInput('Give the new credential: secret, or tokenUrl, clientId and clientSecret');
+    const record = parsing(() => applyConnectionInput(before, input, this.encryptor, this.clock()));
+    const state = record.credentialExpiresAt && input.secretExpires !== undefined ? { expirySource: 'entered' as const } : null;
+    await this.store.replaceCredential(record.id, { kind: record.credentialKind, encrypted: record.encryptedCredential, expiresAt: record.credentialExpiresAt, state, updated: record.updated });
+    return details({ ...record, credentialState: state });
+  }
+
+  /** Test Connection; a test that passes clears a quarantine. */
+  async test(ref: string): Promise<TestReport> {
+    const c = await this.require(ref);
+    const credential = this.decrypt(c);
+    const target = targetClient(c, credential, { retry: { maxAttempts: 2 }, timeoutMs: Math.min(c.settings.timeoutSeconds, 20) * 1000, ...this.options.clientOptions });
+    let report: TestReport;
+    try {
+      report = await testConnection({
+        client: target.client,
+        credential: target.credential,
+        targetUrl: c.targetUrl,
+        matchingAttribute: await this.firstMatchingAttribute(c),
+        secretExpiresAt: c.credentialExpiresAt,
+        secrets: secretsOf(credential),
+        now: this.clock(),
+      });
+    } finally {
+      target.close();
+    }
+    if (report.ok && c.quarantine) await this.store.setQuarantine(c.id, null);
+    await this.options.afterTest?.(c, report);
+    return report;
+  }
+
+  /** A cycle now (or a dry run, which returns and stores the plan). */
+  async run(ref: string, options: { dryRun?: boolean; allowDeletes?: boolean; onProgress?: (event: ProgressEvent) => void; signal?: AbortSignal } = {}): Promise<CycleReport> {
+    const connection = await this.require(ref);
+    try {
+      return await runConnectionCycle({ store: this.store, encryptor: this.encryptor, connection, clientOptions: this.options.clientOptions, ...options });
+    } catch (error) {
+      if (error instanceof CycleBusy) throw conflictProblem('cycle-running', error.message);
+      throw error;
+    }
+  }
+
+  /** Provision on demand: one user now, with a step-by-step report. */
+  async provision(ref: string, userKey: string): Promise<OnDemandReport> {
+    const connection = await this.require(ref);
+    if (!userKey.trim()) throw invalidInput("user is the user's source key");
+    try {
+      return await provisionOnDemand({ store: this.store, encryptor: this.encryptor, connection, key: userKey.trim(), now: this.clock, clientOptions: this.options.clientOptions });
+    } catch (error) {
+      if (error instanceof CycleBusy) throw conflictProblem('cycle-running', error.message);
+      throw error;
+    }
+  }
+
+  async cycles(ref: string, limit = 20): Promise<CycleRecord[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CYCLES) throw invalidInput(`limit is a whole number from 1 to ${MAX_CYCLES}`);
+    return this.store.listCycles((await this.require(ref)).id, limit);
+  }
+
+  /** The provisioning log, newest last within a page; `before` pages towards older lines. `cycle: "last"` is the latest cycle. */
+  async logs(ref: string, query: Partial<LogQuery> & { cycle?: string; object?: string }): Promise<LogPage> {
+    const c = await this.require(ref);
+    const limit = query.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_PAGE) throw invalidInput(`limit is a whole number from 1 to ${MAX_LOG_PAGE}`);
+    if (query.result && !['planned', 'success', 'failure', 'skipped'].includes(query.result)) throw invalidInput('result is planned, success, failure or skipped');
+    let cycleId = query.cycle ?? query.cycleId;
+    if (cycleId === 'last') cycleId = (await this.store.listCycles(c.id, 1))[0]?.id ?? 'none';
+    const entries = await this.store.readLog(c.id, { cycleId, key: query.object ?? query.key, result: query.result, action: query.action, before: query.before, limit: limit + 1 });
+    // One line more than asked says whether an older page exists.
+    const more = entries.length > limit;
+    const page = more ? entries.slice(1) : entries;
+    return { entries: page, ...(more ? { next: page[0].seq } : {}) };
+  }
+
+  /** Entra's "Allow deletes": the next real cycle may pass the deletion threshold, once. */
+  async allowDeletions(ref: string): Promise<ConnectionDetails> {
+    const c = await this.require(ref);
+    await this.store.setAllowDeletes(c.id, true);
+    return details({ ...c, allowDeletes: true });
+  }
+
+  async clearQuarantine(ref: string): Promise<ConnectionDetails> {
+    const c = await this.require(ref);
+    await this.store.setQuarantine(c.id, null);
+    return details({ ...c, quarantine: null });
+  }
+
+  async require(ref: string): Promise<ConnectionRecord> {
+    const connection = await this.store.findConnection(ref);
+    if (!connection) throw notFoundProblem(`No connection ${JSON.stringify(ref)}`);
+    return connection;
+  }
+
+  decrypt(connection: ConnectionRecord) {
+    try {
+      return decryptCredential(connection, this.encryptor);
+    } catch (error) {
+      throw new AdminError(409, 'invalid-input', (error as Error).message);
+    }
+  }
+
+  /** Reads the source and compiles mappings and scoping, so mistakes are reported before anything is saved. */
+  async checkSource(record: ConnectionRecord): Promise<SourceCheck> {
+    const prepared = await parsingAsync(() => prepareSource(record, this.clock(), { store: this.store, encryptor: this.encryptor, preview: true }));
+    const inScope = (list: { inScope: boolean }[]) => list.filter((d) => d.inScope).length;
+    return {
+      users: prepared.users.length,
+      usersInScope: inScope(prepared.users),
+      groups: prepared.groups.length,
+      groupsInScope: inScope(prepared.groups),
+      userFormat: prepared.snapshot.userFormat,
+      groupFormat: prepared.snapshot.groupFormat,
+      mappingProblems: [...prepared.users, ...prepared.groups].filter((d) => d.error).slice(0, 20).map((d) => `${d.origin}: ${d.error}`),
+      sourceProblems: prepared.snapshot.problems.slice(0, 20),
+    };
+  }
+
+  async firstMatchingAttribute(c: ConnectionRecord): Promise<string> {
+    try {
+      return (await prepareSource(c, this.clock(), { store: this.store, encryptor: this.encryptor, preview: true })).userConfig.matching[0].path.text;
+    } catch {
+      return 'userName';
+    }
+  }
+}
+
+export function details(c: ConnectionRecord): ConnectionDetails {
+  return { ...describeConnection(c), quarantine: c.quarantine ?? null, allowDeletes: Boolean(c.allowDeletes), credentialState: c.credentialState ?? null };
+}
+
+/** `update` changes settings; the credential changes only through setSecret (Update Credentials). */
+function withoutCredential(input: ConnectionInput): ConnectionInput {
+  const { secret, clientSecret, tokenUrl, clientId, oauthScope, secretExpires, ...rest } = input;
+  if ([secret, clientSecret, tokenUrl, clientId, oauthScope, secretExpires].some((v) => v !== undefined)) {
+    throw invalidInput('Change the credential with set-secret (POST /connections/{connection}/secret), not with an update');
+  }
+  return rest;
+}
+
+/** The connection parser throws plain Errors for input mistakes: those are the caller's, so 400. */
+function parsing<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw asInputError(error);
+  }
+}
+
+async function parsingAsync<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asInputError(error);
+  }
+}
+
+function asInputError(error: unknown): unknown {
+  if (error instanceof ScimError) return error;
+  if (error instanceof Error) return invalidInput(error.message);
+  return error;
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { OperationResult } from '../../bench/load.js';
+import { bestPeer, goalRows, workloadTables, type TargetResult } from '../../bench/report.js';
+import { Turns } from '../../bench/turns.js';
+
+function op(name: string, perSecond: number, errors = 0, extra: Partial<OperationResult> = {}): OperationResult {
+  return { name, connections: 8, requests: 1000, errors, seconds: 1, perSecond, mean: 1, p50: 1, p90: 1, p99: 2, max: 3, ...extra };
+}
+const target = (name: string, label: string, operations: OperationResult[]): TargetResult => ({ name, label, operations });
+
+describe('bench report: best peer and issue 8 goals', () => {
+  const run = [
+    target('ceiling', 'bare node:http', [op('GET user by id', 20_000), op('PATCH user', 10_000), op('list deep page (cursor)', 5000)]),
+    target('sqlite', 'SQLite', [op('GET user by id', 13_000), op('PATCH user', 800), op('list deep page (cursor)', 400)]),
+    target('jackson', 'Jackson', [op('GET user by id', 2400), op('PATCH user', 3000, 12), op('list deep page (cursor)', 0, 0, { unsupported: 'no cursor pagination' })]),
+    target('scimmy', 'SCIMMY', [op('GET user by id', 900), op('PATCH user', 100), op('list deep page (cursor)', 0, 0, { unsupported: 'no cursor pagination' })]),
+  ];
+
+  it('a peer with any wrong answer is never the best peer, however fast', () => {
+    assert.deepEqual(bestPeer(run, 'PATCH user'), { label: 'SCIMMY', perSecond: 100 });
+    assert.deepEqual(bestPeer(run, 'GET user by id'), { label: 'Jackson', perSecond: 2400 });
+    assert.equal(bestPeer(run, 'list deep page (cursor)'), undefined);
+  });
+
+  it('the goal is the smaller of 5× the best correct peer and 60% of the ceiling', () => {
+    const goals = new Map(goalRows(run).map((g) => [g.operation, g]));
+    // min(5 × 2400, 0.6 × 20000) = 12000; SQLite's 13000 meets it.
+    assert.equal(goals.get('GET user by id')?.goal, 12_000);
+    assert.equal(goals.get('GET user by id')?.met, true);
+    // min(5 × 100, 0.6 × 10000) = 500 (Jackson's 3000 had errors); 800 meets it.
+    assert.equal(goals.get('PATCH user')?.goal, 500);
+    assert.equal(goals.get('PATCH user')?.met, true);
+    // No correct peer: judged on the ceiling alone, 0.6 × 5000 = 3000; 400 misses it.
+    assert.equal(goals.get('list deep page (cursor)')?.goal, 3000);
+    assert.equal(goals.get('list deep page (cursor)')?.met, false);
+  });
+
+  it('scimd with errors misses the goal whatever its speed, and the tables say why', () => {
+    const wrong = run.map((t) => (t.name === 'sqlite' ? { ...t, operations: [op('GET user by id', 50_000, 3, { firstError: 'GET /Users/x: wrong user' })] } : t));
+    const [row] = goalRows(wrong);
+    assert.equal(row.met, false);
+    assert.equal(row.why, '3 errors');
+    const markdown = workloadTables(wrong);
+    assert.match(markdown, /\| GET user by id \| 8 \| 20,000 \| 50,000 ✗ \|/);
+    assert.match(markdown, /SQLite, GET user by id: 3 of 1000 wrong — GET \/Users\/x: wrong user/);
+  });
+});
+
+describe('bench turns', () => {
+  it('hands the turn round in a fixed rotation, one step each', async () => {
+    const turns = new Turns();
+    const order: string[] = [];
+    const runner = async (name: string, steps: number) => {
+      await turns.take();
+      try {
+        for (let i = 0; i < steps; i++) {
+          order.push(`${name}${i}`);
+          await turns.pass();
+        }
+      } finally {
+        turns.give();
+      }
+    };
+    await Promise.all([runner('a', 3), runner('b', 2), runner('c', 3)]);
+    assert.deepEqual(order, ['a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'a2', 'c2']);
+  });
+});

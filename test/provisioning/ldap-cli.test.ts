@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BACKENDS } from '../support/databases.js';
+import { CliHarness } from './support/cli-harness.js';
+import { Slapd } from './support/slapd.js';
+
+for (const backend of BACKENDS) {
+  describe(`scimd connection with an LDAP source on ${backend}`, () => {
+    let h: CliHarness;
+    let ldap: Slapd;
+    before(async () => {
+      ldap = await Slapd.start();
+      h = await CliHarness.start(backend);
+      for (const [uid, given] of [['ann', 'Ann'], ['ben', 'Ben']]) {
+        await ldap.add(`uid=${uid},ou=people,dc=example,dc=test`, { objectClass: ['inetOrgPerson'], uid, cn: given, sn: 'Lee', givenName: given, mail: `${uid}@example.test` });
+      }
+      await ldap.add('cn=staff,ou=groups,dc=example,dc=test', { objectClass: ['groupOfNames'], cn: 'staff', member: ['uid=ann,ou=people,dc=example,dc=test'] });
+    });
+    after(async () => {
+      await h?.close();
+      await ldap?.stop();
+    });
+
+    it('creates an LDAP connection with the bind password from standard input, checks the source, and never shows the password', async () => {
+      const created = await h.json(
+        ['connection', 'create', 'corp', '--source', ldap.url, '--base-dn', 'dc=example,dc=test', '--bind-dn', ldap.rootDn, '--source-secret', '-', '--target', h.proxy.baseUrl, '--secret', h.directory.secret],
+        { input: `${ldap.rootPassword}\n` },
+      );
+      assert.equal(created.source.kind, 'ldap');
+      assert.equal(created.source.baseDn, 'dc=example,dc=test');
+      assert.equal(created.source.encryptedPassword, undefined);
+      assert.equal(created.check.users, 2);
+      assert.equal(created.check.groups, 1);
+      const shown = await h.run(['connection', 'show', 'corp']);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.ok(!shown.stdout.includes(ldap.rootPassword));
+      const listed = await h.run(['connection', 'list']);
+      assert.match(listed.stdout, new RegExp(`corp\\s+${ldap.url.replace(/[.]/g, '\\.')}/dc=example,dc=test`));
+    });
+
+    it('syncs from LDAP through the command line, then a second cycle sends nothing', async () => {
+      const first = await h.json(['sync', 'corp']);
+      assert.equal(first.summary.created, 3, JSON.stringify(first));
+      assert.equal(await h.userCount(), 2);
+      h.proxy.reset();
+      const second = await h.json(['sync', 'corp']);
+      assert.equal(second.summary.unchanged, 3, JSON.stringify(second));
+      assert.equal(h.proxy.exchanges.length, 0);
+    });
+
+    it('refuses LDAP options on a file source, and a filter that is not one', async () => {
+      const wrong = await h.run(['connection', 'create', 'x', '--source', 'file:users.csv', '--bind-dn', 'cn=a', '--target', h.proxy.baseUrl, '--secret', 's']);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /--bind-dn is for LDAP sources/);
+      const filter = await h.run(['connection', 'update', 'corp', '--user-filter', 'objectClass=person']);
+      assert.equal(filter.code, 1);
+      assert.match(filter.stderr, /--user-filter "objectClass=person" is not an LDAP filter/);
+    });
+  });
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { LifecycleLogger } from '../../src/lifecycle/lifecycle-logger.js';
+import { ProvisioningRuntime } from '../../src/provisioning/provisioning-runtime.js';
+import type { CycleRecord } from '../../src/provisioning/store/connection-store.js';
+import { BACKENDS } from '../support/databases.js';
+import { EngineHarness } from './support/engine-harness.js';
+
+const HEADER = ['userName', 'externalId', 'name.givenName', 'name.familyName'];
+const rows = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => [`${prefix}${i}@acme.com`, `${prefix}${i}`, `Given${i}`, `Family${i}`]);
+
+/** A logger that keeps its lines, to see what the scheduler reported. */
+function collectingLog(): LifecycleLogger & { lines: { level: string; msg: string; object: object }[] } {
+  const lines: { level: string; msg: string; object: object }[] = [];
+  const keep = (level: string) => (object: object, msg: string) => void lines.push({ level, msg, object });
+  return { lines, info: keep('info'), warn: keep('warn'), error: keep('error') };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+for (const backend of BACKENDS) {
+  describe(`the provisioning scheduler on ${backend}`, () => {
+    let h: EngineHarness;
+    const runtimes: ProvisioningRuntime[] = [];
+    const runtime = () => {
+      const r = new ProvisioningRuntime({ db: h.database.url, log: collectingLog(), encryptor: h.encryptor, clientOptions: { retry: { baseMs: 5, capMs: 50 } } });
+      runtimes.push(r);
+      return r;
+    };
+    const cycles = async (name: string): Promise<CycleRecord[]> => h.store.listCycles((await h.store.findConnection(name))!.id, 100);
+
+    before(async () => {
+      h = await EngineHarness.start(backend);
+    });
+    after(async () => {
+      for (const r of runtimes) await r.close();
+      await h.close();
+    });
+
+    it('runs a connection that is due, and not again before its schedule says so', async () => {
+      h.csv('due.csv', HEADER, rows(5, 'due'));
+      await h.connect('due', { source: `file:${h.dir}/due.csv`, schedule: '1h' });
+      const r = runtime();
+      await r.startScheduler({ tickMs: 100 });
+      await until('the scheduled cycle', async () => (await cycles('due')).find((c) => c.status === 'completed'));
+      assert.equal([...(await h.targetUsers()).keys()].filter((u) => u.startsWith('due')).length, 5);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal((await cycles('due')).length, 1, 'the next cycle is an hour away');
+      await r.close();
+    });
+
+    it('on shutdown, a running cycle commits what it sent, ends interrupted and releases its lease; the next cycle finishes without duplicates', async () => {
+      h.csv('slow.csv', HEADER, rows(150, 'slow'));
+      await h.connect('slow', { source: `file:${h.dir}/slow.csv`, schedule: '1h', rate: '40' });
+      const r = runtime();
+      await r.startScheduler({ tickMs: 100 });
+      await until('some users on the target', async () => [...(await h.targetUsers()).keys()].filter((u) => u.startsWith('slow')).length > 0);
+      await r.close();
+      const [stopped] = await cycles('slow');
+      assert.equal(stopped.status, 'interrupted', stopped.message ?? '');
+      assert.match(stopped.message ?? '', /shutting down/);
+      const created = [...(await h.targetUsers()).keys()].filter((u) => u.startsWith('slow')).length;
+      assert.ok(created > 0 && created < 150, `part of the users were created (${created})`);
+
+      await h.store.updateConnection({ ...(await h.store.findConnection('slow'))!, settings: { ...(await h.store.findConnection('slow'))!.settings, ratePerSecond: 0 } });
+      const report = await h.sync('slow');
+      assert.equal(report.cycle.status, 'completed', report.cycle.message ?? '');
+      const users = [...(await h.targetUsers()).keys()].filter((u) => u.startsWith('slow'));
+      assert.equal(users.length, 150);
+      assert.equal(new Set(users).size, 150);
+    });
+
+    it('two schedulers on one database never run the same connection at once', async () => {
+      h.csv('shared.csv', HEADER, rows(20, 'shared'));
+      await h.connect('shared', { source: `file:${h.dir}/shared.csv`, schedule: 'continuous', rate: '200' });
+      const a = runtime();
+      const b = runtime();
+      await Promise.all([a.startScheduler({ tickMs: 50 }), b.startScheduler({ tickMs: 50 })]);
+      await until('four cycles', async () => (await cycles('shared')).filter((c) => c.status === 'completed').length >= 4);
+      await Promise.all([a.close(), b.close()]);
+      const done = (await cycles('shared')).filter((c) => c.finishedAt).sort((x, y) => x.startedAt.localeCompare(y.startedAt));
+      for (let i = 1; i < done.length; i++) {
+        assert.ok(done[i].startedAt >= done[i - 1].finishedAt!, `cycle ${done[i].id} started ${done[i].startedAt}, before ${done[i - 1].id} finished ${done[i - 1].finishedAt}`);
+      }
+      assert.ok(done.every((c) => c.status === 'completed' || c.status === 'interrupted'), JSON.stringify(done.map((c) => [c.status, c.message])));
+      assert.equal([...(await h.targetUsers()).keys()].filter((u) => u.startsWith('shared')).length, 20, 'no duplicates');
+    });
+  });
+}
