@@ -3,7 +3,7 @@ import { applyConnectionInput, describeConnection, newConnection, type Connectio
 import type { TestReport } from '../provisioning/connections/connection-test.js';
 import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
 import type { ConnectionRecord } from '../provisioning/connections/connection.js';
-import { prepareSource } from '../provisioning/engine/prepare-source.js';
+import { prepareSource, sourceCheckOf } from '../provisioning/engine/prepare-source.js';
 import { describeSource } from '../provisioning/sources/source-spec.js';
 import type { ConnectionStore } from '../provisioning/store/connection-store.js';
 import type { Encryptor } from '../auth/encryption.js';
@@ -246,18 +246,7 @@ async function withSecretsFromStdin<T extends Options>(opts: T): Promise<T> {
 
 async function checkSource(record: ConnectionRecord, store: ConnectionStore, encryptor: Encryptor) {
   // A preview: the source is read but remembers nothing until the connection's first cycle.
-  const prepared = await prepareSource(record, new Date(), { store, encryptor, preview: true });
-  const inScope = (list: { inScope: boolean }[]) => list.filter((d) => d.inScope).length;
-  return {
-    users: prepared.users.length,
-    usersInScope: inScope(prepared.users),
-    groups: prepared.groups.length,
-    groupsInScope: inScope(prepared.groups),
-    userFormat: prepared.snapshot.userFormat,
-    groupFormat: prepared.snapshot.groupFormat,
-    mappingProblems: [...prepared.users, ...prepared.groups].filter((d) => d.error).slice(0, 20).map((d) => `${d.origin}: ${d.error}`),
-    sourceProblems: prepared.snapshot.problems.slice(0, 20),
-  };
+  return sourceCheckOf(await prepareSource(record, new Date(), { store, encryptor, preview: true }));
 }
 
 function describeCheck(check: Awaited<ReturnType<typeof checkSource>>): string {

@@ -4,7 +4,7 @@ import { ScimError } from '../../scim/errors.js';
 import type { ScimClientOptions } from '../client/scim-client.js';
 import { runConnectionCycle } from '../engine/connection-cycle.js';
 import { CycleBusy } from '../engine/cycle-lease.js';
-import { prepareSource } from '../engine/prepare-source.js';
+import { prepareSource, sourceCheckOf, type SourceCheck } from '../engine/prepare-source.js';
 import { provisionOnDemand, type OnDemandReport } from '../engine/provision-on-demand.js';
 import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
 import type { ConnectionStore, CycleRecord, LogEntry, LogQuery } from '../store/connection-store.js';
@@ -21,16 +21,7 @@ export interface ConnectionDetails extends ConnectionView {
   credentialState: ConnectionRecord['credentialState'];
 }
 
-export interface SourceCheck {
-  users: number;
-  usersInScope: number;
-  groups: number;
-  groupsInScope: number;
-  userFormat: string;
-  groupFormat: string;
-  mappingProblems: string[];
-  sourceProblems: string[];
-}
+export type { SourceCheck };
 
 export interface LogPage {
   entries: LogEntry[];
@@ -210,18 +201,7 @@ export class ConnectionService {
 
   /** Reads the source and compiles mappings and scoping, so mistakes are reported before anything is saved. */
   async checkSource(record: ConnectionRecord): Promise<SourceCheck> {
-    const prepared = await parsingAsync(() => prepareSource(record, this.clock(), { store: this.store, encryptor: this.encryptor, preview: true }));
-    const inScope = (list: { inScope: boolean }[]) => list.filter((d) => d.inScope).length;
-    return {
-      users: prepared.users.length,
-      usersInScope: inScope(prepared.users),
-      groups: prepared.groups.length,
-      groupsInScope: inScope(prepared.groups),
-      userFormat: prepared.snapshot.userFormat,
-      groupFormat: prepared.snapshot.groupFormat,
-      mappingProblems: [...prepared.users, ...prepared.groups].filter((d) => d.error).slice(0, 20).map((d) => `${d.origin}: ${d.error}`),
-      sourceProblems: prepared.snapshot.problems.slice(0, 20),
-    };
+    return sourceCheckOf(await parsingAsync(() => prepareSource(record, this.clock(), { store: this.store, encryptor: this.encryptor, preview: true })));
   }
 
   async firstMatchingAttribute(c: ConnectionRecord): Promise<string> {

@@ -16,6 +16,33 @@ export interface PreparedSource {
   groups: DesiredObject[];
 }
 
+/** What reading a source showed, for the admin before anything is saved or sent. */
+export interface SourceCheck {
+  users: number;
+  usersInScope: number;
+  groups: number;
+  groupsInScope: number;
+  userFormat: string;
+  groupFormat: string;
+  mappingProblems: string[];
+  sourceProblems: string[];
+}
+
+/** Counts and the first problems of a prepared source (at most 20 of each kind). */
+export function sourceCheckOf(prepared: PreparedSource): SourceCheck {
+  const inScope = (list: { inScope: boolean }[]) => list.filter((d) => d.inScope).length;
+  return {
+    users: prepared.users.length,
+    usersInScope: inScope(prepared.users),
+    groups: prepared.groups.length,
+    groupsInScope: inScope(prepared.groups),
+    userFormat: prepared.snapshot.userFormat,
+    groupFormat: prepared.snapshot.groupFormat,
+    mappingProblems: [...prepared.users, ...prepared.groups].filter((d) => d.error).slice(0, 20).map((d) => `${d.origin}: ${d.error}`),
+    sourceProblems: prepared.snapshot.problems.slice(0, 20),
+  };
+}
+
 /**
  * Reads the connection's source and applies its mappings and scoping filters. Mapping and
  * scoping mistakes (an expression that does not parse, a filter on an attribute the source does
