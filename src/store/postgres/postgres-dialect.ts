@@ -25,7 +25,8 @@ export const postgresDialect: SqlDialect = {
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
   forUpdate: ' FOR UPDATE',
-  lockForWrite: ' FOR NO KEY UPDATE',
+  lockForWrite: ' FOR KEY SHARE',
+  lockForSequence: ' FOR NO KEY UPDATE',
   // VACUUM also marks pages all-visible, so counts can be answered from an index alone.
   analyze: 'VACUUM (ANALYZE)',
   isUniqueViolation: (error) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505',

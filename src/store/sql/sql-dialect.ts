@@ -43,6 +43,8 @@ export interface SqlDialect {
   readonly forUpdate: string;
   /** Appended to the SELECT of a directory's row that starts a write, to lock it against deletion. */
   readonly lockForWrite: string;
+  /** Appended to the SELECT that locks a directory's row before its event sequence moves; empty where not needed. */
+  readonly lockForSequence: string;
   /** Refreshes the planner's statistics after a bulk load; runs outside any transaction. */
   readonly analyze: string;
   /** Whether a driver error is a unique-constraint violation. */

@@ -484,10 +484,10 @@ export class SqlStore implements Store {
 
   /** Runs a write transaction and turns a unique-constraint violation into 409 uniqueness. */
   /**
-   * Runs one write to a directory in one transaction. The directory's row is locked first, so every
-   * write takes its locks in the same order as a deletion of the directory (directory, then its
-   * resources) and the two can never deadlock; writes to one directory are serialised by the event
-   * sequence anyway.
+   * Runs one write to a directory in one transaction. The directory's row is share-locked first, so
+   * a deletion of the directory waits for writes in flight instead of locking the directory and
+   * then meeting their resource locks (a deadlock); writes do not block each other until they
+   * take the next event sequence numbers.
    */
   private async write<T>(directoryId: string, work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string): Promise<T> {
     try {
@@ -548,6 +548,9 @@ export class SqlStore implements Store {
   private async appendEvents(tx: SqlExecutor, directoryId: string, drafts: (EventDraft | undefined)[], now: string): Promise<void> {
     const events = drafts.filter((d): d is EventDraft => d !== undefined);
     if (events.length === 0) return;
+    // Upgrading the write's lock on the directory with SELECT … FOR NO KEY UPDATE (rather than
+    // letting the UPDATE wait) queues behind other writers without queueing behind a deletion.
+    if (this.driver.dialect.lockForSequence) await tx.get(`SELECT 1 AS locked FROM directories WHERE id = $1${this.driver.dialect.lockForSequence}`, [directoryId]);
     const row = await tx.get<{ last_sequence: number | string }>(
       'UPDATE directories SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING last_sequence',
       [events.length, directoryId],

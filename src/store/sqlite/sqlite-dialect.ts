@@ -29,6 +29,7 @@ export const sqliteDialect: SqlDialect = {
   decodeDocument: (value) => JSON.parse(value as string),
   forUpdate: '',
   lockForWrite: '',
+  lockForSequence: '',
   analyze: 'ANALYZE',
   isUniqueViolation: (error) =>
     typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
