@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../store/store.js';
+import type { AuditEntry, ConnectionStatus } from '../store/store.js';
 
 /**
  * The JSON shapes of administration, shared by the admin API, its OpenAPI document, the remote
@@ -78,7 +78,8 @@ export interface CreatedSecret extends SecretView {
 export const HEALTH_ORDER = ['rejecting', 'no_active_secret', 'expiring', 'idle', 'not_connected', 'healthy'] as const;
 export type DirectoryHealth = (typeof HEALTH_ORDER)[number];
 
-export interface DirectoryStatus {
+/** A directory's recorded connection figures (ConnectionStatus) with its health judged. */
+export interface DirectoryStatus extends Omit<ConnectionStatus, 'directoryId'> {
   id: string;
   name: string;
   health: DirectoryHealth;
@@ -88,16 +89,6 @@ export interface DirectoryStatus {
   attention: boolean;
   /** Apple's "active": the directory has seen an authenticated request. */
   connected: boolean;
-  firstRequestAt: string | null;
-  lastRequestAt: string | null;
-  lastClientIp: string | null;
-  lastUserAgent: string | null;
-  requestCount: number;
-  errorCount: number;
-  rejectedCount: number;
-  lastRejectedAt: string | null;
-  lastRejectedSecretId: string | null;
-  lastRejectedReason: string | null;
   /** The soonest expiry among active secrets. */
   nextExpiry: string | null;
   secrets: SecretView[];

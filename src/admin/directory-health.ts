@@ -65,16 +65,7 @@ export function directoryStatus(directory: DirectoryRecord, connection: Connecti
     summary,
     attention: health === 'rejecting' || health === 'expiring' || (health === 'no_active_secret' && c.firstRequestAt !== null),
     connected: c.firstRequestAt !== null,
-    firstRequestAt: c.firstRequestAt,
-    lastRequestAt: c.lastRequestAt,
-    lastClientIp: c.lastClientIp,
-    lastUserAgent: c.lastUserAgent,
-    requestCount: c.requestCount,
-    errorCount: c.errorCount,
-    rejectedCount: c.rejectedCount,
-    lastRejectedAt: c.lastRejectedAt,
-    lastRejectedSecretId: c.lastRejectedSecretId,
-    lastRejectedReason: c.lastRejectedReason,
+    ...recordedFigures(c),
     nextExpiry: expiries[0] ?? null,
     secrets: views,
   };
@@ -113,6 +104,11 @@ function nameOf(secret: SecretView): string {
 
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** The connection's recorded figures, without the directory id the status names as `id`. */
+function recordedFigures({ directoryId: _directoryId, ...figures }: ConnectionStatus): Omit<ConnectionStatus, 'directoryId'> {
+  return figures;
 }
 
 function emptyConnection(directoryId: string): ConnectionStatus {

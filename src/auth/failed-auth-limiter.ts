@@ -44,19 +44,3 @@ export class FailedAuthLimiter {
     }
   }
 }
-
-const limiters = new WeakMap<object, FailedAuthLimiter>();
-
-/**
- * The one limiter of a server (keyed by its configuration object): SCIM, the token endpoint, the
- * admin API and /metrics count failures together, so a client guessing secrets cannot multiply
- * its attempts by switching endpoints (each kept its own count before, tripling the limit).
- */
-export function failedAuthLimiterFor(config: { authFailureLimit: number }): FailedAuthLimiter {
-  let limiter = limiters.get(config);
-  if (!limiter) {
-    limiter = new FailedAuthLimiter(config.authFailureLimit);
-    limiters.set(config, limiter);
-  }
-  return limiter;
-}

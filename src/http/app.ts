@@ -6,6 +6,7 @@ import type { ServerConfig } from '../config.js';
 import { notImplemented } from '../scim/errors.js';
 import type { ProtocolSettings } from '../scim/discovery/service-provider-config.js';
 import type { Store } from '../store/store.js';
+import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { registerLifecycle } from './lifecycle-setup.js';
 import { registerEvents } from './event-setup.js';
 import { registerProvisioning } from './provisioning-setup.js';
@@ -59,8 +60,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['application/scim+json', 'application/json'], { parseAs: 'string' }, storableJsonParser(app.getDefaultJsonParser('error', 'error')));
 
+  // One count of failed authentications for the whole server: SCIM, the token endpoint, the admin
+  // API and /metrics share it, so a client guessing secrets cannot multiply its attempts by
+  // switching endpoints.
+  const failedAuths = new FailedAuthLimiter(config.authFailureLimit);
   registerRequestLog(app);
-  registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock) });
+  registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock, failedAuths) });
   registerCertificateReload(app, tlsFilesOf(config));
 
   const protocol: ProtocolSettings = {
@@ -83,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cursors,
   );
   const bulk = new BulkService(resources, config.bulkMaxOperations);
-  const auth = await registerLifecycle(app, { store, config, clock });
+  const auth = await registerLifecycle(app, { store, config, clock, failedAuths });
   const events = registerEvents(app, { store, config, clock });
   const provisioning = registerProvisioning(app, { store, config, clock });
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${SCIM_PREFIX}`;
@@ -119,7 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: SCIM_PREFIX },
   );
-  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, bearer: auth, resources, events, provisioning });
+  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, bearer: auth, resources, events, provisioning });
   registerScimErrors(app);
   return app;
 }

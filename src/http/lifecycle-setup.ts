@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AccessTokenCodec } from '../auth/access-token.js';
-import { failedAuthLimiterFor } from '../auth/failed-auth-limiter.js';
+import type { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import type { ServerConfig } from '../config.js';
 import { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { Store } from '../store/store.js';
@@ -20,7 +20,7 @@ declare module 'fastify' {
  * and access tokens), the OAuth token endpoint and its metadata, per-directory request counting,
  * and a flush of buffered activity when the app closes. Returns the SCIM routes' authenticator.
  */
-export async function registerLifecycle(app: FastifyInstance, options: { store: Store; config: ServerConfig; clock: () => Date }): Promise<BearerAuth> {
+export async function registerLifecycle(app: FastifyInstance, options: { store: Store; config: ServerConfig; clock: () => Date; failedAuths: FailedAuthLimiter }): Promise<BearerAuth> {
   const { store, config, clock } = options;
   const lifecycle = new Lifecycle({
     store,
@@ -36,7 +36,7 @@ export async function registerLifecycle(app: FastifyInstance, options: { store: 
   });
 
   const tokens = new AccessTokenCodec(await store.serverKey());
-  const authenticator = new ClientAuthenticator(store, tokens, lifecycle.usage, failedAuthLimiterFor(config), clock);
+  const authenticator = new ClientAuthenticator(store, tokens, lifecycle.usage, options.failedAuths, clock);
   const auth = new BearerAuth(authenticator);
   app.addHook('onResponse', async (request, reply) => {
     const resolved = auth.resolvedFor(request);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from '../../admin/admin-service.js';
-import { failedAuthLimiterFor } from '../../auth/failed-auth-limiter.js';
+import type { FailedAuthLimiter } from '../../auth/failed-auth-limiter.js';
 import type { ServerConfig } from '../../config.js';
 import type { Store } from '../../store/store.js';
 import type { ResourceService } from '../../directory/resource-service.js';
@@ -29,6 +29,8 @@ export interface AdminApiOptions {
   store: Store;
   config: ServerConfig;
   clock: () => Date;
+  /** The server's one count of failed authentications. */
+  failedAuths: FailedAuthLimiter;
   /** The SCIM routes' authenticator, which the self-rotation routes share. */
   bearer: BearerAuth;
   /** The event feed and webhook administration (src/http/event-setup.ts). */
@@ -45,10 +47,10 @@ export interface AdminApiOptions {
  * secret; the OpenAPI document is public, since it describes the API and holds no data.
  */
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
-  const { store, config, clock } = options;
+  const { store, config, clock, failedAuths } = options;
   const service = new AdminService(store, { clock, warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs });
   const sessions = new SessionTokenCodec(await store.serverKey(), SESSION_LIFETIMES);
-  const auth = new AdminAuth(store, failedAuthLimiterFor(config), clock, sessions);
+  const auth = new AdminAuth(store, failedAuths, clock, sessions);
   registerProblemErrors(app);
   app.addHook('onRequest', rejectUnstorableUrlText);
   // Admin answers describe secrets and tenants: no cache may keep them.

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { failedAuthLimiterFor } from '../../auth/failed-auth-limiter.js';
+import type { FailedAuthLimiter } from '../../auth/failed-auth-limiter.js';
 import type { ServerConfig } from '../../config.js';
 import type { Store } from '../../store/store.js';
 import { AdminAuth } from '../admin/admin-auth.js';
@@ -12,7 +12,7 @@ export type MetricsAccess = (request: FastifyRequest) => Promise<void>;
  * admin secrets the admin API accepts (directory secrets get 403, since metrics name every
  * directory). The scraper's secret shows a recent last use, so nobody revokes it as unused.
  */
-export function metricsAccess(config: Pick<ServerConfig, 'metricsPublic' | 'authFailureLimit'>, store: Store, clock: () => Date): MetricsAccess {
+export function metricsAccess(config: Pick<ServerConfig, 'metricsPublic'>, store: Store, clock: () => Date, failedAuths: FailedAuthLimiter): MetricsAccess {
   if (config.metricsPublic) return async () => undefined;
-  return new AdminAuth(store, failedAuthLimiterFor(config), clock).authenticate;
+  return new AdminAuth(store, failedAuths, clock).authenticate;
 }
