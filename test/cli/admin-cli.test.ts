@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { runScimd, scimdJson, type CliResult } from '../support/scimd-cli.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+import { waitFor } from '../support/wait.js';
 
 const SECRET = /scimd_[0-9A-Za-z]{49}/;
 
@@ -169,7 +170,7 @@ for (const backend of BACKENDS) {
       let adminSecret: string;
       const first = await startScimd(['--db', database.url]);
       try {
-        await waitFor(() => /Admin secret:\s+\S+\n[\s\S]*More admin secrets/.test(first.errors()), 'the admin banner');
+        await waitFor('the admin banner', () => /Admin secret:\s+\S+\n[\s\S]*More admin secrets/.test(first.errors()));
         adminSecret = /Admin secret:\s+(\S+)/.exec(first.errors())![1];
         assert.match(adminSecret, SECRET);
         assert.ok(!first.output().includes(adminSecret), 'never on stdout, where the log goes');
@@ -329,14 +330,6 @@ function normalizeText(text: string): string {
     .replace(/scimd_[0-9A-Za-z]{49}/g, '<secret>')
     .replace(/…[0-9A-Za-z]{4}/g, '…<suffix>')
     .replace(/http:\/\/[^\s"]+\/scim\/v2/g, '<scimUrl>');
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** A loopback port nothing listens on (it was free a moment ago). */

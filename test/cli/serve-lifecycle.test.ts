@@ -6,16 +6,9 @@ import type { Store } from '../../src/store/store.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { logLines, type LogLine } from '../support/log-lines.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+import { waitFor } from '../support/wait.js';
 
 const DAY = 86_400_000;
-
-async function waitFor(condition: () => boolean, what: string, output: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * The lifecycle inside a real `scimd serve`: the sweep at start announces expiries (events and
@@ -49,11 +42,11 @@ for (const backend of BACKENDS) {
       server = await startScimd(['--db', database.url, '--no-bootstrap', '--expiry-warnings', '45,12', '--access-token-lifetime', '2h']);
       const output = () => server.output() + server.errors();
       // The sweep at start announces both.
-      await waitFor(() => warnings().some((l) => l.secretId === secrets.soon.id) && warnings().some((l) => l.secretId === secrets.stale.id), 'the start-up sweep', output);
+      await waitFor('the start-up sweep', () => warnings().some((l) => l.secretId === secrets.soon.id) && warnings().some((l) => l.secretId === secrets.stale.id), { detail: output });
 
       const scim = (secret: string) => fetch(`${server.url}/Users`, { headers: { authorization: `Bearer ${secret}`, 'user-agent': 'Azure AD SCIM Provisioning' } });
       assert.equal((await scim(secrets.stale.secret)).status, 401);
-      await waitFor(() => warnings().some((l) => l.secretId === secrets.stale.id && l.reason === 'expired'), 'the rejection warning', output);
+      await waitFor('the rejection warning', () => warnings().some((l) => l.secretId === secrets.stale.id && l.reason === 'expired'), { detail: output });
       for (let i = 0; i < 4; i++) assert.equal((await scim(secrets.soon.secret)).status, 200);
       assert.equal((await fetch(`${server.url}/Users/missing`, { headers: { authorization: `Bearer ${secrets.soon.secret}`, 'user-agent': 'probe' } })).status, 404);
 

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { runScimd, scimdJson } from '../support/scimd-cli.js';
 import { startScimd } from '../support/scimd-process.js';
+import { waitFor } from '../support/wait.js';
 
 const SECRET = /scimd_[0-9A-Za-z]{20,}/g;
 
@@ -36,7 +37,7 @@ for (const backend of BACKENDS) {
     it('on an empty database creates directory "default" and prints its tenant URL, a working secret and a curl', async () => {
       const server = await startScimd(['--db', database.url]);
       try {
-        await waitFor(() => /curl .*\n/.test(server.errors()), 'the banner');
+        await waitFor('the banner', () => /curl .*\n/.test(server.errors()));
         const banner = readBanner(server.errors());
         assert.equal(banner.tenantUrl, server.url, 'the tenant URL is the address the server listens on');
         assert.match(banner.tenantUrl, /^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/);
@@ -117,10 +118,3 @@ describe('scimd serve with bad settings', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

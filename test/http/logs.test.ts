@@ -5,6 +5,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/data
 import { logLines, requestLines } from '../support/log-lines.js';
 import { runScimd, scimdJson } from '../support/scimd-cli.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+import { waitFor } from '../support/wait.js';
 
 const USER = 'schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]';
 /** A userName that must never reach the log, though it is sent in bodies and filters. */
@@ -42,7 +43,7 @@ for (const backend of BACKENDS) {
     before(async () => {
       database = await createTestDatabase(backend);
       server = await startScimd(['--db', database.url, '--log-level', 'debug']);
-      await waitFor(() => /Client secret:\s+\S+/.test(server.errors()), 'the first-start banner');
+      await waitFor('the first-start banner', () => /Client secret:\s+\S+/.test(server.errors()));
       secrets.bootstrap = /Client secret:\s+(\S+)/.exec(server.errors())![1];
 
       secrets.adminBootstrap = /Admin secret:\s+(\S+)/.exec(server.errors())?.[1] ?? '';
@@ -155,10 +156,3 @@ for (const backend of BACKENDS) {
   });
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

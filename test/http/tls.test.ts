@@ -9,6 +9,7 @@ import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+import { waitFor } from '../support/wait.js';
 
 /** A self-signed certificate for 127.0.0.1, made with openssl, as PEM text. */
 interface Certificate {
@@ -123,7 +124,7 @@ for (const backend of BACKENDS) {
 
         writeFileSync(certFile(), second.cert);
         writeFileSync(keyFile(), second.key);
-        await waitFor(() => /TLS certificate reloaded/.test(server.output()), 'the reload log line');
+        await waitFor('the reload log line', () => /TLS certificate reloaded/.test(server.output()));
         const fresh = await get(`${origin()}/healthz`, [first.cert, second.cert]);
         assert.equal(fresh.status, 200);
         assert.equal(fresh.peer.fingerprint256, second.fingerprint, 'a new connection sees the new certificate');
@@ -142,7 +143,7 @@ for (const backend of BACKENDS) {
       const warnings = () => server.output().split('TLS certificate not reloaded').length - 1;
       const before = warnings();
       writeFileSync(certFile(), first.cert); // does not match the key on disk (the second one)
-      await waitFor(() => warnings() > before, 'the warning');
+      await waitFor('the warning', () => warnings() > before);
       const response = await get(`${origin()}/healthz`, [second.cert]);
       assert.equal(response.status, 200);
       assert.equal(response.peer.fingerprint256, second.fingerprint);
@@ -163,10 +164,3 @@ describe('scimd serve with half a TLS configuration', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { requestLines } from '../support/log-lines.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+import { waitFor } from '../support/wait.js';
 
 /** What a TLS-terminating proxy such as the nginx example in docs/deploy.md adds. */
 const FORWARDED = {
@@ -22,7 +23,7 @@ for (const backend of BACKENDS) {
       before(async () => {
         database = await createTestDatabase(backend);
         server = await startScimd(['--db', database.url, '--log-level', 'info', ...(trusted ? ['--trust-proxy'] : [])]);
-        await waitFor(() => /Client secret:\s+\S+/.test(server.errors()));
+        await waitFor('the first-start banner', () => /Client secret:\s+\S+/.test(server.errors()));
         secret = /Client secret:\s+(\S+)/.exec(server.errors())![1];
       });
       after(async () => {
@@ -49,7 +50,7 @@ for (const backend of BACKENDS) {
         assert.equal(response.status, 200);
         const requestId = response.headers.get('x-request-id')!;
         assert.equal(requestId === FORWARDED['x-request-id'], trusted);
-        await waitFor(() => requestLines(server.output()).some((line) => line.requestId === requestId));
+        await waitFor('the request log line', () => requestLines(server.output()).some((line) => line.requestId === requestId));
         const line = requestLines(server.output()).find((l) => l.requestId === requestId)!;
         assert.equal(line.clientIp, trusted ? '203.0.113.7' : '127.0.0.1');
       });
@@ -57,10 +58,3 @@ for (const backend of BACKENDS) {
   }
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

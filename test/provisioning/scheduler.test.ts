@@ -5,6 +5,7 @@ import { ProvisioningRuntime } from '../../src/provisioning/provisioning-runtime
 import type { CycleRecord } from '../../src/provisioning/store/connection-store.js';
 import { BACKENDS } from '../support/databases.js';
 import { EngineHarness } from './support/engine-harness.js';
+import { waitFor } from '../support/wait.js';
 
 const HEADER = ['userName', 'externalId', 'name.givenName', 'name.familyName'];
 const rows = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => [`${prefix}${i}@acme.com`, `${prefix}${i}`, `Given${i}`, `Family${i}`]);
@@ -14,16 +15,6 @@ function collectingLog(): LifecycleLogger & { lines: { level: string; msg: strin
   const lines: { level: string; msg: string; object: object }[] = [];
   const keep = (level: string) => (object: object, msg: string) => void lines.push({ level, msg, object });
   return { lines, info: keep('info'), warn: keep('warn'), error: keep('error') };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 for (const backend of BACKENDS) {
@@ -50,7 +41,7 @@ for (const backend of BACKENDS) {
       await h.connect('due', { source: `file:${h.dir}/due.csv`, schedule: '1h' });
       const r = runtime();
       await r.startScheduler({ tickMs: 100 });
-      await until('the scheduled cycle', async () => (await cycles('due')).find((c) => c.status === 'completed'));
+      await waitFor('the scheduled cycle', async () => (await cycles('due')).find((c) => c.status === 'completed'));
       assert.equal([...(await h.targetUsers()).keys()].filter((u) => u.startsWith('due')).length, 5);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.equal((await cycles('due')).length, 1, 'the next cycle is an hour away');
@@ -62,7 +53,7 @@ for (const backend of BACKENDS) {
       await h.connect('slow', { source: `file:${h.dir}/slow.csv`, schedule: '1h', rate: '40' });
       const r = runtime();
       await r.startScheduler({ tickMs: 100 });
-      await until('some users on the target', async () => [...(await h.targetUsers()).keys()].filter((u) => u.startsWith('slow')).length > 0);
+      await waitFor('some users on the target', async () => [...(await h.targetUsers()).keys()].filter((u) => u.startsWith('slow')).length > 0);
       await r.close();
       const [stopped] = await cycles('slow');
       assert.equal(stopped.status, 'interrupted', stopped.message ?? '');
@@ -84,7 +75,7 @@ for (const backend of BACKENDS) {
       const a = runtime();
       const b = runtime();
       await Promise.all([a.startScheduler({ tickMs: 50 }), b.startScheduler({ tickMs: 50 })]);
-      await until('four cycles', async () => (await cycles('shared')).filter((c) => c.status === 'completed').length >= 4);
+      await waitFor('four cycles', async () => (await cycles('shared')).filter((c) => c.status === 'completed').length >= 4);
       await Promise.all([a.close(), b.close()]);
       const done = (await cycles('shared')).filter((c) => c.finishedAt).sort((x, y) => x.startedAt.localeCompare(y.startedAt));
       for (let i = 1; i < done.length; i++) {

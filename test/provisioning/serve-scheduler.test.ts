@@ -3,18 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from '../support/databases.js';
 import { startScimd } from '../support/scimd-process.js';
 import { CliHarness } from './support/cli-harness.js';
+import { waitFor } from '../support/wait.js';
 
 const HEADER = 'userName,externalId,name.givenName,name.familyName,title\n';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 for (const backend of BACKENDS) {
   describe(`scheduled cycles in scimd serve, and the operator commands, on ${backend}`, () => {
@@ -35,9 +26,9 @@ for (const backend of BACKENDS) {
       assert.equal(JSON.parse(created.stdout).settings.schedule, '2s');
       const server = await startScimd(['--db', h.database.url, '--no-bootstrap'], h.env);
       try {
-        await until('the users on the target', async () => (await targetUsers()).size === 2);
+        await waitFor('the users on the target', async () => (await targetUsers()).size === 2);
         h.file('users.csv', `${HEADER}ann@acme.com,e1,Ann,Lee,Lead\nben@acme.com,e2,Ben,Ko,Rep\n`);
-        await until('the change, in a later cycle', async () => (await targetUsers()).get('ann@acme.com')?.title === 'Lead');
+        await waitFor('the change, in a later cycle', async () => (await targetUsers()).get('ann@acme.com')?.title === 'Lead');
       } finally {
         assert.equal(await server.stop('SIGTERM'), 0, server.errors());
       }

@@ -3,6 +3,7 @@ import type { DirectoryEvent, EventType } from '../../src/events/event-types.js'
 import type { SecretRecord } from '../../src/store/store.js';
 import { runSql } from './raw-sql.js';
 import type { ScimResponse, TestServer } from './test-server.js';
+import { waitFor } from './wait.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -49,10 +50,6 @@ export function advance(server: TestServer, ms: number): Date {
 }
 
 /** Waits for a condition the test's own traffic makes true (progress, not time). */
-export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+export async function until(condition: () => boolean, what: string, timeoutMs?: number): Promise<void> {
+  await waitFor(what, condition, { timeoutMs, intervalMs: 2 });
 }
