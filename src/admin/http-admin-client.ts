@@ -126,7 +126,8 @@ export class HttpAdminClient implements AdminClient {
   }
   async close() {}
 
-  private async call<T>(method: string, path: string, body?: object, timeoutMs = TIMEOUT_MS): Promise<T> {
+  /** One admin API call (also the transport of HttpConnectionClient); a refusal throws the server's problem. */
+  async call<T>(method: string, path: string, body?: object, timeoutMs = TIMEOUT_MS): Promise<T> {
     const url = `${this.origin}/api/v1${path}`;
     let response: Response;
     try {

@@ -10,6 +10,9 @@ import { databaseOf, scimUrl, type GlobalOptions } from './context.js';
 import { lifecycleConfig } from './lifecycle-options.js';
 import { webhookConfig } from './webhook-options.js';
 import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
+import { HttpConnectionClient, LocalConnectionClient, type ConnectionClient } from '../provisioning/connections/connection-client.js';
+import { ConnectionService } from '../provisioning/connections/connection-service.js';
+import { withConnections } from '../provisioning/connections/open-connections.js';
 import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 
@@ -37,15 +40,30 @@ export async function withAdminClient<T>(options: AdminConnectionOptions, work: 
   }
 }
 
-async function openAdminClient(options: AdminConnectionOptions, env: NodeJS.ProcessEnv): Promise<AdminClient> {
+/**
+ * Runs a `connection` or `sync` command through `--url` (the admin API) or on the database, like
+ * withAdminClient.
+ */
+export async function withConnectionClient<T>(options: AdminConnectionOptions, work: (client: ConnectionClient) => Promise<T>, env = process.env): Promise<T> {
+  const remote = remoteAdmin(options, env);
+  if (remote) return work(new HttpConnectionClient(remote));
+  return withConnections(databaseOf(options), (store, encryptor) => work(new LocalConnectionClient(new ConnectionService(store, encryptor))));
+}
+
+/** The server's admin API when `--url` (or SCIMD_URL) is given, checked; undefined for the database. */
+function remoteAdmin(options: AdminConnectionOptions, env: NodeJS.ProcessEnv): HttpAdminClient | undefined {
   const url = options.url ?? env.SCIMD_URL;
-  if (url) {
-    if (options.db) throw invalidValue('Give --db (act on the database) or --url (act through a server), not both');
-    if (!/^https?:\/\//i.test(url)) throw invalidValue(`--url ${JSON.stringify(url)} is not an http:// or https:// URL`);
-    const secret = options.adminSecret ?? env.SCIMD_ADMIN_SECRET;
-    if (!secret) throw invalidValue('--url needs an admin secret: set SCIMD_ADMIN_SECRET (or pass --admin-secret)');
-    return new HttpAdminClient(url, secret);
-  }
+  if (!url) return undefined;
+  if (options.db) throw invalidValue('Give --db (act on the database) or --url (act through a server), not both');
+  if (!/^https?:\/\//i.test(url)) throw invalidValue(`--url ${JSON.stringify(url)} is not an http:// or https:// URL`);
+  const secret = options.adminSecret ?? env.SCIMD_ADMIN_SECRET;
+  if (!secret) throw invalidValue('--url needs an admin secret: set SCIMD_ADMIN_SECRET (or pass --admin-secret)');
+  return new HttpAdminClient(url, secret);
+}
+
+async function openAdminClient(options: AdminConnectionOptions, env: NodeJS.ProcessEnv): Promise<AdminClient> {
+  const remote = remoteAdmin(options, env);
+  if (remote) return remote;
   const config = { ...lifecycleConfig({}, env), ...adminConfig({}, env) };
   const store = await openStore(databaseOf(options));
   const clock = () => new Date();
@@ -63,7 +81,7 @@ function osUser(env: NodeJS.ProcessEnv): string {
 }
 
 /** The commands that can act through the admin API; the others work on the database only. */
-const REMOTE_CAPABLE = new Set(['directory', 'token', 'admin', 'status', 'audit', 'events', 'webhook']);
+const REMOTE_CAPABLE = new Set(['directory', 'token', 'admin', 'status', 'audit', 'events', 'webhook', 'connection', 'sync']);
 
 /**
  * Refuses `--url` on a command that cannot use it, instead of letting it quietly act on the

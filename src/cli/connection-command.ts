@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
-import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput } from '../provisioning/connections/connection-input.js';
+import type { ConnectionInput } from '../provisioning/connections/connection-input.js';
+import type { SourceCheck } from '../provisioning/connections/connection-service.js';
 import type { TestReport } from '../provisioning/connections/connection-test.js';
-import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
-import type { ConnectionRecord } from '../provisioning/connections/connection.js';
-import { prepareSource, sourceCheckOf } from '../provisioning/engine/prepare-source.js';
-import { describeSource } from '../provisioning/sources/source-spec.js';
-import type { ConnectionStore } from '../provisioning/store/connection-store.js';
-import type { Encryptor } from '../auth/encryption.js';
-import { ConnectionService } from '../provisioning/connections/connection-service.js';
+import { describeSource, type SourceSpec } from '../provisioning/sources/source-spec.js';
+import { withConnectionClient } from './admin-connection.js';
 import { operationalState, registerConnectionOperations } from './connection-operations.js';
-import { databaseOf, type GlobalOptions } from './context.js';
+import type { GlobalOptions } from './context.js';
 import { printJson, printTable, shortTime } from './output.js';
 
 type Options = GlobalOptions & ConnectionInput & { groupsSync?: boolean };
@@ -76,29 +72,22 @@ export function registerConnectionCommand(program: Command): void {
     )
     .action(async (name: string, options: Options, command: Command) => {
       const opts = await withSecretsFromStdin({ ...command.optsWithGlobals(), ...options });
-      const result = await withConnections(databaseOf(opts), async (store, encryptor) => {
-        const record = newConnection(name, toInput(opts), encryptor, new Date());
-        const checked = await checkSource(record, store, encryptor);
-        await store.createConnection(record);
-        return { record, checked };
-      });
-      if (opts.json) return printJson({ ...describeConnection(result.record), check: result.checked });
-      process.stdout.write(`Created connection ${result.record.name} (${result.record.id})\n${describeCheck(result.checked)}Next: scimd connection test ${result.record.name}, then scimd sync ${result.record.name} --dry-run\n`);
+      const { connection: created, check } = await withConnectionClient(opts, (client) => client.create(name, toInput(opts)));
+      if (opts.json) return printJson({ ...created, check });
+      process.stdout.write(`Created connection ${created.name} (${created.id})\n${describeCheck(check)}Next: scimd connection test ${created.name}, then scimd sync ${created.name} --dry-run\n`);
     });
 
   connectionOptions(connection.command('update <name>'), false)
     .description("change a connection's source, target, mappings, scoping or settings; options not given stay as they are")
     .action(async (name: string, options: Options, command: Command) => {
       const opts = await withSecretsFromStdin({ ...command.optsWithGlobals(), ...options });
-      const result = await withConnections(databaseOf(opts), async (store, encryptor) => {
-        const before = await requireConnection(store, name);
-        const record = applyConnectionInput(before, toInput(opts), encryptor, new Date());
-        const checked = await checkSource(record, store, encryptor);
-        await store.updateConnection(record);
-        return { record, checked, retargeted: before.targetUrl !== record.targetUrl };
+      const result = await withConnectionClient(opts, async (client) => {
+        const before = opts.target === undefined ? undefined : (await client.get(name)).target;
+        const updated = await client.update(name, toInput(opts));
+        return { ...updated, retargeted: before !== undefined && before !== updated.connection.target };
       });
-      if (opts.json) return printJson({ ...describeConnection(result.record), check: result.checked });
-      process.stdout.write(`Updated connection ${result.record.name}\n${describeCheck(result.checked)}`);
+      if (opts.json) return printJson({ ...result.connection, check: result.check });
+      process.stdout.write(`Updated connection ${result.connection.name}\n${describeCheck(result.check)}`);
       if (result.retargeted) {
         process.stdout.write('The target URL changed: links to objects made through the old URL are kept (the same app at a new address).\nIf it is another app, delete this connection and create a new one.\n');
       }
@@ -110,13 +99,18 @@ export function registerConnectionCommand(program: Command): void {
     .option('--json', 'print the list as JSON')
     .action(async (options: GlobalOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
-      const rows = await withConnections(databaseOf(opts), async (store) =>
-        Promise.all((await store.listConnections()).map(async (c) => ({ connection: c, last: (await store.listCycles(c.id, 1))[0] }))),
-      );
-      if (opts.json) return printJson(rows.map((r) => ({ ...describeConnection(r.connection), lastCycle: r.last ?? null })));
+      const rows = await withConnectionClient(opts, (client) => client.list());
+      if (opts.json) return printJson(rows);
       printTable(
-        ['NAME', 'SOURCE', 'TARGET', 'SECRET EXPIRES', 'LAST CYCLE'],
-        rows.map(({ connection: c, last }) => [c.name, sourceLabel(c), c.targetUrl, c.credentialExpiresAt ? shortTime(c.credentialExpiresAt) : '-', last ? `${shortTime(last.startedAt)} ${last.status}${last.dryRun ? ' (dry run)' : ''}` : 'never']),
+        ['NAME', 'SOURCE', 'TARGET', 'SECRET EXPIRES', 'LAST CYCLE', 'STATE'],
+        rows.map((c) => [
+          c.name,
+          describeSource(c.source as unknown as SourceSpec),
+          c.target,
+          c.credential.expiresAt ? shortTime(c.credential.expiresAt) : '-',
+          c.lastCycle ? `${shortTime(c.lastCycle.startedAt)} ${c.lastCycle.status}${c.lastCycle.dryRun ? ' (dry run)' : ''}` : 'never',
+          c.quarantine ? `quarantined (${c.quarantine.reason})` : 'active',
+        ]),
       );
     });
 
@@ -126,19 +120,7 @@ export function registerConnectionCommand(program: Command): void {
     .option('--json', 'print the connection as JSON')
     .action(async (name: string, options: GlobalOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
-      const details = await withConnections(databaseOf(opts), async (store) => {
-        const c = await requireConnection(store, name);
-        const objects = await store.loadObjects(c.id);
-        const count = (type: string) => objects.filter((o) => o.type === type && o.targetId).length;
-        return {
-          ...describeConnection(c),
-          quarantine: c.quarantine ?? null,
-          allowDeletes: Boolean(c.allowDeletes),
-          credentialState: c.credentialState ?? null,
-          managed: { users: count('User'), groups: count('Group'), failing: objects.filter((o) => o.failures > 0).length },
-          cycles: await store.listCycles(c.id, 5),
-        };
-      });
+      const details = await withConnectionClient(opts, (client) => client.get(name));
       if (opts.json) return printJson(details);
       const { settings, credential } = details;
       const pairs: [string, string][] = [
@@ -169,11 +151,7 @@ export function registerConnectionCommand(program: Command): void {
     .option('--json', 'print {id, name} as JSON')
     .action(async (name: string, options: GlobalOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
-      const deleted = await withConnections(databaseOf(opts), async (store) => {
-        const c = await requireConnection(store, name);
-        await store.deleteConnection(c.id);
-        return { id: c.id, name: c.name };
-      });
+      const deleted = await withConnectionClient(opts, (client) => client.delete(name));
       if (opts.json) return printJson(deleted);
       process.stdout.write(`Deleted connection ${deleted.name}; the target keeps what was provisioned\n`);
     });
@@ -184,11 +162,8 @@ export function registerConnectionCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (name: string, options: GlobalOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
-      const report = await withConnections(databaseOf(opts), async (store, encryptor) => {
-        const c = await requireConnection(store, name);
-        // The service's test also clears a quarantine when the target accepts the credential again.
-        return new ConnectionService(store, encryptor).test(c.id);
-      });
+      // A test that passes also clears a quarantine: the target accepts the credential again.
+      const report = await withConnectionClient(opts, (client) => client.test(name));
       if (opts.json) printJson(report);
       else printTestReport(report);
       if (!report.ok) process.exitCode = 1;
@@ -208,10 +183,9 @@ export function registerConnectionCommand(program: Command): void {
       const opts = { ...command.optsWithGlobals(), ...options } as Options;
       if (opts.secret === undefined && opts.clientSecret === undefined) opts.secret = '-';
       const input = await withSecretsFromStdin(opts);
-      const record = await withConnections(databaseOf(opts), async (store, encryptor) => {
-        const c = await requireConnection(store, name);
-        return new ConnectionService(store, encryptor).setSecret(c.id, { secret: input.secret, secretExpires: input.secretExpires, tokenUrl: input.tokenUrl, clientId: input.clientId, clientSecret: input.clientSecret, oauthScope: input.oauthScope });
-      });
+      const record = await withConnectionClient(opts, (client) =>
+        client.setSecret(name, { secret: input.secret, secretExpires: input.secretExpires, tokenUrl: input.tokenUrl, clientId: input.clientId, clientSecret: input.clientSecret, oauthScope: input.oauthScope }),
+      );
       if (opts.json) return printJson(record);
       process.stdout.write(`Replaced the credential of ${record.name}${record.credential.expiresAt ? `; it expires ${record.credential.expiresAt}` : ''}. Check it: scimd connection test ${record.name}\n`);
     });
@@ -244,12 +218,7 @@ async function withSecretsFromStdin<T extends Options>(opts: T): Promise<T> {
   return opts;
 }
 
-async function checkSource(record: ConnectionRecord, store: ConnectionStore, encryptor: Encryptor) {
-  // A preview: the source is read but remembers nothing until the connection's first cycle.
-  return sourceCheckOf(await prepareSource(record, new Date(), { store, encryptor, preview: true }));
-}
-
-function describeCheck(check: Awaited<ReturnType<typeof checkSource>>): string {
+function describeCheck(check: SourceCheck): string {
   const lines = [
     `Source: ${check.users} users (${check.usersInScope} in scope), ${check.groups} groups (${check.groupsInScope} in scope)`,
     `Users map ${check.userFormat === 'scim' ? 'directly: the source\'s attributes are SCIM attributes' : 'through the mapping (default: Entra\'s; for LDAP sources, the LDAP defaults)'}`,
@@ -259,10 +228,6 @@ function describeCheck(check: Awaited<ReturnType<typeof checkSource>>): string {
   return `${lines.join('\n')}\n`;
 }
 
-
-function sourceLabel(c: ConnectionRecord): string {
-  return describeSource(c.source);
-}
 
 function printTestReport(report: TestReport): void {
   const marks = { ok: 'ok  ', warning: 'warn', failed: 'FAIL', skipped: 'skip' };

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { ConnectionRecord } from '../provisioning/connections/connection.js';
-import { ConnectionService } from '../provisioning/connections/connection-service.js';
-import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
-import { databaseOf, type GlobalOptions } from './context.js';
+import { withConnectionClient } from './admin-connection.js';
+import type { GlobalOptions } from './context.js';
 import { printJson } from './output.js';
 
 /**
@@ -16,7 +15,7 @@ export function registerConnectionOperations(connection: Command): void {
     .option('--json', 'print the connection as JSON')
     .action(async (name: string, options: GlobalOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
-      const result = await withConnections(databaseOf(opts), async (store, encryptor) => new ConnectionService(store, encryptor).allowDeletions((await requireConnection(store, name)).id));
+      const result = await withConnectionClient(opts, (client) => client.allowDeletions(name));
       if (opts.json) return printJson(result);
       process.stdout.write(`The next cycle of ${result.name} may disable and delete past the deletion threshold (${result.settings.deletionThreshold}).\n`);
     });
@@ -27,7 +26,7 @@ export function registerConnectionOperations(connection: Command): void {
     .option('--json', 'print the connection as JSON')
     .action(async (name: string, options: GlobalOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
-      const result = await withConnections(databaseOf(opts), async (store, encryptor) => new ConnectionService(store, encryptor).clearQuarantine((await requireConnection(store, name)).id));
+      const result = await withConnectionClient(opts, (client) => client.clearQuarantine(name));
       if (opts.json) return printJson(result);
       process.stdout.write(`Cleared the quarantine of ${result.name}.\n`);
     });

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { ConnectionService } from '../provisioning/connections/connection-service.js';
-import { runConnectionCycle } from '../provisioning/engine/connection-cycle.js';
+import type { CycleOutcome } from '../provisioning/connections/connection-client.js';
 import type { OnDemandReport } from '../provisioning/engine/provision-on-demand.js';
-import { requireConnection, withConnections } from '../provisioning/connections/open-connections.js';
 import { ProgressReporter } from '../provisioning/engine/progress-reporter.js';
-import type { CycleReport } from '../provisioning/engine/run-cycle.js';
 import type { PlanStep } from '../provisioning/planner/plan.js';
 import type { LogEntry } from '../provisioning/store/connection-store.js';
-import { databaseOf, type GlobalOptions } from './context.js';
+import { withConnectionClient } from './admin-connection.js';
+import type { GlobalOptions } from './context.js';
 import { printJson, printTable, shortTime } from './output.js';
 
 interface SyncOptions extends GlobalOptions {
@@ -61,25 +59,18 @@ export function registerSyncCommand(program: Command): void {
       const opts = { ...command.optsWithGlobals(), ...options } as SyncOptions;
       if (opts.user !== undefined) {
         if (opts.dryRun || opts.allowDeletes) throw new Error('--user provisions one user; it takes neither --dry-run nor --allow-deletes');
-        const onDemand = await withConnections(databaseOf(opts), async (store, encryptor) => new ConnectionService(store, encryptor).provision(name, opts.user!));
+        const onDemand = await withConnectionClient(opts, (client) => client.provision(name, opts.user!));
         if (opts.json) printJson(onDemand);
         else printOnDemand(onDemand);
         process.exitCode = onDemand.ok ? 0 : 1;
         return;
       }
       const reporter = opts.quiet ? undefined : new ProgressReporter();
-      const report = await withConnections(databaseOf(opts), async (store, encryptor) => {
-        const connection = await requireConnection(store, name);
-        const expiry = expiryWarning(connection.name, connection.credentialExpiresAt, new Date());
+      const report = await withConnectionClient(opts, async (client) => {
+        const connection = (await client.list()).find((c) => c.name === name || c.id === name);
+        const expiry = connection && expiryWarning(connection.name, connection.credential.expiresAt, new Date());
         if (expiry) process.stderr.write(`${expiry}\n`);
-        return runConnectionCycle({
-          store,
-          connection,
-          encryptor,
-          dryRun: opts.dryRun,
-          allowDeletes: opts.allowDeletes,
-          onProgress: reporter ? (event) => reporter.update(event) : undefined,
-        });
+        return client.run(name, { dryRun: opts.dryRun, allowDeletes: opts.allowDeletes, onProgress: reporter ? (event) => reporter.update(event) : undefined });
       });
       reporter?.finish();
       if (opts.json) printJson(jsonReport(report));
@@ -99,14 +90,9 @@ export function registerSyncCommand(program: Command): void {
     .option('--json', 'print the lines as JSON')
     .action(async (name: string, options: LogOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as LogOptions;
-      const entries = await withConnections(databaseOf(opts), async (store) => {
-        const connection = await requireConnection(store, name);
-        let cycleId = opts.cycle;
-        if (cycleId === 'last') cycleId = (await store.listCycles(connection.id, 1))[0]?.id ?? 'none';
-        const limit = Number(opts.limit ?? 100);
-        if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit is a positive whole number');
-        return store.readLog(connection.id, { cycleId, key: opts.object, result: opts.failed ? 'failure' : undefined, limit });
-      });
+      const limit = Number(opts.limit ?? 100);
+      if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit is a positive whole number');
+      const { entries } = await withConnectionClient(opts, (client) => client.logs(name, { cycle: opts.cycle, object: opts.object, result: opts.failed ? 'failure' : undefined, limit }));
       if (opts.json) return printJson(entries);
       printTable(
         ['TIME', 'CYCLE', 'TYPE', 'OBJECT', 'ACTION', 'RESULT', 'STATUS', 'DETAIL'],
@@ -122,7 +108,7 @@ export function registerSyncCommand(program: Command): void {
     .option('--json', 'print the cycles as JSON')
     .action(async (name: string, options: LogOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as LogOptions;
-      const cycles = await withConnections(databaseOf(opts), async (store) => store.listCycles((await requireConnection(store, name)).id, Number(opts.limit ?? 20)));
+      const cycles = await withConnectionClient(opts, (client) => client.cycles(name, Number(opts.limit ?? 20)));
       if (opts.json) return printJson(cycles);
       printTable(
         ['CYCLE', 'STARTED', 'STATUS', 'SECONDS', 'CREATED', 'UPDATED', 'DISABLED', 'DELETED', 'UNCHANGED', 'FAILED', 'REQUESTS'],
@@ -161,17 +147,13 @@ function printOnDemand(report: OnDemandReport): void {
   if (report.cycleId) process.stdout.write(`Logged under cycle ${report.cycleId}\n`);
 }
 
-function jsonReport(report: CycleReport): unknown {
-  const { cycle, plan } = report;
-  return {
-    cycle: { id: cycle.id, connectionId: cycle.connectionId, status: cycle.status, dryRun: cycle.dryRun, startedAt: cycle.startedAt, finishedAt: cycle.finishedAt, message: cycle.message },
-    summary: report.summary,
-    ...(report.quarantine ? { quarantine: report.quarantine } : {}),
-    ...(plan && (cycle.dryRun || cycle.status === 'stopped') ? { plan: { steps: plan.steps, failures: plan.failures } } : {}),
-  };
+/** The outcome as the admin API returns it, with the cycle's own fields only. */
+function jsonReport(report: CycleOutcome): unknown {
+  const { cycle } = report;
+  return { ...report, cycle: { id: cycle.id, connectionId: cycle.connectionId, status: cycle.status, dryRun: cycle.dryRun, startedAt: cycle.startedAt, finishedAt: cycle.finishedAt, message: cycle.message } };
 }
 
-function printReport(name: string, report: CycleReport): void {
+function printReport(name: string, report: CycleOutcome): void {
   const { cycle, summary, plan } = report;
   const seconds = (summary.durationMs / 1000).toFixed(1);
   const counts = (['created', 'updated', 'disabled', 'deleted', 'unchanged', 'failed'] as const).map((k) => `${k} ${summary[k]}`).join('  ');

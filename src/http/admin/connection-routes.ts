@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidInput } from '../../admin/admin-error.js';
+import { cycleOutcome } from '../../provisioning/connections/connection-client.js';
 import type { ConnectionInput } from '../../provisioning/connections/connection-input.js';
 import type { ConnectionService } from '../../provisioning/connections/connection-service.js';
-import type { CycleReport } from '../../provisioning/engine/run-cycle.js';
 import type { LogEntry } from '../../provisioning/store/connection-store.js';
 import { created } from './admin-context.js';
 import { bodyFields, numberParam, queryParam, requiredString } from './request-input.js';
@@ -51,12 +51,12 @@ export function registerConnectionRoutes(app: FastifyInstance, connections: () =
     const fields = bodyFields(request.body, ['allowDeletes']);
     const allowDeletes = fields.allowDeletes;
     if (allowDeletes !== undefined && typeof allowDeletes !== 'boolean') throw invalidInput('allowDeletes must be true or false');
-    return cycleBody(await (await connections()).run(request.params.connection, { allowDeletes }));
+    return cycleOutcome(await (await connections()).run(request.params.connection, { allowDeletes }));
   });
 
   app.post<Params>('/connections/:connection/dry-run', async (request) => {
     bodyFields(request.body, []);
-    return cycleBody(await (await connections()).run(request.params.connection, { dryRun: true }));
+    return cycleOutcome(await (await connections()).run(request.params.connection, { dryRun: true }));
   });
 
   app.get<Params>('/connections/:connection/cycles', async (request) => ({
@@ -100,15 +100,4 @@ function connectionInput(fields: Record<string, unknown>): ConnectionInput {
     else throw invalidInput(`${key} must be a string`);
   }
   return input as ConnectionInput;
-}
-
-/** A cycle's outcome; the plan for dry runs and for cycles the deletion threshold stopped. */
-function cycleBody(report: CycleReport) {
-  const { cycle, plan } = report;
-  return {
-    cycle,
-    summary: report.summary,
-    ...(report.quarantine ? { quarantine: report.quarantine } : {}),
-    ...(plan && (cycle.dryRun || cycle.status === 'stopped') ? { plan: { steps: plan.steps, failures: plan.failures } } : {}),
-  };
 }

@@ -1,5 +1,4 @@
 import type { Encryptor } from '../../auth/encryption.js';
-import type { ConnectionRecord } from './connection.js';
 import { connectionEncryptor } from './encryption-key.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { openConnectionStore } from '../store/open-connection-store.js';
@@ -12,10 +11,4 @@ export async function withConnections<T>(db: string, work: (store: ConnectionSto
   } finally {
     await store.close();
   }
-}
-
-export async function requireConnection(store: ConnectionStore, ref: string): Promise<ConnectionRecord> {
-  const connection = await store.findConnection(ref);
-  if (!connection) throw new Error(`No connection ${JSON.stringify(ref)}; see "scimd connection list"`);
-  return connection;
 }

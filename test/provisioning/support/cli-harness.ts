@@ -8,6 +8,12 @@ import { CLI } from '../../support/scimd-process.js';
 import { startTestServer, type TestDirectory, type TestServer } from '../../support/test-server.js';
 import { FaultProxy } from './fault-proxy.js';
 
+/** A `scimd serve` on the engine database, reached with `--url` and an admin secret. */
+export interface RemoteAdmin {
+  url: string;
+  adminSecret: string;
+}
+
 /**
  * For tests of the engine through its command line: a scimd target server (behind a recording
  * proxy), a fresh engine database on the backend under test, a key file, and `run()`, which
@@ -40,11 +46,16 @@ export class CliHarness {
     return path;
   }
 
-  /** Runs `scimd <args> --db <engine database>`; never throws on a non-zero exit. */
-  run(args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  /**
+   * Runs `scimd <args> --db <engine database>`, or with `remote`, `scimd <args> --url <server>`
+   * with the admin secret in SCIMD_ADMIN_SECRET; never throws on a non-zero exit.
+   */
+  run(args: string[], options: { input?: string; timeoutMs?: number; remote?: RemoteAdmin } = {}): Promise<CliResult> {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMD_')));
+    const where = options.remote ? ['--url', options.remote.url] : ['--db', this.database.url];
+    const env = { ...inherited, ...this.env, ...(options.remote ? { SCIMD_ADMIN_SECRET: options.remote.adminSecret } : {}) };
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args, '--db', this.database.url], { env: { ...inherited, ...this.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args, ...where], { env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -60,7 +71,7 @@ export class CliHarness {
   }
 
   /** Like run, with --json, and the parsed document; fails on a non-zero exit. */
-  async json<T = any>(args: string[], options: { input?: string } = {}): Promise<T> {
+  async json<T = any>(args: string[], options: { input?: string; remote?: RemoteAdmin } = {}): Promise<T> {
     const result = await this.run([...args, '--json'], options);
     if (result.code !== 0) throw new Error(`scimd ${args.join(' ')} exited ${result.code}: ${result.stderr}${result.stdout}`);
     return JSON.parse(result.stdout) as T;

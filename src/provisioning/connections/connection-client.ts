@@ -1,0 +1,175 @@
+import type { HttpAdminClient } from '../../admin/http-admin-client.js';
+import type { OnDemandReport } from '../engine/provision-on-demand.js';
+import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
+import type { Plan } from '../planner/plan.js';
+import type { CycleRecord } from '../store/connection-store.js';
+import type { Quarantine } from './connection.js';
+import { loadMappingFile, type ConnectionInput } from './connection-input.js';
+import type { ConnectionDetails, ConnectionService, LogPage, SourceCheck } from './connection-service.js';
+import type { TestReport } from './connection-test.js';
+
+export type ConnectionSummary = ConnectionDetails & { lastCycle: CycleRecord | null };
+export type ConnectionShow = Awaited<ReturnType<ConnectionService['get']>>;
+export type CredentialInput = Pick<ConnectionInput, 'secret' | 'secretExpires' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'oauthScope'>;
+export interface LogRequest {
+  cycle?: string;
+  object?: string;
+  result?: 'planned' | 'success' | 'failure' | 'skipped';
+  limit?: number;
+  before?: number;
+}
+export interface RunRequest {
+  dryRun?: boolean;
+  allowDeletes?: boolean;
+  /** Progress of a cycle run here; a cycle run by a server reports only its outcome. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** A cycle's outcome as the admin API and `--json` show it: the plan only for dry runs and stopped cycles. */
+export interface CycleOutcome {
+  cycle: CycleRecord;
+  summary: CycleReport['summary'];
+  quarantine?: Quarantine;
+  plan?: Pick<Plan, 'steps' | 'failures'>;
+}
+
+export function cycleOutcome(report: CycleReport): CycleOutcome {
+  const { cycle, plan } = report;
+  return {
+    cycle,
+    summary: report.summary,
+    ...(report.quarantine ? { quarantine: report.quarantine } : {}),
+    ...(plan && (cycle.dryRun || cycle.status === 'stopped') ? { plan: { steps: plan.steps, failures: plan.failures } } : {}),
+  };
+}
+
+/**
+ * Provisioning connections as the CLI sees them, so each command is written once: the local
+ * client calls ConnectionService on the database (`--db`), the HTTP client the admin API of a
+ * server (`--url`). Both return the admin API's shapes.
+ */
+export interface ConnectionClient {
+  list(): Promise<ConnectionSummary[]>;
+  get(ref: string): Promise<ConnectionShow>;
+  create(name: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }>;
+  update(ref: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }>;
+  delete(ref: string): Promise<{ id: string; name: string }>;
+  test(ref: string): Promise<TestReport>;
+  setSecret(ref: string, input: CredentialInput): Promise<ConnectionDetails>;
+  run(ref: string, request: RunRequest): Promise<CycleOutcome>;
+  cycles(ref: string, limit?: number): Promise<CycleRecord[]>;
+  logs(ref: string, request: LogRequest): Promise<LogPage>;
+  provision(ref: string, userKey: string): Promise<OnDemandReport>;
+  allowDeletions(ref: string): Promise<ConnectionDetails>;
+  clearQuarantine(ref: string): Promise<ConnectionDetails>;
+}
+
+export class LocalConnectionClient implements ConnectionClient {
+  constructor(private readonly service: ConnectionService) {}
+
+  list() {
+    return this.service.list();
+  }
+  get(ref: string) {
+    return this.service.get(ref);
+  }
+  create(name: string, input: ConnectionInput) {
+    return this.service.create(name, input);
+  }
+  update(ref: string, input: ConnectionInput) {
+    return this.service.update(ref, input);
+  }
+  delete(ref: string) {
+    return this.service.delete(ref);
+  }
+  test(ref: string) {
+    return this.service.test(ref);
+  }
+  setSecret(ref: string, input: CredentialInput) {
+    return this.service.setSecret(ref, input);
+  }
+  async run(ref: string, request: RunRequest) {
+    return cycleOutcome(await this.service.run(ref, request));
+  }
+  cycles(ref: string, limit?: number) {
+    return this.service.cycles(ref, limit);
+  }
+  logs(ref: string, request: LogRequest) {
+    return this.service.logs(ref, request);
+  }
+  provision(ref: string, userKey: string) {
+    return this.service.provision(ref, userKey);
+  }
+  allowDeletions(ref: string) {
+    return this.service.allowDeletions(ref);
+  }
+  clearQuarantine(ref: string) {
+    return this.service.clearQuarantine(ref);
+  }
+}
+
+/** A cycle may take as long as the source and target need; the server's own limits apply. */
+const CYCLE_TIMEOUT_MS = 24 * 3_600_000;
+
+export class HttpConnectionClient implements ConnectionClient {
+  constructor(private readonly http: HttpAdminClient) {}
+
+  async list() {
+    return (await this.http.call<{ connections: ConnectionSummary[] }>('GET', '/connections')).connections;
+  }
+  get(ref: string) {
+    return this.http.call<ConnectionShow>('GET', path(ref));
+  }
+  create(name: string, input: ConnectionInput) {
+    return this.http.call<{ connection: ConnectionDetails; check: SourceCheck }>('POST', '/connections', { name, ...withMappingsRead(input) });
+  }
+  update(ref: string, input: ConnectionInput) {
+    return this.http.call<{ connection: ConnectionDetails; check: SourceCheck }>('PATCH', path(ref), withMappingsRead(input));
+  }
+  delete(ref: string) {
+    return this.http.call<{ id: string; name: string }>('DELETE', path(ref));
+  }
+  test(ref: string) {
+    return this.http.call<TestReport>('POST', path(ref, '/test'), {});
+  }
+  setSecret(ref: string, input: CredentialInput) {
+    return this.http.call<ConnectionDetails>('PUT', path(ref, '/secret'), input);
+  }
+  run(ref: string, request: RunRequest) {
+    if (request.dryRun) return this.http.call<CycleOutcome>('POST', path(ref, '/dry-run'), {}, CYCLE_TIMEOUT_MS);
+    return this.http.call<CycleOutcome>('POST', path(ref, '/run'), request.allowDeletes ? { allowDeletes: true } : {}, CYCLE_TIMEOUT_MS);
+  }
+  async cycles(ref: string, limit?: number) {
+    return (await this.http.call<{ cycles: CycleRecord[] }>('GET', path(ref, `/cycles${search({ limit })}`))).cycles;
+  }
+  logs(ref: string, request: LogRequest) {
+    return this.http.call<LogPage>('GET', path(ref, `/logs${search({ ...request })}`));
+  }
+  provision(ref: string, userKey: string) {
+    return this.http.call<OnDemandReport>('POST', path(ref, '/provision'), { user: userKey }, CYCLE_TIMEOUT_MS);
+  }
+  allowDeletions(ref: string) {
+    return this.http.call<ConnectionDetails>('POST', path(ref, '/allow-deletions'), {});
+  }
+  clearQuarantine(ref: string) {
+    return this.http.call<ConnectionDetails>('DELETE', path(ref, '/quarantine'));
+  }
+}
+
+function path(ref: string, rest = ''): string {
+  return `/connections/${encodeURIComponent(ref)}${rest}`;
+}
+
+function search(params: Record<string, string | number | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+/** A mapping file is on the caller's machine, not the server's: send its content. */
+function withMappingsRead(input: ConnectionInput): ConnectionInput {
+  if (input.mapping === undefined) return input;
+  const { mapping, ...rest } = input;
+  return { ...rest, mappings: mapping === 'default' ? 'default' : loadMappingFile(mapping) };
+}
