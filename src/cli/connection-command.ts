@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ConnectionInput } from '../provisioning/connections/connection-input.js';
 import type { SourceCheck } from '../provisioning/connections/connection-service.js';
@@ -8,7 +9,7 @@ import { operationalState, registerConnectionOperations } from './connection-ope
 import type { GlobalOptions } from './context.js';
 import { printJson, printTable, shortTime } from './output.js';
 
-type Options = GlobalOptions & ConnectionInput & { groupsSync?: boolean };
+type Options = GlobalOptions & ConnectionInput & { groupsSync?: boolean; sourceCaFile?: string; sourceStarttls?: boolean };
 
 /** Options shared by `create` and `update`. */
 function connectionOptions(command: Command, create: boolean): Command {
@@ -23,6 +24,9 @@ function connectionOptions(command: Command, create: boolean): Command {
     .option('--page-size <n>', 'LDAP and SCIM sources: entries per page read (default 500)')
     .option('--no-incremental', 'LDAP: read every entry each cycle instead of only those changed since the last (by modifyTimestamp)')
     .option('--incremental', 'LDAP: read only entries changed since the last cycle, where the server allows (default)')
+    .option('--source-ca-file <pem>', 'LDAP: the CA certificate(s) the directory\'s certificate must chain to (PEM), for a private CA; stored with the connection')
+    .option('--source-starttls', 'LDAP: upgrade an ldap:// connection with StartTLS before binding')
+    .option('--no-source-starttls', 'LDAP: do not use StartTLS (default)')
     .option('--groups <file>', 'groups: a CSV or JSON file (a people.json may hold "groups" itself)')
     .option('--memberships <file>', 'group memberships: a CSV with the columns group,member')
     .option('--user-key <column>', 'the column that identifies a user across cycles (default: objectId, id, externalId, userPrincipalName or userName)')
@@ -45,6 +49,7 @@ function connectionOptions(command: Command, create: boolean): Command {
     .option('--no-adopt', 'never take over target objects this connection did not create')
     .option('--adopt', 'take over matching target objects, as Entra does (default)')
     .option('--schedule <when>', 'how often "scimd serve" runs a cycle: a duration (40m, the default; 1h; 30s), continuous (hub mode) or off')
+    .option('--wire-format <format>', "how updates are sent: scim (RFC 7644: lowercase ops, real booleans; the default) or entra-legacy (Entra's default wire format: Add/Replace/Remove, \"True\"/\"False\", members removed by value list), to test a server built for Entra")
     .option('--no-groups-sync', 'provision users only')
     .option('--groups-sync', 'provision groups and memberships (default)')
     .option('--json', 'print the connection as JSON');
@@ -158,7 +163,7 @@ export function registerConnectionCommand(program: Command): void {
 
   connection
     .command('test <name>')
-    .description('Test Connection: reachable, TLS, credential accepted, ServiceProviderConfig, user and group probes, secret expiry; exits 1 when a step fails')
+    .description('Test Connection: the source (file readable, LDAP reachable, TLS, bind, base DN, searches; SCIM source reachable, secret accepted; hub directory present; a preview read through the mappings), then the target (reachable, TLS, credential accepted, ServiceProviderConfig, user and group probes, secret expiry); exits 1 when a step fails')
     .option('--json', 'print the report as JSON')
     .action(async (name: string, options: GlobalOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
@@ -195,14 +200,25 @@ export function registerConnectionCommand(program: Command): void {
 
 function toInput(opts: Options): ConnectionInput {
   const input: ConnectionInput = {};
-  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'schedule'];
+  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'schedule', 'wireFormat'];
   for (const key of keys) if (opts[key] !== undefined) (input as Record<string, unknown>)[key] = opts[key];
   // commander sets defaults for --no-… flags; only pass them when given on the command line.
   if (process.argv.some((a) => a === '--no-adopt' || a === '--adopt')) input.adopt = opts.adopt;
   else delete input.adopt;
   if (process.argv.some((a) => a === '--no-groups-sync' || a === '--groups-sync')) input.syncGroups = opts.groupsSync;
   if (process.argv.some((a) => a === '--no-incremental' || a === '--incremental')) input.incremental = opts.incremental;
+  if (process.argv.some((a) => a === '--no-source-starttls' || a === '--source-starttls')) input.sourceStartTls = opts.sourceStarttls;
+  // The CA travels as PEM text, so a connection made through a remote admin API works the same.
+  if (opts.sourceCaFile !== undefined) input.sourceCa = opts.sourceCaFile === '' ? '' : readPemFile(opts.sourceCaFile);
   return input;
+}
+
+function readPemFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`--source-ca-file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
 }
 
 /** `--secret -` and `--client-secret -` read the value from standard input, so it stays out of ps and history. */
@@ -231,8 +247,12 @@ function describeCheck(check: SourceCheck): string {
 
 function printTestReport(report: TestReport): void {
   const marks = { ok: 'ok  ', warning: 'warn', failed: 'FAIL', skipped: 'skip' };
-  process.stdout.write(`Testing ${report.target}\n`);
   const width = Math.max(...report.steps.map((s) => s.step.length));
-  for (const step of report.steps) process.stdout.write(`  ${marks[step.status]}  ${step.step.padEnd(width)}  ${step.detail}\n`);
+  for (const side of ['source', 'target'] as const) {
+    const steps = report.steps.filter((s) => (s.side ?? 'target') === side);
+    if (steps.length === 0) continue;
+    process.stdout.write(`Testing the ${side}, ${side === 'source' ? report.source : report.target}\n`);
+    for (const step of steps) process.stdout.write(`  ${marks[step.status]}  ${step.step.padEnd(width)}  ${step.detail}\n`);
+  }
   process.stdout.write(report.ok ? 'The connection works.\n' : 'The connection does not work; see the failed steps above.\n');
 }

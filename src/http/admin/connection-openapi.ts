@@ -15,8 +15,18 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
   const text = { type: ['string', 'number'] };
   const settingsFields = {
     source: { type: 'string', description: '`file:users.csv`, `ldap://…`, `scim+https://…` or `directory:<id>`; the source is read and checked before the connection is saved.' },
-    groups: { type: 'string' },
-    memberships: { type: 'string' },
+    sourceSecret: { type: 'string', writeOnly: true, description: 'LDAP: the bind password; SCIM source: its bearer secret. Stored encrypted, never returned.' },
+    bindDn: { type: 'string', description: 'LDAP: the account to read with.' },
+    baseDn: { type: 'string', description: 'LDAP: where users and groups are searched (or the path of the ldap:// URL).' },
+    userFilter: { type: 'string', description: 'LDAP: which entries are users.' },
+    groupFilter: { type: 'string', description: 'LDAP: which entries are groups.' },
+    sourceKey: { type: 'string', description: 'LDAP: the attribute that identifies an entry across cycles (default entryUUID, then objectGUID).' },
+    pageSize: { ...text, description: 'LDAP and SCIM sources: entries per page read (default 500).' },
+    incremental: { type: 'boolean', description: 'LDAP: read only entries changed since the last cycle where the server allows (default true).' },
+    sourceCa: { type: 'string', description: "LDAP: PEM text of the CA certificate(s) the directory's certificate must chain to, for ldaps:// or StartTLS with a private CA; \"\" removes it. The CLI reads it from --source-ca-file." },
+    sourceStartTls: { type: 'boolean', description: 'LDAP: upgrade an ldap:// connection with StartTLS before binding (default false).' },
+    groups: { type: 'string', description: 'Groups: a CSV or JSON file on the server.' },
+    memberships: { type: 'string', description: 'Memberships: a CSV with the columns group,member, on the server.' },
     userKey: { type: 'string' },
     groupKey: { type: 'string' },
     target: { type: 'string', description: 'The SCIM base URL (tenant URL) of the app.' },
@@ -24,6 +34,7 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
     scopeUsers: { type: 'string', description: 'A SCIM filter over source attributes; "" for everyone.' },
     scopeGroups: { type: 'string' },
     schedule: { type: 'string', examples: ['40m', '1h', 'continuous', 'off'], description: 'How often `scimd serve` runs a cycle (default 40m).' },
+    wireFormat: { type: 'string', enum: ['scim', 'entra-legacy'], description: "How updates are sent: RFC 7644 PATCH (default), or Entra's legacy format (capitalised ops, \"True\"/\"False\" booleans). A target whose ServiceProviderConfig says patch.supported false gets PUT of the whole object either way." },
     concurrency: text,
     rate: text,
     timeout: text,
@@ -172,7 +183,7 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
       },
       TestReport: {
         type: 'object',
-        properties: { ok: { type: 'boolean' }, target: { type: 'string' }, steps: { type: 'array', items: { type: 'object', properties: { step: { type: 'string' }, status: { enum: ['ok', 'warning', 'failed', 'skipped'] }, detail: { type: 'string' } } } } },
+        properties: { ok: { type: 'boolean' }, target: { type: 'string' }, steps: { type: 'array', items: { type: 'object', properties: { side: { enum: ['source', 'target'], description: 'Whether the step checked the source or the target; source steps come first.' }, step: { type: 'string' }, status: { enum: ['ok', 'warning', 'failed', 'skipped'] }, detail: { type: 'string' } } } } },
       },
       OnDemandReport: {
         type: 'object',

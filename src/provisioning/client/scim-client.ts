@@ -53,6 +53,8 @@ interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   /** Whether sending twice is harmless; POST is not, so a dropped POST is not simply resent. */
   idempotent?: boolean;
+  /** Extra headers, e.g. If-Match. */
+  headers?: Record<string, string>;
 }
 
 export interface ExchangeOptions {
@@ -135,6 +137,7 @@ export class ScimClient {
             accept: `${SCIM_JSON}, application/json`,
             'user-agent': this.options.userAgent ?? 'scimd-provisioning',
             ...(options.body !== undefined ? { 'content-type': SCIM_JSON } : {}),
+            ...options.headers,
           },
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
         });
@@ -300,7 +303,7 @@ export class ScimClient {
   }
 
   /** PATCH with a PatchOp body; the status, and the resource when the target returns one (200 rather than 204). */
-  async patch(endpoint: ResourceEndpoint, id: string, operations: PatchOperationBody[]): Promise<{ status: number; resource?: ScimObject }> {
+  async patch(endpoint: ResourceEndpoint, id: string, operations: WireOperation[]): Promise<{ status: number; resource?: ScimObject }> {
     const response = await this.request('PATCH', `/${endpoint}/${encodeURIComponent(id)}`, {
       body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations },
       // Operations the engine sends set absolute values or add/remove named members, so a resend is harmless.
@@ -309,8 +312,10 @@ export class ScimClient {
     return response.status === 204 || response.body === undefined ? { status: response.status } : { status: response.status, resource: response.body as ScimObject };
   }
 
-  async replace(endpoint: ResourceEndpoint, id: string, body: ScimObject): Promise<ScimObject> {
-    return (await this.request('PUT', `/${endpoint}/${encodeURIComponent(id)}`, { body })).body as ScimObject;
+  /** PUT the whole resource; with `ifMatch`, only if the target's version is still that one (else 412). */
+  async replace(endpoint: ResourceEndpoint, id: string, body: ScimObject, ifMatch?: string): Promise<{ status: number; resource?: ScimObject }> {
+    const response = await this.request('PUT', `/${endpoint}/${encodeURIComponent(id)}`, { body, ...(ifMatch ? { headers: { 'if-match': ifMatch } } : {}) });
+    return { status: response.status, resource: response.body as ScimObject | undefined };
   }
 
   /** DELETE, with the status; a 404 means it is gone already, which is what was asked. */
@@ -347,6 +352,9 @@ export interface PatchOperationBody {
   path?: string;
   value?: unknown;
 }
+
+/** An operation as it goes on the wire: RFC 7644's lowercase ops, or Entra's legacy capitalised ones. */
+export type WireOperation = Omit<PatchOperationBody, 'op'> & { op: string };
 
 function parseBody(response: HttpResponse): unknown {
   if (response.text === '') return undefined;

@@ -1,3 +1,4 @@
+import { WIRE_FORMATS, type WireFormat } from '../client/target-updates.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Encryptor } from '../../auth/encryption.js';
@@ -29,6 +30,8 @@ export interface ConnectionInput extends SourceInput {
   mappings?: unknown;
   /** How often `scimd serve` runs cycles: 40m, 1h, continuous, off. */
   schedule?: string;
+  /** scim (default) or entra-legacy. */
+  wireFormat?: string;
   scopeUsers?: string;
   scopeGroups?: string;
   concurrency?: string;
@@ -93,6 +96,11 @@ export function applyConnectionInput(existing: ConnectionRecord, input: Connecti
   if (input.deletionThreshold !== undefined) settings.deletionThreshold = parseDeletionThreshold(input.deletionThreshold);
   if (input.adopt !== undefined) settings.adopt = input.adopt;
   if (input.syncGroups !== undefined) settings.groups = input.syncGroups;
+  if (input.wireFormat !== undefined) {
+    const format = input.wireFormat.trim().toLowerCase();
+    if (!(WIRE_FORMATS as readonly string[]).includes(format)) throw new Error(`--wire-format is ${WIRE_FORMATS.join(' or ')}`);
+    settings.wireFormat = format as WireFormat;
+  }
   if (input.schedule !== undefined) {
     parseSchedule(input.schedule);
     settings.schedule = input.schedule.trim().toLowerCase();

@@ -1,3 +1,4 @@
+import type { WireFormat } from '../client/target-updates.js';
 import type { ObjectMappings } from '../mapping/mapping.js';
 import type { DeletionThreshold } from '../planner/circuit-breaker.js';
 import type { SourceSpec } from '../sources/source-spec.js';
@@ -25,6 +26,8 @@ export interface ConnectionSettings {
    * (the next cycle starts as soon as one ends; for hub mode) or `off` (only when asked).
    */
   schedule?: string;
+  /** How updates go on the wire: RFC 7644 (`scim`, the default) or Entra's legacy format; see target-updates.ts. */
+  wireFormat?: WireFormat;
 }
 
 export const DEFAULT_SETTINGS: ConnectionSettings = {

@@ -1,5 +1,6 @@
 import { isAuthenticationFailure, ScimClientError, TransportError } from '../client/client-errors.js';
 import type { PatchOperationBody, ResourceEndpoint, ScimClient, ScimObject } from '../client/scim-client.js';
+import type { TargetUpdates } from '../client/target-updates.js';
 import { ENTERPRISE_USER_SCHEMA } from '../../scim/schema/urns.js';
 import { applyChanges, pickManaged } from '../planner/apply-changes.js';
 import { stateKey } from '../planner/build-plan.js';
@@ -17,6 +18,8 @@ import { stepLog } from './step-log.js';
 
 export interface ExecutionContext {
   client: ScimClient;
+  /** Changes to existing target objects: PATCH, or PUT where the target has no PATCH. */
+  updates: TargetUpdates;
   store: ConnectionStore;
   connectionId: string;
   cycleId: string;
@@ -174,7 +177,7 @@ export class PlanExecutor {
     const config = this.config(step.type);
     const current = Object.fromEntries(config.managedPaths.map((p) => [p, readTarget(found as never, config.pathsByText.get(p)!)]));
     const changes = diffAttributes(current, step.attributes, config.managedPaths);
-    const status = changes.length ? (await this.ctx.client.patch(endpointOf(step.type), found.id!, patchOperations(changes))).status : 409;
+    const status = changes.length ? (await this.ctx.updates.update(endpointOf(step.type), found.id!, patchOperations(changes))).status : 409;
     const state = this.state(step.type, step.key);
     Object.assign(state, { targetId: found.id!, ownership: 'adopted', phase: 'linked', sent: pickManaged(step.attributes, config.managedPaths), managerKey: null, failures: 0, lastError: null });
     this.mark(step, 'updated');
@@ -183,7 +186,7 @@ export class PlanExecutor {
 
   private async adopt(step: Extract<PlanStep, { action: 'adopt' }>): Promise<Outcome> {
     const config = this.config(step.type);
-    const status = step.changes.length ? (await this.ctx.client.patch(endpointOf(step.type), step.targetId, patchOperations(step.changes))).status : null;
+    const status = step.changes.length ? (await this.ctx.updates.update(endpointOf(step.type), step.targetId, patchOperations(step.changes))).status : null;
     const desired = this.ctx.desired.get(stateKey(step.type, step.key))!;
     const state = this.state(step.type, step.key);
     Object.assign(state, {
@@ -202,7 +205,7 @@ export class PlanExecutor {
   }
 
   private async update(step: Extract<PlanStep, { action: 'update' | 'disable' }>): Promise<Outcome> {
-    const { status } = await this.ctx.client.patch(endpointOf(step.type), step.targetId, patchOperations(step.changes));
+    const { status } = await this.ctx.updates.update(endpointOf(step.type), step.targetId, patchOperations(step.changes));
     const state = this.state(step.type, step.key);
     state.sent = applyChanges(state.sent, step.changes);
     state.failures = 0;
@@ -217,7 +220,7 @@ export class PlanExecutor {
     const targetId = this.targetIdOf('User', step.key) ?? step.targetId;
     const path = `${ENTERPRISE_USER_SCHEMA}:manager`;
     const operation: PatchOperationBody = managerId === null ? { op: 'remove', path } : { op: 'replace', path, value: { value: managerId } };
-    const { status } = await this.ctx.client.patch('Users', targetId, [operation]);
+    const { status } = await this.ctx.updates.update('Users', targetId, [operation]);
     const state = this.state('User', step.key);
     state.managerKey = step.to;
     this.mark(step, 'updated');
@@ -236,7 +239,7 @@ export class PlanExecutor {
           ? [{ op: 'add', path: 'members', value: slice.map((m) => ({ value: m.id })) }]
           : chunks(slice, MEMBERS_PER_REMOVE_OP).map((part) => ({ op: 'remove', path: `members[${part.map((m) => `value eq ${JSON.stringify(m.id)}`).join(' or ')}]` }));
       try {
-        status = (await this.ctx.client.patch('Groups', targetId, operations)).status;
+        status = (await this.ctx.updates.update('Groups', targetId, operations)).status;
       } catch (error) {
         // Removing members that are already gone is what was asked.
         if (!(step.action === 'remove-members' && error instanceof ScimClientError && error.scimType === 'noTarget')) throw error;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TargetUpdates } from '../client/target-updates.js';
 import type { Encryptor } from '../../auth/encryption.js';
 import { foldCase } from '../../scim/compare.js';
 import type { ScimClientOptions } from '../client/scim-client.js';
@@ -132,6 +133,7 @@ export async function provisionOnDemand(options: OnDemandOptions): Promise<OnDem
     await store.startCycle(cycle);
     const executor = new PlanExecutor({
       client: target.client,
+      updates: new TargetUpdates(target.client, connection.settings.wireFormat ?? 'scim'),
       store,
       connectionId: connection.id,
       cycleId: cycle.id,

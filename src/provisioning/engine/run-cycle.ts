@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TargetUpdates } from '../client/target-updates.js';
 import { parseDuration } from '../../auth/duration.js';
 import type { Encryptor } from '../../auth/encryption.js';
 import { isAuthenticationFailure } from '../client/client-errors.js';
@@ -207,6 +208,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
 
     const executor = new PlanExecutor({
       client: target.client,
+      updates: new TargetUpdates(target.client, connection.settings.wireFormat ?? 'scim'),
       store,
       connectionId: connection.id,
       cycleId: cycle.id,

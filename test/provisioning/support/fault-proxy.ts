@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** What the proxy does with one request. */
-export type Fault = 'pass' | '429' | '503' | '500' | 'drop-before' | 'drop-after';
+export type Fault = 'pass' | '429' | '503' | '500' | '501' | 'drop-before' | 'drop-after';
 
 /** One request that went through, and what came back. */
 export interface Exchange {
@@ -28,6 +28,8 @@ export class FaultProxy {
   readonly exchanges: Exchange[] = [];
   /** Decides each request's fault; the default passes everything through. */
   decide: (method: string, path: string, body: string) => Fault = () => 'pass';
+  /** Rewrites an answer's body on its way to the client, e.g. a ServiceProviderConfig that says less. */
+  rewrite: (method: string, path: string, body: string) => string = (_method, _path, body) => body;
   /** The Retry-After (seconds) of the next injected 429 or 503. */
   retryAfter: () => number;
   private server?: Server;
@@ -79,10 +81,10 @@ export class FaultProxy {
         res.writeHead(Number(fault), { 'content-type': 'application/scim+json', 'retry-after': String(retryAfter) });
         return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: fault, detail: 'injected' }));
       }
-      if (fault === '500') {
-        record(500);
-        res.writeHead(500, { 'content-type': 'application/scim+json' });
-        return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'injected failure' }));
+      if (fault === '500' || fault === '501') {
+        record(Number(fault));
+        res.writeHead(Number(fault), { 'content-type': 'application/scim+json' });
+        return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: fault, detail: fault === '501' ? 'not implemented here' : 'injected failure' }));
       }
       if (fault === 'drop-before') {
         record('dropped');
@@ -97,8 +99,15 @@ export class FaultProxy {
             return req.socket.destroy();
           }
           record(answer.statusCode ?? 0);
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          res.end(Buffer.concat(chunks));
+          const text = Buffer.concat(chunks).toString('utf8');
+          const rewritten = this.rewrite(req.method!, req.url!, text);
+          if (rewritten === text) {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            return res.end(Buffer.concat(chunks));
+          }
+          const { 'content-length': _length, ...headers } = answer.headers;
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(rewritten);
         });
       });
       upstream.on('error', () => {
