@@ -1,3 +1,5 @@
+import { directoryMixin } from './request-log.js';
+
 /**
  * The pino configuration `scimd serve` logs with: JSON lines on stdout at `level`, ISO times,
  * and anything named like a credential censored. scimd never logs headers or bodies; the
@@ -6,6 +8,7 @@
 export function loggerOptions(level: string): object {
   return {
     level,
+    mixin: directoryMixin,
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     redact: {
       paths: ['authorization', 'secret', 'password', 'token', '*.authorization', '*.secret', '*.password', '*.token', 'req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
