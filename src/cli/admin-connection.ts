@@ -10,7 +10,7 @@ import { databaseOf, scimUrl, type GlobalOptions } from './context.js';
 import { lifecycleConfig } from './lifecycle-options.js';
 import { webhookConfig } from './webhook-options.js';
 import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
-import { HttpConnectionClient, LocalConnectionClient, type ConnectionClient } from '../provisioning/connections/connection-client.js';
+import { HttpConnectionClient, type ConnectionClient } from '../provisioning/connections/connection-client.js';
 import { ConnectionService } from '../provisioning/connections/connection-service.js';
 import { withConnections } from '../provisioning/connections/open-connections.js';
 import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
@@ -47,7 +47,7 @@ export async function withAdminClient<T>(options: AdminConnectionOptions, work: 
 export async function withConnectionClient<T>(options: AdminConnectionOptions, work: (client: ConnectionClient) => Promise<T>, env = process.env): Promise<T> {
   const remote = remoteAdmin(options, env);
   if (remote) return work(new HttpConnectionClient(remote));
-  return withConnections(databaseOf(options), (store, encryptor) => work(new LocalConnectionClient(new ConnectionService(store, encryptor))));
+  return withConnections(databaseOf(options), (store, encryptor) => work(new ConnectionService(store, encryptor)));
 }
 
 /** The server's admin API when `--url` (or SCIMD_URL) is given, checked; undefined for the database. */

@@ -70,7 +70,7 @@ export function registerSyncCommand(program: Command): void {
         const connection = (await client.list()).find((c) => c.name === name || c.id === name);
         const expiry = connection && expiryWarning(connection.name, connection.credential.expiresAt, new Date());
         if (expiry) process.stderr.write(`${expiry}\n`);
-        return client.run(name, { dryRun: opts.dryRun, allowDeletes: opts.allowDeletes, onProgress: reporter ? (event) => reporter.update(event) : undefined });
+        return client.runCycle(name, { dryRun: opts.dryRun, allowDeletes: opts.allowDeletes, onProgress: reporter ? (event) => reporter.update(event) : undefined });
       });
       reporter?.finish();
       if (opts.json) printJson(jsonReport(report));

@@ -20,7 +20,8 @@ for (const backend of BACKENDS) {
       h = await CliHarness.start(backend);
       h.file('users.csv', 'userName,externalId,name.givenName,name.familyName,active\nann@acme.com,1,Ann,Lee,true\nben@acme.com,2,Ben,Ko,true\n');
       h.file('mapping.json', JSON.stringify({ users: [{ source: 'userName', target: 'userName', matching: 1 }, { source: 'externalId', target: 'externalId' }, { source: 'active', target: 'active' }, { constant: 'Remote', target: 'title' }] }));
-      // The server shares the engine database and its key file with the local commands.
+      // The server shares the engine database and its key file with the local commands. Its
+      // scheduler would run a new connection at once: the connection is made with --schedule off.
       server = await startScimd(['--db', h.database.url, '--no-bootstrap'], { ...h.env, SCIMD_ADMIN_SECRET: ADMIN_SECRET });
       remote = { url: new URL(server.url).origin, adminSecret: ADMIN_SECRET };
     });
@@ -30,7 +31,7 @@ for (const backend of BACKENDS) {
     });
 
     it('creates, lists, shows and tests a connection through the admin API, reading the mapping file on the caller side', async () => {
-      const created = await h.json(['connection', 'create', 'remote-hr', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', '-', '--secret-expires', '2030-01-31', '--mapping', `${h.dir}/mapping.json`], { input: `${h.directory.secret}\n`, remote });
+      const created = await h.json(['connection', 'create', 'remote-hr', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', '-', '--secret-expires', '2030-01-31', '--mapping', `${h.dir}/mapping.json`, '--schedule', 'off'], { input: `${h.directory.secret}\n`, remote });
       assert.equal(created.name, 'remote-hr');
       assert.deepEqual(created.credential, { kind: 'bearer', expiresAt: '2030-01-31T00:00:00.000Z' });
       assert.equal(created.check.users, 2);

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidInput } from '../../admin/admin-error.js';
-import { cycleOutcome } from '../../provisioning/connections/connection-client.js';
 import type { ConnectionInput } from '../../provisioning/connections/connection-input.js';
 import type { ConnectionService } from '../../provisioning/connections/connection-service.js';
 import type { LogEntry } from '../../provisioning/store/connection-store.js';
@@ -51,12 +50,12 @@ export function registerConnectionRoutes(app: FastifyInstance, connections: () =
     const fields = bodyFields(request.body, ['allowDeletes']);
     const allowDeletes = fields.allowDeletes;
     if (allowDeletes !== undefined && typeof allowDeletes !== 'boolean') throw invalidInput('allowDeletes must be true or false');
-    return cycleOutcome(await (await connections()).run(request.params.connection, { allowDeletes }));
+    return (await connections()).runCycle(request.params.connection, { allowDeletes });
   });
 
   app.post<Params>('/connections/:connection/dry-run', async (request) => {
     bodyFields(request.body, []);
-    return cycleOutcome(await (await connections()).run(request.params.connection, { dryRun: true }));
+    return (await connections()).runCycle(request.params.connection, { dryRun: true });
   });
 
   app.get<Params>('/connections/:connection/cycles', async (request) => ({

@@ -44,9 +44,9 @@ export function cycleOutcome(report: CycleReport): CycleOutcome {
 }
 
 /**
- * Provisioning connections as the CLI sees them, so each command is written once: the local
- * client calls ConnectionService on the database (`--db`), the HTTP client the admin API of a
- * server (`--url`). Both return the admin API's shapes.
+ * Provisioning connections as the CLI sees them, so each command is written once: on the
+ * database (`--db`) ConnectionService itself, through a server (`--url`) HttpConnectionClient
+ * on its admin API. Both return the admin API's shapes.
  */
 export interface ConnectionClient {
   list(): Promise<ConnectionSummary[]>;
@@ -56,56 +56,12 @@ export interface ConnectionClient {
   delete(ref: string): Promise<{ id: string; name: string }>;
   test(ref: string): Promise<TestReport>;
   setSecret(ref: string, input: CredentialInput): Promise<ConnectionDetails>;
-  run(ref: string, request: RunRequest): Promise<CycleOutcome>;
+  runCycle(ref: string, request: RunRequest): Promise<CycleOutcome>;
   cycles(ref: string, limit?: number): Promise<CycleRecord[]>;
   logs(ref: string, request: LogRequest): Promise<LogPage>;
   provision(ref: string, userKey: string): Promise<OnDemandReport>;
   allowDeletions(ref: string): Promise<ConnectionDetails>;
   clearQuarantine(ref: string): Promise<ConnectionDetails>;
-}
-
-export class LocalConnectionClient implements ConnectionClient {
-  constructor(private readonly service: ConnectionService) {}
-
-  list() {
-    return this.service.list();
-  }
-  get(ref: string) {
-    return this.service.get(ref);
-  }
-  create(name: string, input: ConnectionInput) {
-    return this.service.create(name, input);
-  }
-  update(ref: string, input: ConnectionInput) {
-    return this.service.update(ref, input);
-  }
-  delete(ref: string) {
-    return this.service.delete(ref);
-  }
-  test(ref: string) {
-    return this.service.test(ref);
-  }
-  setSecret(ref: string, input: CredentialInput) {
-    return this.service.setSecret(ref, input);
-  }
-  async run(ref: string, request: RunRequest) {
-    return cycleOutcome(await this.service.run(ref, request));
-  }
-  cycles(ref: string, limit?: number) {
-    return this.service.cycles(ref, limit);
-  }
-  logs(ref: string, request: LogRequest) {
-    return this.service.logs(ref, request);
-  }
-  provision(ref: string, userKey: string) {
-    return this.service.provision(ref, userKey);
-  }
-  allowDeletions(ref: string) {
-    return this.service.allowDeletions(ref);
-  }
-  clearQuarantine(ref: string) {
-    return this.service.clearQuarantine(ref);
-  }
 }
 
 /** A cycle may take as long as the source and target need; the server's own limits apply. */
@@ -135,7 +91,7 @@ export class HttpConnectionClient implements ConnectionClient {
   setSecret(ref: string, input: CredentialInput) {
     return this.http.call<ConnectionDetails>('PUT', path(ref, '/secret'), input);
   }
-  run(ref: string, request: RunRequest) {
+  runCycle(ref: string, request: RunRequest) {
     if (request.dryRun) return this.http.call<CycleOutcome>('POST', path(ref, '/dry-run'), {}, CYCLE_TIMEOUT_MS);
     return this.http.call<CycleOutcome>('POST', path(ref, '/run'), request.allowDeletes ? { allowDeletes: true } : {}, CYCLE_TIMEOUT_MS);
   }
