@@ -219,6 +219,15 @@ for (const backend of BACKENDS) {
       assertProblem(await call('GET', '/connections/app'), 404, 'not-found');
       const openapi = await call('GET', '/openapi.json', undefined, null);
       for (const path of ['/connections', '/connections/{connection}', '/connections/{connection}/logs', '/connections/{connection}/run']) assert.ok(openapi.body.paths[path], path);
+      // Every source option the routes accept is described, for create and update alike.
+      const sourceOptions = ['source', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'incremental', 'sourceCa', 'sourceStartTls', 'groups', 'memberships', 'userKey', 'groupKey'];
+      for (const [path, method] of [['/connections', 'post'], ['/connections/{connection}', 'patch']]) {
+        const properties = openapi.body.paths[path][method].requestBody.content['application/json'].schema.properties;
+        for (const option of sourceOptions) assert.ok(properties[option], `${method} ${path} describes ${option}`);
+        assert.equal(properties.sourceSecret.writeOnly, true);
+      }
+      const steps = openapi.body.components.schemas.TestReport.properties.steps.items.properties;
+      assert.deepEqual(steps.side.enum, ['source', 'target']);
     });
   });
 }

@@ -1,3 +1,4 @@
+import { renameSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -77,14 +78,16 @@ for (const backend of BACKENDS) {
       h.proxy.reset();
       const report = await h.json(['connection', 'test', 'hr']);
       assert.equal(report.ok, true, JSON.stringify(report, null, 2));
-      assert.deepEqual(report.steps.map((s: { step: string; status: string }) => `${s.step}: ${s.status}`), [
-        'Reachable: ok',
-        'TLS: ok',
-        'Authentication: ok',
-        'ServiceProviderConfig: ok',
-        'User probe: ok',
-        'Group probe: ok',
-        'Secret expiry: ok',
+      assert.deepEqual(report.steps.map((s: { side: string; step: string; status: string }) => `${s.side} ${s.step}: ${s.status}`), [
+        'source Source file: ok',
+        'source Source read: ok',
+        'target Reachable: ok',
+        'target TLS: ok',
+        'target Authentication: ok',
+        'target ServiceProviderConfig: ok',
+        'target User probe: ok',
+        'target Group probe: ok',
+        'target Secret expiry: ok',
       ]);
       const probe = h.proxy.exchanges.find((e) => e.path.startsWith('/scim/v2/Users?'))!;
       assert.match(decodeURIComponent(probe.path), /filter=userName eq "[0-9a-f-]{36}"$/, 'the probe filters on the matching attribute with a random GUID');
@@ -92,6 +95,25 @@ for (const backend of BACKENDS) {
       const human = await h.run(['connection', 'test', 'hr']);
       assert.match(human.stdout, /ok {4}User probe +GET \/Users\?filter=userName eq "[0-9a-f-]+" answered 200 with an empty list/);
       assert.match(human.stdout, /The connection works\./);
+      assert.match(human.stdout, /Testing the source, file:.*users\.csv\n {2}ok {4}Source file +.*users\.csv \(\d+ bytes\) is readable/);
+      assert.match(human.stdout, /ok {4}Source read +\d+ users \(\d+ in scope\) and \d+ groups/);
+    });
+
+    it('fails the test when the source file is gone, naming the file, and still tests the target', async () => {
+      renameSync(`${h.dir}/users.csv`, `${h.dir}/users.moved`);
+      try {
+        const failed = await h.run(['connection', 'test', 'hr', '--json']);
+        assert.equal(failed.code, 1);
+        const report = JSON.parse(failed.stdout);
+        assert.equal(report.ok, false);
+        const file = report.steps.find((s: { step: string }) => s.step === 'Source file');
+        assert.equal(file.status, 'failed');
+        assert.match(file.detail, /users\.csv: no such file/);
+        assert.equal(report.steps.find((s: { step: string }) => s.step === 'Source read').status, 'skipped');
+        assert.equal(report.steps.find((s: { step: string }) => s.step === 'Authentication').status, 'ok', 'the target is still tested');
+      } finally {
+        renameSync(`${h.dir}/users.moved`, `${h.dir}/users.csv`);
+      }
     });
 
     it('reports a refused secret, and takes a new one from standard input', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ConnectionService } from '../../src/provisioning/connections/connection-service.js';
 import { DirectorySource } from '../../src/provisioning/sources/directory/directory-source.js';
 import { openConnectionStore } from '../../src/provisioning/store/open-connection-store.js';
 import { BACKENDS } from '../support/databases.js';
@@ -101,6 +102,20 @@ for (const backend of BACKENDS) {
       const report = await h.sync('missing');
       assert.equal(report.cycle.status, 'failed');
       assert.match(report.cycle.message!, /No directory "no-such-directory" on this database/);
+    });
+
+    it('Test Connection names the source directory, or says it does not exist', async () => {
+      const service = new ConnectionService(h.store, h.encryptor);
+      await h.connect('tested', { source: 'directory:idp-a' });
+      const report = await service.test('tested');
+      assert.equal(report.ok, true, JSON.stringify(report.steps, null, 2));
+      const found = report.steps.find((s) => s.step === 'Source directory')!;
+      assert.equal(found.side, 'source');
+      assert.equal(found.detail, `directory idp-a (${idp.directory.id}) on this database`);
+      const missing = await service.test('missing');
+      assert.equal(missing.ok, false);
+      assert.deepEqual(missing.steps.filter((s) => s.side === 'source').map((s) => `${s.step}: ${s.status}`), ['Source directory: failed', 'Source read: skipped']);
+      assert.match(missing.steps[0].detail, /no directory "no-such-directory" on this database; see "scimd directory list"/);
     });
   });
 }

@@ -36,7 +36,7 @@ interface Connection {
 interface TestReport {
   ok: boolean;
   target: string;
-  steps: { step: string; status: string; detail: string }[];
+  steps: { side?: 'source' | 'target'; step: string; status: string; detail: string }[];
 }
 interface CycleResult {
   cycle: Cycle;
@@ -242,7 +242,7 @@ function TestResult({ report }: { report: TestReport }) {
       <h2>Test Connection: {report.ok ? 'passed' : 'failed'}</h2>
       <ol class="steps">
         {report.steps.map((s, i) => (
-          <li key={i} class={`step-${s.status}`}>
+          <li key={i} class={`step-${s.status}`} data-side={s.side}>
             <span class={`badge state-${s.status === 'ok' ? 'active' : s.status === 'failed' ? 'revoked' : 'expiring'}`}>{s.status}</span> <strong>{s.step}</strong>
             <p>{s.detail}</p>
           </li>

@@ -1,4 +1,5 @@
 import type { Encryptor } from '../../auth/encryption.js';
+import { cycleOutcome, type ConnectionClient, type CycleOutcome, type RunRequest } from './connection-client.js';
 import { AdminError, conflictProblem, invalidInput, notFoundProblem } from '../../admin/admin-error.js';
 import { ScimError } from '../../scim/errors.js';
 import type { ScimClientOptions } from '../client/scim-client.js';
@@ -9,7 +10,9 @@ import { provisionOnDemand, type OnDemandReport } from '../engine/provision-on-d
 import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
 import type { ConnectionStore, CycleRecord, LogEntry, LogQuery } from '../store/connection-store.js';
 import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput, type ConnectionView } from './connection-input.js';
-import { testConnection, type TestReport } from './connection-test.js';
+import { combinedReport, testConnection, type TestReport } from './connection-test.js';
+import { testSource } from './source-test.js';
+import { describeSource } from '../sources/source-spec.js';
 import type { ConnectionRecord, Quarantine } from './connection.js';
 import { decryptCredential, secretsOf, targetClient } from './target-client.js';
 
@@ -45,7 +48,7 @@ const MAX_CYCLES = 200;
  * the CLI. Refusals are AdminErrors (RFC 9457 problems over HTTP); input mistakes found by the
  * connection parser become `invalid-input`. Secrets go in, never out.
  */
-export class ConnectionService {
+export class ConnectionService implements ConnectionClient {
   private readonly clock: () => Date;
 
   constructor(
@@ -112,15 +115,18 @@ export class ConnectionService {
     const target = targetClient(c, credential, { retry: { maxAttempts: 2 }, timeoutMs: Math.min(c.settings.timeoutSeconds, 20) * 1000, ...this.options.clientOptions });
     let report: TestReport;
     try {
-      report = await testConnection({
+      // The source first: its steps lead the report, and its mappings name the attribute the target probe filters on.
+      const source = await testSource(c, this.clock(), { store: this.store, encryptor: this.encryptor }, this.options.clientOptions);
+      const targetReport = await testConnection({
         client: target.client,
         credential: target.credential,
         targetUrl: c.targetUrl,
-        matchingAttribute: await this.firstMatchingAttribute(c),
+        matchingAttribute: source.prepared?.userConfig.matching[0]?.path.text ?? 'userName',
         secretExpiresAt: c.credentialExpiresAt,
         secrets: secretsOf(credential),
         now: this.clock(),
       });
+      report = combinedReport(c.targetUrl, describeSource(c.source), [...source.steps, ...targetReport.steps]);
     } finally {
       target.close();
     }
@@ -138,6 +144,11 @@ export class ConnectionService {
       if (error instanceof CycleBusy) throw conflictProblem('cycle-running', error.message);
       throw error;
     }
+  }
+
+  /** A cycle now, its outcome as the admin API and `--json` show it. */
+  async runCycle(ref: string, request: RunRequest): Promise<CycleOutcome> {
+    return cycleOutcome(await this.run(ref, request));
   }
 
   /** Provision on demand: one user now, with a step-by-step report. */
@@ -202,14 +213,6 @@ export class ConnectionService {
   /** Reads the source and compiles mappings and scoping, so mistakes are reported before anything is saved. */
   async checkSource(record: ConnectionRecord): Promise<SourceCheck> {
     return sourceCheckOf(await parsingAsync(() => prepareSource(record, this.clock(), { store: this.store, encryptor: this.encryptor, preview: true })));
-  }
-
-  async firstMatchingAttribute(c: ConnectionRecord): Promise<string> {
-    try {
-      return (await prepareSource(c, this.clock(), { store: this.store, encryptor: this.encryptor, preview: true })).userConfig.matching[0].path.text;
-    } catch {
-      return 'userName';
-    }
   }
 }
 

@@ -8,6 +8,8 @@ import { Redactor } from '../engine/redactor.js';
 export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
 
 export interface TestStep {
+  /** Which end of the connection the step checked; source steps come first. */
+  side: 'source' | 'target';
   step: string;
   status: StepStatus;
   detail: string;
@@ -16,6 +18,8 @@ export interface TestStep {
 export interface TestReport {
   ok: boolean;
   target: string;
+  /** The source, as `connection show` describes it, when its steps are in the report. */
+  source?: string;
   steps: TestStep[];
 }
 
@@ -31,7 +35,8 @@ export interface TestInput {
   now?: Date;
 }
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+/** Hosts where an unencrypted connection never leaves the machine. */
+export const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
 /**
  * Test Connection, Entra's contract and a little more: is the target reachable, over TLS, does it
@@ -43,7 +48,7 @@ export async function testConnection(input: TestInput): Promise<TestReport> {
   const redactor = new Redactor(input.secrets);
   const url = new URL(input.targetUrl);
   const steps: TestStep[] = [];
-  const add = (step: string, status: StepStatus, detail: string) => steps.push({ step, status, detail: redactor.text(detail) });
+  const add = (step: string, status: StepStatus, detail: string) => steps.push({ side: 'target', step, status, detail: redactor.text(detail) });
   const skipRest = (names: string[], why: string) => names.forEach((name) => add(name, 'skipped', why));
   const host = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
 
@@ -129,11 +134,16 @@ export async function testConnection(input: TestInput): Promise<TestReport> {
   return report(input.targetUrl, steps);
 }
 
+/** A report over both halves: the source's steps, then the target's. */
+export function combinedReport(target: string, source: string, steps: TestStep[]): TestReport {
+  return { ...report(target, steps), source };
+}
+
 function report(target: string, steps: TestStep[]): TestReport {
   return { ok: steps.every((s) => s.status === 'ok' || s.status === 'warning'), target, steps };
 }
 
-function describeSpc(body: unknown): string {
+export function describeSpc(body: unknown): string {
   if (!body || typeof body !== 'object') return 'read, but it is not a JSON object';
   const spc = body as Record<string, { supported?: boolean; maxResults?: number; maxOperations?: number } | undefined>;
   const flag = (name: string) => (spc[name]?.supported ? 'yes' : 'no');

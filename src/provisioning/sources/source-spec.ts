@@ -26,11 +26,15 @@ export interface SourceInput {
   sourceKey?: string;
   pageSize?: string;
   incremental?: boolean;
+  /** LDAP: PEM text of the CA the server's certificate must chain to (the CLI reads it from --source-ca-file). */
+  sourceCa?: string;
+  /** LDAP: StartTLS on an ldap:// URL. */
+  sourceStartTls?: boolean;
 }
 
 /** Whether any source option is given, so `update` knows to rebuild the source. */
 export function hasSourceInput(input: SourceInput): boolean {
-  return [input.source, input.groups, input.memberships, input.userKey, input.groupKey, input.sourceSecret, input.bindDn, input.baseDn, input.userFilter, input.groupFilter, input.sourceKey, input.pageSize, input.incremental].some((v) => v !== undefined);
+  return [input.source, input.groups, input.memberships, input.userKey, input.groupKey, input.sourceSecret, input.bindDn, input.baseDn, input.userFilter, input.groupFilter, input.sourceKey, input.pageSize, input.incremental, input.sourceCa, input.sourceStartTls].some((v) => v !== undefined);
 }
 
 /**
@@ -54,6 +58,8 @@ export function parseSourceSpec(input: SourceInput, encryptor: Encryptor, existi
       keyAttribute: input.sourceKey,
       pageSize: input.pageSize,
       incremental: input.incremental,
+      caCertificate: input.sourceCa,
+      startTls: input.sourceStartTls,
     }, same('ldap'));
   }
   rejectOptions(input, scheme === 'file' || scheme === undefined ? 'file' : scheme);
@@ -137,7 +143,7 @@ function cleanSecret(secret: string): string {
 
 /** Options that belong to another kind of source are a mistake worth naming. */
 function rejectOptions(input: SourceInput, kind: string): void {
-  const ldapOnly = { bindDn: '--bind-dn', baseDn: '--base-dn', userFilter: '--user-filter', groupFilter: '--group-filter', sourceKey: '--source-key', incremental: '--incremental' } as const;
+  const ldapOnly = { bindDn: '--bind-dn', baseDn: '--base-dn', userFilter: '--user-filter', groupFilter: '--group-filter', sourceKey: '--source-key', incremental: '--incremental', sourceCa: '--source-ca-file', sourceStartTls: '--source-starttls' } as const;
   for (const [key, flag] of Object.entries(ldapOnly)) {
     if (input[key as keyof typeof ldapOnly] !== undefined) throw new Error(`${flag} is for LDAP sources; this source is ${kind}`);
   }

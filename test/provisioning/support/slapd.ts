@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +24,16 @@ export class Slapd {
   readonly rootDn = 'cn=admin,dc=example,dc=test';
   readonly rootPassword = randomBytes(12).toString('hex');
   url = '';
+  /** With `tls`: `ldaps://127.0.0.1:<second port>`, whose certificate chains to `caFile`, a CA made for this server only. */
+  ldapsUrl = '';
+  caFile = '';
   private readonly dir = mkdtempSync(join(tmpdir(), 'scimd-slapd-'));
   private process?: ChildProcess;
   private output = '';
 
-  static async start(): Promise<Slapd> {
+  static async start(options: { tls?: boolean } = {}): Promise<Slapd> {
     const slapd = new Slapd();
+    if (options.tls) slapd.makeCertificates();
     await slapd.launch();
     await slapd.seedBase();
     return slapd;
@@ -46,6 +50,9 @@ export class Slapd {
         `include ${join(this.dir, 'ad-test.schema')}`,
         `pidfile ${join(this.dir, 'slapd.pid')}`,
         `argsfile ${join(this.dir, 'slapd.args')}`,
+        ...(this.caFile
+          ? [`TLSCACertificateFile ${this.caFile}`, `TLSCertificateFile ${join(this.dir, 'server.pem')}`, `TLSCertificateKeyFile ${join(this.dir, 'server.key')}`]
+          : []),
         'modulepath /usr/lib/ldap',
         'moduleload back_mdb',
         'database mdb',
@@ -61,8 +68,10 @@ export class Slapd {
     );
     const port = await freePort();
     this.url = `ldap://127.0.0.1:${port}`;
+    if (this.caFile) this.ldapsUrl = `ldaps://127.0.0.1:${await freePort()}`;
+    const listeners = [this.url, this.ldapsUrl].filter(Boolean).map((u) => `${u}/`).join(' ');
     // -d keeps slapd in the foreground (so it dies with its handle); level 0 prints only errors.
-    this.process = spawn('slapd', ['-d', '0', '-h', `${this.url}/`, '-f', join(this.dir, 'slapd.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = spawn('slapd', ['-d', '0', '-h', listeners, '-f', join(this.dir, 'slapd.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process.stdout!.on('data', (chunk) => (this.output += chunk));
     this.process.stderr!.on('data', (chunk) => (this.output += chunk));
     const deadline = Date.now() + 30_000;
@@ -77,6 +86,23 @@ export class Slapd {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
+  }
+
+  /** A throwaway CA and a server certificate it signed for 127.0.0.1 and localhost (EC keys: quick to make). */
+  private makeCertificates(): void {
+    const file = (name: string) => join(this.dir, name);
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    openssl('req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2', '-subj', '/CN=scimd test CA');
+    openssl('req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1');
+    writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+    openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '2', '-extfile', file('server.ext'));
+    this.caFile = file('ca.pem');
+  }
+
+  /** The CA certificate (PEM) that signed the server's certificate. */
+  caPem(): string {
+    return readFileSync(this.caFile, 'utf8');
   }
 
   /** A client bound as the root DN; the caller unbinds it. */

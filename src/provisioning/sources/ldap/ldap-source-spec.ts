@@ -16,6 +16,10 @@ export interface LdapSourceSpec {
   pageSize: number;
   /** Read only entries changed since the last cycle (by modifyTimestamp) where the server returns it. */
   incremental: boolean;
+  /** PEM certificates the server's certificate must chain to, for a directory with a private CA; the system CAs when absent. */
+  caCertificate?: string;
+  /** Upgrade an ldap:// connection with StartTLS before binding. */
+  startTls?: boolean;
 }
 
 /** Users in OpenLDAP (inetOrgPerson) and Active Directory (person users, not computers). */
@@ -34,6 +38,9 @@ export interface LdapSourceInput {
   keyAttribute?: string;
   pageSize?: string;
   incremental?: boolean;
+  /** PEM text of the CA certificate(s); "" removes a stored one. */
+  caCertificate?: string;
+  startTls?: boolean;
 }
 
 /**
@@ -68,6 +75,13 @@ export function parseLdapSpec(text: string, input: LdapSourceInput, existing?: L
     pageSize: input.pageSize !== undefined ? pageSize(input.pageSize) : (existing?.pageSize ?? 500),
     incremental: input.incremental ?? existing?.incremental ?? true,
   };
+  const ca = input.caCertificate !== undefined ? input.caCertificate.trim() : existing?.caCertificate;
+  if (ca) spec.caCertificate = checkPem(ca);
+  const startTls = input.startTls ?? existing?.startTls;
+  if (startTls) {
+    if (url.protocol === 'ldaps:') throw new Error(`${text}: StartTLS is for ldap:// URLs; ldaps:// is TLS from the start`);
+    spec.startTls = true;
+  }
   return spec;
 }
 
@@ -80,6 +94,12 @@ function checkFilter(filter: string, option: string): string {
     else if (ch === ')' && --depth < 0) break;
   }
   if (!text.startsWith('(') || !text.endsWith(')') || depth !== 0) throw new Error(`${option} ${JSON.stringify(filter)} is not an LDAP filter (RFC 4515), e.g. "(objectClass=inetOrgPerson)"`);
+  return text;
+}
+
+/** A CA must be PEM certificates; anything else would only fail later, at the first TLS handshake. */
+function checkPem(text: string): string {
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text)) throw new Error('The source CA is not a PEM certificate (-----BEGIN CERTIFICATE-----)');
   return text;
 }
 

@@ -5,6 +5,7 @@ import { decryptSourceSecret } from '../source-secret.js';
 import type { Source, SourceContext, SourceGroupRecord, SourceRecord, SourceSnapshot } from '../source.js';
 import { adAccountDisabled, attributeOf, memberDn, modifyTimestampOf, normalizeDn, toLdapRecord, type LdapRecord } from './ldap-entry.js';
 import { LDAP_GROUP_MAPPINGS, LDAP_USER_MAPPINGS } from './ldap-mappings.js';
+import { connectLdap, isTlsFailure } from './ldap-connect.js';
 import type { LdapSourceSpec } from './ldap-source-spec.js';
 import { completeRangedAttributes, type RawEntry } from './ranged-attributes.js';
 
@@ -39,11 +40,12 @@ export class LdapSource implements Source {
   async read(context?: SourceContext): Promise<SourceSnapshot> {
     if (!context) throw new Error('An LDAP source keeps its position in the connection store');
     const password = decryptSourceSecret(this.spec.encryptedPassword, context, 'bind password of the LDAP source');
-    const client = new Client({ url: this.spec.url, timeout: 60_000, connectTimeout: 10_000 });
+    const client = await connectLdap(this.spec, { timeout: 60_000, connectTimeout: 10_000 });
     try {
       try {
         await client.bind(this.spec.bindDn, password);
       } catch (error) {
+        if (isTlsFailure(error)) throw new Error(`${this.spec.url}: TLS failed, the server's certificate was not accepted (${(error as Error).message}); give the directory's CA with --source-ca-file`);
         throw new Error(`binding to ${this.spec.url} as ${this.spec.bindDn} failed: ${(error as Error).message}`);
       }
       const cache = await SourceCacheSession.open<LdapRecord>(context);
