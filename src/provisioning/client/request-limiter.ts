@@ -9,11 +9,12 @@ export class RequestLimiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private nextStart = 0;
-  private pausedUntil = 0;
 
   constructor(
     private readonly concurrency: number,
     private readonly ratePerSecond: number,
+    /** Shared by every limiter of one target, so a pause outlives the client that was told (the next cycle waits too). */
+    private readonly pause: TargetPause = { until: 0 },
   ) {
     if (!(concurrency >= 1)) throw new Error('concurrency must be at least 1');
   }
@@ -24,7 +25,7 @@ export class RequestLimiter {
     else this.active++;
     for (;;) {
       const now = Date.now();
-      const wait = Math.max(this.pausedUntil - now, this.ratePerSecond > 0 ? this.nextStart - now : 0);
+      const wait = Math.max(this.pause.until - now, this.ratePerSecond > 0 ? this.nextStart - now : 0);
       if (wait <= 0) break;
       await sleep(wait);
     }
@@ -41,6 +42,19 @@ export class RequestLimiter {
 
   /** Holds every new request until the given time. */
   pauseUntil(time: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, time);
+    this.pause.until = Math.max(this.pause.until, time);
   }
+}
+
+export interface TargetPause {
+  until: number;
+}
+
+const pauses = new Map<string, TargetPause>();
+
+/** The pause of a target (by base URL) for this process: a Retry-After holds every client of it. */
+export function targetPause(baseUrl: string): TargetPause {
+  let pause = pauses.get(baseUrl);
+  if (!pause) pauses.set(baseUrl, (pause = { until: 0 }));
+  return pause;
 }

@@ -1,7 +1,7 @@
 import { ScimClientError, TransportError } from './client-errors.js';
 import type { Credential } from './credentials.js';
 import { HttpTransport, type HttpResponse, type TlsDetails } from './http-transport.js';
-import { RequestLimiter } from './request-limiter.js';
+import { RequestLimiter, targetPause } from './request-limiter.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 
 export type ScimObject = Record<string, unknown> & { id?: string };
@@ -114,7 +114,7 @@ export class ScimClient {
     this.baseUrl = url.toString().replace(/\/+$/, '');
     const concurrency = options.concurrency ?? 8;
     this.transport = new HttpTransport({ maxSockets: concurrency, timeoutMs: options.timeoutMs ?? 60_000, rejectUnauthorized: options.rejectUnauthorized });
-    this.limiter = new RequestLimiter(concurrency, options.ratePerSecond ?? 0);
+    this.limiter = new RequestLimiter(concurrency, options.ratePerSecond ?? 0, targetPause(this.baseUrl));
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.random = options.random ?? Math.random;
   }
@@ -161,15 +161,15 @@ export class ScimClient {
       }
       const throttled = status === 429 || status === 503;
       const gateway = status === 502 || status === 504;
+      const retryAfter = throttled ? parseRetryAfter(response.headers['retry-after']) : undefined;
+      // A throttle is about the whole target, so every request waits, not only this one, and
+      // even when this request has used its last attempt.
+      if (retryAfter !== undefined && retryAfter <= this.retry.maxRetryAfterMs) this.limiter.pauseUntil(Date.now() + retryAfter);
       if ((throttled || gateway) && attempt < this.retry.maxAttempts) {
         // A gateway error may hide a request the target did carry out: for a POST that is ambiguous.
         if (gateway && !idempotent) throw new AmbiguousWrite(errorFrom(method, path, response));
-        const retryAfter = throttled ? parseRetryAfter(response.headers['retry-after']) : undefined;
         if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) throw errorFrom(method, path, response);
-        const delay = retryAfter ?? backoffDelay(attempt, this.retry, this.random);
-        // A throttle is about the whole target, so every request waits, not only this one.
-        if (retryAfter !== undefined) this.limiter.pauseUntil(Date.now() + delay);
-        await sleep(delay);
+        await sleep(retryAfter ?? backoffDelay(attempt, this.retry, this.random));
         continue;
       }
       throw errorFrom(method, path, response);
