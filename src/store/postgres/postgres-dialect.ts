@@ -26,6 +26,7 @@ export const postgresDialect: SqlDialect = {
   decodeDocument: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
   forUpdate: ' FOR UPDATE',
   lockForWrite: ' FOR KEY SHARE',
+  writableCte: true,
   lockForSequence: ' FOR NO KEY UPDATE',
   // VACUUM also marks pages all-visible, so counts can be answered from an index alone.
   analyze: 'VACUUM (ANALYZE)',

@@ -45,6 +45,8 @@ export interface SqlDialect {
   readonly lockForWrite: string;
   /** Appended to the SELECT that locks a directory's row before its event sequence moves; empty where not needed. */
   readonly lockForSequence: string;
+  /** Whether INSERT … RETURNING can run inside a WITH, saving a round trip (PostgreSQL). */
+  readonly writableCte: boolean;
   /** Refreshes the planner's statistics after a bulk load; runs outside any transaction. */
   readonly analyze: string;
   /** Whether a driver error is a unique-constraint violation. */

@@ -657,8 +657,36 @@ export class SqlStore implements Store {
   }
 
   private async addMembers(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, members: MemberRef[]): Promise<MembershipDelta> {
+    if (this.driver.dialect.writableCte) return { added: await this.resolveAndInsertMembers(tx, directoryId, groupPk, groupId, members), removed: [] };
     const rows = await this.resolveMembers(tx, directoryId, groupId, members);
     return { added: await this.insertMemberships(tx, groupPk, rows), removed: [] };
+  }
+
+  /**
+   * resolveMembers and insertMemberships in one statement per chunk, where the database can
+   * write inside a WITH (one round trip less per member add on PostgreSQL). A missing or
+   * mistyped member is found after the insert; the error rolls the whole write back.
+   */
+  private async resolveAndInsertMembers(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, members: MemberRef[]): Promise<MemberRow[]> {
+    if (members.some((m) => m.value === groupId)) throw invalidValue('A group cannot be a member of itself');
+    const found = new Map<string, { pk: number; type: string }>();
+    const inserted = new Set<number>();
+    for (let i = 0; i < members.length; i += CHUNK) {
+      const params = new SqlParams();
+      const directory = params.add(directoryId);
+      const group = params.add(groupPk);
+      const rows = await tx.all<{ pk: number | string; id: string; type: string; added: boolean }>(
+        `WITH found AS (SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})),
+           inserted AS (INSERT INTO memberships (group_pk, member_pk) SELECT ${group}, pk FROM found ON CONFLICT DO NOTHING RETURNING member_pk)
+         SELECT f.pk, f.id, f.type, i.member_pk IS NOT NULL AS added FROM found f LEFT JOIN inserted i ON i.member_pk = f.pk`,
+        params.values,
+      );
+      for (const row of rows) {
+        found.set(row.id, { pk: Number(row.pk), type: row.type });
+        if (row.added) inserted.add(Number(row.pk));
+      }
+    }
+    return checkedMembers(members, found).filter((m) => inserted.delete(m.pk));
   }
 
   /** Inserts memberships that do not exist yet; returns the members actually added. */
@@ -716,14 +744,7 @@ export class SqlStore implements Store {
       );
       for (const row of rows) found.set(row.id, { pk: Number(row.pk), type: row.type });
     }
-    const missing = members.filter((m) => !found.has(m.value)).map((m) => m.value);
-    if (missing.length) {
-      const shown = missing.slice(0, 10).map((id) => JSON.stringify(id)).join(', ');
-      throw invalidValue(`No user or group with id ${shown}${missing.length > 10 ? ` (and ${missing.length - 10} more)` : ''} exists in this directory`);
-    }
-    const mistyped = members.find((m) => m.type && found.get(m.value)!.type !== m.type);
-    if (mistyped) throw invalidValue(`Member ${JSON.stringify(mistyped.value)} is a ${found.get(mistyped.value)!.type}, not a ${mistyped.type}`);
-    return members.map((m) => ({ pk: found.get(m.value)!.pk, id: m.value, type: found.get(m.value)!.type as ResourceTypeName }));
+    return checkedMembers(members, found);
   }
 
   /** Members of groups, or groups of users, for a set of resource rows. */
@@ -754,6 +775,18 @@ export class SqlStore implements Store {
  * index for five ids or more and read every row of the directory (0.1 s at 100,000 users) instead
  * of one row per id.
  */
+/** The rows of the named members, once each in the order named; a missing or mistyped one is a 400. */
+function checkedMembers(members: MemberRef[], found: Map<string, { pk: number; type: string }>): MemberRow[] {
+  const missing = members.filter((m) => !found.has(m.value)).map((m) => m.value);
+  if (missing.length) {
+    const shown = missing.slice(0, 10).map((id) => JSON.stringify(id)).join(', ');
+    throw invalidValue(`No user or group with id ${shown}${missing.length > 10 ? ` (and ${missing.length - 10} more)` : ''} exists in this directory`);
+  }
+  const mistyped = members.find((m) => m.type && found.get(m.value)!.type !== m.type);
+  if (mistyped) throw invalidValue(`Member ${JSON.stringify(mistyped.value)} is a ${found.get(mistyped.value)!.type}, not a ${mistyped.type}`);
+  return members.map((m) => ({ pk: found.get(m.value)!.pk, id: m.value, type: found.get(m.value)!.type as ResourceTypeName }));
+}
+
 function inDirectory(param: string): string {
   return `directory_id || '' = ${param}`;
 }

@@ -29,6 +29,7 @@ export const sqliteDialect: SqlDialect = {
   decodeDocument: (value) => JSON.parse(value as string),
   forUpdate: '',
   lockForWrite: '',
+  writableCte: false,
   lockForSequence: '',
   analyze: 'ANALYZE',
   isUniqueViolation: (error) =>
