@@ -551,6 +551,7 @@ export class SqlStore implements Store {
     // Upgrading the write's lock on the directory with SELECT … FOR NO KEY UPDATE (rather than
     // letting the UPDATE wait) queues behind other writers without queueing behind a deletion.
     if (this.driver.dialect.lockForSequence) await tx.get(`SELECT 1 AS locked FROM directories WHERE id = $1${this.driver.dialect.lockForSequence}`, [directoryId]);
+    if (this.driver.dialect.writableCte && events.length <= INSERT_ROWS) return this.numberAndInsertEvents(tx, directoryId, events, now);
     const row = await tx.get<{ last_sequence: number | string }>(
       'UPDATE directories SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING last_sequence',
       [events.length, directoryId],
@@ -571,6 +572,27 @@ export class SqlStore implements Store {
         params.values,
       );
     }
+  }
+
+  /** The sequence bump and the events' insert in one statement, where a WITH can hold the UPDATE (PostgreSQL). */
+  private async numberAndInsertEvents(tx: SqlExecutor, directoryId: string, events: EventDraft[], now: string): Promise<void> {
+    const dialect = this.driver.dialect;
+    const params = new SqlParams();
+    const [directory, at, count] = [params.add(directoryId), params.add(now), params.add(events.length)];
+    const values = events.map((event, j) => {
+      const columns = [randomId('evt'), j, event.type, event.subject.type, event.subject.id, event.subject.version ?? null, dialect.encodeDocument(event.data)];
+      const [id, offset, type, subjectType, subjectId, version, data] = columns.map((c) => params.add(c));
+      return `(${id}, ${offset}::int, ${type}, ${subjectType}, ${subjectId}, ${version}::int, ${data}::jsonb)`;
+    });
+    const inserted = await tx.all(
+      `WITH numbered AS (UPDATE directories SET last_sequence = last_sequence + ${count}::int WHERE id = ${directory} RETURNING last_sequence)
+       INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data)
+       SELECT v.id, ${directory}, n.last_sequence - ${count}::int + 1 + v.offset_in_write, v.type, v.subject_type, v.subject_id, v.subject_version, ${at}, v.data
+         FROM numbered n, (VALUES ${values.join(', ')}) AS v(id, offset_in_write, type, subject_type, subject_id, subject_version, data)
+       RETURNING sequence`,
+      params.values,
+    );
+    if (inserted.length !== events.length) throw directoryGone();
   }
 
   private async updateRow(tx: SqlExecutor, pk: number, current: StoredResource, data: JsonObject, now: string): Promise<StoredResource> {
