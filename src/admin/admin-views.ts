@@ -1,3 +1,4 @@
+import type { ConnectionHealth } from '../provisioning/connections/connection-health.js';
 import type { AuditEntry, ConnectionStatus } from '../store/store.js';
 
 /**
@@ -103,6 +104,8 @@ export interface StatusReport {
   directories: DirectoryStatus[];
   /** Admin secrets that are not revoked; an expiring one needs attention too. */
   adminSecrets: SecretView[];
+  /** The provisioning connections' health, worst first (the admin API adds it; local status reads it itself). */
+  connections?: ConnectionHealth[];
 }
 
 export interface AuditPage {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { DirectoryStatus, StatusReport } from '../admin/admin-views.js';
 import { invalidValue } from '../scim/errors.js';
-import { commandOptions, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
+import { connectionsHealth } from '../provisioning/connections/connection-health.js';
+import { commandOptions, withAdminClient, withConnectionClient, type AdminConnectionOptions } from './admin-connection.js';
 import { formatTable, printJson, shortTime } from './output.js';
 import { expiry } from './secret-output.js';
 
@@ -25,8 +26,11 @@ export function registerStatusCommand(program: Command): void {
         'Health, worst first: rejecting (its identity provider sends an expired or revoked secret), no_active_secret,',
         'expiring (an active secret is inside the warning window, 60 days by default), idle, not_connected, healthy.',
         '',
+        'Provisioning connections, worst first: quarantined, credential_expired, failing (the last cycle failed or the',
+        'deletion threshold stopped it), credential_expiring (unless scimd renews it itself), never_run, healthy.',
+        '',
         'Exit status: 0 when all is well; 2 when a directory is rejecting, has an expiring secret, or lost its last',
-        'active secret, or an admin secret is expiring; 1 when the command itself failed. For cron:',
+        'active secret, an admin secret is expiring, or a connection needs attention; 1 when the command failed. For cron:',
         '  scimd status --db … > /dev/null || mail -s "scimd needs attention" admin@example.com',
       ].join('\n'),
     )
@@ -34,7 +38,10 @@ export function registerStatusCommand(program: Command): void {
       const opts = commandOptions(options, command);
       const idleHours = Number(opts.idleHours ?? '24');
       if (!Number.isFinite(idleHours) || idleHours <= 0) throw invalidValue(`--idle-hours must be a positive number, not ${JSON.stringify(opts.idleHours)}`);
-      const report = await withAdminClient(opts, (client) => client.status({ idleHours }));
+      const directories = await withAdminClient(opts, (client) => client.status({ idleHours }));
+      // The admin API reports connections with the rest; on the database they are read here.
+      const connections = directories.connections ?? connectionsHealth(await withConnectionClient(opts, (client) => client.list()), new Date(), directories.warningWindowDays);
+      const report = { ...directories, connections, attention: directories.attention || connections.some((c) => c.attention) };
       if (opts.json) printJson(report);
       else process.stdout.write(statusText(report));
       if (report.attention) process.exitCode = ATTENTION_EXIT_CODE;
@@ -45,6 +52,12 @@ function statusText(report: StatusReport): string {
   const lines: string[] = [];
   for (const directory of report.directories) lines.push(...directoryLines(directory), '');
   if (!report.directories.length) lines.push('No directories yet: scimd directory create <name>', '');
+  const connections = report.connections ?? [];
+  if (connections.length) {
+    lines.push('Provisioning connections:');
+    const rows = connections.map((c) => [c.name, c.health.toUpperCase().replace(/_/g, ' '), c.credentialExpiresAt ? shortTime(c.credentialExpiresAt) : '-', c.lastCycle ? `${shortTime(c.lastCycle.startedAt)} ${c.lastCycle.status}` : 'never', c.summary]);
+    lines.push(...formatTable(['CONNECTION', 'HEALTH', 'SECRET EXPIRES', 'LAST CYCLE', 'DETAIL'], rows).map((line) => `  ${line}`), '');
+  }
   const admin = report.adminSecrets.filter((s) => s.state === 'active' || s.state === 'expiring');
   lines.push(
     `Admin secrets: ${admin.length} active` +
@@ -54,9 +67,10 @@ function statusText(report: StatusReport): string {
         .join(''),
   );
   const attention = report.directories.filter((d) => d.attention).length;
+  const failing = connections.filter((c) => c.attention).length;
   lines.push(
     report.attention
-      ? `Needs attention: ${attention} director${attention === 1 ? 'y' : 'ies'}${admin.some((s) => s.state === 'expiring') ? ' and an admin secret' : ''} (warning window ${report.warningWindowDays} days).`
+      ? `Needs attention: ${attention} director${attention === 1 ? 'y' : 'ies'}${failing ? `, ${failing} connection${failing === 1 ? '' : 's'}` : ''}${admin.some((s) => s.state === 'expiring') ? ' and an admin secret' : ''} (warning window ${report.warningWindowDays} days).`
       : `Nothing needs attention (warning window ${report.warningWindowDays} days).`,
   );
   return `${lines.join('\n')}\n`;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from '../support/databases.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+import { openConnectionStore } from '../../src/provisioning/store/open-connection-store.js';
 import { CliHarness, type RemoteAdmin } from './support/cli-harness.js';
 
 const ADMIN_SECRET = 'remote-admin-secret-for-the-connection-cli-0123456789';
@@ -72,6 +73,41 @@ for (const backend of BACKENDS) {
 
       const onDemand = await h.json(['sync', 'remote-hr', '--user', '1'], { remote });
       assert.equal(onDemand.ok, true, JSON.stringify(onDemand.steps));
+    });
+
+    it('scimd status names a quarantined connection and an expiring target secret, on the database and through the server, and exits 2', async () => {
+      const healthy = await h.run(['status', '--json']);
+      assert.equal(healthy.code, 0, healthy.stderr);
+      assert.deepEqual(JSON.parse(healthy.stdout).connections.map((c: { name: string; health: string }) => [c.name, c.health]), [['remote-hr', 'healthy']]);
+
+      const store = await openConnectionStore(h.database.url);
+      try {
+        const connection = (await store.findConnection('remote-hr'))!;
+        await store.setQuarantine(connection.id, { reason: 'credentials', detail: 'the target answered 401', since: '2026-11-28T10:00:00.000Z' });
+      } finally {
+        await store.close();
+      }
+      for (const where of [{}, { remote }]) {
+        const report = await h.run(['status', '--json'], where);
+        assert.equal(report.code, 2, 'a quarantined connection needs an admin');
+        const [health] = JSON.parse(report.stdout).connections;
+        assert.equal(health.health, 'quarantined');
+        assert.equal(health.attention, true);
+        assert.match(health.summary, /the target answered 401/);
+        const text = await h.run(['status'], where);
+        assert.match(text.stdout, /remote-hr +QUARANTINED/);
+        assert.match(text.stdout, /Needs attention: 0 directories, 1 connection/);
+      }
+
+      // Cleared, with a secret expiring in ten days: still attention, named as such.
+      await h.json(['connection', 'clear-quarantine', 'remote-hr'], { remote });
+      const soon = new Date(Date.now() + 10.5 * 86_400_000).toISOString().slice(0, 10);
+      await h.json(['connection', 'set-secret', 'remote-hr', '--secret-expires', soon], { input: `${h.directory.secret}\n`, remote });
+      const expiring = await h.run(['status', '--json'], { remote });
+      assert.equal(expiring.code, 2);
+      const [health] = JSON.parse(expiring.stdout).connections;
+      assert.equal(health.health, 'credential_expiring');
+      assert.ok(health.credentialDaysLeft === 9 || health.credentialDaysLeft === 10, String(health.credentialDaysLeft));
     });
 
     it('releases the deletion threshold, clears a quarantine, replaces the secret and deletes, as on the database', async () => {

@@ -69,7 +69,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     admin.addHook('onRequest', auth.authenticate);
     registerDirectoryRoutes(admin, context);
     registerSecretRoutes(admin, context);
-    registerStatusRoutes(admin, context);
+    registerStatusRoutes(admin, context, () => options.provisioning.connections(), clock);
     registerEventRoutes(admin, { store, feed: options.events.feed, scimUrl: context.scimUrl });
     registerWebhookRoutes(admin, { ...context, webhooks: options.events.webhooks });
     registerBrowseRoutes(admin, { context, resources: options.resources, store, clock });

@@ -187,7 +187,7 @@ export const OPENAPI_DOCUMENT = {
     },
     '/status': {
       get: {
-        summary: 'Every directory with its health and secrets, worst first',
+        summary: 'Every directory with its health and secrets, and every provisioning connection with its health, worst first',
         parameters: [idleParam],
         responses: { '200': ok('The status report', ref('StatusReport')), ...adminErrors },
       },
@@ -350,6 +350,25 @@ export const OPENAPI_DOCUMENT = {
           attention: { type: 'boolean' },
           directories: { type: 'array', items: ref('DirectoryStatus') },
           adminSecrets: { type: 'array', items: ref('Secret') },
+          connections: {
+            type: 'array',
+            description: 'Provisioning connections, worst first.',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'string' },
+                target: { type: 'string' },
+                health: { type: 'string', enum: ['quarantined', 'credential_expired', 'failing', 'credential_expiring', 'never_run', 'healthy'] },
+                summary: { type: 'string' },
+                attention: { type: 'boolean' },
+                quarantine: { type: ['object', 'null'] },
+                credentialExpiresAt: { type: ['string', 'null'], format: 'date-time' },
+                credentialDaysLeft: { type: ['integer', 'null'] },
+                lastCycle: { type: ['object', 'null'] },
+              },
+            },
+          },
         },
       },
       AuditEntry: {
