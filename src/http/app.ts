@@ -19,6 +19,7 @@ import { registerResourceRoutes } from './scim/resource-routes.js';
 import { sendScim } from './scim/scim-reply.js';
 import { registerMetrics } from './metrics/metrics-routes.js';
 import { metricsAccess } from './metrics/metrics-access.js';
+import { registerConnectionMetrics } from './metrics/connection-metrics.js';
 import { logDirectory, registerRequestLog, requestLogOptions } from './request-log.js';
 import { registerCertificateReload } from './tls/certificate-reload.js';
 import { defaultConsoleDirectory, registerConsole } from './console/console-routes.js';
@@ -65,7 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // switching endpoints.
   const failedAuths = new FailedAuthLimiter(config.authFailureLimit);
   registerRequestLog(app);
-  registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock, failedAuths) });
+  const metrics = registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock, failedAuths) });
   registerCertificateReload(app, tlsFilesOf(config));
 
   const protocol: ProtocolSettings = {
@@ -91,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = await registerLifecycle(app, { store, config, clock, failedAuths });
   const events = registerEvents(app, { store, config, clock });
   const provisioning = registerProvisioning(app, { store, config, clock });
+  registerConnectionMetrics(metrics, () => provisioning.connections(), clock, Math.max(...config.expiryWarningDays), app.log);
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${SCIM_PREFIX}`;
 
   app.get('/healthz', async () => ({ status: 'ok' }));

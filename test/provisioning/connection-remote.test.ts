@@ -99,6 +99,11 @@ for (const backend of BACKENDS) {
         assert.match(text.stdout, /Needs attention: 0 directories, 1 connection/);
       }
 
+      const metrics = await (await fetch(`${remote.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_SECRET}` } })).text();
+      assert.match(metrics, /scimd_connection_quarantined\{connection="remote-hr",connection_id="conn_[0-9a-f]+"\} 1/);
+      assert.match(metrics, /scimd_connection_health\{connection="remote-hr",connection_id="conn_[0-9a-f]+",health="quarantined"\} 1/);
+      assert.match(metrics, /scimd_connection_secret_expiry_seconds\{connection="remote-hr",connection_id="conn_[0-9a-f]+"\} \d+/);
+
       // Cleared, with a secret expiring in ten days: still attention, named as such.
       await h.json(['connection', 'clear-quarantine', 'remote-hr'], { remote });
       const soon = new Date(Date.now() + 10.5 * 86_400_000).toISOString().slice(0, 10);

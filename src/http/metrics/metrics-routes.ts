@@ -19,7 +19,7 @@ export interface MetricsOptions {
  * process-wide runtime and auth-rejection figures. Each app has its own registry, so two servers
  * in one process (tests) never count each other's requests.
  */
-export function registerMetrics(app: FastifyInstance, options: MetricsOptions): void {
+export function registerMetrics(app: FastifyInstance, options: MetricsOptions): Registry {
   startRuntimeMetrics();
   const registry = new Registry();
   registerRequestMetrics(app, registry);
@@ -29,4 +29,5 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
     const text = (await Promise.all([registry.metrics(), processRegistry.metrics()])).join('\n');
     return reply.type(registry.contentType).send(text);
   });
+  return registry;
 }
