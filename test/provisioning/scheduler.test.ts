@@ -69,6 +69,23 @@ for (const backend of BACKENDS) {
       assert.equal(new Set(users).size, 150);
     });
 
+    it('stops trying a connection after four weeks in quarantine, and keeps trying one quarantined for less', async () => {
+      h.csv('stale.csv', HEADER, rows(2, 'stale'));
+      h.csv('fresh.csv', HEADER, rows(2, 'fresh'));
+      const stale = await h.connect('stale', { source: `file:${h.dir}/stale.csv`, schedule: '1h' });
+      const fresh = await h.connect('fresh', { source: `file:${h.dir}/fresh.csv`, schedule: '1h' });
+      const since = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+      await h.store.setQuarantine(stale.id, { reason: 'credentials', detail: 'refused', since: since(29) });
+      await h.store.setQuarantine(fresh.id, { reason: 'credentials', detail: 'refused', since: since(3) });
+      const r = runtime();
+      await r.startScheduler({ tickMs: 50 });
+      // A connection that never ran is due at once; the fresh one's cycle proves the scheduler ticked.
+      await waitFor('the cycle of the connection quarantined three days ago', async () => (await cycles('fresh')).find((c) => c.finishedAt));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(await cycles('stale'), [], 'no cycle for the connection quarantined for 29 days');
+      await r.close();
+    });
+
     it('two schedulers on one database never run the same connection at once', async () => {
       h.csv('shared.csv', HEADER, rows(20, 'shared'));
       await h.connect('shared', { source: `file:${h.dir}/shared.csv`, schedule: 'continuous', rate: '200' });

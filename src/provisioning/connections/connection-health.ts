@@ -1,5 +1,6 @@
 import type { ConnectionSummary } from './connection-client.js';
 import type { Quarantine } from './connection.js';
+import { QUARANTINE_GIVE_UP_MS } from '../scheduler/schedule.js';
 
 /** Worst first, as `scimd status` lists them. */
 export const CONNECTION_HEALTH = ['quarantined', 'credential_expired', 'failing', 'credential_expiring', 'never_run', 'healthy'] as const;
@@ -32,7 +33,10 @@ export function connectionHealth(c: ConnectionSummary, now: Date, warningDays: n
   const daysLeft = expiresAt ? Math.floor((Date.parse(expiresAt) - now.getTime()) / DAY_MS) : null;
   const last = c.lastCycle && !c.lastCycle.dryRun ? c.lastCycle : null;
   const [health, summary] = ((): [ConnectionHealthState, string] => {
-    if (c.quarantine) return ['quarantined', `quarantined since ${c.quarantine.since} (${c.quarantine.detail}); fix it, then "scimd connection test ${c.name}" or clear-quarantine`];
+    if (c.quarantine) {
+      const gaveUp = now.getTime() - Date.parse(c.quarantine.since) > QUARANTINE_GIVE_UP_MS ? '; scheduled cycles stopped after 28 days in quarantine' : '';
+      return ['quarantined', `quarantined since ${c.quarantine.since} (${c.quarantine.detail})${gaveUp}; fix it, then "scimd connection test ${c.name}" or clear-quarantine`];
+    }
     if (daysLeft !== null && daysLeft < 0) return ['credential_expired', `the target secret expired on ${expiresAt!.slice(0, 10)}: "scimd connection set-secret ${c.name}"`];
     if (last && (last.status === 'failed' || last.status === 'stopped')) return ['failing', `the last cycle ${last.status}${last.message ? `: ${last.message}` : ''}`];
     if (daysLeft !== null && daysLeft < warningDays) {

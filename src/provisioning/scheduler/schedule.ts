@@ -6,6 +6,8 @@ export type Schedule = { kind: 'interval'; ms: number } | { kind: 'continuous' }
 
 /** A quarantined connection is tried this often, whatever its schedule (Entra: once a day). */
 export const QUARANTINE_INTERVAL_MS = 6 * 3_600_000;
+/** After this long in quarantine scheduled cycles stop until an admin acts (Entra: four weeks, then the job is disabled). */
+export const QUARANTINE_GIVE_UP_MS = 28 * 86_400_000;
 /** The pause between cycles of a `continuous` connection, so an idle hub does not spin. */
 export const CONTINUOUS_PAUSE_MS = 2000;
 

@@ -4,7 +4,7 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import { runConnectionCycle } from '../engine/connection-cycle.js';
 import { CycleBusy } from '../engine/cycle-lease.js';
 import type { ConnectionStore } from '../store/connection-store.js';
-import { nextRunAt, parseSchedule } from './schedule.js';
+import { nextRunAt, parseSchedule, QUARANTINE_GIVE_UP_MS } from './schedule.js';
 
 export interface SchedulerOptions {
   store: ConnectionStore;
@@ -87,6 +87,8 @@ export class Scheduler {
     } catch {
       return false;
     }
+    // Four weeks in quarantine: stop trying until a passing test or clear-quarantine ends it.
+    if (connection.quarantine && this.clock().getTime() - Date.parse(connection.quarantine.since) > QUARANTINE_GIVE_UP_MS) return false;
     const { store } = this.options;
     const last = (await store.listCycles(connection.id, 10)).find((c) => !c.dryRun);
     const escrow = await store.nextEscrowRetry(connection.id);
