@@ -21,6 +21,7 @@ import { registerMetrics } from './metrics/metrics-routes.js';
 import { metricsAccess } from './metrics/metrics-access.js';
 import { registerConnectionMetrics } from './metrics/connection-metrics.js';
 import { logDirectory, registerRequestLog, requestLogOptions } from './request-log.js';
+import { registerResponseSecurityHeaders } from './response-security-headers.js';
 import { registerCertificateReload } from './tls/certificate-reload.js';
 import { defaultConsoleDirectory, registerConsole } from './console/console-routes.js';
 import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
@@ -66,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // switching endpoints.
   const failedAuths = new FailedAuthLimiter(config.authFailureLimit);
   registerRequestLog(app);
+  registerResponseSecurityHeaders(app, { tls: tlsFilesOf(config) !== undefined });
   const metrics = registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock, failedAuths) });
   registerCertificateReload(app, tlsFilesOf(config));
 

@@ -39,9 +39,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+/** `wrapStore` lets a fault-demonstration test put a deliberately broken store in front of the real one. */
+export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}, wrapStore: (store: Store) => Store = (store) => store): Promise<TestServer> {
   const database: TestDatabase = await createTestDatabase(backend);
-  const store = await database.open();
+  const store = wrapStore(await database.open());
   const clock = { now: new Date() };
   const config: ServerConfig = { ...DEFAULT_CONFIG, db: database.url, ...overrides };
   const app = await buildApp({ store, config, clock: () => clock.now });
