@@ -115,6 +115,16 @@ for (const backend of BACKENDS) {
       h.proxy.reset();
       const quiet = await h.sync('put');
       assert.equal(quiet.summary.requests, 0, 'a cycle with nothing to change sends nothing');
+
+      // Reactivation goes the same way: PUT only, the user comes back active.
+      h.proxy.reset();
+      rows.p2[5] = true;
+      writeUsers();
+      const back = await h.sync('put');
+      assert.equal(back.cycle.status, 'completed', back.cycle.message ?? '');
+      assert.equal(h.proxy.count('PATCH'), 0, 'no PATCH once the target said it has none');
+      assert.ok(h.proxy.count('PUT') >= 1);
+      assert.equal((await h.targetUsers()).get('quin@acme.com')!.active, true);
     });
 
     it('refuses an unknown wire format when the connection is made', async () => {

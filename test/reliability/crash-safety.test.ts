@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSecret } from '../../src/auth/secrets.js';
 import type { Store } from '../../src/store/store.js';
-import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+import { fileURLToPath } from 'node:url';
+import { BACKENDS, createTestDatabase, type Backend, type TestDatabase } from '../support/databases.js';
+import { startScimd, startServerProcess, type ScimdProcess } from '../support/scimd-process.js';
+
+const FAULTY_SERVER = fileURLToPath(new URL('./support/faulty-server.js', import.meta.url));
 
 /** Kills per backend in CI; SCIMD_CRASH_ROUNDS raises it for a long run by hand. */
 const ROUNDS = Number(process.env.SCIMD_CRASH_ROUNDS ?? '') || 2;
@@ -24,8 +27,13 @@ type Write =
   | { kind: 'group'; displayName: string; members: string[]; acked: boolean; id?: string }
   | { kind: 'add'; groupId: string; members: string[]; acked: boolean };
 
-for (const backend of BACKENDS) {
-  describe(`crash safety: kill -9 under write load (${backend})`, () => {
+/**
+ * Kills a server under write load `ROUNDS` times, then reads the database back through a real
+ * scimd and checks every write. With `expectBug`, the server is a deliberately broken one and the
+ * check must fail with that message: the suite's own proof that it can catch a lost write.
+ */
+function crashSuite(backend: Backend, title: string, start: (database: string) => Promise<ScimdProcess>, expectBug?: RegExp): void {
+  describe(title, () => {
     let database: TestDatabase;
     let store: Store;
     let secret: string;
@@ -97,9 +105,9 @@ for (const backend of BACKENDS) {
       }
     };
 
-    it('keeps every acknowledged write, half-applies none, and leaves the event log without gaps', async () => {
+    const killAndVerify = async () => {
       for (let round = 0; round < ROUNDS; round++) {
-        server = await startScimd(['--db', database.url, '--no-bootstrap']);
+        server = await start(database.url);
         const stop = { killed: false };
         const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(`w${w}`, stop)));
         // Kill at a random moment of the load: after 12 to 32 acknowledged writes, plus 0 to 30 ms,
@@ -164,6 +172,14 @@ for (const backend of BACKENDS) {
       const created = new Set(events.filter((e) => e.type === 'user.created' || e.type === 'group.created').map((e) => e.subject.id));
       for (const resource of [...users.values(), ...groups.values()]) assert.ok(created.has(resource.id), `${resource.id} exists without its created event`);
       assert.ok(writes.filter((w) => w.acked).length > 20, 'the load acknowledged enough writes to say something');
-    });
+    };
+
+    if (expectBug) it('the check fails on a server that acknowledges writes before committing them', () => assert.rejects(killAndVerify(), expectBug));
+    else it('keeps every acknowledged write, half-applies none, and leaves the event log without gaps', killAndVerify);
   });
 }
+
+for (const backend of BACKENDS) {
+  crashSuite(backend, `crash safety: kill -9 under write load (${backend})`, (database) => startScimd(['--db', database, '--no-bootstrap']));
+}
+crashSuite('sqlite', 'crash safety fault demonstration: acknowledged before committed (sqlite)', (database) => startServerProcess([FAULTY_SERVER, database]), /acknowledged user \S+ is missing/);

@@ -18,7 +18,12 @@ export interface ScimdProcess {
 
 /** Starts `scimd serve --port 0` with the given extra arguments and waits until it listens. */
 export async function startScimd(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ScimdProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+  return startServerProcess([CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args], env);
+}
+
+/** Starts a Node script that prints "scimd serving <url>" once it listens (scimd, or a test's own server). */
+export async function startServerProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<ScimdProcess> {
+  const child = spawn(process.execPath, argv, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
