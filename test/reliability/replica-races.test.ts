@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { adminApi } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
 import { startReplica, type Replica } from '../support/replica.js';
+import { membersByReadModifyWrite } from './support/faulty-store.js';
 import { assertScimError, GROUP_SCHEMA, patchOp, USER_SCHEMA } from '../support/scim-assertions.js';
 import { startTestServer, type ScimResponse, type TestDirectory, type TestServer } from '../support/test-server.js';
 
@@ -108,28 +109,7 @@ if (BACKENDS.includes('postgres')) {
       assert.equal(await countActive(), 2);
     });
 
-    it('ends with exactly the expected members when adds, removes and user deletes race on one group', async () => {
-      const make = (prefix: string, n: number) => burst(n, async (i) => (await scim(i, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: `${prefix}${i}@example.com` })).body.id as string);
-      const [kept, removed, deletedMembers, added, deletedWhileAdded] = [await make('kept', 5), await make('removed', 10), await make('gone', 5), await make('added', 10), await make('vanishing', 8)];
-      const group = (await scim(0, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'contested', members: [...kept, ...removed, ...deletedMembers].map((value) => ({ value })) })).body;
-      const path = `/Groups/${group.id}`;
-      const requests: (() => Promise<ScimResponse>)[] = [
-        ...removed.map((id, i) => () => scim(i, 'PATCH', path, patchOp({ op: 'remove', path: `members[value eq "${id}"]` }))),
-        ...added.map((id, i) => () => scim(i + 1, 'PATCH', path, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))),
-        ...deletedMembers.map((id, i) => () => scim(i, 'DELETE', `/Users/${id}`)),
-        ...deletedWhileAdded.flatMap((id, i) => [() => scim(i, 'PATCH', path, patchOp({ op: 'add', path: 'members', value: [{ value: id }] })), () => scim(i + 1, 'DELETE', `/Users/${id}`)]),
-      ];
-      const results = await Promise.all(requests.map((run) => run()));
-      for (const response of results) {
-        assert.ok(response.status < 500, `${response.status} ${response.text}`);
-        // An add that lost the race to its user's delete is refused as a reference to no user.
-        if (response.status >= 400) assertScimError(response, 400);
-      }
-      const final = (await scim(1, 'GET', path)).body;
-      const members = (final.members ?? []).map((m: { value: string }) => m.value).sort();
-      assert.deepEqual(members, [...kept, ...added].sort(), 'kept and added members, nothing removed or deleted, no dangling member');
-      for (const id of deletedWhileAdded) assert.equal((await scim(0, 'GET', `/Users/${id}`)).status, 404);
-    });
+    it('ends with exactly the expected members when adds, removes and user deletes race on one group', () => contestedGroup(scim));
 
     it('gives exactly one 200 and one 409 when two users are renamed to one userName at once, ten times', async () => {
       for (let round = 0; round < 10; round++) {
@@ -138,6 +118,66 @@ if (BACKENDS.includes('postgres')) {
         assert.deepEqual(statuses(results), [200, 409], `round ${round}`);
         assertScimError(results.find((r) => r.status === 409)!, 409, 'uniqueness');
       }
+    });
+  });
+}
+
+type ScimCall = (i: number, method: string, path: string, body?: unknown) => Promise<ScimResponse>;
+
+/**
+ * Adds, removes and user deletes race on one group across the replicas (`scim` alternates them);
+ * throws unless the group ends with exactly the members expected.
+ */
+async function contestedGroup(scim: ScimCall): Promise<void> {
+  const burst = <T>(n: number, run: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => run(i)));
+  const make = (prefix: string, n: number) => burst(n, async (i) => (await scim(i, 'POST', '/Users', { schemas: [USER_SCHEMA], userName: `${prefix}${i}@example.com` })).body.id as string);
+  const [kept, removed, deletedMembers, added, deletedWhileAdded] = [await make('kept', 5), await make('removed', 10), await make('gone', 5), await make('added', 10), await make('vanishing', 8)];
+  const group = (await scim(0, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'contested', members: [...kept, ...removed, ...deletedMembers].map((value) => ({ value })) })).body;
+  const path = `/Groups/${group.id}`;
+  const requests: (() => Promise<ScimResponse>)[] = [
+    ...removed.map((id, i) => () => scim(i, 'PATCH', path, patchOp({ op: 'remove', path: `members[value eq "${id}"]` }))),
+    ...added.map((id, i) => () => scim(i + 1, 'PATCH', path, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))),
+    ...deletedMembers.map((id, i) => () => scim(i, 'DELETE', `/Users/${id}`)),
+    ...deletedWhileAdded.flatMap((id, i) => [() => scim(i, 'PATCH', path, patchOp({ op: 'add', path: 'members', value: [{ value: id }] })), () => scim(i + 1, 'DELETE', `/Users/${id}`)]),
+  ];
+  const results = await Promise.all(requests.map((run) => run()));
+  for (const response of results) {
+    assert.ok(response.status < 500, `${response.status} ${response.text}`);
+    // An add that lost the race to its user's delete is refused as a reference to no user.
+    if (response.status >= 400) assertScimError(response, 400);
+  }
+  const final = (await scim(1, 'GET', path)).body;
+  const members = (final.members ?? []).map((m: { value: string }) => m.value).sort();
+  assert.deepEqual(members, [...kept, ...added].sort(), 'kept and added members, nothing removed or deleted, no dangling member');
+  for (const id of deletedWhileAdded) assert.equal((await scim(0, 'GET', `/Users/${id}`)).status, 404);
+}
+
+/**
+ * The suite's proof that it catches a lost membership update: both replicas' stores turn a
+ * member change into read, wait, write the whole list back (no membership table, no lock), and
+ * the contested-group race must then fail.
+ */
+if (BACKENDS.includes('postgres')) {
+  describe('replica race fault demonstration: members written back whole (postgres)', () => {
+    let server: TestServer;
+    let replica: Replica;
+    let dir: TestDirectory;
+    before(async () => {
+      server = await startTestServer('postgres', {}, membersByReadModifyWrite);
+      replica = await startReplica(server, membersByReadModifyWrite);
+      dir = await server.createDirectory('faulty races');
+    });
+    after(async () => {
+      await replica.close();
+      await server.close();
+    });
+    it('the contested-group check fails', async () => {
+      const scim: ScimCall = (i, method, path, body) =>
+        server.raw(method, `${i % 2 ? replica.origin : server.origin}/scim/v2${path}`, {
+          headers: { authorization: `Bearer ${dir.secret}`, ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      await assert.rejects(contestedGroup(scim), /kept and added members/);
     });
   });
 }

@@ -21,9 +21,9 @@ export interface Replica {
  * one waits while the other's transaction is parked at an `await`. Separate processes (real
  * replicas) do not have that problem; test/replicas runs those.
  */
-export async function startReplica(server: TestServer): Promise<Replica> {
+export async function startReplica(server: TestServer, wrapStore: (store: Store) => Store = (store) => store): Promise<Replica> {
   const ownStore = server.backend === 'postgres';
-  const store = ownStore ? await openStore(server.databaseUrl) : server.store;
+  const store = ownStore ? wrapStore(await openStore(server.databaseUrl)) : server.store;
   const app = await buildApp({ store, config: server.config, clock: () => server.clock.now });
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   let closed = false;

@@ -1,4 +1,5 @@
 import type { StoredResource } from '../../../src/scim/resource/representation.js';
+import { applyMemberChanges } from '../../../src/scim/patch/member-list.js';
 import type { Store } from '../../../src/store/store.js';
 
 /**
@@ -50,6 +51,34 @@ export function acknowledgingUsersBeforeCommit(store: Store, delayMs: number): S
       }
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Changes a group's members the naive way: read the group, wait a moment, write the whole member
+ * list back. Two replicas doing this at once lose each other's changes, which the replica-race
+ * suite must notice.
+ */
+export function membersByReadModifyWrite(store: Store): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property !== 'patchResource') {
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (...args: Parameters<Store['patchResource']>) => {
+        const [directoryId, type, id, change, options] = args;
+        if (type !== 'Group') return target.patchResource(...args);
+        const before = await target.getResource(directoryId, type, id, true);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        const stale = (before?.membership ?? []).map((m) => ({ value: m.value, type: m.type }));
+        return target.patchResource(directoryId, type, id, (current) => {
+          const outcome = change(current);
+          const members = applyMemberChanges(stale, outcome.memberChanges).map((m) => ({ value: String(m.value), ...(m.type ? { type: m.type as 'User' | 'Group' } : {}) }));
+          return { data: outcome.data, memberChanges: outcome.memberChanges.length ? [{ op: 'replace', members }] : [] };
+        }, options);
+      };
     },
   });
 }
