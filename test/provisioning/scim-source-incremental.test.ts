@@ -3,9 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { ConnectionService } from '../../src/provisioning/connections/connection-service.js';
 import { ScimSource, type ScimSourceSpec } from '../../src/provisioning/sources/scim/scim-source.js';
 import { BACKENDS } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { EngineHarness } from './support/engine-harness.js';
-import { FaultProxy } from './support/fault-proxy.js';
+import type { TestServer } from '../support/test-server.js';
+import type { EngineHarness } from './support/engine-harness.js';
+import type { FaultProxy } from './support/fault-proxy.js';
+import { ScimSourceFixture } from './support/scim-source-fixture.js';
 import { pick, ScimPeople } from './support/scim-people.js';
 
 for (const backend of BACKENDS) {
@@ -15,20 +16,12 @@ for (const backend of BACKENDS) {
     let idp: ScimPeople;
     let reads: FaultProxy;
 
+    let fixture: ScimSourceFixture;
     before(async () => {
-      source = await startTestServer(backend);
-      idp = new ScimPeople(await source.createDirectory('upstream'));
-      await idp.seed();
-      h = await EngineHarness.start(backend);
-      reads = new FaultProxy(Number(new URL(source.origin).port));
-      await reads.start();
-      await h.connect('mirror', { source: `scim+${reads.baseUrl}`, sourceSecret: idp.directory.secret, pageSize: '2', deleteAfter: '0' });
+      fixture = await ScimSourceFixture.start(backend);
+      ({ source, idp, reads, h } = fixture);
     });
-    after(async () => {
-      await h?.close();
-      await reads?.stop();
-      await source?.close();
-    });
+    after(() => fixture?.close());
 
     /** The Users and Groups reads the last cycle sent to the source. */
     const resourceReads = () => reads.exchanges.map((e) => decodeURIComponent(e.path)).filter((p) => /^\/scim\/v2\/(Users|Groups)\b/.test(p));

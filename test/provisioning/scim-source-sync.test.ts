@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { EngineHarness } from './support/engine-harness.js';
-import { FaultProxy } from './support/fault-proxy.js';
+import type { TestServer } from '../support/test-server.js';
+import type { EngineHarness } from './support/engine-harness.js';
+import type { FaultProxy } from './support/fault-proxy.js';
+import { ScimSourceFixture } from './support/scim-source-fixture.js';
 import { assertChanged, assertSeeded, CHANGED_SUMMARY, pick, ScimPeople } from './support/scim-people.js';
 
 for (const backend of BACKENDS) {
@@ -13,21 +14,12 @@ for (const backend of BACKENDS) {
     let idp: ScimPeople;
     let reads: FaultProxy;
 
+    let fixture: ScimSourceFixture;
     before(async () => {
-      source = await startTestServer(backend);
-      idp = new ScimPeople(await source.createDirectory('upstream'));
-      await idp.seed();
-      h = await EngineHarness.start(backend);
-      // A recording proxy in front of the source, to see what the engine asks of it.
-      reads = new FaultProxy(Number(new URL(source.origin).port));
-      await reads.start();
-      await h.connect('mirror', { source: `scim+${reads.baseUrl}`, sourceSecret: idp.directory.secret, pageSize: '2', deleteAfter: '0' });
+      fixture = await ScimSourceFixture.start(backend);
+      ({ source, idp, reads, h } = fixture);
     });
-    after(async () => {
-      await h?.close();
-      await reads?.stop();
-      await source?.close();
-    });
+    after(() => fixture?.close());
 
     it('reads users and groups page by page (cursors) and provisions them with managers and members', async () => {
       const report = await h.sync('mirror');
