@@ -124,3 +124,62 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+// Whether the source filters on meta.lastModified does not depend on the engine's database: one backend is enough.
+describe('SCIM source that cannot filter on meta.lastModified: every cycle reads everything, compared by content', () => {
+  let h: EngineHarness;
+  let idp: ScimPeople;
+  let reads: FaultProxy;
+  let fixture: ScimSourceFixture;
+  before(async () => {
+    fixture = await ScimSourceFixture.start(BACKENDS[0]);
+    ({ idp, reads, h } = fixture);
+  });
+  after(() => fixture?.close());
+
+  const resourceReads = () => reads.exchanges.map((e) => decodeURIComponent(e.path)).filter((p) => /^\/scim\/v2\/(Users|Groups)\b/.test(p));
+  const position = async (name: string) => (await h.store.loadSourceCache((await h.store.findConnection(name))!.id)).state as { changesFilter: boolean };
+
+  it('a source whose ServiceProviderConfig says it cannot filter is never probed and is read in full; a change and a deletion still propagate, and an unchanged cycle sends nothing', async () => {
+    reads.rewrite = (method, path, body) => (method === 'GET' && path.endsWith('/ServiceProviderConfig') ? JSON.stringify({ ...JSON.parse(body), filter: { supported: false, maxResults: 0 } }) : body);
+    const first = await h.sync('mirror');
+    assert.equal(first.cycle.status, 'completed', first.cycle.message ?? '');
+    assert.equal(first.summary.created, 7);
+    assert.equal((await position('mirror')).changesFilter, false);
+    assert.deepEqual(resourceReads().filter((p) => p.includes('filter=')), [], 'no probe of a filter the source says it lacks');
+
+    await idp.patch('Users', 'bob', [{ op: 'replace', path: 'title', value: 'Lead' }]);
+    reads.reset();
+    const changed = await h.sync('mirror');
+    assert.deepEqual(pick(changed.summary), { created: 0, updated: 1, disabled: 0, deleted: 0, unchanged: 6, failed: 0 });
+    assert.equal((await h.targetUsers()).get('bob')?.title, 'Lead');
+    const paths = resourceReads();
+    assert.ok(paths.length > 0 && paths.every((p) => !p.includes('filter=') && !p.includes('attributes=id')), `full reads only:\n${paths.join('\n')}`);
+
+    await idp.remove('Users', 'carol');
+    const removed = await h.sync('mirror');
+    assert.equal(removed.summary.deleted, 1, JSON.stringify(removed.summary));
+    assert.equal((await h.targetUsers()).has('carol'), false);
+
+    h.proxy.reset();
+    const unchanged = await h.sync('mirror');
+    assert.deepEqual(pick(unchanged.summary), { created: 0, updated: 0, disabled: 0, deleted: 0, unchanged: 6, failed: 0 });
+    assert.equal(h.proxy.exchanges.length, 0, 'the same content hashes the same: nothing is sent');
+  });
+
+  it('a source that says it filters but ignores the filter fails the probe and is read in full', async () => {
+    // Answers the probe with an unfiltered page, as a server that ignores `filter` would.
+    let unfiltered = '';
+    reads.rewrite = (method, path, body) => {
+      if (method !== 'GET' || !path.includes('/Users')) return body;
+      if (!decodeURIComponent(path).includes('filter=')) unfiltered = body;
+      return decodeURIComponent(path).includes('filter=meta.lastModified gt') && unfiltered ? unfiltered : body;
+    };
+    await h.connect('ignorer', { source: `scim+${reads.baseUrl}`, sourceSecret: idp.directory.secret, pageSize: '2', deleteAfter: '0' });
+    reads.reset();
+    const report = await h.sync('ignorer');
+    assert.equal(report.cycle.status, 'completed', report.cycle.message ?? '');
+    assert.equal(resourceReads().filter((p) => p.includes('filter=meta.lastModified gt')).length, 1, 'probed once');
+    assert.equal((await position('ignorer')).changesFilter, false);
+  });
+});
