@@ -4,6 +4,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/data
 import { runScimd, scimdJson } from '../support/scimd-cli.js';
 import { startScimd } from '../support/scimd-process.js';
 import { waitFor } from '../support/wait.js';
+import { withLastCharacterChanged } from '../support/tampered.js';
 
 const SECRET = /scimd_[0-9A-Za-z]{20,}/g;
 
@@ -54,7 +55,7 @@ for (const backend of BACKENDS) {
         const viaCurl = await runCurlLine(banner.curl);
         assert.equal(viaCurl.status, 200, 'the printed curl command works as printed');
 
-        const refused = await fetch(`${banner.tenantUrl}/Users`, { headers: { authorization: `Bearer ${banner.secret.slice(0, -1)}x` } });
+        const refused = await fetch(`${banner.tenantUrl}/Users`, { headers: { authorization: `Bearer ${withLastCharacterChanged(banner.secret)}` } });
         assert.equal(refused.status, 401);
       } finally {
         assert.equal(await server.stop('SIGTERM'), 0, 'SIGTERM shuts the server down cleanly');

@@ -7,6 +7,7 @@ import { callWith, DAY, eventsOf, firstSecretOf, HOUR, newSecret } from '../supp
 import { startReplica } from '../support/replica.js';
 import { assertScimError, assertStatus } from '../support/scim-assertions.js';
 import { startTestServer, type ScimResponse, type TestServer } from '../support/test-server.js';
+import { withLastCharacterChanged } from '../support/tampered.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
@@ -213,7 +214,7 @@ for (const backend of BACKENDS) {
 
       it('invalid_client: a wrong secret, an unknown client id, or another secret\'s id', async () => {
         const other = await createSecret(server.store, { directoryId: dirId, scope: 'scim', name: 'other', lifetimeMs: DAY, now: server.clock.now });
-        const wrong = `${clientSecret.slice(0, -1)}${clientSecret.endsWith('x') ? 'y' : 'x'}`;
+        const wrong = withLastCharacterChanged(clientSecret);
         assertOAuthError(await basicToken(clientId, wrong), 401, 'invalid_client');
         assertOAuthError(await basicToken('sec_doesnotexist1', clientSecret), 401, 'invalid_client');
         assertOAuthError(await basicToken(other.record.id, clientSecret), 401, 'invalid_client');

@@ -20,13 +20,15 @@ export default async function* failureSummary(source: AsyncIterable<TestEvent>):
       line?: number;
       details: { error?: unknown; type?: string };
     };
-    // A suite fails because a test in it failed; the test itself is the useful line.
-    if (data.details.type === 'suite') continue;
+    // A suite whose tests failed, or a test cancelled because its suite failed, only repeats
+    // another failure; a suite whose own hook failed is the failure and is kept.
+    const failureType = (data.details.error as { failureType?: string } | undefined)?.failureType;
+    if (failureType === 'subtestsFailed' || failureType === 'cancelledByParent') continue;
     const location = `${data.file ?? '?'}:${data.line ?? '?'}`;
     failures.push({ name: data.name, location, message: describe(data.details.error) });
   }
   if (failures.length === 0) return;
-  yield `\n# ${failures.length} failed test${failures.length === 1 ? '' : 's'}:\n`;
+  yield `\n# ${failures.length} failure${failures.length === 1 ? '' : 's'} (tests, or suites whose own hooks failed):\n`;
   for (const failure of failures) {
     yield `# ✖ ${failure.name}\n#   at ${failure.location}\n`;
     const ownLines = failure.message.split('\n').filter((line) => !/\(node:|at node:/.test(line));
