@@ -47,7 +47,14 @@ export interface SecretRecord {
 /** Figures about the database connection for /metrics: the PostgreSQL pool, or the SQLite files' sizes. */
 export type DatabaseStats =
   | { kind: 'postgres'; totalConnections: number; idleConnections: number; waitingClients: number; maxConnections: number }
-  | { kind: 'sqlite'; fileBytes: number; walBytes: number };
+  | {
+      kind: 'sqlite';
+      fileBytes: number;
+      walBytes: number;
+      /** Write transactions committed by this process, and the log syncs that made them durable. */
+      commits: number;
+      walSyncs: number;
+    };
 
 /** Where a page ended, for keyset (cursor) pagination: the sort key and the row's position. */
 export interface PagePosition {

@@ -1,14 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DatabaseStats, Store } from '../../store/store.js';
 
 type PoolField = 'totalConnections' | 'idleConnections' | 'waitingClients' | 'maxConnections';
 type FileField = 'fileBytes' | 'walBytes';
+type CommitField = 'commits' | 'walSyncs';
 
 /**
  * Database figures read at scrape time: whether the database answers, and for PostgreSQL the
  * pool's connections and waiting queries (a pool that is always full wants a bigger
- * `--db-pool-size`), for SQLite the size of the database file and its write-ahead log.
+ * `--db-pool-size`), for SQLite the size of the database file and its write-ahead log, and how
+ * many commits each log sync covered (group commit: under concurrent writes, several per sync).
  */
 export function registerDatabaseMetrics(registry: Registry, store: Store, log: FastifyBaseLogger): void {
   new Gauge({
@@ -43,6 +45,17 @@ export function registerDatabaseMetrics(registry: Registry, store: Store, log: F
         if (value !== undefined) this.set(value);
       },
     });
+  const counter = (name: string, help: string, field: CommitField) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const stats = await store.stats().catch(() => undefined);
+        this.reset();
+        if (stats?.kind === 'sqlite') this.inc(stats[field]);
+      },
+    });
   const pool = (field: PoolField) => (stats: DatabaseStats) => (stats.kind === 'postgres' ? stats[field] : undefined);
   const file = (field: FileField) => (stats: DatabaseStats) => (stats.kind === 'sqlite' ? stats[field] : undefined);
   if (store.kind === 'postgres') {
@@ -53,5 +66,7 @@ export function registerDatabaseMetrics(registry: Registry, store: Store, log: F
   } else {
     gauge('scimd_sqlite_file_bytes', 'SQLite: size of the database file in bytes', file('fileBytes'));
     gauge('scimd_sqlite_wal_bytes', 'SQLite: size of the write-ahead log in bytes', file('walBytes'));
+    counter('scimd_sqlite_commits_total', 'SQLite: write transactions committed by this process', 'commits');
+    counter('scimd_sqlite_wal_syncs_total', 'SQLite: syncs of the write-ahead log that made those commits durable', 'walSyncs');
   }
 }

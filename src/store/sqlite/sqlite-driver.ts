@@ -5,10 +5,17 @@ import { foldCase } from '../../scim/compare.js';
 import { Mutex, type Row, type SqlDriver, type SqlExecutor } from '../sql/sql-driver.js';
 import type { DatabaseStats } from '../store.js';
 import { sqliteDialect } from './sqlite-dialect.js';
+import { type SyncFile, WalSync } from './wal-sync.js';
 
 export interface SqliteOptions {
-  /** fsync the write-ahead log on every commit (FULL), or only at checkpoints (NORMAL). */
+  /**
+   * FULL: every acknowledged write is on disk; the write-ahead log is synced before a write is
+   * acknowledged or readable, one sync shared by the commits that arrive together (group commit).
+   * NORMAL: the log is synced only at checkpoints; a power loss may lose the last writes.
+   */
   synchronous?: 'FULL' | 'NORMAL';
+  /** How the log is flushed in FULL mode; fdatasync on the thread pool unless a test says otherwise. */
+  syncFile?: SyncFile;
 }
 
 /**
@@ -21,6 +28,8 @@ export class SqliteDriver implements SqlDriver {
   private readonly mutex = new Mutex();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly direct: SqlExecutor;
+  /** Group commit in FULL mode; absent in NORMAL mode and for in-memory databases. */
+  private readonly walSync: WalSync | undefined;
 
   constructor(
     private readonly file: string,
@@ -29,7 +38,10 @@ export class SqliteDriver implements SqlDriver {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    // FULL durability comes from WalSync, so SQLite itself never blocks the event loop on fsync.
+    this.db.pragma('synchronous = NORMAL');
+    const durable = (options.synchronous ?? 'FULL') === 'FULL' && file !== ':memory:';
+    this.walSync = durable ? new WalSync(`${file}-wal`, options.syncFile) : undefined;
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.function('scim_fold', { deterministic: true }, (value: unknown) =>
@@ -42,34 +54,48 @@ export class SqliteDriver implements SqlDriver {
     };
   }
 
-  all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+  async all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    await this.committedWritesDurable();
     return this.mutex.run(() => this.direct.all<T>(sql, params));
   }
 
-  get<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+  async get<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    await this.committedWritesDurable();
     return this.mutex.run(() => this.direct.get<T>(sql, params));
   }
 
-  run(sql: string, params: unknown[] = []): Promise<number> {
-    return this.mutex.run(() => this.direct.run(sql, params));
+  async run(sql: string, params: unknown[] = []): Promise<number> {
+    const { changes, ticket } = await this.mutex.run(async () => {
+      const changes = await this.direct.run(sql, params);
+      return { changes, ticket: this.walSync?.noteCommit() };
+    });
+    await this.walSync?.waitDurable(ticket);
+    return changes;
   }
 
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.mutex.run(async () => {
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    // A writer may read earlier commits before they are on disk: it is acknowledged only after its
+    // own sync, which covers them.
+    const { result, ticket } = await this.mutex.run(async () => {
       // IMMEDIATE takes the write lock up front, so two processes on one file never deadlock.
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const result = await work(this.direct);
         this.db.exec('COMMIT');
-        return result;
+        return { result, ticket: this.walSync?.noteCommit() };
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw error;
       }
     });
+    // The connection is free again while the log is synced, so the next writers commit meanwhile
+    // and share the next sync.
+    await this.walSync?.waitDurable(ticket);
+    return result;
   }
 
-  readSnapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async readSnapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    await this.committedWritesDurable();
     return this.mutex.run(async () => {
       // A deferred transaction reads one WAL snapshot, even while another process writes the file.
       this.db.exec('BEGIN');
@@ -88,11 +114,24 @@ export class SqliteDriver implements SqlDriver {
 
   /** Sizes from the file system, so a scrape never waits for the connection's mutex. */
   async stats(): Promise<DatabaseStats> {
-    return { kind: 'sqlite', fileBytes: fileSize(this.file), walBytes: fileSize(`${this.file}-wal`) };
+    const { commits, syncs } = this.walSync?.counts() ?? { commits: 0, syncs: 0 };
+    return { kind: 'sqlite', fileBytes: fileSize(this.file), walBytes: fileSize(`${this.file}-wal`), commits, walSyncs: syncs };
   }
 
   async close(): Promise<void> {
-    await this.mutex.run(() => this.db.close());
+    await this.walSync?.waitDurable();
+    await this.mutex.run(() => {
+      this.db.close();
+      this.walSync?.close();
+    });
+  }
+
+  /**
+   * No one reads a write before it is on disk, as with PostgreSQL: otherwise a webhook or the
+   * event feed could hand out a change that a power loss then takes back.
+   */
+  private async committedWritesDurable(): Promise<void> {
+    if (this.walSync?.pending) await this.walSync.waitDurable();
   }
 
   /** Prepared statements are cached; filters make many shapes, so the cache is bounded. */
