@@ -134,9 +134,15 @@ for (const backend of BACKENDS) {
         const waiting = sampleValue(text, 'scimd_db_pool_waiting_requests')!;
         assert.ok(Number.isInteger(waiting) && waiting >= 0, `waiting: ${waiting}`);
         assert.equal(sampleValue(text, 'scimd_sqlite_file_bytes'), undefined);
+        assert.equal(sampleValue(text, 'scimd_sqlite_commits_total'), undefined);
       } else {
         assert.ok(sampleValue(text, 'scimd_sqlite_file_bytes')! >= 4096, 'the database file has pages');
         assert.ok(sampleValue(text, 'scimd_sqlite_wal_bytes')! >= 0);
+        // Group commit: every write so far was made durable by a sync, several writes sharing one when they came together.
+        const commits = sampleValue(text, 'scimd_sqlite_commits_total')!;
+        const syncs = sampleValue(text, 'scimd_sqlite_wal_syncs_total')!;
+        assert.ok(commits >= 1 && syncs >= 1 && syncs <= commits, `${commits} commits, ${syncs} syncs`);
+        assert.match(text, /# TYPE scimd_sqlite_commits_total counter/);
         assert.equal(sampleValue(text, 'scimd_db_pool_connections'), undefined);
       }
     });

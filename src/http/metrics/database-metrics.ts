@@ -33,29 +33,21 @@ export function registerDatabaseMetrics(registry: Registry, store: Store, log: F
 
   // Each figure reads the stats itself: they are counters in memory or a stat() call, and
   // prom-client collects metrics concurrently, so sharing one read would need ordering.
-  const gauge = (name: string, help: string, read: (stats: DatabaseStats) => number | undefined) =>
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      async collect() {
-        const stats = await store.stats().catch(() => undefined);
-        this.reset();
-        const value = stats && read(stats);
-        if (value !== undefined) this.set(value);
-      },
-    });
+  const figure = (type: 'gauge' | 'counter', name: string, help: string, read: (stats: DatabaseStats) => number | undefined) => {
+    async function collect(this: Gauge | Counter) {
+      const stats = await store.stats().catch(() => undefined);
+      this.reset();
+      const value = stats && read(stats);
+      if (value === undefined) return;
+      if (this instanceof Counter) this.inc(value);
+      else this.set(value);
+    }
+    const configuration = { name, help, registers: [registry], collect };
+    return type === 'gauge' ? new Gauge(configuration) : new Counter(configuration);
+  };
+  const gauge = (name: string, help: string, read: (stats: DatabaseStats) => number | undefined) => figure('gauge', name, help, read);
   const counter = (name: string, help: string, field: CommitField) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      async collect() {
-        const stats = await store.stats().catch(() => undefined);
-        this.reset();
-        if (stats?.kind === 'sqlite') this.inc(stats[field]);
-      },
-    });
+    figure('counter', name, help, (stats) => (stats.kind === 'sqlite' ? stats[field] : undefined));
   const pool = (field: PoolField) => (stats: DatabaseStats) => (stats.kind === 'postgres' ? stats[field] : undefined);
   const file = (field: FileField) => (stats: DatabaseStats) => (stats.kind === 'sqlite' ? stats[field] : undefined);
   if (store.kind === 'postgres') {
