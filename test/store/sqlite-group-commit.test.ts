@@ -120,6 +120,15 @@ describe('SQLite group commit (FULL durability)', () => {
     await reopened.close();
   });
 
+  it('leaves durability to SQLite where there is no write-ahead log (an in-memory database here)', async () => {
+    const sync = new ManualSync();
+    const driver = new SqliteDriver(':memory:', { syncFile: sync.syncFile });
+    await driver.transaction((tx) => tx.run('CREATE TABLE t (v TEXT)'));
+    assert.equal(await insert(driver, 'm'), 1);
+    assert.equal(sync.calls.length, 0, 'no log to sync, and no write waits for one');
+    await driver.close();
+  });
+
   it('does not sync in NORMAL mode', async () => {
     const sync = new ManualSync();
     const driver = new SqliteDriver(join(dir, 'normal.db'), { synchronous: 'NORMAL', syncFile: sync.syncFile });

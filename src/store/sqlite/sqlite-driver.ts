@@ -37,10 +37,12 @@ export class SqliteDriver implements SqlDriver {
   ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // FULL durability comes from WalSync, so SQLite itself never blocks the event loop on fsync.
-    this.db.pragma('synchronous = NORMAL');
-    const durable = (options.synchronous ?? 'FULL') === 'FULL' && file !== ':memory:';
+    const journal = this.db.pragma('journal_mode = WAL', { simple: true });
+    const fullDurability = (options.synchronous ?? 'FULL') === 'FULL';
+    // In WAL mode, FULL durability comes from WalSync, so SQLite never blocks the event loop on
+    // fsync. A file system that refuses WAL leaves a rollback journal, and SQLite's own FULL.
+    const durable = fullDurability && journal === 'wal';
+    this.db.pragma(`synchronous = ${fullDurability && !durable ? 'FULL' : 'NORMAL'}`);
     this.walSync = durable ? new WalSync(`${file}-wal`, options.syncFile) : undefined;
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
