@@ -303,6 +303,10 @@ export interface AdminTransaction {
   claimMarker(key: string, value: string): Promise<boolean>;
 }
 
+/** What an audit entry can be about; the admin API's OpenAPI document lists the same. */
+export const AUDIT_TARGET_TYPES = ['directory', 'secret', 'admin_secret', 'webhook'] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
 /** One administrative action: who did what to which target, when and from where. */
 export interface AuditEntry {
   id: string;
@@ -312,7 +316,7 @@ export interface AuditEntry {
   actorIp: string | null;
   /** What was done, such as `directory.created` or `secret.revoked`. */
   action: string;
-  targetType: 'directory' | 'secret' | 'admin_secret' | 'webhook';
+  targetType: AuditTargetType;
   targetId: string;
   directoryId: string | null;
   detail: JsonObject;

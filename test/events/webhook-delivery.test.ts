@@ -246,6 +246,9 @@ for (const backend of BACKENDS) {
       const audit = (await admin('GET', `/audit?directory=${directory.id}`)).body;
       const actions = (audit.entries ?? audit.audit ?? audit).map((e: { action: string }) => e.action);
       for (const action of ['webhook.created', 'webhook.updated', 'webhook.deleted']) assert.ok(actions.includes(action), `${action} in ${actions}`);
+      // The entries match the admin API's own description of them (it once left out 'webhook').
+      const described = (await admin('GET', '/openapi.json')).body.components.schemas.AuditEntry.properties.targetType.enum as string[];
+      for (const entry of audit.entries ?? audit.audit ?? audit) assert.ok(described.includes(entry.targetType), `${entry.targetType} is in the OpenAPI enum ${described}`);
     });
   });
 }

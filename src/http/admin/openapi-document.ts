@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of /api/v1, written by hand next to the routes it describes; a
  * test checks that every registered route appears here, so the two cannot drift apart silently.
  */
+import { AUDIT_TARGET_TYPES } from '../../store/store.js';
 import { connectionOpenApi } from './connection-openapi.js';
 import { eventOpenApi } from './event-openapi.js';
 
@@ -379,7 +380,7 @@ export const OPENAPI_DOCUMENT = {
           actor: { type: 'string', description: 'An admin secret id, a directory secret id (self-rotation), `cli:<os user>` or `system:…`.' },
           actorIp: nullable('string'),
           action: { type: 'string', examples: ['directory.created', 'secret.revoked'] },
-          targetType: { enum: ['directory', 'secret', 'admin_secret'] },
+          targetType: { enum: [...AUDIT_TARGET_TYPES] },
           targetId: { type: 'string' },
           directoryId: nullable('string'),
           detail: { type: 'object' },
