@@ -34,7 +34,7 @@ bench/results/<date>-<size>.json (and .md).
   --quick             a smoke run: --size 300 --duration 1 --max-requests 3000 unless given
   --targets LIST      any of ceiling,sqlite,postgres,scimmy,jackson,better-auth (the default:
                       all of them), and sqlite-normal: SQLite with --sqlite-synchronous NORMAL,
-                      to show what an fsync per commit costs
+                      to show what waiting for the disk before answering costs
   --sequential        run one target's whole workload after another; by default the targets take
                       turns, one operation each, so outside load falls on all of them alike
   --postgres URL      PostgreSQL admin URL for creating bench databases

@@ -96,7 +96,7 @@ async function workloadOn(name: string, options: BenchOptions, log: (line: strin
   }
   if (isPeerName(name)) return peerWorkload(name, workload, log);
   if (name !== 'sqlite' && name !== 'sqlite-normal' && name !== 'postgres') throw new Error(`unknown target ${name}`);
-  // sqlite-normal: the same server with --sqlite-synchronous NORMAL, to show what an fsync per commit costs.
+  // sqlite-normal: the same server with --sqlite-synchronous NORMAL, to show what waiting for the disk before answering costs.
   const backend: Backend = name === 'postgres' ? 'postgres' : 'sqlite';
   const database = await createDatabase(backend, options.postgres);
   try {

@@ -46,7 +46,7 @@ export class WalSync {
     }
   }
 
-  /** How many syncs ran and how many commits they covered, for metrics. */
+  /** Commits recorded and syncs run so far, for metrics. */
   counts(): { commits: number; syncs: number } {
     return { commits: this.committed, syncs: this.syncs };
   }
