@@ -65,6 +65,16 @@ describe('attribute mapping', () => {
     assert.equal(mapped.createOnly.title, 'Staff');
   });
 
+  it('leaves the target alone on updates when a value with a default is null, as Entra never sends its removal', () => {
+    const mappings: AttributeMapping[] = [
+      { target: 'userName', source: 'upn', matching: 1 },
+      { target: 'division', source: 'division', defaultIfNull: 'Unassigned' },
+    ];
+    assert.deepEqual(run(mappings, { upn: 'a@x' }).ignored, [`${ENTERPRISE}:division`]);
+    const withValue = run(mappings, { upn: 'a@x', division: 'Sales' });
+    assert.deepEqual([withValue.ignored, withValue.attributes[`${ENTERPRISE}:division`]], [[], 'Sales']);
+  });
+
   it('leaves an attribute alone when IgnoreFlowIfNullOrEmpty says so, and records Redact', () => {
     const mapped = run(
       [

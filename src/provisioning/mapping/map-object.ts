@@ -11,7 +11,7 @@ export interface MappedObject {
   attributes: Record<string, JsonValue>;
   /** Values sent only when the object is created (apply-on-create, default-if-null). */
   createOnly: Record<string, JsonValue>;
-  /** Paths whose mapping said to leave the target alone this time (IgnoreFlowIfNullOrEmpty). */
+  /** Paths whose mapping said to leave the target alone this time (IgnoreFlowIfNullOrEmpty, a null value with a default). */
   ignored: string[];
   /** The manager's source key; null when the mapping gives none, undefined when nothing maps it. */
   managerKey?: string | null;
@@ -49,7 +49,12 @@ export function mapObject(mappings: CompiledMapping[], input: MappingInput): Map
         continue;
       }
       if (value === undefined) {
-        if (mapping.fallback !== undefined) result.createOnly[path.text] = mapping.fallback as JsonValue;
+        if (mapping.fallback !== undefined) {
+          // Entra: the default goes into a create only. On later cycles a null source value with
+          // a default leaves the target's value alone, so the default is never taken back.
+          result.createOnly[path.text] = mapping.fallback as JsonValue;
+          result.ignored.push(path.text);
+        }
         continue;
       }
       if (mapping.spec.apply === 'create') result.createOnly[path.text] = value;
