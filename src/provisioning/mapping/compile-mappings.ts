@@ -2,7 +2,7 @@ import type { ResourceModel } from '../../scim/schema/resource-models.js';
 import { compileExpression, type CompiledExpression } from '../expressions/compile-expression.js';
 import { ExpressionError } from '../expressions/expression-error.js';
 import type { AttributeMapping } from './mapping.js';
-import { coerceTargetValue, parseTargetPath, type TargetPath } from './target-path.js';
+import { coerceTargetValue, leafDefinition, parseTargetPath, type TargetPath } from './target-path.js';
 
 /** A mapping checked and ready to run: its target path parsed, its expression compiled. */
 export interface CompiledMapping {
@@ -40,6 +40,7 @@ export function compileMappings(mappings: AttributeMapping[], model: ResourceMod
       if (kind === 'expression') {
         entry.expression = compileExpression(String(spec.expression));
         entry.redacted = entry.expression.redacted;
+        if (entry.expression.selectsUniqueValue) checkSelectUniqueValue(spec, path);
       }
       if (kind === 'constant' && typeof spec.constant !== 'string') throw new Error('"constant" must be text');
       if (kind === 'constant') coerceTargetValue(path, spec.constant);
@@ -51,6 +52,17 @@ export function compileMappings(mappings: AttributeMapping[], model: ResourceMod
     }
   });
   return compiled;
+}
+
+/**
+ * SelectUniqueValue, as Entra allows it: for creating objects only, never on a matching attribute
+ * (the value is known only once the target has been asked), and on an attribute with one value,
+ * which the target can be asked about with `eq`.
+ */
+function checkSelectUniqueValue(spec: AttributeMapping, path: TargetPath): void {
+  if (spec.matching !== undefined) throw new Error('SelectUniqueValue cannot give a matching attribute: its value is chosen on the target when the object is created');
+  if (spec.apply !== 'create') throw new Error('SelectUniqueValue only gives a value when the object is created: add "apply": "create"');
+  if (path.isManager || leafDefinition(path)?.multiValued && !path.filter) throw new Error(`SelectUniqueValue needs an attribute with one value, which the target can be asked about with eq; ${path.text} is not one`);
 }
 
 /** The matching attributes in precedence order. */

@@ -89,6 +89,23 @@ describe('attribute mapping', () => {
     assert.equal(mapped.attributes.nickName, 'hush');
   });
 
+  it('gives SelectUniqueValue candidates for the engine to check on the target, and the default when there are none', () => {
+    const mappings: AttributeMapping[] = [
+      { target: 'userName', source: 'upn', matching: 1 },
+      { target: 'nickName', expression: 'SelectUniqueValue([a], [b], "fixed")', apply: 'create' },
+      { target: 'displayName', expression: 'SelectUniqueValue([a], [b])', apply: 'create', defaultIfNull: 'Nobody' },
+    ];
+    const mapped = run(mappings, { upn: 'u', a: 'first', b: 'second' });
+    assert.deepEqual(mapped.unique, [
+      { path: 'nickName', candidates: ['first', 'second', 'fixed'] },
+      { path: 'displayName', candidates: ['first', 'second'] },
+    ]);
+    assert.deepEqual(mapped.createOnly, {}, 'the value is chosen on the target');
+    const empty = run(mappings, { upn: 'u' });
+    assert.deepEqual(empty.unique, [{ path: 'nickName', candidates: ['fixed'] }]);
+    assert.equal(empty.createOnly.displayName, 'Nobody');
+  });
+
   it('says which target failed and why', () => {
     assert.throws(() => run([{ target: 'active', source: 'enabled' }], { enabled: 'perhaps' }), /^Error: active: active must be a boolean, not "perhaps"$/);
     assert.throws(() => run([{ target: 'title', expression: 'Left([a], "x")' }], { a: 'x' }), /^Error: title: Left: NumChars must be a whole number.* at character 1$/);
@@ -104,6 +121,9 @@ describe('attribute mapping', () => {
     [[{ target: 'manager', source: 'm', matching: 1 }], /manager cannot be a matching attribute/],
     [[{ target: 'userName', source: 'a', matching: 0 }], /"matching" is a precedence/],
     [[{ target: 'userName', source: 'a', apply: 'sometimes' as 'always' }], /"apply" is "always" or "create"/],
+    [[{ target: 'nickName', expression: 'SelectUniqueValue([a], [b])' }], /SelectUniqueValue only gives a value when the object is created: add "apply": "create"/],
+    [[{ target: 'userName', expression: 'SelectUniqueValue([a], [b])', apply: 'create', matching: 1 }], /SelectUniqueValue cannot give a matching attribute/],
+    [[{ target: 'emails', expression: 'SelectUniqueValue([a], [b])', apply: 'create' }], /SelectUniqueValue needs an attribute with one value/],
   ];
   for (const [mappings, message] of INVALID) {
     it(`refuses ${JSON.stringify(mappings)}`, () => assert.throws(() => compileMappings(mappings, userModel, 'user'), message));
