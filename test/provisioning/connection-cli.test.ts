@@ -70,6 +70,14 @@ for (const backend of BACKENDS) {
       assert.equal(mapping.code, 1);
       assert.match(mapping.stderr, /user mapping 2 \("displayName"\): Expected "," or "\)" in the arguments of Join but found the attribute \[surname\] at character 23\n  Join\(" ", \[givenName\] \[surname\]\)\n {24}\^/);
 
+      h.file('typo.json', JSON.stringify({ users: [{ target: 'userName', source: 'userPrincipalName', matching: 1 }, { target: 'displayName', source: 'givenNmae' }, { target: 'nickName', expression: 'ToLower([surnme])' }] }));
+      const typo = await h.run(['connection', 'update', 'hr', '--mapping', `${h.dir}/typo.json`]);
+      assert.equal(typo.code, 1);
+      assert.match(typo.stderr, /user mapping 2 \("displayName"\): the source has no attribute "givenNmae" \(did you mean "givenName"\? checked against the columns of users\.csv\)/);
+      const typoCreate = await h.run(['connection', 'create', 'typo', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', 'x', '--mapping', `${h.dir}/typo.json`]);
+      assert.equal(typoCreate.code, 1);
+      assert.equal((await h.json(['connection', 'list'])).length, 1, 'nothing saved');
+
       const reserved = await h.run(['connection', 'create', 'log', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', 'x']);
       assert.match(reserved.stderr, /reserved/);
     });

@@ -1,7 +1,9 @@
 import type { ResourceModel } from '../../scim/schema/resource-models.js';
 import { compileExpression, type CompiledExpression } from '../expressions/compile-expression.js';
 import { ExpressionError } from '../expressions/expression-error.js';
+import type { SourceSchema } from '../sources/source.js';
 import type { AttributeMapping } from './mapping.js';
+import { checkSourceNames } from './source-names.js';
 import { coerceTargetValue, leafDefinition, parseTargetPath, type TargetPath } from './target-path.js';
 
 /** A mapping checked and ready to run: its target path parsed, its expression compiled. */
@@ -18,9 +20,10 @@ export interface CompiledMapping {
 
 /**
  * Checks a list of mappings for one resource type and compiles them. Every problem is reported
- * with the mapping's position and target, and expression errors point at the character.
+ * with the mapping's position and target, and expression errors point at the character. Given
+ * the names the source is known to have, source attributes are checked against them too.
  */
-export function compileMappings(mappings: AttributeMapping[], model: ResourceModel, label: string): CompiledMapping[] {
+export function compileMappings(mappings: AttributeMapping[], model: ResourceModel, label: string, known?: SourceSchema): CompiledMapping[] {
   const compiled: CompiledMapping[] = [];
   const seen = new Map<string, number>();
   mappings.forEach((spec, index) => {
@@ -45,6 +48,7 @@ export function compileMappings(mappings: AttributeMapping[], model: ResourceMod
       if (kind === 'constant' && typeof spec.constant !== 'string') throw new Error('"constant" must be text');
       if (kind === 'constant') coerceTargetValue(path, spec.constant);
       if (spec.defaultIfNull !== undefined) entry.fallback = coerceTargetValue(path, spec.defaultIfNull);
+      if (known && known.names.length > 0) checkSourceNames(entry, known);
       compiled.push(entry);
     } catch (error) {
       const detail = error instanceof ExpressionError ? error.explain() : (error as Error).message;

@@ -34,7 +34,7 @@ export class FileSource implements Source {
       ? await readRecords(this.spec.groups, 'groups', groupModel)
       : /\.json$/i.test(this.spec.users)
         ? await readRecords(this.spec.users, 'groups', groupModel)
-        : { records: [], attributes: [], format: 'attributes' as const };
+        : { records: [], attributes: [], format: 'attributes' as const, schema: { names: [], from: 'a source without groups' } };
     const groups: SourceGroupRecord[] = keyed(groupSet, this.spec.groupKey, GROUP_KEYS, 'group', problems).map((g) => ({ ...g, members: [] }));
 
     const findUser = userResolver(users);
@@ -77,6 +77,8 @@ export class FileSource implements Source {
       userAttributes: userSet.attributes,
       groupAttributes: groupSet.attributes,
       problems,
+      userSchema: userSet.schema,
+      groupSchema: groupSet.schema,
     };
   }
 }
