@@ -108,6 +108,12 @@ for (const backend of BACKENDS) {
       assertProblem(await call('PATCH', '/connections/app', { mappings: { users: [userName, { target: 'title', source: 'titel' }] } }), 400, 'invalid-input');
       assertOk(await call('PATCH', '/connections/app', { mappings: { users: [{ target: 'userName', source: 'USERNAME', matching: 1 }, { target: 'nickName', expression: 'Join(" ", [name.GivenName], [name.familyName])' }] } }));
       assertOk(await call('PATCH', '/connections/app', { mappings: 'default' }));
+      // The file source's encoding is an option like the others.
+      const latin = await call('PATCH', '/connections/app', { sourceEncoding: 'latin1' });
+      assertOk(latin);
+      assert.equal(latin.body.connection.source.encoding, 'latin1');
+      assertProblem(await call('PATCH', '/connections/app', { sourceEncoding: 'klingon' }), 400, 'invalid-input');
+      assert.equal((await call('PATCH', '/connections/app', { sourceEncoding: 'utf-8' })).body.connection.source.encoding, undefined);
     });
 
     it('tests the connection step by step', async () => {
@@ -249,7 +255,7 @@ for (const backend of BACKENDS) {
       const openapi = await call('GET', '/openapi.json', undefined, null);
       for (const path of ['/connections', '/connections/{connection}', '/connections/{connection}/logs', '/connections/{connection}/run']) assert.ok(openapi.body.paths[path], path);
       // Every source option the routes accept is described, for create and update alike.
-      const sourceOptions = ['source', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'incremental', 'sourceCa', 'sourceStartTls', 'groups', 'memberships', 'userKey', 'groupKey'];
+      const sourceOptions = ['source', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'incremental', 'sourceCa', 'sourceStartTls', 'sourceEncoding', 'groups', 'memberships', 'userKey', 'groupKey'];
       for (const [path, method] of [['/connections', 'post'], ['/connections/{connection}', 'patch']]) {
         const properties = openapi.body.paths[path][method].requestBody.content['application/json'].schema.properties;
         for (const option of sourceOptions) assert.ok(properties[option], `${method} ${path} describes ${option}`);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isJsonObject } from '../../scim/json.js';
 import type { ResourceModel } from '../../scim/schema/resource-models.js';
@@ -8,6 +7,7 @@ import { parseCsv } from './csv-parser.js';
 import { fileKind } from './file-source-spec.js';
 import { flattenScimResource, looksLikeScim } from './scim-json.js';
 import type { SourceSchema } from './source.js';
+import { readSourceText, type SourceEncoding } from './source-file-text.js';
 
 /** Rows of one file as attribute maps, with the format their names are in. */
 export interface RecordSet {
@@ -19,18 +19,13 @@ export interface RecordSet {
 }
 
 /**
- * Reads a CSV or JSON file of users or groups. CSV cells that are empty are absent attributes.
+ * Reads a CSV or JSON file of users or groups, in the source's encoding (source-file-text.ts). CSV cells that are empty are absent attributes.
  * JSON is an array of objects, or `{"users": […], "groups": […]}` (then `part` picks one); SCIM
  * resources in it are flattened to attribute paths. A group's `members` is kept aside.
  */
-export async function readRecords(path: string, part: 'users' | 'groups', model: ResourceModel): Promise<RecordSet> {
+export async function readRecords(path: string, part: 'users' | 'groups', model: ResourceModel, encoding?: SourceEncoding): Promise<RecordSet> {
   const name = basename(path);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(`Cannot read the source file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`);
-  }
+  const text = await readSourceText(path, name, encoding);
   if (fileKind(path) === 'csv') {
     const table = parseCsv(text, name);
     const records = table.rows.map((row) => {
