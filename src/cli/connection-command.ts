@@ -29,6 +29,7 @@ function connectionOptions(command: Command, create: boolean): Command {
     .option('--no-source-starttls', 'LDAP: do not use StartTLS (default)')
     .option('--groups <file>', 'groups: a CSV or JSON file (a people.json may hold "groups" itself)')
     .option('--memberships <file>', 'group memberships: a CSV with the columns group,member')
+    .option('--source-encoding <encoding>', 'files: how they are encoded when they start with no byte-order mark: utf-8 (default), utf-16le, windows-1252 or latin1')
     .option('--user-key <column>', 'the column that identifies a user across cycles (default: objectId, id, externalId, userPrincipalName or userName)')
     .option('--group-key <column>', 'the column that identifies a group (default: objectId, id, externalId or displayName)')
     .option('--target <url>', `the SCIM base URL (tenant URL) of the app${create ? ' (required)' : ''}`)
@@ -200,7 +201,7 @@ export function registerConnectionCommand(program: Command): void {
 
 function toInput(opts: Options): ConnectionInput {
   const input: ConnectionInput = {};
-  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'schedule', 'wireFormat'];
+  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'schedule', 'wireFormat', 'sourceEncoding'];
   for (const key of keys) if (opts[key] !== undefined) (input as Record<string, unknown>)[key] = opts[key];
   // commander sets defaults for --no-… flags; only pass them when given on the command line.
   if (process.argv.some((a) => a === '--no-adopt' || a === '--adopt')) input.adopt = opts.adopt;

@@ -81,6 +81,41 @@ for (const backend of BACKENDS) {
       assert.equal((await call('GET', '/connections')).body.connections.length, 1);
     });
 
+    it('refuses mappings that read source attributes the CSV does not have, naming the character and the closest column', async () => {
+      const base = { source: `file:${dir}/users.csv`, target: server.baseUrl, secret: target.secret };
+      const userName = { target: 'userName', source: 'userName', matching: 1 };
+      const direct = await call('POST', '/connections', { name: 'typo', ...base, mappings: { users: [userName, { target: 'displayName', source: 'name.givenNme' }] } });
+      assertProblem(direct, 400, 'invalid-input');
+      assert.equal(
+        direct.body.detail,
+        'user mapping 2 ("displayName"): the source has no attribute "name.givenNme" (did you mean "name.givenName"? checked against the columns of users.csv)',
+      );
+      const expression = await call('POST', '/connections', { name: 'typo', ...base, mappings: { users: [userName, { target: 'nickName', expression: 'ToLower([name.givenNmae])' }] } });
+      assertProblem(expression, 400, 'invalid-input');
+      assert.equal(
+        expression.body.detail,
+        [
+          'user mapping 2 ("nickName"): The source has no attribute [name.givenNmae] (did you mean [name.givenName]? checked against the columns of users.csv) at character 10',
+          '  ToLower([name.givenNmae])',
+          '           ^',
+        ].join('\n'),
+      );
+      const unknownFunction = await call('POST', '/connections', { name: 'typo', ...base, mappings: { users: [userName, { target: 'nickName', expression: 'ToLowr([userName])' }] } });
+      assertProblem(unknownFunction, 400, 'invalid-input');
+      assert.match(unknownFunction.body.detail, /Unknown function ToLowr; did you mean ToLower\? at character 1/);
+      assert.equal((await call('GET', '/connections')).body.connections.length, 1, 'nothing was saved');
+      // An update is checked the same way; names differing only in case are the same column.
+      assertProblem(await call('PATCH', '/connections/app', { mappings: { users: [userName, { target: 'title', source: 'titel' }] } }), 400, 'invalid-input');
+      assertOk(await call('PATCH', '/connections/app', { mappings: { users: [{ target: 'userName', source: 'USERNAME', matching: 1 }, { target: 'nickName', expression: 'Join(" ", [name.GivenName], [name.familyName])' }] } }));
+      assertOk(await call('PATCH', '/connections/app', { mappings: 'default' }));
+      // The file source's encoding is an option like the others.
+      const latin = await call('PATCH', '/connections/app', { sourceEncoding: 'latin1' });
+      assertOk(latin);
+      assert.equal(latin.body.connection.source.encoding, 'latin1');
+      assertProblem(await call('PATCH', '/connections/app', { sourceEncoding: 'klingon' }), 400, 'invalid-input');
+      assert.equal((await call('PATCH', '/connections/app', { sourceEncoding: 'utf-8' })).body.connection.source.encoding, undefined);
+    });
+
     it('tests the connection step by step', async () => {
       const response = await call('POST', '/connections/app/test');
       assertOk(response);
@@ -220,7 +255,7 @@ for (const backend of BACKENDS) {
       const openapi = await call('GET', '/openapi.json', undefined, null);
       for (const path of ['/connections', '/connections/{connection}', '/connections/{connection}/logs', '/connections/{connection}/run']) assert.ok(openapi.body.paths[path], path);
       // Every source option the routes accept is described, for create and update alike.
-      const sourceOptions = ['source', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'incremental', 'sourceCa', 'sourceStartTls', 'groups', 'memberships', 'userKey', 'groupKey'];
+      const sourceOptions = ['source', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'incremental', 'sourceCa', 'sourceStartTls', 'sourceEncoding', 'groups', 'memberships', 'userKey', 'groupKey'];
       for (const [path, method] of [['/connections', 'post'], ['/connections/{connection}', 'patch']]) {
         const properties = openapi.body.paths[path][method].requestBody.content['application/json'].schema.properties;
         for (const option of sourceOptions) assert.ok(properties[option], `${method} ${path} describes ${option}`);

@@ -1,6 +1,6 @@
 import { renameSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import Database from 'better-sqlite3';
@@ -69,6 +69,14 @@ for (const backend of BACKENDS) {
       const mapping = await h.run(['connection', 'update', 'hr', '--mapping', `${h.dir}/mapping.json`]);
       assert.equal(mapping.code, 1);
       assert.match(mapping.stderr, /user mapping 2 \("displayName"\): Expected "," or "\)" in the arguments of Join but found the attribute \[surname\] at character 23\n  Join\(" ", \[givenName\] \[surname\]\)\n {24}\^/);
+
+      h.file('typo.json', JSON.stringify({ users: [{ target: 'userName', source: 'userPrincipalName', matching: 1 }, { target: 'displayName', source: 'givenNmae' }, { target: 'nickName', expression: 'ToLower([surnme])' }] }));
+      const typo = await h.run(['connection', 'update', 'hr', '--mapping', `${h.dir}/typo.json`]);
+      assert.equal(typo.code, 1);
+      assert.match(typo.stderr, /user mapping 2 \("displayName"\): the source has no attribute "givenNmae" \(did you mean "givenName"\? checked against the columns of users\.csv\)/);
+      const typoCreate = await h.run(['connection', 'create', 'typo', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', 'x', '--mapping', `${h.dir}/typo.json`]);
+      assert.equal(typoCreate.code, 1);
+      assert.equal((await h.json(['connection', 'list'])).length, 1, 'nothing saved');
 
       const reserved = await h.run(['connection', 'create', 'log', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', 'x']);
       assert.match(reserved.stderr, /reserved/);
@@ -156,6 +164,20 @@ for (const backend of BACKENDS) {
       const missing = await h.run(['sync', 'hr']);
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /No connection "hr"/);
+    });
+
+    it('reads a Windows-1252 export with --source-encoding, and without it says to give one', async () => {
+      writeFileSync(`${h.dir}/excel.csv`, Buffer.from('objectId,userPrincipalName,givenName\n9,zoe@acme.com,Zoë\n', 'latin1'));
+      const args = ['connection', 'create', 'excel', '--source', `file:${h.dir}/excel.csv`, '--target', h.proxy.baseUrl, '--secret', 'x'];
+      const refused = await h.run(args);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /excel\.csv is not valid UTF-8 \(byte 0xEB on line 2\); .*--source-encoding windows-1252/);
+      const created = await h.json([...args, '--source-encoding', 'windows-1252']);
+      assert.equal(created.source.encoding, 'windows-1252');
+      assert.equal(created.check.users, 1);
+      const help = await h.run(['connection', 'create', '--help']);
+      assert.match(help.stdout, /--source-encoding <encoding>/);
+      assert.equal((await h.run(['connection', 'delete', 'excel'])).code, 0);
     });
   });
 }

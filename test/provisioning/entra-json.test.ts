@@ -90,11 +90,10 @@ for (const backend of BACKENDS) {
       const zoeOps = patches.find((ops) => ops.some((op: { path: string }) => op.path === 'displayName'));
       assert.deepEqual(zoeOps, [
         { op: 'replace', path: 'displayName', value: 'Zoé Smith' },
-        { op: 'remove', path: 'title' },
-      ], 'the nickname is unchanged (NormalizeDiacritics), employeeNumber is create-only, a cleared title is removed');
+      ], 'the nickname is unchanged (NormalizeDiacritics), employeeNumber is create-only, and a cleared title with a default is left alone (Entra)');
       const users = await h.targetUsers();
       assert.equal(users.get('zoe@contoso.com')![ENTERPRISE].employeeNumber, '2');
-      assert.equal(users.get('zoe@contoso.com')!.title, undefined);
+      assert.equal(users.get('zoe@contoso.com')!.title, 'Rep');
       assert.equal(users.get('Boss@Contoso.com')!.active, false);
     });
   });

@@ -48,6 +48,19 @@ for (const backend of BACKENDS) {
       assert.equal(h.proxy.exchanges.length, 0);
     });
 
+    it("checks the attributes a mapping reads against the directory's schema: one no entry holds yet is fine, a misspelt one is refused", async () => {
+      const userName = { target: 'userName', expression: 'Coalesce([uid], [sAMAccountName])', matching: 1 };
+      h.file('typo.json', JSON.stringify({ users: [userName, { target: 'displayName', expression: 'Join(" ", [givenNmae], [sn])' }] }));
+      const typo = await h.run(['connection', 'update', 'corp', '--mapping', `${h.dir}/typo.json`]);
+      assert.equal(typo.code, 1);
+      assert.match(typo.stderr, /user mapping 2 \("displayName"\): The source has no attribute \[givenNmae\] \(did you mean \[givenName\]\? checked against the directory's schema\) at character 12\n/);
+      // roomNumber is an inetOrgPerson attribute that no entry has: the schema knows it.
+      h.file('schema.json', JSON.stringify({ users: [userName, { target: 'title', source: 'roomNumber' }, { target: 'displayName', expression: 'Join(" ", [givenName], [SN])' }] }));
+      const fine = await h.run(['connection', 'update', 'corp', '--mapping', `${h.dir}/schema.json`]);
+      assert.equal(fine.code, 0, fine.stderr);
+      assert.equal((await h.run(['connection', 'update', 'corp', '--mapping', 'default'])).code, 0);
+    });
+
     it('refuses LDAP options on a file source, and a filter that is not one', async () => {
       const wrong = await h.run(['connection', 'create', 'x', '--source', 'file:users.csv', '--bind-dn', 'cn=a', '--target', h.proxy.baseUrl, '--secret', 's']);
       assert.equal(wrong.code, 1);

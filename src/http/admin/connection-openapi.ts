@@ -25,6 +25,7 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
     incremental: { type: 'boolean', description: 'LDAP: read only entries changed since the last cycle where the server allows (default true).' },
     sourceCa: { type: 'string', description: "LDAP: PEM text of the CA certificate(s) the directory's certificate must chain to, for ldaps:// or StartTLS with a private CA; \"\" removes it. The CLI reads it from --source-ca-file." },
     sourceStartTls: { type: 'boolean', description: 'LDAP: upgrade an ldap:// connection with StartTLS before binding (default false).' },
+    sourceEncoding: { type: 'string', examples: ['utf-8', 'utf-16le', 'windows-1252', 'latin1'], description: 'Files: their encoding when they start with no byte-order mark (default utf-8; a UTF-8 or UTF-16 byte-order mark is always honoured).' },
     groups: { type: 'string', description: 'Groups: a CSV or JSON file on the server.' },
     memberships: { type: 'string', description: 'Memberships: a CSV with the columns group,member, on the server.' },
     userKey: { type: 'string' },

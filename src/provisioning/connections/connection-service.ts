@@ -210,9 +210,9 @@ export class ConnectionService implements ConnectionClient {
     }
   }
 
-  /** Reads the source and compiles mappings and scoping, so mistakes are reported before anything is saved. */
+  /** Reads the source and compiles mappings and scoping, checking the source attributes they read, so mistakes are reported before anything is saved. */
   async checkSource(record: ConnectionRecord): Promise<SourceCheck> {
-    return sourceCheckOf(await parsingAsync(() => prepareSource(record, this.clock(), { store: this.store, encryptor: this.encryptor, preview: true })));
+    return sourceCheckOf(await parsingAsync(() => prepareSource(record, this.clock(), { store: this.store, encryptor: this.encryptor, preview: true }, { checkSourceNames: true })));
   }
 }
 

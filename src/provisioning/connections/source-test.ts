@@ -50,7 +50,7 @@ export async function testSource(connection: ConnectionRecord, now: Date, contex
   if (!opened) add('Source read', 'skipped', 'not tried: the source cannot be opened');
   else {
     try {
-      prepared = await prepareSource(connection, now, { ...context, preview: true });
+      prepared = await prepareSource(connection, now, { ...context, preview: true }, { checkSourceNames: true });
       const inScope = (list: { inScope: boolean }[]) => list.filter((d) => d.inScope).length;
       const problems = [...prepared.snapshot.problems, ...[...prepared.users, ...prepared.groups].filter((d) => d.error).map((d) => `${d.origin}: ${d.error}`)];
       const counts = `${prepared.users.length} users (${inScope(prepared.users)} in scope) and ${prepared.groups.length} groups (${inScope(prepared.groups)} in scope) from ${describeSource(spec)}; mappings and scoping filters apply`;

@@ -2,6 +2,7 @@ import { foldCase } from '../../scim/compare.js';
 import { isAuthenticationFailure } from '../client/client-errors.js';
 import type { JsonValue } from '../../scim/json.js';
 import type { ResourceEndpoint, ScimClient, ScimObject } from '../client/scim-client.js';
+import { chooseUniqueValues } from '../mapping/select-unique-value.js';
 import { leafDefinition, readTarget } from '../mapping/target-path.js';
 import { stateKey } from '../planner/build-plan.js';
 import type { DesiredObject } from '../planner/desired-state.js';
@@ -24,9 +25,21 @@ export interface MatchOutcome {
  * Looks up objects the engine does not yet know on the target, by the matching attributes in
  * precedence order (the first that matches wins). A few are looked up with one `eq` filter
  * each, as Entra does; when many are, and reading the whole target takes fewer requests, the
- * target is listed once and matched locally, with the attribute's case rules.
+ * target is listed once and matched locally, with the attribute's case rules. Objects that
+ * nothing matched get their SelectUniqueValue values from the target before they are created.
  */
 export async function matchTargets(client: ScimClient, endpoint: ResourceEndpoint, candidates: DesiredObject[], config: ResourceConfig): Promise<MatchOutcome> {
+  const outcome = await findMatches(client, endpoint, candidates, config);
+  // Objects nothing matched will be created: SelectUniqueValue asks the target for their values now.
+  const creations = candidates.filter((c) => outcome.matches.get(stateKey(c.type, c.key)) === null);
+  for (const [id, error] of await chooseUniqueValues(client, endpoint, creations, config)) {
+    outcome.matches.delete(id);
+    outcome.errors.set(id, error);
+  }
+  return outcome;
+}
+
+async function findMatches(client: ScimClient, endpoint: ResourceEndpoint, candidates: DesiredObject[], config: ResourceConfig): Promise<MatchOutcome> {
   const matches = new Map<string, ScimObject | null>();
   const errors = new Map<string, string>();
   if (candidates.length === 0) return { matches, errors, strategy: 'none' };

@@ -46,10 +46,12 @@ export function sourceCheckOf(prepared: PreparedSource): SourceCheck {
 /**
  * Reads the connection's source and applies its mappings and scoping filters. Mapping and
  * scoping mistakes (an expression that does not parse, a filter on an attribute the source does
- * not have) throw here, before anything is sent.
+ * not have) throw here, before anything is sent. `checkSourceNames` (saving a connection, Test
+ * Connection) also refuses mappings that read attributes the source does not have.
  */
-export async function prepareSource(connection: ConnectionRecord, now: Date, context?: Omit<SourceContext, 'connectionId'>): Promise<PreparedSource> {
-  const snapshot = await openSource(connection.source).read(context && { ...context, connectionId: connection.id });
+export async function prepareSource(connection: ConnectionRecord, now: Date, context?: Omit<SourceContext, 'connectionId'>, options: { checkSourceNames?: boolean } = {}): Promise<PreparedSource> {
+  const checking = Boolean(options.checkSourceNames);
+  const snapshot = await openSource(connection.source).read(context && { ...context, connectionId: connection.id, ...(checking ? { readSchema: true } : {}) });
   const userConfig = buildResourceConfig({
     model: userModel,
     format: snapshot.userFormat,
@@ -59,6 +61,7 @@ export async function prepareSource(connection: ConnectionRecord, now: Date, con
     defaults: snapshot.defaultMappings?.users ?? ENTRA_USER_MAPPINGS,
     scoping: connection.scoping.users,
     label: 'user',
+    known: checking ? snapshot.userSchema ?? { names: snapshot.userAttributes, from: "the attributes of the source's users" } : undefined,
   });
   const groupConfig = buildResourceConfig({
     model: groupModel,
@@ -69,6 +72,7 @@ export async function prepareSource(connection: ConnectionRecord, now: Date, con
     defaults: snapshot.defaultMappings?.groups ?? ENTRA_GROUP_MAPPINGS,
     scoping: connection.scoping.groups,
     label: 'group',
+    known: checking ? snapshot.groupSchema ?? { names: snapshot.groupAttributes, from: "the attributes of the source's groups" } : undefined,
   });
   const resolveManager = managerResolver(snapshot.users);
   const users = snapshot.users.map((record) => desiredUser(record, userConfig, now, resolveManager));

@@ -6,7 +6,8 @@ export type Expr =
   | { kind: 'call'; name: string; args: (Expr | undefined)[]; at: number }
   | { kind: 'attribute'; name: string; at: number }
   | { kind: 'string'; value: string; at: number }
-  | { kind: 'number'; value: number; at: number }
+  /** A number literal, as the decimal text expressions compute with (`&HF7` reads as "247"). */
+  | { kind: 'number'; value: string; at: number }
   /** A bare word such as `vbTextCompare`, which some functions take as an option. */
   | { kind: 'name'; name: string; at: number }
   | { kind: 'compare'; op: CompareOperator; left: Expr; right: Expr; at: number };

@@ -1,47 +1,53 @@
 import type { CompareOperator, Expr } from './ast.js';
 import { ExpressionError } from './expression-error.js';
+import type { ExprResult } from './flow-result.js';
+import type { FunctionContext } from './functions/function-def.js';
 import { FUNCTIONS } from './functions/function-table.js';
-import { isNullOrEmpty } from './functions/logic-functions.js';
+import { CRYPTO_RANDOM, type RandomSource } from './random-source.js';
 import { fromBoolean, single, type ExprValue } from './values.js';
 
-/** Returned by `IgnoreFlowIfNullOrEmpty(…)` when its value is empty: leave the attribute alone. */
-export const IGNORE_FLOW: unique symbol = Symbol('IgnoreFlow');
-export type ExprResult = ExprValue | typeof IGNORE_FLOW;
+export { IGNORE_FLOW, type ExprResult } from './flow-result.js';
 
-/** Where an expression reads attributes and the time from. */
+/** Where an expression reads attributes, the time and randomness from. */
 export interface EvalContext {
   attribute(name: string): ExprValue;
   now(): Date;
+  /** Defaults to the operating system's cryptographic generator. */
+  random?: RandomSource;
 }
 
-/** Evaluates a parsed expression; failures are ExpressionErrors at the failing call. */
+/**
+ * Evaluates a parsed expression; failures are ExpressionErrors at the failing call. An outermost
+ * function that steers the flow (IgnoreFlowIfNullOrEmpty, SelectUniqueValue) gives its instruction.
+ */
 export function evaluateExpression(expr: Expr, context: EvalContext, text: string): ExprResult {
-  if (expr.kind === 'call' && expr.name === 'IgnoreFlowIfNullOrEmpty') {
-    const value = evaluate(expr.args[0]!, context, text);
-    return isNullOrEmpty(value) ? IGNORE_FLOW : value;
+  const functions: FunctionContext = { now: context.now, random: context.random ?? CRYPTO_RANDOM };
+  const flow = expr.kind === 'call' ? FUNCTIONS.get(expr.name)!.flow : undefined;
+  if (expr.kind === 'call' && flow) {
+    return flow(expr.args.map((arg) => (arg === undefined ? null : evaluate(arg, context, functions, text))));
   }
-  return evaluate(expr, context, text);
+  return evaluate(expr, context, functions, text);
 }
 
-function evaluate(expr: Expr, context: EvalContext, text: string): ExprValue {
+function evaluate(expr: Expr, context: EvalContext, functions: FunctionContext, text: string): ExprValue {
   switch (expr.kind) {
     case 'string':
       return expr.value;
     case 'number':
-      return String(expr.value);
+      return expr.value;
     case 'name':
       return expr.name;
     case 'attribute':
       return context.attribute(expr.name);
     case 'compare':
-      return fromBoolean(compare(expr.op, single(evaluate(expr.left, context, text)), single(evaluate(expr.right, context, text))));
+      return fromBoolean(compare(expr.op, single(evaluate(expr.left, context, functions, text)), single(evaluate(expr.right, context, functions, text))));
     case 'call': {
       const def = FUNCTIONS.get(expr.name)!;
       // Optional arguments left off the end read as omitted, like empty ones in the middle.
       const written = Number.isFinite(def.max) ? [...expr.args, ...Array<undefined>(def.max - expr.args.length).fill(undefined)] : expr.args;
-      const args = written.map((arg) => (arg === undefined ? null : evaluate(arg, context, text)));
+      const args = written.map((arg) => (arg === undefined ? null : evaluate(arg, context, functions, text)));
       try {
-        return def.call(args, context, written.map((arg) => arg !== undefined));
+        return def.call(args, functions, written.map((arg) => arg !== undefined));
       } catch (error) {
         if (error instanceof ExpressionError) throw error;
         throw new ExpressionError((error as Error).message, expr.at, text);

@@ -4,7 +4,7 @@ export type Token =
   | { type: '(' | ')' | ',' | 'end'; at: number }
   | { type: 'operator'; value: string; at: number }
   | { type: 'string'; value: string; at: number }
-  | { type: 'number'; value: number; at: number }
+  | { type: 'number'; value: string; at: number }
   | { type: 'attribute'; value: string; at: number }
   | { type: 'word'; value: string; at: number };
 
@@ -13,7 +13,9 @@ export const MAX_EXPRESSION_LENGTH = 10_000;
 
 /**
  * Splits an expression into tokens. Strings use `\` to escape `"` and `\` (Entra's rule);
- * attributes are `[name]` and may contain spaces; numbers are plain decimals.
+ * attributes are `[name]` and may contain spaces; numbers are decimals, or hexadecimal written
+ * VBA's way (`&HF7`, as in Entra's BitAnd example), kept as decimal text so that large ones such
+ * as AD file times (`129699324000000000`) lose no digits.
  */
 export function tokenize(text: string): Token[] {
   if (text.length > MAX_EXPRESSION_LENGTH) {
@@ -55,7 +57,12 @@ export function tokenize(text: string): Token[] {
       i += op.length;
     } else if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(text[i + 1] ?? ''))) {
       const match = /^-?\d+(\.\d+)?/.exec(text.slice(i))!;
-      tokens.push({ type: 'number', value: Number(match[0]), at: i });
+      tokens.push({ type: 'number', value: match[1] ? String(Number(match[0])) : BigInt(match[0]).toString(), at: i });
+      i += match[0].length;
+    } else if (c === '&' && (text[i + 1] === 'H' || text[i + 1] === 'h')) {
+      const match = /^&[Hh]([0-9A-Fa-f]+)/.exec(text.slice(i));
+      if (!match) throw new ExpressionError('A hexadecimal number is &H and hex digits, like &HF7', i, text);
+      tokens.push({ type: 'number', value: BigInt(`0x${match[1]}`).toString(), at: i });
       i += match[0].length;
     } else if (/[A-Za-z_]/.test(c)) {
       const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))!;

@@ -12,7 +12,7 @@ describe('expression parser', () => {
       args: [
         { kind: 'string', value: ' "x" \\', at: 5 },
         { kind: 'attribute', name: 'First Name', at: 18 },
-        { kind: 'number', value: -3, at: 32 },
+        { kind: 'number', value: '-3', at: 32 },
         undefined,
         { kind: 'string', value: '', at: 38 },
       ],
@@ -27,7 +27,7 @@ describe('expression parser', () => {
       op: '>=',
       at: 4,
       left: { kind: 'attribute', name: 'a', at: 4 },
-      right: { kind: 'number', value: 3, at: 11 },
+      right: { kind: 'number', value: '3', at: 11 },
     });
   });
 
@@ -38,6 +38,11 @@ describe('expression parser', () => {
     ['Join(",", [a] [b])', /Expected "," or "\)" in the arguments of Join but found the attribute \[b\]/, 15],
     ['toLower([a])', /Unknown function toLower; function names are case-sensitive: did you mean ToLower\?/, 1],
     ['Frobnicate([a])', /Unknown function Frobnicate$/, 1],
+    ['Join(",", ToLowr([a]))', /Unknown function ToLowr; did you mean ToLower\?$/, 11],
+    ['Coalsece([a], [b])', /Unknown function Coalsece; did you mean Coalesce\?$/, 1],
+    ['DateAd("d", 1, Now())', /Unknown function DateAd; did you mean DateAdd\?$/, 1],
+    ['ToLower(SelectUniqueValue([a], [b]))', /SelectUniqueValue must be the outermost/, 9],
+    ['BitAnd(&HZ, 1)', /hexadecimal number is &H and hex digits/, 8],
     ['Left([a])', /Left takes 2 arguments, not 1/, 1],
     ['Switch([a], "d", "k")', /Switch takes at least 4 \(an even number of\) arguments, not 3/, 1],
     ['Switch([a], "d", "k", "v", "k2")', /an even number of/, 1],
@@ -80,6 +85,19 @@ describe('expression parser', () => {
         ].join('\n'),
       );
     }
+  });
+
+  it('reads numbers as exact decimal text, hexadecimal (&H) included', () => {
+    assert.deepEqual(parseExpression('DateFromNum(129699324000000001)'), { kind: 'call', name: 'DateFromNum', at: 0, args: [{ kind: 'number', value: '129699324000000001', at: 12 }] });
+    assert.deepEqual(parseExpression('BitAnd(&HF7, &hff)'), {
+      kind: 'call',
+      name: 'BitAnd',
+      at: 0,
+      args: [
+        { kind: 'number', value: '247', at: 7 },
+        { kind: 'number', value: '255', at: 13 },
+      ],
+    });
   });
 
   it('refuses expressions longer than Entra allows', () => {

@@ -67,10 +67,11 @@ class Parser {
     const def = FUNCTIONS.get(name);
     if (!def) {
       const suggestion = suggestFunction(name);
-      throw this.error(`Unknown function ${name}${suggestion ? `; function names are case-sensitive: did you mean ${suggestion}?` : ''}`, nameToken);
+      const hint = suggestion === undefined ? '' : suggestion.toLowerCase() === name.toLowerCase() ? `; function names are case-sensitive: did you mean ${suggestion}?` : `; did you mean ${suggestion}?`;
+      throw this.error(`Unknown function ${name}${hint}`, nameToken);
     }
-    if (name === 'IgnoreFlowIfNullOrEmpty' && !topLevel) {
-      throw this.error('IgnoreFlowIfNullOrEmpty must be the outermost function of the expression', nameToken);
+    if (def.flow && !topLevel) {
+      throw this.error(`${name} must be the outermost function of the expression`, nameToken);
     }
     this.pos++; // (
     const args: (Expr | undefined)[] = [];

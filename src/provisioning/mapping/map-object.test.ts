@@ -65,6 +65,16 @@ describe('attribute mapping', () => {
     assert.equal(mapped.createOnly.title, 'Staff');
   });
 
+  it('leaves the target alone on updates when a value with a default is null, as Entra never sends its removal', () => {
+    const mappings: AttributeMapping[] = [
+      { target: 'userName', source: 'upn', matching: 1 },
+      { target: 'division', source: 'division', defaultIfNull: 'Unassigned' },
+    ];
+    assert.deepEqual(run(mappings, { upn: 'a@x' }).ignored, [`${ENTERPRISE}:division`]);
+    const withValue = run(mappings, { upn: 'a@x', division: 'Sales' });
+    assert.deepEqual([withValue.ignored, withValue.attributes[`${ENTERPRISE}:division`]], [[], 'Sales']);
+  });
+
   it('leaves an attribute alone when IgnoreFlowIfNullOrEmpty says so, and records Redact', () => {
     const mapped = run(
       [
@@ -77,6 +87,23 @@ describe('attribute mapping', () => {
     assert.deepEqual(mapped.ignored, ['title']);
     assert.deepEqual(mapped.redacted, ['nickName']);
     assert.equal(mapped.attributes.nickName, 'hush');
+  });
+
+  it('gives SelectUniqueValue candidates for the engine to check on the target, and the default when there are none', () => {
+    const mappings: AttributeMapping[] = [
+      { target: 'userName', source: 'upn', matching: 1 },
+      { target: 'nickName', expression: 'SelectUniqueValue([a], [b], "fixed")', apply: 'create' },
+      { target: 'displayName', expression: 'SelectUniqueValue([a], [b])', apply: 'create', defaultIfNull: 'Nobody' },
+    ];
+    const mapped = run(mappings, { upn: 'u', a: 'first', b: 'second' });
+    assert.deepEqual(mapped.unique, [
+      { path: 'nickName', candidates: ['first', 'second', 'fixed'] },
+      { path: 'displayName', candidates: ['first', 'second'] },
+    ]);
+    assert.deepEqual(mapped.createOnly, {}, 'the value is chosen on the target');
+    const empty = run(mappings, { upn: 'u' });
+    assert.deepEqual(empty.unique, [{ path: 'nickName', candidates: ['fixed'] }]);
+    assert.equal(empty.createOnly.displayName, 'Nobody');
   });
 
   it('says which target failed and why', () => {
@@ -94,6 +121,9 @@ describe('attribute mapping', () => {
     [[{ target: 'manager', source: 'm', matching: 1 }], /manager cannot be a matching attribute/],
     [[{ target: 'userName', source: 'a', matching: 0 }], /"matching" is a precedence/],
     [[{ target: 'userName', source: 'a', apply: 'sometimes' as 'always' }], /"apply" is "always" or "create"/],
+    [[{ target: 'nickName', expression: 'SelectUniqueValue([a], [b])' }], /SelectUniqueValue only gives a value when the object is created: add "apply": "create"/],
+    [[{ target: 'userName', expression: 'SelectUniqueValue([a], [b])', apply: 'create', matching: 1 }], /SelectUniqueValue cannot give a matching attribute/],
+    [[{ target: 'emails', expression: 'SelectUniqueValue([a], [b])', apply: 'create' }], /SelectUniqueValue needs an attribute with one value/],
   ];
   for (const [mappings, message] of INVALID) {
     it(`refuses ${JSON.stringify(mappings)}`, () => assert.throws(() => compileMappings(mappings, userModel, 'user'), message));

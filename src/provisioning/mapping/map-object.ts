@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../scim/json.js';
 import { IGNORE_FLOW } from '../expressions/evaluate.js';
+import { isUniqueCandidates } from '../expressions/flow-result.js';
 import { ExpressionError } from '../expressions/expression-error.js';
 import { toExprValue } from '../expressions/values.js';
 import type { CompiledMapping } from './compile-mappings.js';
@@ -11,12 +12,17 @@ export interface MappedObject {
   attributes: Record<string, JsonValue>;
   /** Values sent only when the object is created (apply-on-create, default-if-null). */
   createOnly: Record<string, JsonValue>;
-  /** Paths whose mapping said to leave the target alone this time (IgnoreFlowIfNullOrEmpty). */
+  /** Paths whose mapping said to leave the target alone this time (IgnoreFlowIfNullOrEmpty, a null value with a default). */
   ignored: string[];
   /** The manager's source key; null when the mapping gives none, undefined when nothing maps it. */
   managerKey?: string | null;
   /** Paths whose values logs show as `[Redact]`. */
   redacted: string[];
+  /**
+   * SelectUniqueValue mappings: the candidate values in order. Before a create the engine keeps
+   * the first one the target does not hold yet (select-unique-value.ts) and puts it in `createOnly`.
+   */
+  unique: { path: string; candidates: JsonValue[] }[];
 }
 
 export interface MappingInput {
@@ -27,7 +33,7 @@ export interface MappingInput {
 
 /** Runs every mapping of one resource type on one source object. Throws with the failing target named. */
 export function mapObject(mappings: CompiledMapping[], input: MappingInput): MappedObject {
-  const result: MappedObject = { attributes: {}, createOnly: {}, ignored: [], redacted: [] };
+  const result: MappedObject = { attributes: {}, createOnly: {}, ignored: [], redacted: [], unique: [] };
   for (const mapping of mappings) {
     const { path } = mapping;
     let raw: unknown;
@@ -40,7 +46,14 @@ export function mapObject(mappings: CompiledMapping[], input: MappingInput): Map
           result.ignored.push(path.text);
           continue;
         }
-        raw = value;
+        if (isUniqueCandidates(value)) {
+          const candidates = value.candidates.map((c) => coerceTargetValue(path, c)).filter((c): c is JsonValue => c !== undefined);
+          if (candidates.length > 0) {
+            result.unique.push({ path: path.text, candidates });
+            continue;
+          }
+          raw = null;
+        } else raw = value;
       }
       const value = coerceTargetValue(path, raw);
       if (mapping.redacted) result.redacted.push(path.text);
@@ -49,7 +62,12 @@ export function mapObject(mappings: CompiledMapping[], input: MappingInput): Map
         continue;
       }
       if (value === undefined) {
-        if (mapping.fallback !== undefined) result.createOnly[path.text] = mapping.fallback as JsonValue;
+        if (mapping.fallback !== undefined) {
+          // Entra: the default goes into a create only. On later cycles a null source value with
+          // a default leaves the target's value alone, so the default is never taken back.
+          result.createOnly[path.text] = mapping.fallback as JsonValue;
+          result.ignored.push(path.text);
+        }
         continue;
       }
       if (mapping.spec.apply === 'create') result.createOnly[path.text] = value;

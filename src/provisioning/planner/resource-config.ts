@@ -6,7 +6,7 @@ import type { AttributeMapping } from '../mapping/mapping.js';
 import { ScopeFilter } from '../mapping/scope-filter.js';
 import { sourceModel } from '../mapping/source-model.js';
 import { parseTargetPath, writeTarget, type TargetPath } from '../mapping/target-path.js';
-import type { SourceRecord } from '../sources/source.js';
+import type { SourceRecord, SourceSchema } from '../sources/source.js';
 
 /**
  * How one resource type (users or groups) of a connection is provisioned in this cycle: the
@@ -37,6 +37,8 @@ export interface ResourceConfigInput {
   defaults: AttributeMapping[];
   scoping: string | undefined;
   label: string;
+  /** When given, the connection's own mappings may read only these source attributes (checked when a connection is saved). */
+  known?: SourceSchema;
 }
 
 export function buildResourceConfig(input: ResourceConfigInput): ResourceConfig {
@@ -44,7 +46,7 @@ export function buildResourceConfig(input: ResourceConfigInput): ResourceConfig 
   // its records, once there are some, carry the name attribute, so that is what is matched on.
   const columns = input.attributes.length ? input.attributes.filter((a) => a.toLowerCase() !== 'members') : [input.model.nameAttribute, 'externalId'];
   const specs = input.custom ?? (input.format === 'scim' ? identityMappings(columns, input.model.nameAttribute) : input.defaults);
-  const mappings = compileMappings(specs, input.model, input.label);
+  const mappings = compileMappings(specs, input.model, input.label, input.custom ? input.known : undefined);
   const matching = matchingMappings(mappings);
   if (matching.length === 0) throw new Error(`The ${input.label} mappings name no matching attribute; mark one with "matching": 1`);
   const managedPaths = mappings.filter((m) => m.spec.apply !== 'create' && !m.path.isManager).map((m) => m.path.text);

@@ -1,4 +1,5 @@
 import { extname, resolve } from 'node:path';
+import type { SourceEncoding } from './source-file-text.js';
 
 /** A file source: users, and optionally groups and memberships, each a CSV or JSON file. */
 export interface FileSourceSpec {
@@ -9,6 +10,8 @@ export interface FileSourceSpec {
   /** The column that identifies a user across cycles; found automatically when absent. */
   userKey?: string;
   groupKey?: string;
+  /** How the files are encoded when they start with no byte-order mark (default UTF-8). */
+  encoding?: SourceEncoding;
 }
 
 /** The file kinds a source may be. */
@@ -23,7 +26,7 @@ export function fileKind(path: string): 'csv' | 'json' {
  * Reads `file:users.csv` (or `file:people.json`, or a bare path) into a spec with absolute
  * paths, so later cycles find the files whatever directory they run from.
  */
-export function parseFileSpec(text: string, extra: { groups?: string; memberships?: string; userKey?: string; groupKey?: string } = {}): FileSourceSpec {
+export function parseFileSpec(text: string, extra: { groups?: string; memberships?: string; userKey?: string; groupKey?: string; encoding?: SourceEncoding } = {}): FileSourceSpec {
   const path = text.replace(/^file:(\/\/)?/i, '');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     throw new Error(`${text}: only file sources exist so far (file:users.csv or file:people.json); LDAP and SCIM sources come later`);
@@ -40,5 +43,6 @@ export function parseFileSpec(text: string, extra: { groups?: string; membership
   }
   if (extra.userKey) spec.userKey = extra.userKey;
   if (extra.groupKey) spec.groupKey = extra.groupKey;
+  if (extra.encoding && extra.encoding !== 'utf-8') spec.encoding = extra.encoding;
   return spec;
 }

@@ -34,6 +34,25 @@ describe('file sources', () => {
     assert.equal('department' in snapshot.users[1].attributes, false, 'empty cells are absent attributes');
   });
 
+  it('reads a JSON file saved with a UTF-8 byte-order mark, and groups and memberships in the encoding given', async () => {
+    const json = join(dir, 'bom.json');
+    writeFileSync(json, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify([{ id: '1', userPrincipalName: 'zoë@x.com' }]))]));
+    assert.deepEqual((await new FileSource(parseFileSpec(json)).read()).users[0].attributes, { id: '1', userPrincipalName: 'zoë@x.com' });
+
+    const latin = (name: string, text: string) => {
+      writeFileSync(join(dir, name), Buffer.from(text, 'latin1'));
+      return join(dir, name);
+    };
+    const spec = parseFileSpec(latin('users-1252.csv', 'objectId,userPrincipalName\n1,zoë@x.com\n'), {
+      groups: latin('groups-1252.csv', 'objectId,displayName\ng1,Équipe\n'),
+      memberships: latin('members-1252.csv', 'group,member\nÉquipe,zoë@x.com\n'),
+      encoding: 'windows-1252',
+    });
+    const snapshot = await new FileSource(spec).read();
+    assert.deepEqual(snapshot.problems, []);
+    assert.deepEqual(snapshot.groups.map((g) => [g.attributes.displayName, g.members]), [['Équipe', ['1']]]);
+  });
+
   it('skips rows without a key or with a key seen before, and says so', async () => {
     const users = file('dupes.csv', 'userName,title\na@x,1\n,2\nA@X,3\n');
     const snapshot = await new FileSource(parseFileSpec(users)).read();

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { foldCase } from '../../scim/compare.js';
 import { isJsonObject } from '../../scim/json.js';
@@ -6,6 +5,7 @@ import { groupModel, userModel } from '../../scim/schema/resource-models.js';
 import { parseCsv } from './csv-parser.js';
 import type { FileSourceSpec } from './file-source-spec.js';
 import { readRecords, type RecordSet } from './read-records.js';
+import { readSourceText } from './source-file-text.js';
 import type { Source, SourceGroupRecord, SourceRecord, SourceSnapshot } from './source.js';
 
 /** Columns that identify an object, tried in order when the connection names none. */
@@ -28,13 +28,13 @@ export class FileSource implements Source {
 
   async read(): Promise<SourceSnapshot> {
     const problems: string[] = [];
-    const userSet = await readRecords(this.spec.users, 'users', userModel);
+    const userSet = await readRecords(this.spec.users, 'users', userModel, this.spec.encoding);
     const users = keyed(userSet, this.spec.userKey, USER_KEYS, 'user', problems);
     const groupSet = this.spec.groups
-      ? await readRecords(this.spec.groups, 'groups', groupModel)
+      ? await readRecords(this.spec.groups, 'groups', groupModel, this.spec.encoding)
       : /\.json$/i.test(this.spec.users)
-        ? await readRecords(this.spec.users, 'groups', groupModel)
-        : { records: [], attributes: [], format: 'attributes' as const };
+        ? await readRecords(this.spec.users, 'groups', groupModel, this.spec.encoding)
+        : { records: [], attributes: [], format: 'attributes' as const, schema: { names: [], from: 'a source without groups' } };
     const groups: SourceGroupRecord[] = keyed(groupSet, this.spec.groupKey, GROUP_KEYS, 'group', problems).map((g) => ({ ...g, members: [] }));
 
     const findUser = userResolver(users);
@@ -57,7 +57,7 @@ export class FileSource implements Source {
     });
     if (this.spec.memberships) {
       const name = basename(this.spec.memberships);
-      const table = parseCsv(await readFile(this.spec.memberships, 'utf8'), name);
+      const table = parseCsv(await readSourceText(this.spec.memberships, name, this.spec.encoding), name);
       const column = (wanted: string) => table.headers.findIndex((h) => h.toLowerCase() === wanted);
       const groupColumn = column('group');
       const memberColumn = column('member');
@@ -77,6 +77,8 @@ export class FileSource implements Source {
       userAttributes: userSet.attributes,
       groupAttributes: groupSet.attributes,
       problems,
+      userSchema: userSet.schema,
+      groupSchema: groupSet.schema,
     };
   }
 }

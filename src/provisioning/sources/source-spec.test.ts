@@ -65,4 +65,13 @@ describe('--source and its options', () => {
     assert.throws(() => parseSourceSpec({ source: 'directory:a', pageSize: '10' }, encryptor), /--page-size is for LDAP and SCIM sources/);
     assert.throws(() => parseSourceSpec({ source: 'scim+https://h/scim/v2', sourceSecret: 'x', incremental: false }, encryptor), /--incremental is for LDAP sources/);
   });
+  it('keeps a file source\'s encoding across updates, and refuses it on other sources', () => {
+    const spec = parseSourceSpec({ source: 'file:/tmp/users.csv', sourceEncoding: 'CP1252' }, encryptor);
+    assert.deepEqual(spec, { kind: 'file', users: '/tmp/users.csv', encoding: 'windows-1252' });
+    assert.deepEqual(parseSourceSpec({ groups: '/tmp/groups.csv' }, encryptor, spec), { kind: 'file', users: '/tmp/users.csv', groups: '/tmp/groups.csv', encoding: 'windows-1252' });
+    assert.deepEqual(parseSourceSpec({ sourceEncoding: 'utf-8' }, encryptor, spec), { kind: 'file', users: '/tmp/users.csv' }, 'utf-8 is the default, so it is not stored');
+    assert.throws(() => parseSourceSpec({ source: 'file:/tmp/users.csv', sourceEncoding: 'ebcdic' }, encryptor), /--source-encoding is utf-8, utf-16le, windows-1252, latin1/);
+    assert.throws(() => parseSourceSpec({ source: 'directory:hr', sourceEncoding: 'latin1' }, encryptor), /--source-encoding is for file sources; this source is directory/);
+    assert.throws(() => parseSourceSpec({ source: 'ldap://h/dc=x', bindDn: 'cn=a', sourceSecret: 'p', sourceEncoding: 'latin1' }, encryptor), /--source-encoding is for file sources; this source is ldap/);
+  });
 });

@@ -2,6 +2,7 @@ import type { Encryptor } from '../../auth/encryption.js';
 import { DirectorySource, type DirectorySourceSpec } from './directory/directory-source.js';
 import { FileSource } from './file-source.js';
 import { parseFileSpec, type FileSourceSpec } from './file-source-spec.js';
+import { parseSourceEncoding } from './source-file-text.js';
 import { LdapSource } from './ldap/ldap-source.js';
 import { pageSize, parseLdapSpec, type LdapSourceSpec } from './ldap/ldap-source-spec.js';
 import { ScimSource, type ScimSourceSpec } from './scim/scim-source.js';
@@ -30,11 +31,13 @@ export interface SourceInput {
   sourceCa?: string;
   /** LDAP: StartTLS on an ldap:// URL. */
   sourceStartTls?: boolean;
+  /** Files: utf-8 (default), utf-16le, windows-1252 or latin1, for files without a byte-order mark. */
+  sourceEncoding?: string;
 }
 
 /** Whether any source option is given, so `update` knows to rebuild the source. */
 export function hasSourceInput(input: SourceInput): boolean {
-  return [input.source, input.groups, input.memberships, input.userKey, input.groupKey, input.sourceSecret, input.bindDn, input.baseDn, input.userFilter, input.groupFilter, input.sourceKey, input.pageSize, input.incremental, input.sourceCa, input.sourceStartTls].some((v) => v !== undefined);
+  return [input.source, input.groups, input.memberships, input.userKey, input.groupKey, input.sourceSecret, input.bindDn, input.baseDn, input.userFilter, input.groupFilter, input.sourceKey, input.pageSize, input.incremental, input.sourceCa, input.sourceStartTls, input.sourceEncoding].some((v) => v !== undefined);
 }
 
 /**
@@ -49,6 +52,7 @@ export function parseSourceSpec(input: SourceInput, encryptor: Encryptor, existi
   const same = <K extends SourceSpec['kind']>(kind: K) => (existing?.kind === kind ? (existing as Extract<SourceSpec, { kind: K }>) : undefined);
   const secret = input.sourceSecret === undefined ? undefined : cleanSecret(input.sourceSecret);
   if (scheme === 'ldap' || scheme === 'ldaps') {
+    if (input.sourceEncoding !== undefined) throw new Error(`--source-encoding is for file sources; this source is ${scheme}`);
     return parseLdapSpec(text, {
       bindDn: input.bindDn,
       encryptedPassword: secret === undefined ? undefined : encryptor.encrypt(secret),
@@ -90,6 +94,7 @@ export function parseSourceSpec(input: SourceInput, encryptor: Encryptor, existi
     memberships: input.memberships ?? file?.memberships,
     userKey: input.userKey ?? file?.userKey,
     groupKey: input.groupKey ?? file?.groupKey,
+    encoding: input.sourceEncoding !== undefined ? parseSourceEncoding(input.sourceEncoding) : file?.encoding,
   });
 }
 
@@ -152,7 +157,7 @@ function rejectOptions(input: SourceInput, kind: string): void {
     if (input.pageSize !== undefined) throw new Error(`--page-size is for LDAP and SCIM sources; this source is ${kind}`);
   }
   if (kind !== 'file') {
-    for (const [key, flag] of Object.entries({ groups: '--groups', memberships: '--memberships', userKey: '--user-key', groupKey: '--group-key' })) {
+    for (const [key, flag] of Object.entries({ groups: '--groups', memberships: '--memberships', userKey: '--user-key', groupKey: '--group-key', sourceEncoding: '--source-encoding' })) {
       if (input[key as 'groups'] !== undefined) throw new Error(`${flag} is for file sources; this source is ${kind}`);
     }
   }

@@ -18,6 +18,16 @@ export interface SourceGroupRecord extends SourceRecord {
 }
 
 /**
+ * The attribute names a source is known to have, so mappings can be checked against them when
+ * they are saved: a CSV header, a directory's schema, the SCIM schema.
+ */
+export interface SourceSchema {
+  names: string[];
+  /** Where the names come from, for messages: `the columns of users.csv`. */
+  from: string;
+}
+
+/**
  * Everything a source holds at one moment. `scim` format means the attribute names are SCIM
  * attribute paths (columns map to themselves); `attributes` means directory attributes that go
  * through the connection's mapping.
@@ -38,6 +48,9 @@ export interface SourceSnapshot {
   defaultMappings?: { users: AttributeMapping[]; groups: AttributeMapping[] };
   /** How much the source read this cycle, e.g. `3 changed entries since 20261128151002Z`, for the cycle summary. */
   readNote?: string;
+  /** The names mappings may read, when the source knows more than the attributes its records hold. */
+  userSchema?: SourceSchema;
+  groupSchema?: SourceSchema;
 }
 
 /**
@@ -51,6 +64,8 @@ export interface SourceContext {
   encryptor?: Encryptor;
   /** Read without remembering anything (checking a connection before it is saved). */
   preview?: boolean;
+  /** Also learn the attribute names the source's schema defines (LDAP's subschema), to check mappings against. */
+  readSchema?: boolean;
 }
 
 /**

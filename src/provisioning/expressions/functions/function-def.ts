@@ -1,8 +1,11 @@
+import type { ExprResult } from '../flow-result.js';
+import type { RandomSource } from '../random-source.js';
 import type { ExprValue } from '../values.js';
 
-/** What a function may read besides its arguments. */
+/** What a function may read besides its arguments: the clock and randomness, both injectable. */
 export interface FunctionContext {
   now(): Date;
+  random: RandomSource;
 }
 
 /** One function of the expression language: its arity, checked when parsing, and its body. */
@@ -17,6 +20,11 @@ export interface FunctionDef {
    * says which arguments were written at all (Replace tells its modes apart by it).
    */
   call(args: ExprValue[], context: FunctionContext, given: boolean[]): ExprValue;
+  /**
+   * Functions that steer the attribute's flow instead of computing a value (IgnoreFlowIfNullOrEmpty,
+   * SelectUniqueValue) must be the whole expression; `flow` gives their result from the arguments.
+   */
+  flow?(args: ExprValue[]): ExprResult;
 }
 
 /** An argument that must be a whole number, 1-based positions and counts included. */
@@ -25,4 +33,11 @@ export function integerArgument(value: ExprValue, fn: string, name: string): num
   const number = text === null || text === undefined ? NaN : Number(text);
   if (!Number.isInteger(number)) throw new Error(`${fn}: ${name} must be a whole number, not ${JSON.stringify(text ?? null)}`);
   return number;
+}
+
+/** An argument that must be a whole number of any size (AD file times, bit masks), as a BigInt. */
+export function bigIntegerArgument(value: ExprValue, fn: string, name: string): bigint {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (text === undefined || text === null || !/^-?\d+$/.test(text)) throw new Error(`${fn}: ${name} must be a whole number, not ${JSON.stringify(text ?? null)}`);
+  return BigInt(text);
 }

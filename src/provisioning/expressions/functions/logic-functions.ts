@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { all, fromBoolean, parseBoolean, single, TRUE, type ExprValue } from '../values.js';
 import type { FunctionDef } from './function-def.js';
 
@@ -55,21 +54,6 @@ export const logicFunctions: FunctionDef[] = [
       }
       return fallback;
     },
-  },
-  { name: 'Guid', min: 0, max: 0, call: () => randomUUID() },
-  {
-    name: 'Redact',
-    min: 1,
-    max: 1,
-    // The value flows unchanged; the mapping that uses Redact is shown as [Redact] in logs.
-    call: ([value]) => value,
-  },
-  {
-    name: 'IgnoreFlowIfNullOrEmpty',
-    min: 1,
-    max: 1,
-    // Evaluated by the evaluator itself (it drops the attribute); kept here for its arity.
-    call: ([value]) => value,
   },
 ];
 

@@ -2,10 +2,12 @@ import { Client } from 'ldapts';
 import { foldCase } from '../../../scim/compare.js';
 import { SourceCacheSession } from '../source-cache.js';
 import { decryptSourceSecret } from '../source-secret.js';
-import type { Source, SourceContext, SourceGroupRecord, SourceRecord, SourceSnapshot } from '../source.js';
+import type { Source, SourceContext, SourceGroupRecord, SourceRecord, SourceSchema, SourceSnapshot } from '../source.js';
 import { adAccountDisabled, attributeOf, memberDn, modifyTimestampOf, normalizeDn, toLdapRecord, type LdapRecord } from './ldap-entry.js';
 import { LDAP_GROUP_MAPPINGS, LDAP_USER_MAPPINGS } from './ldap-mappings.js';
 import { connectLdap, isTlsFailure } from './ldap-connect.js';
+import { readAttributeTypeNames } from './ldap-schema.js';
+import { namesReadBy } from '../../mapping/source-names.js';
 import type { LdapSourceSpec } from './ldap-source-spec.js';
 import { completeRangedAttributes, type RawEntry } from './ranged-attributes.js';
 
@@ -61,7 +63,9 @@ export class LdapSource implements Source {
         note = `full read, ${cache.changes} changed entries${watermark ? '' : ' (the server returns no modifyTimestamp: every cycle reads everything)'}`;
       }
       await cache.save({ settings, watermark } satisfies LdapPosition);
-      return { ...this.snapshot(cache.all('User'), cache.all('Group')), readNote: note };
+      const snapshot = this.snapshot(cache.all('User'), cache.all('Group'));
+      if (context.readSchema) Object.assign(snapshot, knownNames(snapshot, await readAttributeTypeNames(client)));
+      return { ...snapshot, readNote: note };
     } finally {
       await client.unbind().catch(() => undefined);
     }
@@ -190,6 +194,22 @@ export function generalizedTime(text: string, deltaMs: number): string {
   if (!m) return text;
   const time = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) + deltaMs;
   return new Date(time).toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * What mappings may read: every attribute type of the directory's schema, or, when the schema
+ * cannot be read, the attributes the entries read hold; with `dn` and `accountEnabled` (from AD's
+ * userAccountControl), which the source adds itself, and the names the default mappings read for
+ * either kind of directory (`Coalesce([uid], [sAMAccountName])` is fine on OpenLDAP too).
+ */
+function knownNames(snapshot: SourceSnapshot, schema: string[] | undefined): { userSchema: SourceSchema; groupSchema: SourceSchema } {
+  const from = schema ? "the directory's schema" : "the attributes of the entries read (the directory's schema could not be read)";
+  // Nothing known (no schema, no entry read): nothing to check against.
+  const names = (seen: string[], extra: string[]) => (schema || seen.length > 0 ? [...new Set([...(schema ?? []), ...seen, 'dn', ...extra])] : []);
+  return {
+    userSchema: { names: names(snapshot.userAttributes, ['accountEnabled', ...namesReadBy(LDAP_USER_MAPPINGS)]), from },
+    groupSchema: { names: names(snapshot.groupAttributes, namesReadBy(LDAP_GROUP_MAPPINGS)), from },
+  };
 }
 
 function namesOf(records: SourceRecord[]): string[] {

@@ -1,5 +1,7 @@
 import { foldCase } from '../../../scim/compare.js';
+import { groupModel, userModel } from '../../../scim/schema/resource-models.js';
 import { ENTERPRISE_USER_SCHEMA } from '../../../scim/schema/urns.js';
+import { scimSourceNames } from '../../mapping/source-names.js';
 import type { SourceGroupRecord, SourceRecord, SourceSnapshot } from '../source.js';
 
 /** A SCIM resource as a SCIM or directory source keeps it: flattened attributes (see scim-json.ts) and member ids. */
@@ -41,6 +43,10 @@ export function scimSnapshot(users: { key: string; record: ScimSourceRecord }[],
     userAttributes: names(userRecords),
     groupAttributes: names(groupRecords),
     problems,
+    // Mappings may read any attribute of the SCIM schemas, held by a resource today or not, and
+    // the extension attributes the resources carry.
+    userSchema: { names: [...new Set([...scimSourceNames(userModel), ...names(userRecords)])], from: `the SCIM User schema and the attributes of ${where}` },
+    groupSchema: { names: [...new Set([...scimSourceNames(groupModel), ...names(groupRecords)])], from: `the SCIM Group schema and the attributes of ${where}` },
   };
 }
 
