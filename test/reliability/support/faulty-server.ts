@@ -8,7 +8,7 @@ import { acknowledgingUsersBeforeCommit } from './faulty-store.js';
  * A scimd server with one deliberate fault, started as its own process so a test can kill it
  * with SIGKILL or trace its system calls. Usage: node faulty-server.js <database> [fault], where
  * fault is
- * - `ack-before-commit` (the default): the store acknowledges user creates 3 s before committing
+ * - `ack-before-commit` (the default): the store acknowledges user creates a minute before committing
  *   them (see faulty-store.ts);
  * - `no-wal-sync`: SQLite's write-ahead log is never synced before an answer, the log sync
  *   replaced by a no-op (`setImmediate`), as if `fdatasync` were removed from wal-sync.ts.
@@ -16,7 +16,7 @@ import { acknowledgingUsersBeforeCommit } from './faulty-store.js';
  */
 const [db, fault = 'ack-before-commit'] = process.argv.slice(2);
 const openFaulty: Record<string, () => Promise<Store>> = {
-  'ack-before-commit': async () => acknowledgingUsersBeforeCommit(await openStore(db), 3000),
+  'ack-before-commit': async () => acknowledgingUsersBeforeCommit(await openStore(db), 60_000),
   'no-wal-sync': () => openStore(db, { sqlite: { syncFile: () => new Promise((resolve) => setImmediate(resolve)) } }),
 };
 if (!openFaulty[fault]) throw new Error(`unknown fault ${fault}`);
