@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
  * tests it runs), in incremental mode so a second run only tests what changed. Prints each area's
  * mutation score. Not part of `npm test` or CI.
  */
-const AREAS = ['scim-filter', 'scim-path', 'scim-patch', 'scim-resource', 'scim-list', 'sql-compilers'];
+const AREAS = ['scim-filter', 'scim-path', 'scim-patch', 'scim-resource', 'scim-list', 'sql-filter', 'sql-sort'];
 
 interface Report {
   files: Record<string, { mutants: { status: string }[] }>;

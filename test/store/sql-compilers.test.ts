@@ -4,7 +4,7 @@ import { matchesResource } from '../../src/scim/filter/evaluate.js';
 import { parseFilter } from '../../src/scim/filter/parser.js';
 import { userModel } from '../../src/scim/schema/resource-models.js';
 import { BACKENDS } from '../support/databases.js';
-import { ENTERPRISE_SCHEMA, USER_SCHEMA } from '../support/scim-assertions.js';
+import { assertScimError, ENTERPRISE_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../support/scim-assertions.js';
 import { startTestServer, type TestDirectory, type TestServer } from '../support/test-server.js';
 
 /**
@@ -21,7 +21,7 @@ const PEOPLE = [
   person('dave@example.com', { displayName: 'Dave', title: 'Analyst', active: true, nickName: 'Dave', name: { familyName: 'Diaz' }, [ENTERPRISE_SCHEMA]: { employeeNumber: '3' } }),
   person('eve', { externalId: 'E-005', title: 'auditor', active: false, emails: [{ type: 'other', value: 'eve@other.example' }] }),
   person('Frank', { externalId: 'E-006', displayName: 'Frank "F" O\'Neil', title: 'Analyst (acting)', active: true, name: { givenName: 'Frank', familyName: 'O\'Neil' }, phoneNumbers: [{ type: 'mobile', value: '+44 20 7946 0000', primary: true }] }),
-  person('grace', { displayName: 'Grace', active: true, userType: 'Employee', name: { givenName: 'Grace', familyName: 'hopper' }, emails: [{ value: 'grace@work.example' }] }),
+  person('grace', { displayName: 'Grace', userType: 'Employee', name: { givenName: 'Grace', familyName: 'hopper' }, emails: [{ value: 'grace@work.example' }] }),
 ];
 
 const FILTERS = [
@@ -98,7 +98,7 @@ const FILTERS = [
   'id pr',
 ];
 
-const SORTS = ['userName', 'displayName', 'title', 'name.familyName', 'name.givenName', 'externalId', 'emails', 'emails.value', 'nickName', `${ENTERPRISE_SCHEMA}:department`, 'active', 'phoneNumbers'];
+const SORTS = ['userName', 'displayName', 'title', 'name.familyName', 'name.givenName', 'externalId', 'emails', 'emails.value', 'emails.type', 'nickName', `${ENTERPRISE_SCHEMA}:department`, 'active', 'phoneNumbers', 'id', 'meta.created', 'meta.lastModified', 'meta.resourceType'];
 
 /** The value a user sorts by: the primary (else first) element of a multi-valued attribute; case folded where not caseExact. */
 function sortValue(user: Record<string, any>, sortBy: string): string | boolean | undefined {
@@ -111,8 +111,13 @@ function sortValue(user: Record<string, any>, sortBy: string): string | boolean 
     else if (sub && value !== undefined) value = value[sub];
     else if (sub === 'value' && Array.isArray(user[attr])) value = undefined;
   }
-  if (sortBy === 'emails.value') value = (user.emails?.find((e: any) => e.primary === true) ?? user.emails?.[0])?.value;
-  const caseExact = sortBy === 'externalId';
+  if (sortBy === 'emails.value' || sortBy === 'emails.type') {
+    const element = user.emails?.find((e: any) => e.primary === true) ?? user.emails?.[0];
+    value = element?.[sortBy.slice('emails.'.length)];
+  }
+  if (sortBy.startsWith('meta.')) value = user.meta[sortBy.slice('meta.'.length)];
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const caseExact = sortBy === 'externalId' || sortBy === 'id' || sortBy.startsWith('meta.');
   return typeof value === 'string' && !caseExact ? value.toLowerCase() : value;
 }
 
@@ -124,7 +129,11 @@ for (const backend of BACKENDS) {
     before(async () => {
       server = await startTestServer(backend);
       dir = await server.createDirectory();
-      for (const body of PEOPLE) assert.equal((await dir.request('POST', '/Users', body)).status, 201);
+      for (const body of PEOPLE) {
+        // A second apart, so meta.created and meta.lastModified order them.
+        server.clock.now = new Date(server.clock.now.getTime() + 1000);
+        assert.equal((await dir.request('POST', '/Users', body)).status, 201);
+      }
       users = (await dir.request('GET', '/Users?count=1000')).body.Resources;
       assert.equal(users.length, PEOPLE.length);
     });
@@ -164,6 +173,21 @@ for (const backend of BACKENDS) {
           assert.equal(values.length, users.length);
         }
       }
+    });
+
+    it('refuses sorting by what has no order (meta.version, a group’s members) with 400 invalidValue, and sorts groups by displayName without case', async () => {
+      for (const [path, detail] of [
+        ['/Users?sortBy=meta.version', 'Sorting by meta.version is not supported'],
+        ['/Users?sortBy=meta', 'sortBy must name a simple attribute; meta is complex'],
+        ['/Groups?sortBy=members', 'Sorting by members is not supported'],
+      ]) {
+        const response = await dir.request('GET', path);
+        assertScimError(response, 400, 'invalidValue');
+        assert.equal(response.body.detail, detail, path);
+      }
+      for (const displayName of ['beta', 'Alpha', 'gamma', 'Delta']) assert.equal((await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName })).status, 201);
+      const sorted = await dir.request('GET', '/Groups?sortBy=displayName&sortOrder=descending');
+      assert.deepEqual(sorted.body.Resources.map((g: { displayName: string }) => g.displayName), ['gamma', 'Delta', 'beta', 'Alpha']);
     });
   });
 }
