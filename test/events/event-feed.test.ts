@@ -3,8 +3,29 @@ import { after, before, describe, it } from 'node:test';
 import { adminApi, assertOk, assertProblem, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
 import { startTestServer, type TestDirectory, type TestServer } from '../support/test-server.js';
+import type { Store } from '../../src/store/store.js';
+import { waitFor } from '../support/wait.js';
 
 const user = (userName: string, extra: object = {}) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true, ...extra });
+
+/** Every read of events the feed makes (directory, `after`, how many it found), so a test can see a long-poll start waiting. */
+type FeedRead = { directoryId: string; after: number; found: number };
+function recordingEventReads(reads: FeedRead[]): (store: Store) => Store {
+  return (store) =>
+    new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'readEvents') {
+          return async (...args: Parameters<Store['readEvents']>) => {
+            const events = await target.readEvents(...args);
+            reads.push({ directoryId: args[0], after: args[1], found: events.length });
+            return events;
+          };
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+}
 
 for (const backend of BACKENDS) {
   describe(`event feed (${backend})`, () => {
@@ -12,9 +33,13 @@ for (const backend of BACKENDS) {
     let admin: AdminCall;
     let a: TestDirectory;
     let b: TestDirectory;
+    const reads: FeedRead[] = [];
+    /** Resolves once a long-poll of the directory after `after` has found nothing and gone to wait. */
+    const waiting = (directoryId: string, after: number) =>
+      waitFor('the long-poll to wait', () => reads.some((r) => r.directoryId === directoryId && r.after === after && r.found === 0));
 
     before(async () => {
-      server = await startTestServer(backend);
+      server = await startTestServer(backend, {}, recordingEventReads(reads));
       admin = (await adminApi(server)).call;
       a = await server.createDirectory('feed-a');
       b = await server.createDirectory('feed-b');
@@ -65,15 +90,22 @@ for (const backend of BACKENDS) {
 
     it('long-polls: returns as soon as an event is written, and empty when the wait ends', async () => {
       const latest = Number((await admin('GET', `/directories/${a.id}/events?after=0&limit=1`)).headers.get('x-scimd-event-sequence'));
-      const started = Date.now();
+      const latestB = Number((await admin('GET', `/directories/${b.id}/events`)).body.latest);
+      // A witness: a poll of the quiet directory b with the same 30 s wait, begun first. Had the poll
+      // of a answered only when its wait ran out, the witness's wait would have run out before it.
+      let witnessDone = false;
+      const witness = admin('GET', `/directories/${b.id}/events?after=${latestB}&wait=30`).finally(() => (witnessDone = true));
+      await waiting(b.id, latestB);
       const polling = admin('GET', `/directories/${a.id}/events?after=${latest}&wait=30`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await waiting(a.id, latest);
       assert.equal((await a.request('POST', '/Users', user('long-poll'))).status, 201);
       const answer = await polling;
       assertOk(answer);
       assert.equal(answer.body.events[0].type, 'user.created');
       assert.equal(answer.body.events[0].sequence, latest + 1);
-      assert.ok(Date.now() - started < 10_000, `answered after ${Date.now() - started} ms`);
+      assert.equal(witnessDone, false, 'answered before its wait ran out: the witness poll is still waiting');
+      assert.equal((await b.request('POST', '/Users', user('long-poll-witness'))).status, 201);
+      assert.equal((await witness).body.events[0].sequence, latestB + 1);
 
       const quiet = Date.now();
       const empty = await admin('GET', `/directories/${a.id}/events?after=${latest + 1}&wait=1`);
@@ -84,7 +116,7 @@ for (const backend of BACKENDS) {
     it('notices writes made through another process on the same database (polling)', async () => {
       const latest = Number((await admin('GET', `/directories/${b.id}/events`)).body.latest);
       const polling = admin('GET', `/directories/${b.id}/events?after=${latest}&wait=20`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await waiting(b.id, latest);
       // Written through the store, not an HTTP request: nothing in this app wakes the long-poll.
       await server.store.recordEvents(b.id, [{ type: 'directory.updated', subject: { type: 'Directory', id: b.id }, data: { note: 'from elsewhere' } }], new Date().toISOString());
       const answer = await polling;
@@ -141,8 +173,8 @@ for (const backend of BACKENDS) {
       const d = await server.createDirectory('bootstrap');
       for (let i = 0; i < 10; i++) assert.equal((await d.request('POST', '/Users', user(`boot-${i}`, { title: 't0' }))).status, 201);
       let writing = true;
+      let n = 0;
       const writer = (async () => {
-        let n = 0;
         while (writing) {
           const created = await d.request('POST', '/Users', user(`during-${n}`, { title: 'new' }));
           await d.request('PATCH', `/Users/${created.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: `t${n}` }] });
@@ -150,9 +182,11 @@ for (const backend of BACKENDS) {
           n += 1;
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // Writes before the listing (some kept, one deleted) and after it, counted rather than timed.
+      await waitFor('writes before the listing', () => n >= 2);
       const listing = await d.request('GET', '/Users?count=1000');
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      const listedAt = n;
+      await waitFor('writes after the listing', () => n >= listedAt + 3);
       writing = false;
       await writer;
 

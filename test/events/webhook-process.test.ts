@@ -7,6 +7,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/data
 import { runScimd } from '../support/scimd-cli.js';
 import { CLI, startScimd, type ScimdProcess } from '../support/scimd-process.js';
 import { startReceiver, type WebhookReceiver } from './webhook-receiver.js';
+import { waitFor } from '../support/wait.js';
 
 const SERVE_FLAGS = ['--no-bootstrap', '--webhook-timeout', '5s', '--webhook-retry-min-delay', '1s', '--webhook-retry-max-delay', '1s'];
 
@@ -97,15 +98,12 @@ for (const backend of BACKENDS) {
       let output = '';
       tail.stdout.on('data', (chunk) => (output += chunk));
       try {
-        await new Promise((resolve) => setTimeout(resolve, 1500));
         await fetch(`${scimd!.url}/Users`, {
           method: 'POST',
           headers: { authorization: `Bearer ${clientSecret}`, 'content-type': 'application/scim+json' },
           body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'tailed' }),
         });
-        const deadline = Date.now() + 30_000;
-        while (!/user\.created\s+User\//.test(output) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-        assert.match(output, /user\.created\s+User\//);
+        await waitFor('the tailed event', () => /user\.created\s+User\//.test(output), { detail: () => output });
       } finally {
         tail.kill();
       }

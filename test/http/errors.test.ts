@@ -236,12 +236,61 @@ for (const backend of BACKENDS) {
       await expectUserUntouched();
     });
 
-    it('never answers 500 to SQL metacharacters in sortBy, sortOrder, attributes and paging parameters', async () => {
+    it('answers SQL metacharacters in sortBy, sortOrder, attributes and paging parameters exactly: 400 with the parameter’s scimType, or the listing they ask for', async () => {
       const hostile = ["userName'--", 'userName; DROP TABLE resources', 'userName)', '"userName"', 'name.familyName DESC', '1', '(SELECT 1)', 'emails[type eq "work"]', "urn:x:User:a'b", 'urn:ietf:params:scim:schemas:core:2.0:User:', '', ' '];
+      const everyone = await dir.request('GET', '/Users?count=1000');
+      assertStatus(everyone, 200);
+      const allIds = everyone.body.Resources.map((r: { id: string }) => r.id);
+      /** What each parameter must answer for a value: a refusal, or a listing checked in full. */
+      type Expected = { refused: string; detail: string } | { listing: (body: any) => void };
+      const refused = (scimType: string, detail: string): Expected => ({ refused: scimType, detail });
+      const listing = (check: (body: any) => void): Expected => ({ listing: check });
+      const everyUser = listing((body) => assert.deepEqual(body.Resources.map((r: { id: string }) => r.id), allIds));
+      const idsOnly = listing((body) => {
+        assert.deepEqual(body.Resources.map((r: { id: string }) => r.id), allIds);
+        for (const resource of body.Resources) assert.deepEqual(Object.keys(resource).sort(), ['id', 'schemas']);
+      });
+      const expected = (param: string, value: string): Expected => {
+        const blank = value.trim() === '';
+        switch (param) {
+          case 'sortBy':
+            return value === '' ? everyUser : refused('invalidValue', `${JSON.stringify(value)} is not a valid attribute path`);
+          case 'sortOrder':
+            return value === '' ? everyUser : refused('invalidValue', 'sortOrder must be "ascending" or "descending"');
+          case 'attributes':
+            // Found while writing this (issue 19 report): a blank list and a value path are not
+            // refused like other non-attributes but answer ids alone; asserted as they are.
+            if (value === '') return everyUser;
+            return blank || value === 'emails[type eq "work"]' ? idsOnly : refused('invalidValue', `attributes: ${JSON.stringify(value)} is not an attribute path`);
+          case 'excludedAttributes':
+            return blank || value === 'emails[type eq "work"]' ? everyUser : refused('invalidValue', `excludedAttributes: ${JSON.stringify(value)} is not an attribute path`);
+          case 'count':
+            if (value === '1') return listing((body) => assert.deepEqual(body.Resources.map((r: { id: string }) => r.id), allIds.slice(0, 1)));
+            return value === '' ? everyUser : refused('invalidCount', 'count must be an integer');
+          case 'startIndex':
+            return value === '' || value === '1' ? everyUser : refused('invalidValue', 'startIndex must be an integer');
+          default: // filter
+            if (blank) return everyUser;
+            // A value path is a whole filter: users with a work email, and this directory has none.
+            if (value === 'emails[type eq "work"]') return listing((body) => assert.deepEqual(body.Resources ?? [], []));
+            return refused('invalidFilter', '');
+        }
+      };
       for (const value of hostile) {
         for (const param of ['sortBy', 'sortOrder', 'attributes', 'excludedAttributes', 'count', 'startIndex', 'filter']) {
+          const label = `${param}=${JSON.stringify(value)}`;
           const response = await dir.request('GET', `/Users?${param}=${encodeURIComponent(value)}`);
-          if (response.status !== 200) assertClientError(response, `${param}=${value}`);
+          const expectation = expected(param, value);
+          if ('refused' in expectation) {
+            assertScimError(response, 400, expectation.refused);
+            if (expectation.detail) assert.equal(response.body.detail, expectation.detail, label);
+            else assert.ok(response.body.detail.includes(JSON.stringify(value)), `${label}: the detail quotes the filter: ${response.body.detail}`);
+          } else {
+            assertStatus(response, 200);
+            assert.deepEqual(response.body.schemas, ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], label);
+            expectation.listing(response.body);
+            assert.equal(response.body.itemsPerPage, (response.body.Resources ?? []).length, label);
+          }
         }
       }
       await expectUserUntouched();
@@ -297,16 +346,26 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it('never answers 500 to deeply nested or oversized JSON values', async () => {
+    it('refuses JSON nested deeper than 64 levels with 400 invalidValue, and stores what it answers for numbers JSON cannot hold exactly', async () => {
+      const tooDeep = 'The request body nests arrays and objects deeper than 64 levels';
       const deep = `${'['.repeat(900)}1${']'.repeat(900)}`;
       const nested = await send('POST', '/Users', `{"userName":"deep@example.com","${ACME}":{"tree":${deep}}}`);
-      assert.ok(nested.status === 201 || nested.status === 400, `${nested.status} ${nested.text.slice(0, 200)}`);
-      if (nested.status === 400) assertScimError(nested, 400);
+      assertScimError(nested, 400, 'invalidValue');
+      assert.equal(nested.body.detail, tooDeep);
       const objects = `${'{"a":'.repeat(250)}1${'}'.repeat(250)}`;
       const nestedObjects = await send('POST', '/Users', `{"userName":"deep-objects@example.com","${ACME}":{"tree":${objects}}}`);
-      assert.ok(nestedObjects.status === 201 || nestedObjects.status === 400, `${nestedObjects.status} ${nestedObjects.text.slice(0, 200)}`);
+      assertScimError(nestedObjects, 400, 'invalidValue');
+      assert.equal(nestedObjects.body.detail, tooDeep);
+      for (const userName of ['deep@example.com', 'deep-objects@example.com']) {
+        assert.equal((await dir.request('GET', `/Users?filter=${q(`userName eq "${userName}"`)}`)).body.totalResults, 0, `${userName} was not stored`);
+      }
       const numbers = await send('POST', '/Users', `{"userName":"numbers@example.com","${ACME}":{"big":1e400,"small":-1e-400,"long":123456789012345678901234567890}}`);
-      assert.ok(numbers.status === 201 || numbers.status === 400, `${numbers.status} ${numbers.text.slice(0, 200)}`);
+      assertStatus(numbers, 201);
+      // JSON numbers are doubles here: an underflow is 0 and a 30-digit integer is rounded. Found
+      // while writing this (issue 19 report): 1e400 is not refused but stored as null. Asserted as
+      // it is, so a change is noticed; the answer and the stored user at least agree.
+      assert.deepEqual(numbers.body[ACME], { big: null, small: 0, long: 1.2345678901234568e29 });
+      assert.deepEqual((await dir.request('GET', `/Users/${numbers.body.id}`)).body[ACME], numbers.body[ACME]);
     });
   });
 }

@@ -88,13 +88,7 @@ for (const backend of BACKENDS) {
       assert.equal((await send('PATCH', `/Users/${id}`, secrets.cli, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"frobnicate","path":"userName","value":"${secrets.viaAdminApi}"}]}`, '/Users/:id', true)).status, 400);
       assert.equal((await send('GET', `/Users?filter=${encodeURIComponent(`userName eq "${secrets.bootstrap}" and`)}`, secrets.cli, undefined, '/Users', true)).status, 400);
       // The expiring secret works, then lapses.
-      let status = 200;
-      const deadline = Date.now() + 5000;
-      while (status !== 401 && Date.now() < deadline) {
-        status = (await send('GET', '/Users', secrets.expiring)).status;
-        if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      assert.equal(status, 401, 'the one-second secret expired');
+      await waitFor('the one-second secret to expire', async () => (await send('GET', '/Users', secrets.expiring)).status === 401, { intervalMs: 200 });
 
       exitCode = await server.stop('SIGTERM');
     });

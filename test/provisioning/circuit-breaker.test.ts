@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from '../support/databases.js';
 import { CliHarness } from './support/cli-harness.js';
 
+const usernames = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `u${from + i}@acme.com`).sort();
 const users = (from: number, to: number) => ['userName,externalId', ...Array.from({ length: to - from }, (_, i) => `u${from + i}@acme.com,e${from + i}`)].join('\n');
 
 for (const backend of BACKENDS) {
@@ -25,7 +26,7 @@ for (const backend of BACKENDS) {
       assert.match(stopped.stdout, /Stopped: this cycle would disable or delete 30 objects, above the deletion threshold of 10\. Nothing was sent\./);
       assert.match(stopped.stdout, /scimd sync acme --allow-deletes/);
       assert.deepEqual(h.proxy.exchanges.filter((e) => e.method !== 'GET'), [], 'no write reached the target');
-      assert.equal(await h.userCount(), 40);
+      assert.deepEqual([...(await h.targetUsers()).keys()].sort(), usernames(0, 40));
 
       const cycles = await h.json(['sync', 'cycles', 'acme']);
       assert.equal(cycles[0].status, 'stopped');
@@ -48,15 +49,17 @@ for (const backend of BACKENDS) {
       const allowed = await h.json(['sync', 'acme', '--allow-deletes']);
       assert.equal(allowed.cycle.status, 'completed');
       assert.equal(allowed.summary.deleted, 30);
-      assert.equal(await h.userCount(), 10);
+      assert.deepEqual([...(await h.targetUsers()).keys()].sort(), usernames(0, 10), 'the thirty gone from the source, and only they, are gone from the target');
     });
 
     it('measures a percentage threshold against the objects it manages', async () => {
       await h.json(['connection', 'update', 'acme', '--deletion-threshold', '20%']);
       h.file('users.csv', users(0, 8)); // 2 of 10 managed: 20%, not above it
       assert.equal((await h.json(['sync', 'acme'])).summary.deleted, 2);
+      assert.deepEqual([...(await h.targetUsers()).keys()].sort(), usernames(0, 8));
       h.file('users.csv', users(0, 6)); // 2 of 8: 25%
       assert.equal((await h.run(['sync', 'acme'])).code, 3);
+      assert.deepEqual([...(await h.targetUsers()).keys()].sort(), usernames(0, 8), 'the stopped cycle deleted nothing');
     });
   });
 }

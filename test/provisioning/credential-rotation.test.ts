@@ -75,6 +75,9 @@ for (const backend of BACKENDS) {
       const cycle = await service.run('app');
       assert.equal(cycle.cycle.status, 'completed', cycle.cycle.message ?? '');
       assert.equal(cycle.summary.created, 1);
+      // The cycle ran on the successor: the user is in the target directory, read with it.
+      const onTarget = await usersWith(secret);
+      assert.deepEqual(onTarget.body.Resources.map((u: { userName: string; externalId: string }) => [u.userName, u.externalId]), [['ann@acme.com', 'e1']]);
 
       assert.equal(await (await runtime.credentials()).check(rotated), 'checked', 'a fresh secret is not rotated again');
     });

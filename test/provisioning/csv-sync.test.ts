@@ -22,6 +22,10 @@ for (const backend of BACKENDS) {
     const writeUsers = () => h.csv('users.csv', HEADER, Object.values(people));
     const writeMemberships = (rows: [string, string][]) => h.csv('memberships.csv', ['group', 'member'], rows);
 
+    // The engine's clock: it moves only when a test moves it, so "2 s after the deletion" is exact.
+    const clock = { now: new Date() };
+    const sync = (name: string, options: Parameters<EngineHarness['sync']>[1] = {}) => h.sync(name, { now: () => clock.now, ...options });
+
     before(async () => {
       h = await EngineHarness.start(backend);
       people = structuredClone(PEOPLE);
@@ -38,7 +42,7 @@ for (const backend of BACKENDS) {
     after(() => h.close());
 
     it('an initial cycle creates users with their managers in the POST, adopts the match, and creates groups with members', async () => {
-      const report = await h.sync('acme');
+      const report = await sync('acme');
       assert.equal(report.cycle.status, 'completed', report.cycle.message ?? '');
       assert.deepEqual(pick(report.summary), { created: 8, updated: 1, disabled: 0, deleted: 0, unchanged: 0, failed: 0 });
       assert.equal(h.proxy.count('POST'), 8, 'five users and three groups, one POST each');
@@ -70,7 +74,7 @@ for (const backend of BACKENDS) {
 
     it('a cycle with nothing changed sends no request at all', async () => {
       h.proxy.reset();
-      const report = await h.sync('acme');
+      const report = await sync('acme');
       assert.deepEqual(pick(report.summary), { created: 0, updated: 0, disabled: 0, deleted: 0, unchanged: 9, failed: 0 });
       assert.equal(report.summary.requests, 0);
       assert.equal(h.proxy.exchanges.length, 0);
@@ -86,7 +90,7 @@ for (const backend of BACKENDS) {
       writeMemberships([['g1', 'e1'], ['g1', 'e2'], ['g1', 'e3'], ...Object.keys(people).map((k) => ['g3', k] as [string, string])]);
       h.proxy.reset();
 
-      const dry = await h.sync('acme', { dryRun: true });
+      const dry = await sync('acme', { dryRun: true });
       assert.equal(h.proxy.exchanges.length, 0, 'a dry run of known objects needs no request');
       const planned = await h.store.readLog(dry.cycle.connectionId, { cycleId: dry.cycle.id, limit: 1000 });
       assert.ok(planned.every((e) => e.result === 'planned'));
@@ -104,7 +108,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(pick(dry.summary), { created: 0, updated: 5, disabled: 2, deleted: 0, unchanged: 2, failed: 0 });
       assert.equal((await h.targetUsers()).get('alice@acme.com')!.title, 'Rep', 'the dry run changed nothing');
 
-      const real = await h.sync('acme');
+      const real = await sync('acme');
       const done = await h.store.readLog(real.cycle.connectionId, { cycleId: real.cycle.id, limit: 1000 });
       assert.ok(done.every((e) => e.result === 'success'), JSON.stringify(done.filter((e) => e.result !== 'success')));
       assert.deepEqual(done.map(describe).sort(), planned.map(describe).sort());
@@ -130,11 +134,13 @@ for (const backend of BACKENDS) {
     });
 
     it('deletes a user once the delay after its deletion in the source has passed', async () => {
-      const early = await h.sync('acme');
+      const early = await sync('acme');
       assert.equal(early.summary.deleted, 0);
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      clock.now = new Date(clock.now.getTime() + 1_999);
+      assert.equal((await sync('acme')).summary.deleted, 0, 'not before the delay has passed');
+      clock.now = new Date(clock.now.getTime() + 1);
       h.proxy.reset();
-      const report = await h.sync('acme');
+      const report = await sync('acme');
       assert.deepEqual(pick(report.summary), { created: 0, updated: 0, disabled: 0, deleted: 1, unchanged: 8, failed: 0 });
       assert.deepEqual(h.proxy.exchanges.map((e) => e.method), ['DELETE']);
       assert.equal((await h.targetUsers()).has('dave@acme.com'), false);
@@ -144,7 +150,7 @@ for (const backend of BACKENDS) {
       people.e6 = ['frank@acme.com', 'e6', 'Frank', 'Fox', 'frank@acme.com', 'Intern', true, 'Eng', 'e3'];
       writeUsers();
       h.proxy.decide = (method, _path, body) => (method === 'POST' && body.includes('frank@acme.com') ? '500' : 'pass');
-      const failing = await h.sync('acme');
+      const failing = await sync('acme');
       assert.equal(failing.summary.failed, 1);
       assert.equal(failing.summary.created, 0);
       const [failure] = await h.store.readLog(failing.cycle.connectionId, { cycleId: failing.cycle.id, result: 'failure', limit: 10 });
@@ -154,7 +160,7 @@ for (const backend of BACKENDS) {
       assert.match(failure.detail!, /injected failure/);
 
       h.proxy.decide = () => 'pass';
-      const retried = await h.sync('acme');
+      const retried = await sync('acme');
       assert.deepEqual(pick(retried.summary), { created: 1, updated: 0, disabled: 0, deleted: 0, unchanged: 8, failed: 0 });
       assert.equal((await h.targetUsers()).get('frank@acme.com')![ENTERPRISE].manager.value, (await h.targetUsers()).get('carol@acme.com')!.id);
     });

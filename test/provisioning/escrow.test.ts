@@ -56,9 +56,14 @@ for (const backend of BACKENDS) {
       const state = (await h.store.loadObjects(connectionId)).find((s) => s.key === 'e1')!;
       assert.equal(state.failures, 2);
       assert.equal(state.retryAt, at(16 + 15)().toISOString(), 'the second retry waits fifteen minutes');
+      assert.equal((await h.targetUsers()).get('ann@acme.com')!.title, 'Rep', 'the failed update did not reach the target');
       h.proxy.decide = () => 'pass';
       const asked = await h.sync('acme', { now: at(17) });
       assert.equal(asked.summary.updated, 1, 'a cycle an admin asks for retries everything at once');
+      assert.equal((await h.targetUsers()).get('ann@acme.com')!.title, 'Lead', 'the retried update is on the target');
+      const retried = (await h.store.loadObjects(connectionId)).find((s) => s.key === 'e1')!;
+      assert.equal(retried.failures, 0);
+      assert.equal(retried.retryAt, null);
     });
   });
 }

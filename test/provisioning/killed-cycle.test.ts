@@ -5,6 +5,7 @@ import { openConnectionStore } from '../../src/provisioning/store/open-connectio
 import { BACKENDS } from '../support/databases.js';
 import { CLI } from '../support/scimd-process.js';
 import { CliHarness } from './support/cli-harness.js';
+import { waitFor } from '../support/wait.js';
 
 const USERS = 1000;
 
@@ -26,8 +27,7 @@ for (const backend of BACKENDS) {
       const child = spawn(process.execPath, [CLI, 'sync', 'acme', '--db', h.database.url, '--json'], { env: { ...inherited, ...h.env }, stdio: 'ignore' });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       // Kill it hard once a good part of the users are on the target, in the middle of a chunk.
-      const deadline = Date.now() + 60_000;
-      while ((await h.userCount()) < 300 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor('300 users on the target', async () => (await h.userCount()) >= 300);
       child.kill('SIGKILL');
       await exited;
       const afterKill = await h.userCount();

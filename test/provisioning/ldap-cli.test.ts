@@ -41,7 +41,19 @@ for (const backend of BACKENDS) {
     it('syncs from LDAP through the command line, then a second cycle sends nothing', async () => {
       const first = await h.json(['sync', 'corp']);
       assert.equal(first.summary.created, 3, JSON.stringify(first));
-      assert.equal(await h.userCount(), 2);
+      // The target holds what the directory says, mapped by the default LDAP mappings.
+      const users = await h.targetUsers();
+      assert.deepEqual([...users.keys()].sort(), ['ann', 'ben']);
+      for (const [uid, given] of [['ann', 'Ann'], ['ben', 'Ben']]) {
+        const user = users.get(uid)!;
+        assert.deepEqual(user.name, { givenName: given, familyName: 'Lee', formatted: `${given} Lee` });
+        assert.deepEqual(user.emails, [{ type: 'work', value: `${uid}@example.test` }]);
+        assert.equal(user.active, true);
+        assert.equal(user.externalId, await ldap.entryUuid(`uid=${uid},ou=people,dc=example,dc=test`));
+      }
+      const groups = await h.targetGroups();
+      assert.deepEqual([...groups.keys()], ['staff']);
+      assert.deepEqual(groups.get('staff')!.members.map((m: { value: string }) => m.value), [users.get('ann')!.id]);
       h.proxy.reset();
       const second = await h.json(['sync', 'corp']);
       assert.equal(second.summary.unchanged, 3, JSON.stringify(second));

@@ -21,8 +21,10 @@ for (const backend of BACKENDS) {
   describe(`the provisioning scheduler on ${backend}`, () => {
     let h: EngineHarness;
     const runtimes: ProvisioningRuntime[] = [];
+    /** The schedulers' clock: real time moved forward by `ahead` ms, so a test can step past a schedule. */
+    let ahead = 0;
     const runtime = () => {
-      const r = new ProvisioningRuntime({ db: h.database.url, log: collectingLog(), encryptor: h.encryptor, clientOptions: { retry: { baseMs: 5, capMs: 50 } } });
+      const r = new ProvisioningRuntime({ db: h.database.url, log: collectingLog(), encryptor: h.encryptor, clientOptions: { retry: { baseMs: 5, capMs: 50 } }, clock: () => new Date(Date.now() + ahead) });
       runtimes.push(r);
       return r;
     };
@@ -40,11 +42,20 @@ for (const backend of BACKENDS) {
       h.csv('due.csv', HEADER, rows(5, 'due'));
       await h.connect('due', { source: `file:${h.dir}/due.csv`, schedule: '1h' });
       const r = runtime();
-      await r.startScheduler({ tickMs: 100 });
+      // No timed ticks after the first: the test runs each look for due work itself and waits for it.
+      const scheduler = await r.startScheduler({ tickMs: 3_600_000 });
       await waitFor('the scheduled cycle', async () => (await cycles('due')).find((c) => c.status === 'completed'));
       assert.equal([...(await h.targetUsers()).keys()].filter((u) => u.startsWith('due')).length, 5);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await waitFor('the cycle to leave the scheduler', () => !scheduler.active.length);
+      ahead = 59 * 60_000;
+      await scheduler.tick();
+      assert.deepEqual(scheduler.active, [], 'a look for due work 59 minutes later starts nothing');
       assert.equal((await cycles('due')).length, 1, 'the next cycle is an hour away');
+      ahead = 60 * 60_000 + 1_000;
+      await scheduler.tick();
+      assert.equal(scheduler.active.length, 1, 'an hour later it is due again');
+      await waitFor('the second cycle', async () => (await cycles('due')).filter((c) => c.status === 'completed').length === 2);
+      ahead = 0;
       await r.close();
     });
 
@@ -78,10 +89,12 @@ for (const backend of BACKENDS) {
       await h.store.setQuarantine(stale.id, { reason: 'credentials', detail: 'refused', since: since(29) });
       await h.store.setQuarantine(fresh.id, { reason: 'credentials', detail: 'refused', since: since(3) });
       const r = runtime();
-      await r.startScheduler({ tickMs: 50 });
-      // A connection that never ran is due at once; the fresh one's cycle proves the scheduler ticked.
+      const scheduler = await r.startScheduler({ tickMs: 3_600_000 });
+      // A connection that never ran is due at once; the fresh one's cycle proves the scheduler looked.
       await waitFor('the cycle of the connection quarantined three days ago', async () => (await cycles('fresh')).find((c) => c.finishedAt));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // One more whole look at every connection, run and awaited here, before "nothing happened".
+      await scheduler.tick();
+      assert.ok(!scheduler.active.includes(stale.id), 'the stale connection is not running');
       assert.deepEqual(await cycles('stale'), [], 'no cycle for the connection quarantined for 29 days');
       await r.close();
     });

@@ -114,7 +114,8 @@ function crashSuite(backend: Backend, title: string, start: (database: string) =
         // so requests are in flight at every stage (parsing, inside the transaction, replying).
         const ackedBefore = writes.filter((w) => w.acked).length;
         const target = ackedBefore + 12 + Math.floor(random() * 20);
-        const deadline = Date.now() + 20_000;
+        // A generous bound, for a server that stops acknowledging; a slow machine only takes longer.
+        const deadline = Date.now() + 120_000;
         while (writes.filter((w) => w.acked).length < target && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
         await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 30)));
         stop.killed = true;

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createSecret } from '../../src/auth/secrets.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, postgresAddress, type TestDatabase } from '../support/databases.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
@@ -19,9 +19,11 @@ describe('PostgreSQL outage under write load', () => {
     store = await openStore(database.url);
     const directory = await store.createDirectory({ id: 'dir_outage', name: 'outage', created: new Date().toISOString() });
     secret = (await createSecret(store, { directoryId: directory.id, scope: 'scim', name: 't', lifetimeMs: 86_400_000, now: new Date() })).secret;
-    proxy = new TcpProxy('127.0.0.1', 5432);
+    const postgres = postgresAddress();
+    proxy = new TcpProxy(postgres.host, postgres.port);
     await proxy.start();
     const viaProxy = new URL(database.url);
+    viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
     server = await startScimd(['--db', viaProxy.toString(), '--no-bootstrap']);
   });
@@ -59,8 +61,9 @@ describe('PostgreSQL outage under write load', () => {
     proxy.down();
     for (const end = i + 10; i < end; i++) await create(i);
     proxy.up();
-    // Service comes back by itself: keep writing until creates succeed again (bounded).
-    const deadline = Date.now() + 15_000;
+    // Service comes back by itself: keep writing until creates succeed again (bounded generously:
+    // only a server that never recovers runs into it).
+    const deadline = Date.now() + 120_000;
     let recovered = 0;
     while (recovered < 30 && Date.now() < deadline) {
       const before = acknowledged.length;

@@ -8,13 +8,32 @@ import type { Store } from '../../src/store/store.js';
 
 export type Backend = 'sqlite' | 'postgres';
 
+const KNOWN_BACKENDS: readonly Backend[] = ['sqlite', 'postgres'];
+
+/**
+ * A SCIMD_TEST_BACKENDS value as a list of backends. A name it does not know is an error, not a
+ * filter: `sqllite` must not quietly run nothing and pass.
+ */
+export function parseBackends(value: string): Backend[] {
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !KNOWN_BACKENDS.includes(name as Backend));
+  if (unknown.length) throw new Error(`SCIMD_TEST_BACKENDS names unknown backend(s) ${unknown.map((name) => JSON.stringify(name)).join(', ')}; known: ${KNOWN_BACKENDS.join(', ')}`);
+  return [...new Set(names as Backend[])];
+}
+
 /** Every server test runs on both backends; SCIMD_TEST_BACKENDS narrows it for local work. */
-export const BACKENDS: Backend[] = (process.env.SCIMD_TEST_BACKENDS ?? 'sqlite,postgres')
-  .split(',')
-  .map((b) => b.trim())
-  .filter((b): b is Backend => b === 'sqlite' || b === 'postgres');
+export const BACKENDS: Backend[] = parseBackends(process.env.SCIMD_TEST_BACKENDS ?? 'sqlite,postgres');
 
 export const POSTGRES_ADMIN_URL = process.env.SCIMD_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Where the test PostgreSQL listens, for tests that put something (a proxy) in front of it. */
+export function postgresAddress(): { host: string; port: number } {
+  const url = new URL(POSTGRES_ADMIN_URL);
+  return { host: url.hostname, port: Number(url.port || 5432) };
+}
+
+// Every test file that uses the backends says which ones it ran on (a `#` line in the TAP output).
+console.log(`test backends: ${BACKENDS.join(', ')}${process.env.SCIMD_TEST_BACKENDS ? ' (SCIMD_TEST_BACKENDS)' : ''}; PostgreSQL ${postgresAddress().host}:${postgresAddress().port}`);
 
 /** A fresh, empty database of one backend, and how to remove it. */
 export interface TestDatabase {

@@ -25,7 +25,11 @@ export interface IdpFixture {
     headers?: Record<string, string>;
     /** A partial expected body (test/support/partial-match.ts). */
     body?: unknown;
-    /** The client's own deadline for this step, in milliseconds. */
+    /**
+     * The client's own deadline for this step, in milliseconds. Documented here, reported by the
+     * replay, never asserted: a shared CI machine measures its neighbours as much as scimd. The
+     * bench measures it (bench/workload.ts).
+     */
     maxMs?: number;
   };
   /** Variable name → JSON Pointer into the response body; later files use `{{name}}`. */
@@ -122,12 +126,11 @@ export function buildRequest(fixture: IdpFixture, variables: Map<string, string>
  * the SCIM media type on any body, no body on 204, and on errors the RFC 7644 §3.12 body
  * (Error schema, `status` as the status code in a string).
  */
-export function checkResponse(fixture: IdpFixture, response: ScimResponse, elapsedMs: number, variables: Map<string, string>): Mismatch[] {
+export function checkResponse(fixture: IdpFixture, response: ScimResponse, variables: Map<string, string>): Mismatch[] {
   const expected = fixture.response;
   const problems: Mismatch[] = [];
   const at = (pointer: string, message: string) => problems.push({ pointer, message });
   if (response.status !== expected.status) at('status', `expected ${expected.status}, got ${response.status}`);
-  if (expected.maxMs !== undefined && elapsedMs > expected.maxMs) at('time', `expected under ${expected.maxMs} ms, took ${Math.round(elapsedMs)} ms`);
 
   const contentType = response.headers.get('content-type');
   if (response.text !== '') {

@@ -21,9 +21,13 @@ export async function startScimd(args: string[], env: NodeJS.ProcessEnv = {}): P
   return startServerProcess([CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args], env);
 }
 
-/** Starts a Node script that prints "scimd serving <url>" once it listens (scimd, or a test's own server). */
-export async function startServerProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<ScimdProcess> {
-  const child = spawn(process.execPath, argv, {
+/**
+ * Starts a Node script that prints "scimd serving <url>" once it listens (scimd, or a test's own
+ * server). `launcher` runs Node under another program (a tracer), which then is `child`.
+ */
+export async function startServerProcess(argv: string[], env: NodeJS.ProcessEnv = {}, launcher: string[] = []): Promise<ScimdProcess> {
+  const [command, ...prefix] = [...launcher, process.execPath];
+  const child = spawn(command, [...prefix, ...argv], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -158,7 +158,8 @@ describe('SCIM client', () => {
   it('times out a request that gets no answer and retries it', async () => {
     let calls = 0;
     const target = await serve((_req, res) => (++calls < 3 ? undefined : reply(res, 200, { id: 'late' })));
-    const c = client(target.url, { timeoutMs: 150 });
+    // Generous: only the two silent attempts may run into it, never the answered third.
+    const c = client(target.url, { timeoutMs: 1000 });
     assert.deepEqual(await c.getResource('Users', 'x'), { id: 'late' });
     assert.equal(calls, 3);
     const silent = await serve(() => undefined);
@@ -173,18 +174,20 @@ describe('SCIM client', () => {
   });
 
   it('keeps at most `concurrency` requests in flight', async () => {
-    let inFlight = 0;
+    // The target holds every answer until three requests wait, so three are surely in flight at
+    // once however slow the machine; a fourth sent too early would arrive while they are held
+    // (released a turn of the event loop later, which can only help it show).
+    const held: ServerResponse[] = [];
     let most = 0;
     const target = await serve((_req, res) => {
-      most = Math.max(most, ++inFlight);
-      setTimeout(() => {
-        inFlight--;
-        reply(res, 200, { id: 'x' });
-      }, 20);
+      held.push(res);
+      most = Math.max(most, held.length);
+      if (held.length === 3) setImmediate(() => held.splice(0).forEach((answer) => reply(answer, 200, { id: 'x' })));
     });
     const c = client(target.url, { concurrency: 3 });
     await Promise.all(Array.from({ length: 12 }, (_, i) => c.getResource('Users', String(i))));
     assert.equal(most, 3);
+    assert.equal(target.requests.length, 12);
   });
 
   it('starts at most `ratePerSecond` requests a second', async () => {
@@ -264,11 +267,16 @@ describe('OAuth client credentials', () => {
   it('fetches a new token when the old one is about to expire', async () => {
     const token = await tokenServer(1);
     const transport = new HttpTransport({ maxSockets: 2, timeoutMs: 5000 });
-    const credential = new ClientCredentials({ tokenUrl: token.url, clientId: 'client-1', clientSecret: 'p@ss' }, transport);
+    // The credential's clock moves only when the test moves it: a 1 s token is renewed at 90 % of its life.
+    let now = 1_000_000;
+    const credential = new ClientCredentials({ tokenUrl: token.url, clientId: 'client-1', clientSecret: 'p@ss' }, transport, () => now);
     assert.equal(await credential.authorization(), 'Bearer token-1');
-    assert.equal(await credential.authorization(), 'Bearer token-1');
-    await new Promise((resolve) => setTimeout(resolve, 950));
-    assert.equal(await credential.authorization(), 'Bearer token-2');
+    now += 899;
+    assert.equal(await credential.authorization(), 'Bearer token-1', 'still fresh 899 ms into a 1 s lifetime');
+    now += 1;
+    assert.equal(await credential.authorization(), 'Bearer token-2', 'renewed at 900 ms, before it expires');
+    assert.equal(credential.expiresAt()!.getTime(), now + 1000);
+    assert.equal(token.issued(), 2);
     transport.close();
   });
 

@@ -12,7 +12,14 @@ describe('creating managers before their reports', () => {
   });
 
   it('breaks a manager cycle instead of looping', () => {
-    const levels = keys(managerLevels([create('a', 'b'), create('b', 'a'), create('self', 'self')]));
-    assert.deepEqual(levels.flat().sort(), ['a', 'b', 'self']);
+    const steps = [create('a', 'b'), create('b', 'a'), create('self', 'self')];
+    const levels = managerLevels(steps);
+    // The cycle a → b → a is cut where it closes: b goes first (its manager a is set once a exists),
+    // then a, under b. A user who is their own manager has no one to wait for.
+    assert.deepEqual(keys(levels), [['b', 'self'], ['a']]);
+    // Each step appears once, as itself, and every manager edge left standing points to an earlier level.
+    assert.deepEqual(levels.flat().sort((x, y) => x.key.localeCompare(y.key)), [...steps].sort((x, y) => x.key.localeCompare(y.key)));
+    const levelOf = new Map(levels.flatMap((level, i) => level.map((step) => [step.key, i] as const)));
+    assert.equal(levelOf.get('b')! < levelOf.get('a')!, true, "a waits for b, its manager");
   });
 });

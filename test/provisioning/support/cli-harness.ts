@@ -7,6 +7,7 @@ import type { CliResult } from '../../support/scimd-cli.js';
 import { CLI } from '../../support/scimd-process.js';
 import { startTestServer, type TestDirectory, type TestServer } from '../../support/test-server.js';
 import { FaultProxy } from './fault-proxy.js';
+import { targetGroups, targetUsers } from './target-state.js';
 
 /** A `scimd serve` on the engine database, reached with `--url` and an admin secret. */
 export interface RemoteAdmin {
@@ -79,6 +80,16 @@ export class CliHarness {
 
   async userCount(): Promise<number> {
     return (await this.directory.request('GET', '/Users?count=0')).body.totalResults;
+  }
+
+  /** Every user on the target, by userName. */
+  targetUsers(): Promise<Map<string, Record<string, any>>> {
+    return targetUsers(this.directory);
+  }
+
+  /** Every group on the target, by displayName. */
+  targetGroups(): Promise<Map<string, Record<string, any>>> {
+    return targetGroups(this.directory);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import { createTestDatabase, type Backend, type TestDatabase } from '../../suppo
 import { startTestServer, type TestDirectory, type TestServer } from '../../support/test-server.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 import { FaultProxy } from './fault-proxy.js';
+import { targetGroups, targetUsers } from './target-state.js';
 
 /**
  * Everything an engine test needs, all real: a scimd server with a directory as the target (on
@@ -80,14 +81,13 @@ export class EngineHarness {
   }
 
   /** Every user on the target, by userName. */
-  async targetUsers(): Promise<Map<string, Record<string, any>>> {
-    const response = await this.directory.request('GET', '/Users?count=1000');
-    return new Map((response.body.Resources as Record<string, any>[]).map((u) => [u.userName, u]));
+  targetUsers(): Promise<Map<string, Record<string, any>>> {
+    return targetUsers(this.directory);
   }
 
-  async targetGroups(): Promise<Map<string, Record<string, any>>> {
-    const response = await this.directory.request('GET', '/Groups?count=1000');
-    return new Map((response.body.Resources as Record<string, any>[]).map((g) => [g.displayName, g]));
+  /** Every group on the target, by displayName. */
+  targetGroups(): Promise<Map<string, Record<string, any>>> {
+    return targetGroups(this.directory);
   }
 
   async close(): Promise<void> {

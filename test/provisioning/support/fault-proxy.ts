@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** What the proxy does with one request. */
-export type Fault = 'pass' | '429' | '503' | '500' | '501' | 'drop-before' | 'drop-after';
+export type Fault = 'pass' | '429' | '503' | '500' | '501' | 'drop-before' | 'drop-after' | 'cut-mid-request';
 
 /** One request that went through, and what came back. */
 export interface Exchange {
@@ -21,8 +21,10 @@ export interface Exchange {
 /**
  * An HTTP proxy in front of a real scimd that records every exchange and can misbehave the way
  * real networks and rate-limited targets do: answer 429 or 503 with Retry-After without
- * forwarding, drop the connection before forwarding (nothing happened), or forward and then drop
- * the connection before the answer reaches the client (the target acted; the client cannot know).
+ * forwarding, drop the connection before forwarding (nothing happened), forward and then drop
+ * the connection before the answer reaches the client (the target acted; the client cannot know),
+ * or cut both connections as soon as the request is forwarded (the target may still be acting
+ * when the client learns that the connection died).
  */
 export class FaultProxy {
   readonly exchanges: Exchange[] = [];
@@ -90,10 +92,21 @@ export class FaultProxy {
         record('dropped');
         return req.socket.destroy();
       }
+      let recorded = false;
+      const cut = () => {
+        if (recorded) return;
+        recorded = true;
+        record('dropped');
+        upstream.destroy();
+        req.socket.destroy();
+      };
       const upstream = httpRequest({ host: '127.0.0.1', port: this.targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        if (recorded) return answer.resume();
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
+          if (recorded) return;
+          recorded = true;
           if (fault === 'drop-after') {
             record('dropped');
             return req.socket.destroy();
@@ -110,11 +123,10 @@ export class FaultProxy {
           res.end(rewritten);
         });
       });
-      upstream.on('error', () => {
-        record('dropped');
-        req.socket.destroy();
+      upstream.on('error', cut);
+      upstream.end(body, () => {
+        if (fault === 'cut-mid-request') cut();
       });
-      upstream.end(body);
     });
   }
 }

@@ -56,9 +56,54 @@ export function acknowledgingUsersBeforeCommit(store: Store, delayMs: number): S
 }
 
 /**
- * Changes a group's members the naive way: read the group, wait a moment, write the whole member
- * list back. Two replicas doing this at once lose each other's changes, which the replica-race
- * suite must notice.
+ * Holds a read-modify-write between its read and its write until another one has read too (or
+ * none is left that could), so concurrent member changes surely overlap however slow the machine:
+ * the race is forced by events, not left to a sleep. Shared by every store wrapped below, so the
+ * two replicas of one test race each other.
+ */
+class OverlappingReads {
+  private reads = 0;
+  private unread = 0;
+  private readonly waiting = new Set<() => void>();
+
+  /** Call on entry; then `read()` once the read is done, and `done()` at the end. */
+  enter(): { read(): Promise<void>; done(): void } {
+    this.unread++;
+    let mine = 0;
+    return {
+      read: () => {
+        this.unread--;
+        mine = ++this.reads;
+        this.wake();
+        return new Promise<void>((resolve) => {
+          const check = () => {
+            if (this.reads > mine || this.unread === 0) {
+              this.waiting.delete(check);
+              resolve();
+            }
+          };
+          this.waiting.add(check);
+          check();
+        });
+      },
+      done: () => {
+        if (mine === 0) this.unread--; // it failed before its read: nobody waits for it
+        this.wake();
+      },
+    };
+  }
+
+  private wake(): void {
+    for (const check of [...this.waiting]) check();
+  }
+}
+
+const overlapping = new OverlappingReads();
+
+/**
+ * Changes a group's members the naive way: read the group, wait for another change to read it
+ * too, write the whole member list back. Two replicas doing this at once lose each other's
+ * changes, which the replica-race suite must notice.
  */
 export function membersByReadModifyWrite(store: Store): Store {
   return new Proxy(store, {
@@ -70,14 +115,19 @@ export function membersByReadModifyWrite(store: Store): Store {
       return async (...args: Parameters<Store['patchResource']>) => {
         const [directoryId, type, id, change, options] = args;
         if (type !== 'Group') return target.patchResource(...args);
-        const before = await target.getResource(directoryId, type, id, true);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-        const stale = (before?.membership ?? []).map((m) => ({ value: m.value, type: m.type }));
-        return target.patchResource(directoryId, type, id, (current) => {
-          const outcome = change(current);
-          const members = applyMemberChanges(stale, outcome.memberChanges).map((m) => ({ value: String(m.value), ...(m.type ? { type: m.type as 'User' | 'Group' } : {}) }));
-          return { data: outcome.data, memberChanges: outcome.memberChanges.length ? [{ op: 'replace', members }] : [] };
-        }, options);
+        const turn = overlapping.enter();
+        try {
+          const before = await target.getResource(directoryId, type, id, true);
+          await turn.read();
+          const stale = (before?.membership ?? []).map((m) => ({ value: m.value, type: m.type }));
+          return await target.patchResource(directoryId, type, id, (current) => {
+            const outcome = change(current);
+            const members = applyMemberChanges(stale, outcome.memberChanges).map((m) => ({ value: String(m.value), ...(m.type ? { type: m.type as 'User' | 'Group' } : {}) }));
+            return { data: outcome.data, memberChanges: outcome.memberChanges.length ? [{ op: 'replace', members }] : [] };
+          }, options);
+        } finally {
+          turn.done();
+        }
       };
     },
   });

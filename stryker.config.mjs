@@ -1,0 +1,33 @@
+// Mutation testing (StrykerJS, `npm run mutation`; not part of `npm test` or CI). Mutates the
+// compiled JavaScript in dist/ (tsc keeps its shape line for line) and runs node:test files
+// through the TAP runner. One area at a time, one test process at a time: the machine is shared.
+// MUTATION_AREA picks the area; scripts/mutation.ts runs them in turn and sums up.
+const AREAS = {
+  'scim-filter': { mutate: ['dist/src/scim/filter/*.js'], tests: ['dist/src/scim/filter/*.test.js'] },
+  'scim-path': { mutate: ['dist/src/scim/path/*.js'], tests: ['dist/src/scim/path/*.test.js'] },
+  'scim-patch': { mutate: ['dist/src/scim/patch/*.js'], tests: ['dist/src/scim/patch/*.test.js'] },
+  'scim-resource': { mutate: ['dist/src/scim/resource/*.js'], tests: ['dist/src/scim/resource/*.test.js', 'dist/src/scim/json-depth.test.js'] },
+  'scim-list': { mutate: ['dist/src/scim/list/*.js', 'dist/src/scim/*.js'], tests: ['dist/src/scim/list/*.test.js', 'dist/src/scim/*.test.js'] },
+  'sql-filter': { mutate: ['dist/src/store/sql/filter-compiler.js'], tests: ['dist/test/store/sql-compilers.test.js'] },
+  'sql-sort': { mutate: ['dist/src/store/sql/sort-compiler.js'], tests: ['dist/test/store/sql-compilers.test.js'] },
+};
+const area = process.env.MUTATION_AREA ?? 'scim-filter';
+if (!AREAS[area]) throw new Error(`MUTATION_AREA must be one of ${Object.keys(AREAS).join(', ')}`);
+
+export default {
+  testRunner: 'tap',
+  // The fuzz properties are left out: each mutant would run thousands of generated cases.
+  tap: { testFiles: [...AREAS[area].tests, '!dist/**/*.property.test.js'], forceBail: true },
+  mutate: [...AREAS[area].mutate, '!dist/**/*.test.js'],
+  // dist/ is git-ignored, which Stryker honours; the compiled code is what runs, so it is put back.
+  ignorePatterns: ['/bench', '/console', '/docs', '/reports', '/.tools', '/src', '/test', '/data', '!/dist', '/dist/console', '/dist/bench'],
+  concurrency: 1,
+  incremental: true,
+  incrementalFile: `reports/mutation/${area}.incremental.json`,
+  reporters: ['clear-text', 'json', 'progress'],
+  jsonReporter: { fileName: `reports/mutation/${area}.json` },
+  thresholds: { high: 90, low: 80, break: null },
+  timeoutMS: 20_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
