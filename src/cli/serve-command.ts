@@ -102,14 +102,23 @@ async function serve(config: ServerConfig): Promise<void> {
     postgres: { maxConnections: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs },
     sqlite: { synchronous: config.sqliteSynchronous },
   });
-  const adminSecret = await setUpAdminSecret(store, { environmentSecret: process.env.SCIMD_ADMIN_SECRET, bootstrap: config.bootstrap, now: new Date(), lifetimeMs: config.secretLifetimeMs });
-  const bootstrap = config.bootstrap ? await bootstrapIfEmpty(store, new Date(), config.secretLifetimeMs) : undefined;
   const app = await buildApp({
     store,
     config,
     logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel),
   });
-  const address = await app.listen({ host: config.host, port: config.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await store.close();
+    throw listenError(error, config);
+  }
+  // First secrets only once the server listens: a start that fails (a busy port) must not create
+  // secrets it never shows, or the next start would have nothing to print.
+  const adminSecret = await setUpAdminSecret(store, { environmentSecret: process.env.SCIMD_ADMIN_SECRET, bootstrap: config.bootstrap, now: new Date(), lifetimeMs: config.secretLifetimeMs });
+  const bootstrap = config.bootstrap ? await bootstrapIfEmpty(store, new Date(), config.secretLifetimeMs) : undefined;
   // Expiry warnings, expiry announcements, automatic revocation and event retention: now and every minute.
   app.lifecycle.startSweeper();
   // Provisioning connections run on their schedules; replicas share the work through each connection's lease.
@@ -125,4 +134,15 @@ async function serve(config: ServerConfig): Promise<void> {
   if (bootstrap) process.stderr.write(bootstrapBanner(publicUrl, bootstrap));
   process.stderr.write(adminSecretNotice(publicUrl.slice(0, -SCIM_PREFIX.length), adminSecret));
   shutdownOnSignals(app, store, config.shutdownTimeoutMs);
+}
+
+/** Node's listen errors in words an operator can act on. */
+function listenError(error: unknown, config: ServerConfig): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new Error(`Port ${config.port} on ${config.host} is already in use (is another scimd running?); choose another with --port <port> (or SCIMD_PORT), or --port 0 for any free port`);
+  }
+  if (code === 'EACCES') return new Error(`Not allowed to listen on port ${config.port} on ${config.host}; choose a port above 1023 with --port <port>`);
+  if (code === 'EADDRNOTAVAIL') return new Error(`${config.host} is not an address of this machine; choose another with --host <address>`);
+  return error;
 }
