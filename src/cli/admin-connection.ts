@@ -6,7 +6,7 @@ import { LocalAdminClient } from '../admin/local-admin-client.js';
 import { invalidValue } from '../scim/errors.js';
 import { openStore } from '../store/open-store.js';
 import { adminConfig } from './admin-options.js';
-import { databaseOf, scimUrl, type GlobalOptions } from './context.js';
+import { databaseOf, existingDatabaseOf, scimUrl, type GlobalOptions } from './context.js';
 import { lifecycleConfig } from './lifecycle-options.js';
 import { webhookConfig } from './webhook-options.js';
 import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
@@ -47,7 +47,7 @@ export async function withAdminClient<T>(options: AdminConnectionOptions, work: 
 export async function withConnectionClient<T>(options: AdminConnectionOptions, work: (client: ConnectionClient) => Promise<T>, env = process.env): Promise<T> {
   const remote = remoteAdmin(options, env);
   if (remote) return work(new HttpConnectionClient(remote));
-  return withConnections(databaseOf(options), (store, encryptor) => work(new ConnectionService(store, encryptor)));
+  return withConnections(existingDatabaseOf(options), (store, encryptor) => work(new ConnectionService(store, encryptor)));
 }
 
 /** The server's admin API when `--url` (or SCIMD_URL) is given, checked; undefined for the database. */
@@ -65,7 +65,7 @@ async function openAdminClient(options: AdminConnectionOptions, env: NodeJS.Proc
   const remote = remoteAdmin(options, env);
   if (remote) return remote;
   const config = { ...lifecycleConfig({}, env), ...adminConfig({}, env) };
-  const store = await openStore(databaseOf(options));
+  const store = await openStore(existingDatabaseOf(options));
   const clock = () => new Date();
   const webhooks = () => new WebhookService(store, { clock, secrets: new WebhookSecrets(connectionEncryptor(databaseOf(options), env)), timeoutMs: webhookConfig({}, env).webhookTimeoutMs });
   return new LocalAdminClient(store, { clock, warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs }, { id: `cli:${osUser(env)}`, ip: null }, scimUrl(), webhooks);

@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG } from '../config.js';
 import { notFound } from '../scim/errors.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, requireExistingDatabase } from '../store/open-store.js';
 import type { Directory, Store } from '../store/store.js';
 
 /** Options every command accepts. */
@@ -14,9 +14,16 @@ export function databaseOf(options: GlobalOptions): string {
   return options.db ?? process.env.SCIMD_DB ?? DEFAULT_CONFIG.db;
 }
 
+/** The database of a command that works on an existing one (all but serve and migrate): refuses a missing one. */
+export function existingDatabaseOf(options: GlobalOptions): string {
+  const db = databaseOf(options);
+  requireExistingDatabase(db);
+  return db;
+}
+
 /** Opens the store, runs the command, and closes the store whatever happens. */
 export async function withStore<T>(options: GlobalOptions, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(databaseOf(options));
+  const store = await openStore(existingDatabaseOf(options));
   try {
     return await work(store);
   } finally {

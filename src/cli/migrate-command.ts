@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openStore } from '../store/open-store.js';
-import { databaseOf, type GlobalOptions } from './context.js';
+import { databaseOf, existingDatabaseOf, type GlobalOptions } from './context.js';
 import { printJson } from './output.js';
 
 interface MigrateOptions extends GlobalOptions {
@@ -15,7 +15,8 @@ export function registerMigrateCommand(program: Command): void {
     .option('--json', 'print {applied} or {pending} as JSON')
     .action(async (options: MigrateOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as MigrateOptions;
-      const store = await openStore(databaseOf(opts), { migrations: 'skip' });
+      // Applying migrations creates a new database (an explicit init); --status only reports on one.
+      const store = await openStore(opts.status ? existingDatabaseOf(opts) : databaseOf(opts), { migrations: 'skip' });
       try {
         if (opts.status) {
           const pending = await store.pendingMigrations();

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { PostgresOptions } from './postgres/postgres-driver.js';
 import { openSqliteStore } from './sqlite/open-sqlite.js';
 import type { SqliteOptions } from './sqlite/sqlite-driver.js';
@@ -39,6 +41,24 @@ export async function openStore(db: string, options: OpenOptions = {}): Promise<
     }
   }
   return store;
+}
+
+/**
+ * Refuses a SQLite database that does not exist yet. Only `scimd serve` and `scimd migrate` create
+ * one: any other command on a mistyped --db or SCIMD_DB would otherwise create an empty database
+ * and report on it ("nothing needs attention") instead of failing. A PostgreSQL database is
+ * created by its administrator, and connecting to a missing one fails on its own.
+ */
+export function requireExistingDatabase(db: string): void {
+  if (/^postgres(ql)?:\/\//i.test(db)) return;
+  const file = sqliteFile(db);
+  if (file === ':memory:' || existsSync(file)) return;
+  throw new Error(`No database at ${resolve(file)} (from --db or SCIMD_DB); check the path, or create a new database with "scimd serve" or "scimd migrate --db ${db}"`);
+}
+
+/** The file a SQLite `--db` value names. */
+export function sqliteFile(db: string): string {
+  return db.replace(/^sqlite:(\/\/)?/i, '');
 }
 
 /** A short description of the database for start-up messages, without credentials. */

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { runScimd, scimdJson } from '../support/scimd-cli.js';
@@ -46,3 +49,33 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('commands other than serve and migrate on a missing SQLite database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scimd-missing-'));
+  const missing = join(dir, 'nonexistent', 'x.db');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const command of [['status'], ['directory', 'list'], ['token', 'list', 'default'], ['connection', 'list'], ['sync', 'hr'], ['webhook', 'list'], ['audit'], ['migrate', '--status']]) {
+    it(`scimd ${command.join(' ')} refuses it, names the path, and creates nothing`, async () => {
+      const result = await runScimd([...command, '--db', missing]);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.ok(result.stderr.includes(`No database at ${missing}`), result.stderr);
+      assert.ok(!existsSync(join(dir, 'nonexistent')), 'no folder, database or key file was created');
+    });
+  }
+
+  it('scimd migrate creates it (an explicit init), and then status works on it', async () => {
+    const db = join(dir, 'new', 'scimd.db');
+    const migrated = await runScimd(['migrate', '--db', db]);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.ok(existsSync(db));
+    const status = await runScimd(['status', '--db', db]);
+    assert.equal(status.code, 0, status.stderr);
+  });
+
+  it('a database path SQLite cannot open is named in the error', async () => {
+    const result = await runScimd(['serve', '--port', '0', '--db', dir]);
+    assert.equal(result.code, 1);
+    assert.ok(result.stderr.includes(`Cannot open the SQLite database ${dir}`), result.stderr);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -46,6 +46,9 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'scimd-test-'));
     const url = join(dir, 'scimd.db');
+    // An empty database file, as an empty PostgreSQL database below: commands other than serve
+    // and migrate refuse a missing one. An empty file is a valid SQLite database without tables.
+    writeFileSync(url, '');
     return { url, open: () => openStore(url), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `scimd_test_${randomBytes(6).toString('hex')}`;

@@ -1,5 +1,5 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { foldCase } from '../../scim/compare.js';
 import { Mutex, type Row, type SqlDriver, type SqlExecutor } from '../sql/sql-driver.js';
@@ -35,8 +35,7 @@ export class SqliteDriver implements SqlDriver {
     private readonly file: string,
     options: SqliteOptions = {},
   ) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = openDatabaseFile(file);
     const journal = this.db.pragma('journal_mode = WAL', { simple: true });
     const fullDurability = (options.synchronous ?? 'FULL') === 'FULL';
     // In WAL mode, FULL durability comes from WalSync, so SQLite never blocks the event loop on
@@ -160,4 +159,14 @@ function bind(params: unknown[]): Record<string, unknown> {
 /** A file's size in bytes; 0 when it does not exist (`:memory:`, or no WAL yet). */
 function fileSize(path: string): number {
   return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+/** Opens (or creates) the database file; a failure names the file, which SQLite's own message does not. */
+function openDatabaseFile(file: string): Database.Database {
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    return new Database(file);
+  } catch (error) {
+    throw new Error(`Cannot open the SQLite database ${resolve(file)}: ${(error as Error).message}`);
+  }
 }
