@@ -49,7 +49,7 @@ function connectionOptions(command: Command, create: boolean): Command {
     .option('--timeout <seconds>', 'per-request timeout (default 60)')
     .option('--no-adopt', 'never take over target objects this connection did not create')
     .option('--adopt', 'take over matching target objects, as Entra does (default)')
-    .option('--schedule <when>', 'how often "scimd serve" runs a cycle: a duration (40m, the default; 1h; 30s), continuous (hub mode) or off')
+    .option('--schedule <when>', 'how often "scimd serve" runs a cycle: a duration (40min, as Entra; 1h), continuous (hub mode) or off (the default: cycles run only when asked, e.g. "scimd sync", until you set a schedule)')
     .option('--wire-format <format>', "how updates are sent: scim (RFC 7644: lowercase ops, real booleans; the default) or entra-legacy (Entra's default wire format: Add/Replace/Remove, \"True\"/\"False\", members removed by value list), to test a server built for Entra")
     .option('--no-groups-sync', 'provision users only')
     .option('--groups-sync', 'provision groups and memberships (default)')

@@ -34,7 +34,7 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
     mappings: { description: '`{"users": [...], "groups": [...]}`, or "default".' },
     scopeUsers: { type: 'string', description: 'A SCIM filter over source attributes; "" for everyone.' },
     scopeGroups: { type: 'string' },
-    schedule: { type: 'string', examples: ['40m', '1h', 'continuous', 'off'], description: 'How often `scimd serve` runs a cycle (default 40m).' },
+    schedule: { type: 'string', examples: ['40m', '1h', 'continuous', 'off'], description: 'How often `scimd serve` runs a cycle (default off: the connection runs only when asked until a schedule is set).' },
     wireFormat: { type: 'string', enum: ['scim', 'entra-legacy'], description: "How updates are sent: RFC 7644 PATCH (default), or Entra's legacy format (capitalised ops, \"True\"/\"False\" booleans). A target whose ServiceProviderConfig says patch.supported false gets PUT of the whole object either way." },
     concurrency: text,
     rate: text,

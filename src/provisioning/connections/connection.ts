@@ -22,8 +22,9 @@ export interface ConnectionSettings {
   /** Provision groups and memberships. */
   groups: boolean;
   /**
-   * How often `scimd serve` runs a cycle: a duration (`40m`, the default, as Entra), `continuous`
-   * (the next cycle starts as soon as one ends; for hub mode) or `off` (only when asked).
+   * How often `scimd serve` runs a cycle: a duration (`40min`, as Entra), `continuous` (the next
+   * cycle starts as soon as one ends; for hub mode) or `off` (only when asked; the default, so a
+   * connection provisions only once an admin has tested it and turned its schedule on).
    */
   schedule?: string;
   /** How updates go on the wire: RFC 7644 (`scim`, the default) or Entra's legacy format; see target-updates.ts. */
@@ -38,7 +39,7 @@ export const DEFAULT_SETTINGS: ConnectionSettings = {
   deletionThreshold: { count: 500 },
   adopt: true,
   groups: true,
-  schedule: '40m',
+  schedule: 'off',
 };
 
 /** Why the engine stopped sending to a target until the admin or a successful test clears it. */
