@@ -23,6 +23,7 @@ function connection(id: string, name: string): ConnectionRecord {
     quarantine: null,
     allowDeletes: false,
     credentialState: null,
+    targetProfile: null,
   };
 }
 const batch = (partial: Partial<StateBatch>): StateBatch => ({ upserts: [], deletes: [], membershipAdds: [], membershipRemoves: [], membershipRemovesOfMember: [], log: [], ...partial });
@@ -113,9 +114,11 @@ for (const backend of BACKENDS) {
       await store.setQuarantine('c2', quarantine);
       await store.setAllowDeletes('c2', true);
       await store.setCredentialState('c2', { expirySource: 'entered', warned: [30] });
+      const profile = { probedAt: '2026-01-02T00:00:00.000Z', keepsMembersOnPost: false, showsMembersOnGet: null, largestAcceptedBatch: 100, refusedBatch: 101 };
+      await store.setTargetProfile('c2', profile);
       await store.updateConnection({ ...connection('c2', 'beta'), scoping: {} });
       const kept = (await store.findConnection('c2'))!;
-      assert.deepEqual([kept.quarantine, kept.allowDeletes, kept.credentialState], [quarantine, true, { expirySource: 'entered', warned: [30] }], 'an update of the definition leaves them');
+      assert.deepEqual([kept.quarantine, kept.allowDeletes, kept.credentialState, kept.targetProfile], [quarantine, true, { expirySource: 'entered', warned: [30] }, profile], 'an update of the definition leaves them');
       await store.setQuarantine('c2', null);
       await store.setAllowDeletes('c2', false);
       assert.deepEqual([(await store.findConnection('c2'))!.quarantine, (await store.findConnection('c2'))!.allowDeletes], [null, false]);

@@ -46,8 +46,10 @@ for (const backend of BACKENDS) {
       assert.equal(report.cycle.status, 'completed', report.cycle.message ?? '');
       assert.deepEqual(pick(report.summary), { created: 8, updated: 1, disabled: 0, deleted: 0, unchanged: 0, failed: 0 });
       assert.equal(h.proxy.count('POST'), 8, 'five users and three groups, one POST each');
-      const patches = h.proxy.exchanges.filter((e) => e.method === 'PATCH');
+      const patches = h.proxy.exchanges.filter((e) => e.method === 'PATCH' && e.path.includes('/Users/'));
       assert.equal(patches.length, 2, 'the adopted user, then its manager (created in this cycle); new users carry theirs in the POST');
+      const memberPatches = h.proxy.exchanges.filter((e) => e.method === 'PATCH' && e.path.includes('/Groups/'));
+      assert.equal(memberPatches.length, 3, 'groups are created empty, then their members added by one PATCH each (as Entra)');
       assert.ok(patches.every((p) => p.path.endsWith(`/Users/${patches[0].path.split('/').pop()}`)), 'both PATCHes are for the adopted user');
       assert.equal(h.proxy.count('DELETE'), 0);
 

@@ -6,7 +6,7 @@ import { parsePatchRequest } from '../../scim/patch/patch-request.js';
 import { modelFor } from '../../scim/schema/resource-models.js';
 import { PATCH_OP_SCHEMA } from '../../scim/schema/urns.js';
 import { ScimClientError } from './client-errors.js';
-import type { PatchOperationBody, ResourceEndpoint, ScimClient, WireOperation } from './scim-client.js';
+import type { PatchOperationBody, ResourceEndpoint, ScimClient, ScimObject, WireOperation } from './scim-client.js';
 
 /**
  * How a connection writes changes: `scim` sends RFC 7644 PATCH (lowercase ops, real booleans);
@@ -40,7 +40,8 @@ export class TargetUpdates {
     private readonly wireFormat: WireFormat,
   ) {}
 
-  async update(endpoint: ResourceEndpoint, id: string, operations: PatchOperationBody[]): Promise<{ status: number }> {
+  /** The status, and the object when the target's answer carries it (a 200 with a body). */
+  async update(endpoint: ResourceEndpoint, id: string, operations: PatchOperationBody[]): Promise<{ status: number; resource?: ScimObject }> {
     if (this.knownWithoutPatch()) return this.replace(endpoint, id, operations);
     try {
       return await this.client.patch(endpoint, id, this.wireFormat === 'entra-legacy' ? entraLegacyOperations(operations) : operations);
@@ -60,7 +61,7 @@ export class TargetUpdates {
     const known = TargetUpdates.learned.get(this.client.baseUrl);
     return known !== undefined && known.until > Date.now() && !known.patch;
   }
-  private async replace(endpoint: ResourceEndpoint, id: string, operations: PatchOperationBody[]): Promise<{ status: number }> {
+  private async replace(endpoint: ResourceEndpoint, id: string, operations: PatchOperationBody[]): Promise<{ status: number; resource?: ScimObject }> {
     const model = modelFor(endpoint === 'Users' ? 'User' : 'Group');
     const parsed = parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: operations }, model);
     for (let attempt = 1; ; attempt++) {

@@ -29,6 +29,10 @@ export interface ConnectionSettings {
   schedule?: string;
   /** How updates go on the wire: RFC 7644 (`scim`, the default) or Entra's legacy format; see target-updates.ts. */
   wireFormat?: WireFormat;
+  /** Most members added or removed per PATCH (default 100); lowered for the cycle when the target refuses a batch for its size. */
+  membersPerRequest?: number;
+  /** How often a scheduled cycle is a full reconcile (re-reads the target and repairs drift): a duration such as `24h`, or off (the default). */
+  fullSyncEvery?: string;
 }
 
 export const DEFAULT_SETTINGS: ConnectionSettings = {
@@ -62,6 +66,26 @@ export interface CredentialState {
 }
 
 /**
+ * What Test Connection (and cycles since) learned about how the target treats groups; null
+ * values were not learned (the target hides what would tell).
+ */
+export interface TargetProfile {
+  probedAt?: string;
+  /** Whether a group POST keeps the members it carries (Jackson drops them). */
+  keepsMembersOnPost?: boolean | null;
+  /** Whether a GET of a group lists its members (Jackson always answers `members: []`). */
+  showsMembersOnGet?: boolean | null;
+  /** The largest member batch the target accepted in one PATCH. */
+  largestAcceptedBatch?: number | null;
+  /** The smallest member batch it refused (400 or 413), when it refused one. */
+  refusedBatch?: number | null;
+  /** What the probe could not find out, in plain words. */
+  note?: string | null;
+  /** When the last full reconcile (`sync --full`) finished. */
+  lastFullSyncAt?: string | null;
+}
+
+/**
  * A connection: where people come from, where they go, how attributes map, who is in scope,
  * and how carefully to go about it. The credential is stored only encrypted.
  */
@@ -86,4 +110,6 @@ export interface ConnectionRecord {
   /** The admin released the deletion threshold for the next cycle (Entra's "Allow deletes"). */
   allowDeletes?: boolean;
   credentialState?: CredentialState | null;
+  /** How the target treats groups, learned by Test Connection and cycles; never written by `updateConnection`. */
+  targetProfile?: TargetProfile | null;
 }

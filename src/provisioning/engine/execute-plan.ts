@@ -15,6 +15,8 @@ import { buildResource } from './build-resource.js';
 import type { Redactor } from './redactor.js';
 import { retryTime } from './escrow.js';
 import { stepLog } from './step-log.js';
+import type { TargetProfile } from '../connections/connection.js';
+import { DEFAULT_MEMBERS_PER_REQUEST, describeMemberWrite, GroupWriter, MemberBatches, memberWriteError, shownMembers, type MemberWriteResult } from './group-writes.js';
 
 export interface ExecutionContext {
   client: ScimClient;
@@ -37,12 +39,14 @@ export interface ExecutionContext {
   onProgress?: (phase: string, done: number, total: number) => void;
   /** Aborted when the process shuts down: the chunk in flight finishes and is committed, nothing more is sent. */
   signal?: AbortSignal;
+  /** Most members per PATCH (default 100). */
+  membersPerRequest?: number;
+  /** What is known of how the target treats groups (Test Connection's probe). */
+  targetProfile?: TargetProfile | null;
 }
 
 type Category = 'created' | 'updated' | 'disabled' | 'deleted' | 'failed';
 const RANK: Record<Category, number> = { updated: 1, created: 2, disabled: 3, deleted: 4, failed: 5 };
-const MEMBERS_PER_PATCH = 1000;
-const MEMBERS_PER_REMOVE_OP = 100;
 
 interface Outcome {
   batch: Partial<StateBatch>;
@@ -66,8 +70,13 @@ export class PlanExecutor {
   /** The target's refusal of the credential, when that is what stopped the cycle. */
   private authRefused?: string;
   private transportFailures = 0;
+  /** Member writes for the whole cycle, so a batch size the target refused is not sent again. */
+  readonly groupWriter: GroupWriter;
 
-  constructor(private readonly ctx: ExecutionContext) {}
+  constructor(private readonly ctx: ExecutionContext) {
+    const batches = new MemberBatches(ctx.membersPerRequest ?? DEFAULT_MEMBERS_PER_REQUEST, ctx.targetProfile);
+    this.groupWriter = new GroupWriter(ctx.updates, batches, ctx.targetProfile);
+  }
 
   async run(plan: Plan): Promise<{ counts: Omit<CycleCounts, 'unchanged'>; aborted?: string; authRefused?: string }> {
     const userWrites = plan.steps.filter((s) => s.type === 'User' && ['adopt', 'update', 'disable'].includes(s.action));
@@ -136,8 +145,11 @@ export class PlanExecutor {
   private async create(step: Extract<PlanStep, { action: 'create' }>): Promise<Outcome> {
     const config = this.config(step.type);
     const managerId = step.managerKey ? this.targetIdOf('User', step.managerKey) : undefined;
-    const memberIds = (step.members ?? []).map((k) => this.targetIdOf('User', k)).filter((id): id is string => id !== undefined);
-    const body = buildResource(config, step.attributes, { managerId, memberIds });
+    const members = (step.members ?? []).map((key) => ({ key, id: this.targetIdOf('User', key) })).filter((m): m is { key: string; id: string } => m.id !== undefined);
+    // Members go in the POST only where the target is known to keep them (Jackson drops them
+    // and answers 201); otherwise, as Entra does, the group is created empty and members are PATCHed.
+    const inPost = step.type === 'Group' && this.ctx.targetProfile?.keepsMembersOnPost === true ? members.slice(0, this.groupWriter.batches.size()) : [];
+    const body = buildResource(config, step.attributes, { managerId, memberIds: inPost.map((m) => m.id) });
     const desired = this.ctx.desired.get(stateKey(step.type, step.key));
     const outcome = await this.ctx.client.create(endpointOf(step.type), body, desired?.matchFilters[0]);
     const id = outcome.resource.id;
@@ -158,17 +170,28 @@ export class PlanExecutor {
       // Its manager was not on the target when it was created: set it in the manager pass.
       this.deferredManagers.push({ action: 'set-manager', type: 'User', key: step.key, targetId: id, from: null, to: step.managerKey });
     }
-    const added = (step.members ?? []).filter((k) => this.targetIdOf('User', k) !== undefined);
-    for (const member of added) this.memberSet(step.key).add(member);
     this.mark(step, 'created');
     const detail = outcome.kind === 'recovered' ? 'the answer to the POST was lost; found it by its matching attribute' : null;
-    return {
-      batch: {
-        upserts: [{ ...state }],
-        membershipAdds: added.map((member) => ({ group: step.key, member })),
-        log: [this.log(step, 'success', { targetId: id, detail, status: outcome.status })],
-      },
-    };
+    const created: Outcome = { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { targetId: id, detail, status: outcome.status })] } };
+    if (!members.length) return created;
+
+    // Members the POST's answer lists are in; every other one (dropped, hidden, or not sent) is PATCHed.
+    const kept = outcome.kind === 'created' ? shownMembers(outcome.resource, this.ctx.targetProfile) : undefined;
+    const inAnswer = members.filter((m) => inPost.includes(m) && kept?.has(m.id));
+    const dropped = inPost.filter((m) => !inAnswer.includes(m));
+    const rest = members.filter((m) => !inAnswer.includes(m));
+    for (const member of inAnswer) this.memberSet(step.key).add(member.key);
+    created.batch.membershipAdds = inAnswer.map((m) => ({ group: step.key, member: m.key }));
+    if (!rest.length) return created;
+    const membersStep: Extract<PlanStep, { action: 'add-members' }> = { action: 'add-members', type: 'Group', key: step.key, targetId: id, members: rest.map((m) => m.key) };
+    const note = dropped.length ? `the POST's answer does not list ${dropped.length} of the ${inPost.length} members it carried; they were added by PATCH` : null;
+    let added: Outcome;
+    try {
+      added = await this.changeMembers(membersStep, note);
+    } catch (error) {
+      added = this.failure(membersStep, error);
+    }
+    return merge(created, added);
   }
 
   /** A POST answered 409 and the lookup found the object: someone else created it meanwhile. */
@@ -227,37 +250,33 @@ export class PlanExecutor {
     return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { targetId, status })] } };
   }
 
-  private async changeMembers(step: Extract<PlanStep, { action: 'add-members' | 'remove-members' }>): Promise<Outcome> {
+  private async changeMembers(step: Extract<PlanStep, { action: 'add-members' | 'remove-members' }>, note: string | null = null): Promise<Outcome> {
     const targetId = this.targetIdOf('Group', step.key) ?? step.targetId;
     const resolved = step.members.map((key) => ({ key, id: this.targetIdOf('User', key) }));
     const known = resolved.filter((m): m is { key: string; id: string } => m.id !== undefined);
-    let status: number | null = null;
-    for (let i = 0; i < known.length; i += MEMBERS_PER_PATCH) {
-      const slice = known.slice(i, i + MEMBERS_PER_PATCH);
-      const operations: PatchOperationBody[] =
-        step.action === 'add-members'
-          ? [{ op: 'add', path: 'members', value: slice.map((m) => ({ value: m.id })) }]
-          : chunks(slice, MEMBERS_PER_REMOVE_OP).map((part) => ({ op: 'remove', path: `members[${part.map((m) => `value eq ${JSON.stringify(m.id)}`).join(' or ')}]` }));
-      try {
-        status = (await this.ctx.updates.update('Groups', targetId, operations)).status;
-      } catch (error) {
-        // Removing members that are already gone is what was asked.
-        if (!(step.action === 'remove-members' && error instanceof ScimClientError && error.scimType === 'noTarget')) throw error;
-      }
-    }
+    const kind = step.action === 'add-members' ? 'add' : 'remove';
+    const result: MemberWriteResult = known.length
+      ? await (kind === 'add' ? this.groupWriter.add(targetId, known.map((m) => m.id)) : this.groupWriter.remove(targetId, known.map((m) => m.id)))
+      : { applied: [], ignored: [], refused: [], unverified: false, status: null };
+    const applied = new Set(result.applied);
     const set = this.memberSet(step.key);
     const batch: Partial<StateBatch> = {};
-    if (step.action === 'add-members') {
-      for (const m of known) set.add(m.key);
-      batch.membershipAdds = known.map((m) => ({ group: step.key, member: m.key }));
+    if (kind === 'add') {
+      const done = known.filter((m) => applied.has(m.id));
+      for (const m of done) set.add(m.key);
+      batch.membershipAdds = done.map((m) => ({ group: step.key, member: m.key }));
     } else {
       // A member no longer on the target left the group with it; forget it either way.
-      for (const m of resolved) set.delete(m.key);
-      batch.membershipRemoves = resolved.map((m) => ({ group: step.key, member: m.key }));
+      const done = resolved.filter((m) => m.id === undefined || applied.has(m.id));
+      for (const m of done) set.delete(m.key);
+      batch.membershipRemoves = done.map((m) => ({ group: step.key, member: m.key }));
     }
+    const error = memberWriteError(result, kind);
+    if (error) return merge({ batch }, this.failure(step, error));
     const missing = resolved.length - known.length;
     this.mark(step, 'updated');
-    batch.log = [this.log(step, 'success', { targetId, status, detail: missing && step.action === 'add-members' ? `${missing} member(s) not on the target yet; next cycle adds them` : null })];
+    const details = [note, describeMemberWrite(result), missing && kind === 'add' ? `${missing} member(s) not on the target yet; next cycle adds them` : null].filter(Boolean);
+    batch.log = [this.log(step, 'success', { targetId, status: result.status, detail: details.length ? details.join('; ') : null })];
     return { batch };
   }
 
@@ -341,10 +360,11 @@ function emptyBatch(partial: Partial<StateBatch> = {}): StateBatch {
   return { upserts: [], deletes: [], membershipAdds: [], membershipRemoves: [], membershipRemovesOfMember: [], log: [], ...partial };
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
+/** Two outcomes of one step as one: their state changes and log lines together. */
+function merge(a: Outcome, b: Outcome): Outcome {
+  const batch: Partial<StateBatch> = { ...a.batch };
+  for (const key of Object.keys(b.batch) as (keyof StateBatch)[]) (batch[key] as unknown[]) = [...((a.batch[key] as unknown[]) ?? []), ...((b.batch[key] as unknown[]) ?? [])];
+  return { batch };
 }
 
 /**

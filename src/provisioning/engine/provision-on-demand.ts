@@ -146,6 +146,8 @@ export async function provisionOnDemand(options: OnDemandOptions): Promise<OnDem
       redactor,
       now,
       chunkSize: 10,
+      membersPerRequest: connection.settings.membersPerRequest,
+      targetProfile: connection.targetProfile,
     });
     const result = await executor.run(own);
     const entries = await store.readLog(connection.id, { cycleId: cycle.id, limit: 50 });

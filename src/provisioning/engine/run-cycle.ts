@@ -16,6 +16,7 @@ import { CycleBusy, CycleLease } from './cycle-lease.js';
 import { holdEscrowed, retryTime } from './escrow.js';
 import { credentialQuarantine, failureQuarantine } from './quarantine.js';
 import { PlanExecutor } from './execute-plan.js';
+import type { MemberBatches } from './group-writes.js';
 import { matchTargets } from './match-targets.js';
 import { prepareSource } from './prepare-source.js';
 import { Redactor } from './redactor.js';
@@ -223,8 +224,11 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       chunkSize: options.chunkSize ?? 100,
       signal: options.signal,
       onProgress: progress,
+      membersPerRequest: connection.settings.membersPerRequest,
+      targetProfile: connection.targetProfile,
     });
     const result = await executor.run(plan);
+    await rememberBatchSize(store, connection, executor.groupWriter.batches);
     const failedObjects = new Set(plan.failures.map((f) => stateKey(f.type, f.key)));
     Object.assign(summary, result.counts, { unchanged: plan.unchanged, failed: result.counts.failed + failedObjects.size });
     if (result.authRefused) quarantine = credentialQuarantine(result.authRefused, now());
@@ -241,6 +245,15 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     target.close();
     await lease.release();
   }
+}
+
+/** A member batch size the target refused this cycle is stored, so later cycles start at the size it took. */
+async function rememberBatchSize(store: ConnectionStore, connection: ConnectionRecord, batches: MemberBatches): Promise<void> {
+  if (batches.smallestRefused === null) return;
+  const profile = connection.targetProfile ?? {};
+  const accepted = batches.largestAccepted || 1;
+  if (profile.refusedBatch === batches.smallestRefused && profile.largestAcceptedBatch === accepted) return;
+  await store.setTargetProfile(connection.id, { ...profile, largestAcceptedBatch: accepted, refusedBatch: batches.smallestRefused });
 }
 
 /** The summary a plan predicts, per object: the strongest of its steps, or failed. */

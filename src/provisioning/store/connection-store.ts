@@ -1,4 +1,4 @@
-import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential } from '../connections/connection.js';
+import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential, TargetProfile } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
 import type { CycleCounts } from '../planner/plan.js';
 import type { Store } from '../../store/store.js';
@@ -104,6 +104,8 @@ export interface ConnectionStore {
   /** Releases (or re-arms) the deletion threshold for the next cycle. */
   setAllowDeletes(connectionId: string, allow: boolean): Promise<void>;
   setCredentialState(connectionId: string, state: CredentialState | null): Promise<void>;
+  /** Stores what was learned of how the target treats groups (Test Connection, cycles); the rest of the record is untouched. */
+  setTargetProfile(connectionId: string, profile: TargetProfile | null): Promise<void>;
   /**
    * Swaps the credential, its expiry and upkeep state in one statement (Update Credentials,
    * self-rotation). With `expected`, only if the stored credential is still that one (so a

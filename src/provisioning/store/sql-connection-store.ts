@@ -1,7 +1,7 @@
 import { foldCase } from '../../scim/compare.js';
 import { conflict } from '../../scim/errors.js';
 import type { SqlDriver, SqlExecutor } from '../../store/sql/sql-driver.js';
-import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential } from '../connections/connection.js';
+import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential, TargetProfile } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
 import type { Store } from '../../store/store.js';
 import { SqlStore } from '../../store/sql/sql-store.js';
@@ -76,6 +76,10 @@ export class SqlConnectionStore implements ConnectionStore {
 
   async setCredentialState(connectionId: string, state: CredentialState | null): Promise<void> {
     await this.driver.run('UPDATE provisioning_connections SET credential_state = $1 WHERE id = $2', [state ? JSON.stringify(state) : null, connectionId]);
+  }
+
+  async setTargetProfile(connectionId: string, profile: TargetProfile | null): Promise<void> {
+    await this.driver.run('UPDATE provisioning_connections SET target_profile = $1 WHERE id = $2', [profile ? JSON.stringify(profile) : null, connectionId]);
   }
 
   async replaceCredential(connectionId: string, c: { kind: TargetCredential['kind']; encrypted: string; expiresAt: string | null; state: CredentialState | null; updated: string; expected?: string }): Promise<boolean> {
@@ -326,6 +330,7 @@ function connectionFromRow(row: Row): ConnectionRecord {
     quarantine: row.quarantine ? (JSON.parse(String(row.quarantine)) as Quarantine) : null,
     allowDeletes: Number(row.allow_deletes ?? 0) === 1,
     credentialState: row.credential_state ? (JSON.parse(String(row.credential_state)) as CredentialState) : null,
+    targetProfile: row.target_profile ? (JSON.parse(String(row.target_profile)) as TargetProfile) : null,
   };
 }
 

@@ -321,4 +321,11 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX admin_session_revocations_expiry ON admin_session_revocations(expires_at);
     `,
   },
+  {
+    version: 11,
+    name: 'provisioning targets: how the target treats groups (Test Connection probe, batch sizes learned, last full reconcile)',
+    sql: `
+      ALTER TABLE provisioning_connections ADD COLUMN target_profile TEXT;
+    `,
+  },
 ];

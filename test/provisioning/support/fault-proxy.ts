@@ -32,6 +32,10 @@ export class FaultProxy {
   decide: (method: string, path: string, body: string) => Fault = () => 'pass';
   /** Rewrites an answer's body on its way to the client, e.g. a ServiceProviderConfig that says less. */
   rewrite: (method: string, path: string, body: string) => string = (_method, _path, body) => body;
+  /** Rewrites a request's body before it is forwarded (a target that ignores part of what it is sent). */
+  transform: (method: string, path: string, body: string) => string = (_method, _path, body) => body;
+  /** Answers a request with an error of its own instead of forwarding it (a target with limits). */
+  refuse: (method: string, path: string, body: string) => { status: number; detail: string } | undefined = () => undefined;
   /** The Retry-After (seconds) of the next injected 429 or 503. */
   retryAfter: () => number;
   private server?: Server;
@@ -88,6 +92,14 @@ export class FaultProxy {
         res.writeHead(Number(fault), { 'content-type': 'application/scim+json' });
         return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: fault, detail: fault === '501' ? 'not implemented here' : 'injected failure' }));
       }
+      const refusal = fault === 'pass' ? this.refuse(req.method!, req.url!, body) : undefined;
+      if (refusal) {
+        record(refusal.status);
+        res.writeHead(refusal.status, { 'content-type': 'application/scim+json' });
+        return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(refusal.status), detail: refusal.detail }));
+      }
+      const forwarded = this.transform(req.method!, req.url!, body);
+      const headers = forwarded === body ? req.headers : { ...req.headers, 'content-length': String(Buffer.byteLength(forwarded)) };
       if (fault === 'drop-before') {
         record('dropped');
         return req.socket.destroy();
@@ -100,7 +112,7 @@ export class FaultProxy {
         upstream.destroy();
         req.socket.destroy();
       };
-      const upstream = httpRequest({ host: '127.0.0.1', port: this.targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      const upstream = httpRequest({ host: '127.0.0.1', port: this.targetPort, method: req.method, path: req.url, headers }, (answer) => {
         if (recorded) return answer.resume();
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -124,7 +136,7 @@ export class FaultProxy {
         });
       });
       upstream.on('error', cut);
-      upstream.end(body, () => {
+      upstream.end(forwarded, () => {
         if (fault === 'cut-mid-request') cut();
       });
     });
