@@ -105,5 +105,16 @@ for (const backend of BACKENDS) {
       assert.equal(await (await runtime.credentials()).check((await service.store.findConnection('entered'))!), 'checked');
       assert.equal((await service.store.findConnection('entered'))!.credentialExpiresAt, '2040-01-01T00:00:00.000Z');
     });
+
+    it('leaves an expiry entered when the connection was created alone', async () => {
+      const service = await runtime.connections();
+      const directory = await call('POST', '/directories', { name: 'entered-at-create' });
+      const secret = await call('POST', `/directories/${directory.body.id}/secrets`, { name: 'engine' });
+      const created = await service.create('entered-at-create', { source: `file:${dir}/users.csv`, target: server.baseUrl, secret: secret.body.secret, secretExpires: '2041-02-03' });
+      assert.deepEqual(created.connection.credentialState, { expirySource: 'entered' });
+      assert.equal(await (await runtime.credentials()).check((await service.store.findConnection('entered-at-create'))!), 'checked');
+      const kept = (await service.store.findConnection('entered-at-create'))!;
+      assert.deepEqual([kept.credentialExpiresAt, kept.credentialState?.expirySource], ['2041-02-03T00:00:00.000Z', 'entered']);
+    });
   });
 }

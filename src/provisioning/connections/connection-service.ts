@@ -13,7 +13,7 @@ import { applyConnectionInput, describeConnection, newConnection, type Connectio
 import { combinedReport, testConnection, type TestReport } from './connection-test.js';
 import { testSource } from './source-test.js';
 import { describeSource } from '../sources/source-spec.js';
-import type { ConnectionRecord, Quarantine } from './connection.js';
+import type { ConnectionRecord, CredentialState, Quarantine } from './connection.js';
 import { decryptCredential, secretsOf, targetClient } from './target-client.js';
 
 /** A connection as the API and `--json` show it: never a secret, with what the engine knows of its health. */
@@ -80,8 +80,11 @@ export class ConnectionService implements ConnectionClient {
   async create(name: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
     const record = parsing(() => newConnection(name, input, this.encryptor, this.clock()));
     const check = await this.checkSource(record);
+    const state = enteredExpiryState(record, input);
     await this.store.createConnection(record);
-    return { connection: details(record), check };
+    // An expiry the admin typed is theirs: the credential keeper must not replace it with the target's.
+    if (state) await this.store.setCredentialState(record.id, state);
+    return { connection: details({ ...record, credentialState: state }), check };
   }
 
   async update(ref: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
@@ -103,7 +106,7 @@ export class ConnectionService implements ConnectionClient {
     const before = await this.require(ref);
     if (!input.secret && !input.clientSecret) throw invalidInput('Give the new credential: secret, or tokenUrl, clientId and clientSecret');
     const record = parsing(() => applyConnectionInput(before, input, this.encryptor, this.clock()));
-    const state = record.credentialExpiresAt && input.secretExpires !== undefined ? { expirySource: 'entered' as const } : null;
+    const state = enteredExpiryState(record, input);
     await this.store.replaceCredential(record.id, { kind: record.credentialKind, encrypted: record.encryptedCredential, expiresAt: record.credentialExpiresAt, state, updated: record.updated });
     return details({ ...record, credentialState: state });
   }
@@ -250,4 +253,9 @@ function asInputError(error: unknown): unknown {
   if (error instanceof ScimError) return error;
   if (error instanceof Error) return invalidInput(error.message);
   return error;
+}
+
+/** The credential state of a secret whose expiry the admin entered (kept as entered), or none. */
+function enteredExpiryState(record: ConnectionRecord, input: Pick<ConnectionInput, 'secretExpires'>): CredentialState | null {
+  return record.credentialExpiresAt && input.secretExpires !== undefined ? { expirySource: 'entered' } : null;
 }
