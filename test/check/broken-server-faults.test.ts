@@ -2,24 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { runChecks } from '../../src/check/run-checks.js';
 import type { CheckResult } from '../../src/check/check-types.js';
-import { startBrokenServer, type Fault } from './support/broken-server.js';
-
-/** Each fault of the broken server, and the check that must catch it. */
-const FAULTS: [Fault, string][] = [
-  ['ignoreFilter', 'filter.eq.username'],
-  ['ignoreFilter', 'discovery.filter-truthful'],
-  ['caseSensitiveUserName', 'filter.eq.username-case-insensitive'],
-  ['duplicateUserNames', 'race.username-unique'],
-  ['duplicateUserNames', 'users.create.duplicate'],
-  ['loseConcurrentMembers', 'race.members-no-lost-update'],
-  ['plainErrorBody', 'auth.no-token'],
-  ['notFoundOnNoMatch', 'users.filter.no-match'],
-  ['pagingDuplicates', 'paging.index.complete'],
-  ['ignoreIfMatch', 'etag.if-match'],
-  ['ignoreSortOrder', 'sort.username.descending'],
-  ['stringBooleans', 'patch.entra.string-booleans'],
-  ['slowGroups', 'latency.okta-groups'],
-];
+import { BROKEN_SERVER_FAULTS as FAULTS, startBrokenServer, type Fault } from './support/broken-server.js';
 
 async function runOne(faults: Fault[], id: string): Promise<{ result: CheckResult; leftovers: number }> {
   const server = await startBrokenServer(faults);

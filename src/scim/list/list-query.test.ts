@@ -128,4 +128,26 @@ describe('parseListQuery sorting and filtering', () => {
   it('rejects a SearchRequest that is not an object', () => {
     throwsScimError(() => searchRequestParams('filter=x'), { status: 400, scimType: 'invalidValue' });
   });
+
+  it('reads excludedAttributes given as an array of several names in a SearchRequest', () => {
+    const query = parse(searchRequestParams({ excludedAttributes: ['emails', 'name'] }));
+    assert.deepEqual(query.projection.excluded?.map((entry) => entry.name), ['emails', 'name']);
+    assert.equal(query.projection.attributes, undefined);
+  });
+
+  it('treats null members of a SearchRequest as absent, and reads nothing from a member named "undefined"', () => {
+    const query = parse({ filter: null, sortBy: null, sortOrder: null, count: null, startIndex: null, cursor: null });
+    assert.deepEqual(query, parse({}));
+    assert.equal(query.filter, undefined);
+    assert.equal(query.cursor, undefined);
+    assert.equal(query.sortBy, undefined);
+    assert.equal(parse({ sortBy: '' }).sortBy, undefined);
+    assert.equal(parse({ undefined: 'userName eq "a"' }).filter, undefined);
+  });
+
+  it('says which parameter has the wrong type', () => {
+    throwsScimError(() => parse({ filter: 5 }), { status: 400, scimType: 'invalidValue', detail: /^filter must be a string$/ });
+    throwsScimError(() => parse({ sortBy: 5 }), { status: 400, scimType: 'invalidValue', detail: /^sortBy must be an attribute path$/ });
+    throwsScimError(() => searchRequestParams([]), { status: 400, scimType: 'invalidValue', detail: /must be a JSON object/ });
+  });
 });

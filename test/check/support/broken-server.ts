@@ -32,6 +32,23 @@ export type Fault =
   | 'stringBooleans' // Entra's "False" is stored as a string
   | 'slowGroups'; // GET /Groups takes 700 ms
 
+/** Each fault of the broken server, and the check that must catch it. */
+export const BROKEN_SERVER_FAULTS: [Fault, string][] = [
+  ['ignoreFilter', 'filter.eq.username'],
+  ['ignoreFilter', 'discovery.filter-truthful'],
+  ['caseSensitiveUserName', 'filter.eq.username-case-insensitive'],
+  ['duplicateUserNames', 'race.username-unique'],
+  ['duplicateUserNames', 'users.create.duplicate'],
+  ['loseConcurrentMembers', 'race.members-no-lost-update'],
+  ['plainErrorBody', 'auth.no-token'],
+  ['notFoundOnNoMatch', 'users.filter.no-match'],
+  ['pagingDuplicates', 'paging.index.complete'],
+  ['ignoreIfMatch', 'etag.if-match'],
+  ['ignoreSortOrder', 'sort.username.descending'],
+  ['stringBooleans', 'patch.entra.string-booleans'],
+  ['slowGroups', 'latency.okta-groups'],
+];
+
 export interface BrokenServer {
   baseUrl: string;
   token: string;
