@@ -95,6 +95,7 @@ for (const backend of BACKENDS) {
         'target ServiceProviderConfig: ok',
         'target User probe: ok',
         'target Group probe: ok',
+        'target Group writes: warning',
         'target Secret expiry: ok',
       ]);
       const probe = h.proxy.exchanges.find((e) => e.path.startsWith('/scim/v2/Users?'))!;
@@ -103,6 +104,9 @@ for (const backend of BACKENDS) {
       const human = await h.run(['connection', 'test', 'hr']);
       assert.match(human.stdout, /ok {4}User probe +GET \/Users\?filter=userName eq "[0-9a-f-]+" answered 200 with an empty list/);
       assert.match(human.stdout, /The connection works\./);
+      assert.match(human.stdout, /Group writes +not probed: the target has no users/);
+      const shown = await h.run(['connection', 'show', 'hr']);
+      assert.match(shown.stdout, /target note: +the target has no users/);
       assert.match(human.stdout, /Testing the source, file:.*users\.csv\n {2}ok {4}Source file +.*users\.csv \(\d+ bytes\) is readable/);
       assert.match(human.stdout, /ok {4}Source read +\d+ users \(\d+ in scope\) and \d+ groups/);
     });

@@ -25,14 +25,26 @@ interface Connection {
   source: Record<string, unknown>;
   target: string;
   credential: { kind: string; expiresAt: string | null };
-  settings: { schedule?: string; deletionThreshold: string };
+  settings: { schedule?: string; deletionThreshold: string; membersPerRequest?: number; fullSyncEvery?: string };
   quarantine: Quarantine | null;
   allowDeletes: boolean;
+  targetProfile?: TargetProfile | null;
   lastCycle?: Cycle | null;
   managed?: { users: number; groups: number; failing: number };
   escrow?: { objects: number; nextRetry: string | null };
   cycles?: Cycle[];
 }
+/** How the target treats groups, as Test Connection's probe group and cycles learned it. */
+interface TargetProfile {
+  probedAt?: string;
+  keepsMembersOnPost?: boolean | null;
+  showsMembersOnGet?: boolean | null;
+  largestAcceptedBatch?: number | null;
+  refusedBatch?: number | null;
+  note?: string | null;
+  lastFullSyncAt?: string | null;
+}
+const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
 interface TestReport {
   ok: boolean;
   target: string;
@@ -93,7 +105,7 @@ export function ConnectionList() {
 }
 
 function CreateConnection() {
-  const [fields, setFields] = useState({ name: '', source: '', target: '', secret: '', schedule: 'off' });
+  const [fields, setFields] = useState({ name: '', source: '', target: '', secret: '', schedule: 'off', membersPerRequest: '100' });
   const [mappings, setMappings] = useState('');
   const [error, setError] = useState<string | null>(null);
   const set = (key: keyof typeof fields) => (e: Event) => setFields({ ...fields, [key]: (e.target as HTMLInputElement).value });
@@ -127,6 +139,8 @@ function CreateConnection() {
       <input id="conn-secret" type="password" autocomplete="off" required value={fields.secret} onInput={set('secret')} />
       <label for="conn-schedule">Schedule</label>
       <input id="conn-schedule" value={fields.schedule} onInput={set('schedule')} placeholder="40m, 1h, continuous or off" />
+      <label for="conn-members">Group members per request</label>
+      <input id="conn-members" inputMode="numeric" value={fields.membersPerRequest} onInput={set('membersPerRequest')} placeholder="100" />
       <label for="conn-mappings">Mappings (JSON, optional)</label>
       <textarea id="conn-mappings" class="mono" rows={4} value={mappings} onInput={(e) => setMappings((e.target as HTMLTextAreaElement).value)} placeholder='{"users": [{"target": "userName", "source": "userName", "matching": 1}]}' />
       {error && (
@@ -193,6 +207,28 @@ export function ConnectionPage({ id }: { id: string }) {
               <div>
                 <dt>Deletion threshold</dt>
                 <dd>{c.settings.deletionThreshold}</dd>
+              </div>
+              <div>
+                <dt>Group members per request</dt>
+                <dd>
+                  {c.settings.membersPerRequest ?? 100}
+                  {c.targetProfile?.largestAcceptedBatch ? ` (target took ${c.targetProfile.largestAcceptedBatch}${c.targetProfile.refusedBatch ? `, refused ${c.targetProfile.refusedBatch}` : ''})` : ''}
+                </dd>
+              </div>
+              <div data-testid="target-profile">
+                <dt>Target groups</dt>
+                <dd>
+                  {c.targetProfile?.probedAt
+                    ? `POST keeps members: ${yesNo(c.targetProfile.keepsMembersOnPost)}; GET shows members: ${yesNo(c.targetProfile.showsMembersOnGet)}${c.targetProfile.note ? `; ${c.targetProfile.note}` : ''}`
+                    : 'not probed yet: Test Connection learns it'}
+                </dd>
+              </div>
+              <div>
+                <dt>Full reconcile</dt>
+                <dd>
+                  {c.settings.fullSyncEvery ? `every ${c.settings.fullSyncEvery}` : 'on demand'}
+                  {c.targetProfile?.lastFullSyncAt ? `, last ${formatDateTime(c.targetProfile.lastFullSyncAt)}` : ''}
+                </dd>
               </div>
             </dl>
             {c.quarantine && (

@@ -13,6 +13,7 @@ import { applyConnectionInput, describeConnection, newConnection, type Connectio
 import { combinedReport, testConnection, type TestReport } from './connection-test.js';
 import { testSource } from './source-test.js';
 import { describeSource } from '../sources/source-spec.js';
+import { DEFAULT_MEMBERS_PER_REQUEST } from '../engine/group-writes.js';
 import type { ConnectionRecord, CredentialState, Quarantine } from './connection.js';
 import { decryptCredential, secretsOf, targetClient } from './target-client.js';
 
@@ -22,6 +23,8 @@ export interface ConnectionDetails extends ConnectionView {
   /** The deletion threshold is released for the next cycle. */
   allowDeletes: boolean;
   credentialState: ConnectionRecord['credentialState'];
+  /** How the target treats groups, as Test Connection and cycles learned it; null before the first test. */
+  targetProfile: ConnectionRecord['targetProfile'];
 }
 
 export type { SourceCheck };
@@ -128,8 +131,11 @@ export class ConnectionService implements ConnectionClient {
         secretExpiresAt: c.credentialExpiresAt,
         secrets: secretsOf(credential),
         now: this.clock(),
+        ...(c.settings.groups ? { groupProbe: { membersPerRequest: c.settings.membersPerRequest ?? DEFAULT_MEMBERS_PER_REQUEST } } : {}),
       });
       report = combinedReport(c.targetUrl, describeSource(c.source), [...source.steps, ...targetReport.steps]);
+      // Learned anew; when the last full reconcile ran is kept.
+      if (targetReport.targetProfile) await this.store.setTargetProfile(c.id, { ...targetReport.targetProfile, lastFullSyncAt: c.targetProfile?.lastFullSyncAt ?? null });
     } finally {
       target.close();
     }
@@ -220,7 +226,7 @@ export class ConnectionService implements ConnectionClient {
 }
 
 export function details(c: ConnectionRecord): ConnectionDetails {
-  return { ...describeConnection(c), quarantine: c.quarantine ?? null, allowDeletes: Boolean(c.allowDeletes), credentialState: c.credentialState ?? null };
+  return { ...describeConnection(c), quarantine: c.quarantine ?? null, allowDeletes: Boolean(c.allowDeletes), credentialState: c.credentialState ?? null, targetProfile: c.targetProfile ?? null };
 }
 
 /** `update` changes settings; the credential changes only through setSecret (Update Credentials). */

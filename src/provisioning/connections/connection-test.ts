@@ -4,6 +4,8 @@ import type { ScimClient, ScimResponse } from '../client/scim-client.js';
 import { eqFilter } from '../client/scim-filter-text.js';
 import type { Credential } from '../client/credentials.js';
 import { Redactor } from '../engine/redactor.js';
+import type { TargetProfile } from './connection.js';
+import { probeGroups } from './group-probe.js';
 
 export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
 
@@ -21,6 +23,8 @@ export interface TestReport {
   /** The source, as `connection show` describes it, when its steps are in the report. */
   source?: string;
   steps: TestStep[];
+  /** What the group write probe learned, when it ran. */
+  targetProfile?: TargetProfile;
 }
 
 export interface TestInput {
@@ -33,6 +37,8 @@ export interface TestInput {
   secretExpiresAt: string | null;
   secrets: string[];
   now?: Date;
+  /** Probe how the target treats group writes (a probe group, deleted again), with batches of this many members. */
+  groupProbe?: { membersPerRequest: number };
 }
 
 /** Hosts where an unencrypted connection never leaves the machine. */
@@ -51,6 +57,7 @@ export async function testConnection(input: TestInput): Promise<TestReport> {
   const add = (step: string, status: StepStatus, detail: string) => steps.push({ side: 'target', step, status, detail: redactor.text(detail) });
   const skipRest = (names: string[], why: string) => names.forEach((name) => add(name, 'skipped', why));
   const host = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+  let targetProfile: TargetProfile | undefined;
 
   // OAuth targets: the token endpoint comes first.
   try {
@@ -117,6 +124,15 @@ export async function testConnection(input: TestInput): Promise<TestReport> {
       const groups = await input.client.search('Groups', groupFilter, { excludedAttributes: 'members' });
       if (groups.total !== 0) add('Group probe', 'failed', `GET /Groups?filter=${groupFilter} found ${groups.total} groups; it must find none`);
       else add('Group probe', 'ok', `GET /Groups?filter=${groupFilter} answered 200 with an empty list`);
+      if (groups.total === 0 && input.groupProbe) {
+        try {
+          const probe = await probeGroups(input.client, input.groupProbe.membersPerRequest, input.now ?? new Date());
+          add('Group writes', probe.status, probe.detail);
+          targetProfile = probe.profile;
+        } catch (error) {
+          add('Group writes', 'warning', `could not be probed: ${(error as Error).message}`);
+        }
+      }
     } catch (error) {
       const status = error instanceof ScimClientError ? error.status : undefined;
       add('Group probe', 'failed', status === 404 || status === 501 ? `GET /Groups answered ${status}; Entra's Test Connection fails on that: answer 200 with an empty list even without group support` : (error as Error).message);
@@ -131,7 +147,7 @@ export async function testConnection(input: TestInput): Promise<TestReport> {
     if (days < 0) add('Secret expiry', 'failed', `${kind} expired on ${expiry.slice(0, 10)}`);
     else add('Secret expiry', days < 30 && input.secretExpiresAt ? 'warning' : 'ok', `${kind} expires on ${expiry.slice(0, 16).replace('T', ' ')} UTC (${days} days)`);
   }
-  return report(input.targetUrl, steps);
+  return { ...report(input.targetUrl, steps), ...(targetProfile ? { targetProfile } : {}) };
 }
 
 /** A report over both halves: the source's steps, then the target's. */
