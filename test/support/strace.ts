@@ -44,7 +44,8 @@ export function assertStraceWorks(): void {
   }
 }
 
-const LINE = /^(\d+) (\d\d):(\d\d):(\d\d)\.(\d{6}) (.*)$/;
+// strace pads the pid to five columns: one space after a five-digit pid, more after a shorter one.
+const LINE = /^(\d+) +(\d\d):(\d\d):(\d\d)\.(\d{6}) (.*)$/;
 const UNFINISHED = ' <unfinished ...>';
 const RESUMED = /^<\.\.\. (\w+) resumed>(.*)$/;
 const CALL = /^(\w+)\((.*)\) += (-?\d+)(?: [A-Z]\w*(?: \([^)]*\))?)? <(\d+)\.(\d{6})>$/;
