@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ConnectionRecord } from '../provisioning/connections/connection.js';
+import { describeGroupHandling } from '../provisioning/connections/group-probe.js';
 import { withConnectionClient } from './admin-connection.js';
 import type { GlobalOptions } from './context.js';
 import { printJson } from './output.js';
@@ -47,11 +48,9 @@ export function operationalState(c: { quarantine: ConnectionRecord['quarantine']
 /** Lines for `connection show`: how the target treats groups, as Test Connection and cycles learned it. */
 export function targetProfileLines(profile: ConnectionRecord['targetProfile']): [string, string][] {
   if (!profile) return [['target groups', 'not probed yet; "scimd connection test" learns how the target treats group writes']];
-  const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
   const lines: [string, string][] = [];
-  if (profile.probedAt) lines.push(['target groups', `probed ${profile.probedAt}: POST keeps members: ${yesNo(profile.keepsMembersOnPost)}; GET shows members: ${yesNo(profile.showsMembersOnGet)}`]);
+  if (profile.probedAt) lines.push(['target groups', `probed ${profile.probedAt}: ${describeGroupHandling(profile)}`]);
   if (profile.largestAcceptedBatch) lines.push(['member batches', `${profile.largestAcceptedBatch} accepted in one request${profile.refusedBatch ? `, ${profile.refusedBatch} refused` : ''}`]);
   if (profile.note) lines.push(['target note', profile.note]);
-  if (profile.lastFullSyncAt) lines.push(['last full sync', profile.lastFullSyncAt]);
   return lines;
 }

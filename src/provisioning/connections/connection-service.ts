@@ -81,13 +81,12 @@ export class ConnectionService implements ConnectionClient {
   }
 
   async create(name: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
-    const record = parsing(() => newConnection(name, input, this.encryptor, this.clock()));
-    const check = await this.checkSource(record);
-    const state = enteredExpiryState(record, input);
-    await this.store.createConnection(record);
+    const parsed = parsing(() => newConnection(name, input, this.encryptor, this.clock()));
     // An expiry the admin typed is theirs: the credential keeper must not replace it with the target's.
-    if (state) await this.store.setCredentialState(record.id, state);
-    return { connection: details({ ...record, credentialState: state }), check };
+    const record = { ...parsed, credentialState: enteredExpiryState(parsed, input) };
+    const check = await this.checkSource(record);
+    await this.store.createConnection(record);
+    return { connection: details(record), check };
   }
 
   async update(ref: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
@@ -134,8 +133,7 @@ export class ConnectionService implements ConnectionClient {
         ...(c.settings.groups ? { groupProbe: { membersPerRequest: c.settings.membersPerRequest ?? DEFAULT_MEMBERS_PER_REQUEST } } : {}),
       });
       report = combinedReport(c.targetUrl, describeSource(c.source), [...source.steps, ...targetReport.steps]);
-      // Learned anew; when the last full reconcile ran is kept.
-      if (targetReport.targetProfile) await this.store.setTargetProfile(c.id, { ...targetReport.targetProfile, lastFullSyncAt: c.targetProfile?.lastFullSyncAt ?? null });
+      if (targetReport.targetProfile) await this.store.setTargetProfile(c.id, targetReport.targetProfile);
     } finally {
       target.close();
     }

@@ -55,12 +55,17 @@ export async function probeGroups(client: ScimClient, membersPerRequest: number,
   } finally {
     await client.delete('Groups', id).catch(() => undefined);
   }
-  if (profile.showsMembersOnGet === false) profile.note ??= 'the target does not show members when a group is read, so memberships cannot be read back (a full reconcile re-sends them)';
-  const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
+  if (profile.showsMembersOnGet === false) profile.note ??= 'the target does not show members when a group is read, so memberships cannot be read back';
   const batch = profile.largestAcceptedBatch ? `${profile.largestAcceptedBatch} members in one PATCH accepted${profile.refusedBatch ? `, ${profile.refusedBatch} refused` : ''}` : 'batch size not probed (one user on the target)';
-  const detail = `a probe group (deleted again): POST keeps members: ${yesNo(profile.keepsMembersOnPost)}; GET shows members: ${yesNo(profile.showsMembersOnGet)}; ${batch}${profile.note ? `; ${profile.note}` : ''}`;
+  const detail = `a probe group (deleted again): ${describeGroupHandling(profile)}; ${batch}${profile.note ? `; ${profile.note}` : ''}`;
   const status = profile.showsMembersOnGet === false || (profile.refusedBatch !== null && profile.refusedBatch !== undefined) || !profile.largestAcceptedBatch && rest.length ? 'warning' : 'ok';
   return { profile, status, detail };
+}
+
+/** What a probe learned of member handling, in the words Test Connection and `connection show` use. */
+export function describeGroupHandling(profile: TargetProfile): string {
+  const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
+  return `POST keeps members: ${yesNo(profile.keepsMembersOnPost)}; GET shows members: ${yesNo(profile.showsMembersOnGet)}`;
 }
 
 async function userIds(client: ScimClient, count: number): Promise<string[]> {

@@ -84,8 +84,7 @@ export class GroupWriter {
 
   private async write(groupId: string, ids: string[], kind: 'add' | 'remove'): Promise<MemberWriteResult> {
     const result: MemberWriteResult = { applied: [], ignored: [], refused: [], unverified: false, status: null };
-    const queue: string[][] = [];
-    for (let i = 0; i < ids.length; i += this.batches.size()) queue.push(ids.slice(i, i + this.batches.size()));
+    const queue = chunk(ids, this.batches.size());
     while (queue.length) {
       let batch = queue.shift()!;
       if (batch.length > this.batches.size()) {

@@ -27,9 +27,9 @@ export class SqlConnectionStore implements ConnectionStore {
   async createConnection(c: ConnectionRecord): Promise<void> {
     try {
       await this.driver.run(
-        `INSERT INTO provisioning_connections (id, name, name_key, source, target_url, credential_kind, credential, credential_expires_at, mappings, scoping, settings, created, updated)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        connectionParams(c),
+        `INSERT INTO provisioning_connections (id, name, name_key, source, target_url, credential_kind, credential, credential_expires_at, mappings, scoping, settings, created, updated, credential_state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [...connectionParams(c), c.credentialState ? JSON.stringify(c.credentialState) : null],
       );
     } catch (error) {
       if (this.driver.dialect.isUniqueViolation(error)) throw conflict(`A connection named ${JSON.stringify(c.name)} already exists`);

@@ -326,7 +326,7 @@ export const postgresMigrations: Migration[] = [
   },
   {
     version: 11,
-    name: 'provisioning targets: how the target treats groups (Test Connection probe, batch sizes learned, last full reconcile)',
+    name: 'provisioning targets: how the target treats groups (Test Connection probe, batch sizes learned)',
     sql: `
       ALTER TABLE provisioning_connections ADD COLUMN target_profile TEXT;
     `,
