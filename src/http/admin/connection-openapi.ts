@@ -83,13 +83,17 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
         parameters: [param],
         post: {
           summary: 'Run a cycle now and wait for it',
-          requestBody: { required: false, content: h.json({ type: 'object', additionalProperties: false, properties: { allowDeletes: { type: 'boolean', description: 'Pass the deletion threshold in this cycle.' } } }) },
+          requestBody: { required: false, content: h.json({ type: 'object', additionalProperties: false, properties: { allowDeletes: { type: 'boolean', description: 'Pass the deletion threshold in this cycle.' }, full: FULL_RECONCILE } }) },
           responses: { '200': cycleResult, ...busy, ...notFound, ...h.adminErrors },
         },
       },
       '/connections/{connection}/dry-run': {
         parameters: [param],
-        post: { summary: 'Plan a cycle without sending changes; the plan is returned and stored in the log', responses: { '200': cycleResult, ...busy, ...notFound, ...h.adminErrors } },
+        post: {
+          summary: 'Plan a cycle without sending changes; the plan is returned and stored in the log',
+          requestBody: { required: false, content: h.json({ type: 'object', additionalProperties: false, properties: { full: FULL_RECONCILE } }) },
+          responses: { '200': cycleResult, ...busy, ...notFound, ...h.adminErrors },
+        },
       },
       '/connections/{connection}/cycles': {
         parameters: [param],
@@ -195,3 +199,8 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
     },
   };
 }
+
+const FULL_RECONCILE = {
+  type: 'boolean',
+  description: "Full reconcile (Entra's \"Restart provisioning\"): read every managed object back from the target (members too where it shows them) and repair every difference.",
+} as const;

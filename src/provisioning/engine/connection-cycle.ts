@@ -4,7 +4,7 @@ import { decryptCredential } from '../connections/target-client.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { runCycle, type CycleOptions, type CycleReport } from './run-cycle.js';
 
-export interface ConnectionCycleOptions extends Pick<CycleOptions, 'dryRun' | 'allowDeletes' | 'honourEscrow' | 'signal' | 'onProgress' | 'clientOptions' | 'now' | 'chunkSize'> {
+export interface ConnectionCycleOptions extends Pick<CycleOptions, 'dryRun' | 'full' | 'allowDeletes' | 'honourEscrow' | 'signal' | 'onProgress' | 'clientOptions' | 'now' | 'chunkSize'> {
   store: ConnectionStore;
   encryptor: Encryptor;
   connection: ConnectionRecord;
