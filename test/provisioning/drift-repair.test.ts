@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from '../support/databases.js';
+import { applyConnectionInput } from '../../src/provisioning/connections/connection-input.js';
+import { runConnectionCycle } from '../../src/provisioning/engine/connection-cycle.js';
 import { EngineHarness } from './support/engine-harness.js';
 
 const USERS = 16;
@@ -109,6 +111,56 @@ for (const backend of BACKENDS) {
       assert.ok(groupReads.every((e) => e.path.includes('excludedAttributes=members')), 'members are not asked for');
       assert.ok((await h.targetGroups()).has('Group first'));
       assert.deepEqual(await realMemberships(h), desiredMemberships);
+    });
+  });
+
+  describe(`a periodic full reconcile (${backend})`, () => {
+    let h: EngineHarness;
+    const start = new Date('2026-12-01T08:00:00Z');
+    const at = (hours: number) => new Date(start.getTime() + hours * 3_600_000);
+    /** A cycle as the schedule starts it, at a given hour. */
+    const scheduled = async (hours: number) =>
+      runConnectionCycle({ store: h.store, encryptor: h.encryptor, connection: (await h.store.findConnection('app'))!, scheduled: true, honourEscrow: true, now: () => at(hours), clientOptions: { retry: { baseMs: 5, capMs: 50 }, settleMs: 100 } });
+    const deleteInApp = async (userName: string) => h.directory.request('DELETE', `/Users/${(await h.targetUsers()).get(userName)!.id}`);
+
+    before(async () => {
+      h = await EngineHarness.start(backend);
+      writeSource(h);
+      await h.connect('app', { source: `file:${h.dir}/users.csv`, groups: `${h.dir}/groups.csv`, memberships: `${h.dir}/memberships.csv` });
+      const connection = (await h.store.findConnection('app'))!;
+      await h.store.updateConnection(applyConnectionInput(connection, { fullSyncEvery: '24h' }, h.encryptor, start));
+    });
+    after(() => h.close());
+
+    it('refuses an interval under an hour, or no duration at all', async () => {
+      const connection = (await h.store.findConnection('app'))!;
+      assert.throws(() => applyConnectionInput(connection, { fullSyncEvery: '30min' }, h.encryptor, start), /--full-sync-every "30min" is a duration of at least 1h/);
+      assert.throws(() => applyConnectionInput(connection, { fullSyncEvery: 'daily' }, h.encryptor, start), /--full-sync-every "daily"/);
+    });
+
+    it('the first scheduled cycle is a full one, and remembers when it ran', async () => {
+      const report = await scheduled(0);
+      assert.equal(report.summary.failed, 0, report.cycle.message ?? '');
+      assert.ok(report.summary.drift, 'a full reconcile');
+      assert.equal((await h.store.findConnection('app'))!.targetProfile?.lastFullSyncAt, report.cycle.finishedAt);
+    });
+
+    it('scheduled cycles before the interval has passed trust what was sent; the first after it repairs the app', async () => {
+      await deleteInApp('user7@acme.com');
+      const early = await scheduled(23);
+      assert.equal(early.summary.drift, undefined);
+      assert.equal((await h.targetUsers()).has('user7@acme.com'), false, 'not repaired by an ordinary cycle');
+      const due = await scheduled(24);
+      assert.deepEqual(due.summary.drift, { read: 17, differed: 1, missing: 1, membershipsChecked: true });
+      assert.equal((await h.targetUsers()).has('user7@acme.com'), true);
+      assert.deepEqual(await realMemberships(h), desiredMemberships);
+    });
+
+    it('a cycle run by hand is full only when asked, whatever the interval', async () => {
+      await deleteInApp('user8@acme.com');
+      const byHand = await runConnectionCycle({ store: h.store, encryptor: h.encryptor, connection: (await h.store.findConnection('app'))!, now: () => at(100) });
+      assert.equal(byHand.summary.drift, undefined);
+      assert.equal((await h.targetUsers()).has('user8@acme.com'), false);
     });
   });
 }

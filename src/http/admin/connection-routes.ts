@@ -9,7 +9,7 @@ import { bodyFields, numberParam, queryParam, requiredString } from './request-i
 /** Text options of a connection, as the CLI has them; numbers are accepted as JSON numbers too. */
 const TEXT_FIELDS = [
   'source', 'groups', 'memberships', 'userKey', 'groupKey', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'sourceCa', 'sourceEncoding',
-  'target', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'schedule', 'wireFormat', 'membersPerRequest',
+  'target', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'schedule', 'wireFormat', 'membersPerRequest', 'fullSyncEvery',
 ] as const;
 const FLAG_FIELDS = ['adopt', 'syncGroups', 'incremental', 'sourceStartTls'] as const;
 const CREDENTIAL_FIELDS = ['secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope'] as const;
