@@ -52,6 +52,7 @@ function connectionOptions(command: Command, create: boolean): Command {
     .option('--schedule <when>', 'how often "scimd serve" runs a cycle: a duration (40min, as Entra; 1h), continuous (hub mode) or off (the default: cycles run only when asked, e.g. "scimd sync", until you set a schedule)')
     .option('--wire-format <format>', "how updates are sent: scim (RFC 7644: lowercase ops, real booleans; the default) or entra-legacy (Entra's default wire format: Add/Replace/Remove, \"True\"/\"False\", members removed by value list), to test a server built for Entra")
     .option('--members-per-request <n>', 'most group members added or removed in one request (1-1000; default 100); a batch the target refuses for its size (413, or 400) is halved and the size it takes remembered')
+    .option('--full-sync-every <duration>', 'make a scheduled cycle a full reconcile (re-read the target, repair drift) this often: 24h, 7d, or off (the default)')
     .option('--no-groups-sync', 'provision users only')
     .option('--groups-sync', 'provision groups and memberships (default)')
     .option('--json', 'print the connection as JSON');
@@ -203,7 +204,7 @@ export function registerConnectionCommand(program: Command): void {
 
 function toInput(opts: Options): ConnectionInput {
   const input: ConnectionInput = {};
-  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'schedule', 'wireFormat', 'sourceEncoding', 'membersPerRequest'];
+  const keys: (keyof ConnectionInput)[] = ['source', 'groups', 'memberships', 'userKey', 'groupKey', 'target', 'secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope', 'mapping', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'adopt', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'schedule', 'wireFormat', 'sourceEncoding', 'membersPerRequest', 'fullSyncEvery'];
   for (const key of keys) if (opts[key] !== undefined) (input as Record<string, unknown>)[key] = opts[key];
   // commander sets defaults for --no-… flags; only pass them when given on the command line.
   if (process.argv.some((a) => a === '--no-adopt' || a === '--adopt')) input.adopt = opts.adopt;

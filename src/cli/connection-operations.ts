@@ -52,5 +52,6 @@ export function targetProfileLines(profile: ConnectionRecord['targetProfile']): 
   if (profile.probedAt) lines.push(['target groups', `probed ${profile.probedAt}: ${describeGroupHandling(profile)}`]);
   if (profile.largestAcceptedBatch) lines.push(['member batches', `${profile.largestAcceptedBatch} accepted in one request${profile.refusedBatch ? `, ${profile.refusedBatch} refused` : ''}`]);
   if (profile.note) lines.push(['target note', profile.note]);
+  if (profile.lastFullSyncAt) lines.push(['last full reconcile', profile.lastFullSyncAt]);
   return lines;
 }

@@ -10,6 +10,7 @@ import { printJson, printTable, shortTime } from './output.js';
 
 interface SyncOptions extends GlobalOptions {
   dryRun?: boolean;
+  full?: boolean;
   allowDeletes?: boolean;
   quiet?: boolean;
   user?: string;
@@ -31,6 +32,7 @@ export function registerSyncCommand(program: Command): void {
     .description('run a provisioning cycle of a connection, and read its cycles and provisioning log')
     .argument('<connection>', 'the connection (name or id)')
     .option('--dry-run', 'plan only: print and store every create, update (with attribute changes), disable, delete and membership change; send nothing but lookups')
+    .option('--full', "full reconcile (Entra's \"Restart provisioning\"): read every object the connection manages back from the target, memberships too where the target shows them, and repair every difference, including changes made inside the app; with --dry-run, only show the repairs")
     .option('--allow-deletes', 'let this cycle disable and delete past the deletion threshold')
     .option('--user <key>', "provision on demand: only this user (its source key), now, with a step-by-step report; memberships wait for the next cycle")
     .option('--quiet', 'no progress output')
@@ -42,7 +44,8 @@ export function registerSyncCommand(program: Command): void {
         'A cycle reads the source, maps and scopes it, looks up new objects on the target by their matching',
         'attributes, then creates or adopts them, sends only changed attributes of known ones (PATCH), disables',
         'objects out of scope or disabled in the source, deletes after the connection\'s delay, sets managers and',
-        'group memberships. Progress goes to standard error: a live line in a terminal, JSON lines otherwise.',
+        'group memberships. An ordinary cycle trusts what it last sent; --full reads the target back first.',
+        'Progress goes to standard error: a live line in a terminal, JSON lines otherwise.',
         '',
         'Exit status: 0 done; 2 done, but some objects failed (see "scimd sync log <connection> --failed");',
         '3 stopped by the deletion threshold; 1 the cycle failed.',
@@ -58,7 +61,7 @@ export function registerSyncCommand(program: Command): void {
     .action(async (name: string, options: SyncOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as SyncOptions;
       if (opts.user !== undefined) {
-        if (opts.dryRun || opts.allowDeletes) throw new Error('--user provisions one user; it takes neither --dry-run nor --allow-deletes');
+        if (opts.dryRun || opts.allowDeletes || opts.full) throw new Error('--user provisions one user; it takes neither --dry-run, --full nor --allow-deletes');
         const onDemand = await withConnectionClient(opts, (client) => client.provision(name, opts.user!));
         if (opts.json) printJson(onDemand);
         else printOnDemand(onDemand);
@@ -70,7 +73,7 @@ export function registerSyncCommand(program: Command): void {
         const connection = (await client.list()).find((c) => c.name === name || c.id === name);
         const expiry = connection && expiryWarning(connection.name, connection.credential.expiresAt, new Date());
         if (expiry) process.stderr.write(`${expiry}\n`);
-        return client.runCycle(name, { dryRun: opts.dryRun, allowDeletes: opts.allowDeletes, onProgress: reporter ? (event) => reporter.update(event) : undefined });
+        return client.runCycle(name, { dryRun: opts.dryRun, full: opts.full, allowDeletes: opts.allowDeletes, onProgress: reporter ? (event) => reporter.update(event) : undefined });
       });
       reporter?.finish();
       if (opts.json) printJson(jsonReport(report));

@@ -161,6 +161,23 @@ for (const backend of BACKENDS) {
       assertProblem(await call('GET', '/connections/app/logs?limit=0'), 400, 'invalid-input');
     });
 
+    it('a full reconcile reads the target back and repairs a change made inside the app; a full flag that is not true or false is refused', async () => {
+      const ann = (await targetUsers()).get('ann@acme.com') as unknown as { id: string };
+      await server.raw('DELETE', `/Users/${ann.id}`, { headers: { authorization: `Bearer ${target.secret}` } });
+      const plain = await call('POST', '/connections/app/run');
+      assert.equal(plain.body.summary.created, 0, 'an ordinary cycle trusts what it last sent');
+      const refused = await call('POST', '/connections/app/run', { full: 'yes' });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.detail, /full must be true or false/);
+      const dry = await call('POST', '/connections/app/dry-run', { full: true });
+      assert.deepEqual(dry.body.plan.steps.map((s: { action: string; key: string }) => `${s.action} ${s.key}`), ['create e1']);
+      const full = await call('POST', '/connections/app/run', { full: true });
+      assertOk(full);
+      assert.match(full.body.cycle.message, /^Full reconcile: read 2 objects back from the target; 1 object differed/);
+      assert.equal(full.body.summary.created, 1);
+      assert.ok((await targetUsers()).has('ann@acme.com'));
+    });
+
     it('updates settings, and the deletion threshold holds until an admin allows deletions once', async () => {
       const updated = await call('PATCH', '/connections/app', { schedule: '15m', deleteAfter: '0' });
       assertOk(updated);

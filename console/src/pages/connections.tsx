@@ -25,7 +25,7 @@ interface Connection {
   source: Record<string, unknown>;
   target: string;
   credential: { kind: string; expiresAt: string | null };
-  settings: { schedule?: string; deletionThreshold: string; membersPerRequest?: number };
+  settings: { schedule?: string; deletionThreshold: string; membersPerRequest?: number; fullSyncEvery?: string };
   quarantine: Quarantine | null;
   allowDeletes: boolean;
   targetProfile?: TargetProfile | null;
@@ -42,6 +42,7 @@ interface TargetProfile {
   largestAcceptedBatch?: number | null;
   refusedBatch?: number | null;
   note?: string | null;
+  lastFullSyncAt?: string | null;
 }
 const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
 interface TestReport {
@@ -220,6 +221,13 @@ export function ConnectionPage({ id }: { id: string }) {
                   {c.targetProfile?.probedAt
                     ? `POST keeps members: ${yesNo(c.targetProfile.keepsMembersOnPost)}; GET shows members: ${yesNo(c.targetProfile.showsMembersOnGet)}${c.targetProfile.note ? `; ${c.targetProfile.note}` : ''}`
                     : 'not probed yet: Test Connection learns it'}
+                </dd>
+              </div>
+              <div>
+                <dt>Full reconcile</dt>
+                <dd>
+                  {c.settings.fullSyncEvery ? `every ${c.settings.fullSyncEvery}` : 'on demand'}
+                  {c.targetProfile?.lastFullSyncAt ? `, last ${formatDateTime(c.targetProfile.lastFullSyncAt)}` : ''}
                 </dd>
               </div>
             </dl>

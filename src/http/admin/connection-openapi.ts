@@ -37,6 +37,7 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
     schedule: { type: 'string', examples: ['40m', '1h', 'continuous', 'off'], description: 'How often `scimd serve` runs a cycle (default off: the connection runs only when asked until a schedule is set).' },
     wireFormat: { type: 'string', enum: ['scim', 'entra-legacy'], description: "How updates are sent: RFC 7644 PATCH (default), or Entra's legacy format (capitalised ops, \"True\"/\"False\" booleans). A target whose ServiceProviderConfig says patch.supported false gets PUT of the whole object either way." },
     membersPerRequest: { ...text, examples: ['100'], description: 'Most group members added or removed in one request (1-1000; default 100). A batch the target refuses for its size is halved and the size it takes remembered.' },
+    fullSyncEvery: { type: 'string', examples: ['24h', '7d', 'off'], description: 'How often a scheduled cycle is a full reconcile that re-reads the target and repairs drift (default off).' },
     concurrency: text,
     rate: text,
     timeout: text,
@@ -83,13 +84,17 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
         parameters: [param],
         post: {
           summary: 'Run a cycle now and wait for it',
-          requestBody: { required: false, content: h.json({ type: 'object', additionalProperties: false, properties: { allowDeletes: { type: 'boolean', description: 'Pass the deletion threshold in this cycle.' } } }) },
+          requestBody: { required: false, content: h.json({ type: 'object', additionalProperties: false, properties: { allowDeletes: { type: 'boolean', description: 'Pass the deletion threshold in this cycle.' }, full: FULL_RECONCILE } }) },
           responses: { '200': cycleResult, ...busy, ...notFound, ...h.adminErrors },
         },
       },
       '/connections/{connection}/dry-run': {
         parameters: [param],
-        post: { summary: 'Plan a cycle without sending changes; the plan is returned and stored in the log', responses: { '200': cycleResult, ...busy, ...notFound, ...h.adminErrors } },
+        post: {
+          summary: 'Plan a cycle without sending changes; the plan is returned and stored in the log',
+          requestBody: { required: false, content: h.json({ type: 'object', additionalProperties: false, properties: { full: FULL_RECONCILE } }) },
+          responses: { '200': cycleResult, ...busy, ...notFound, ...h.adminErrors },
+        },
       },
       '/connections/{connection}/cycles': {
         parameters: [param],
@@ -151,7 +156,7 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
           quarantine: { type: ['object', 'null'], properties: { reason: { enum: ['credentials', 'failures'] }, detail: { type: 'string' }, since: { type: 'string', format: 'date-time' } } },
           allowDeletes: { type: 'boolean' },
           credentialState: { type: ['object', 'null'], description: 'Where the expiry came from, warnings given, the last rotation or rotation error.' },
-          targetProfile: { type: ['object', 'null'], description: 'How the target treats groups, learned by Test Connection (a probe group, deleted again) and by cycles: keepsMembersOnPost, showsMembersOnGet, largestAcceptedBatch, refusedBatch, note.' },
+          targetProfile: { type: ['object', 'null'], description: 'How the target treats groups, learned by Test Connection (a probe group, deleted again) and by cycles: keepsMembersOnPost, showsMembersOnGet, largestAcceptedBatch, refusedBatch, note, lastFullSyncAt.' },
         },
       },
       Cycle: {
@@ -195,3 +200,8 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
     },
   };
 }
+
+const FULL_RECONCILE = {
+  type: 'boolean',
+  description: "Full reconcile (Entra's \"Restart provisioning\"): read every managed object back from the target (members too where it shows them) and repair every difference.",
+} as const;

@@ -9,7 +9,7 @@ import { bodyFields, numberParam, queryParam, requiredString } from './request-i
 /** Text options of a connection, as the CLI has them; numbers are accepted as JSON numbers too. */
 const TEXT_FIELDS = [
   'source', 'groups', 'memberships', 'userKey', 'groupKey', 'sourceSecret', 'bindDn', 'baseDn', 'userFilter', 'groupFilter', 'sourceKey', 'pageSize', 'sourceCa', 'sourceEncoding',
-  'target', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'schedule', 'wireFormat', 'membersPerRequest',
+  'target', 'scopeUsers', 'scopeGroups', 'concurrency', 'rate', 'timeout', 'deleteAfter', 'deletionThreshold', 'schedule', 'wireFormat', 'membersPerRequest', 'fullSyncEvery',
 ] as const;
 const FLAG_FIELDS = ['adopt', 'syncGroups', 'incremental', 'sourceStartTls'] as const;
 const CREDENTIAL_FIELDS = ['secret', 'secretExpires', 'tokenUrl', 'clientId', 'clientSecret', 'oauthScope'] as const;
@@ -47,15 +47,13 @@ export function registerConnectionRoutes(app: FastifyInstance, connections: () =
   });
 
   app.post<Params>('/connections/:connection/run', async (request) => {
-    const fields = bodyFields(request.body, ['allowDeletes']);
-    const allowDeletes = fields.allowDeletes;
-    if (allowDeletes !== undefined && typeof allowDeletes !== 'boolean') throw invalidInput('allowDeletes must be true or false');
-    return (await connections()).runCycle(request.params.connection, { allowDeletes });
+    const fields = bodyFields(request.body, ['allowDeletes', 'full']);
+    return (await connections()).runCycle(request.params.connection, { allowDeletes: optionalFlag(fields, 'allowDeletes'), full: optionalFlag(fields, 'full') });
   });
 
   app.post<Params>('/connections/:connection/dry-run', async (request) => {
-    bodyFields(request.body, []);
-    return (await connections()).runCycle(request.params.connection, { dryRun: true });
+    const fields = bodyFields(request.body, ['full']);
+    return (await connections()).runCycle(request.params.connection, { dryRun: true, full: optionalFlag(fields, 'full') });
   });
 
   app.get<Params>('/connections/:connection/cycles', async (request) => ({
@@ -99,4 +97,11 @@ function connectionInput(fields: Record<string, unknown>): ConnectionInput {
     else throw invalidInput(`${key} must be a string`);
   }
   return input as ConnectionInput;
+}
+
+/** A true/false body field that may be left out. */
+function optionalFlag(fields: Record<string, unknown>, name: string): boolean | undefined {
+  const value = fields[name];
+  if (value !== undefined && typeof value !== 'boolean') throw invalidInput(`${name} must be true or false`);
+  return value as boolean | undefined;
 }

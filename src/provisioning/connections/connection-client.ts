@@ -20,6 +20,8 @@ export interface LogRequest {
 }
 export interface RunRequest {
   dryRun?: boolean;
+  /** Full reconcile: read the target back and repair every difference (Entra's "Restart provisioning"). */
+  full?: boolean;
   allowDeletes?: boolean;
   /** Progress of a cycle run here; a cycle run by a server reports only its outcome. */
   onProgress?: (event: ProgressEvent) => void;
@@ -92,8 +94,9 @@ export class HttpConnectionClient implements ConnectionClient {
     return this.http.call<ConnectionDetails>('PUT', path(ref, '/secret'), input);
   }
   runCycle(ref: string, request: RunRequest) {
-    if (request.dryRun) return this.http.call<CycleOutcome>('POST', path(ref, '/dry-run'), {}, CYCLE_TIMEOUT_MS);
-    return this.http.call<CycleOutcome>('POST', path(ref, '/run'), request.allowDeletes ? { allowDeletes: true } : {}, CYCLE_TIMEOUT_MS);
+    const full = request.full ? { full: true } : {};
+    if (request.dryRun) return this.http.call<CycleOutcome>('POST', path(ref, '/dry-run'), full, CYCLE_TIMEOUT_MS);
+    return this.http.call<CycleOutcome>('POST', path(ref, '/run'), { ...full, ...(request.allowDeletes ? { allowDeletes: true } : {}) }, CYCLE_TIMEOUT_MS);
   }
   async cycles(ref: string, limit?: number) {
     return (await this.http.call<{ cycles: CycleRecord[] }>('GET', path(ref, `/cycles${search({ limit })}`))).cycles;

@@ -43,6 +43,8 @@ export interface ConnectionInput extends SourceInput {
   syncGroups?: boolean;
   /** Most members per PATCH (1–1000; default 100). */
   membersPerRequest?: string;
+  /** How often a scheduled cycle is a full reconcile: a duration (24h) or off. */
+  fullSyncEvery?: string;
 }
 
 /** Names the `sync` command uses for its own subcommands. */
@@ -104,6 +106,7 @@ export function applyConnectionInput(existing: ConnectionRecord, input: Connecti
     settings.wireFormat = format as WireFormat;
   }
   if (input.membersPerRequest !== undefined) settings.membersPerRequest = positiveInteger(String(input.membersPerRequest), '--members-per-request', 1, 1000);
+  if (input.fullSyncEvery !== undefined) settings.fullSyncEvery = parseFullSyncEvery(input.fullSyncEvery);
   if (input.schedule !== undefined) {
     parseSchedule(input.schedule);
     settings.schedule = input.schedule.trim().toLowerCase();
@@ -165,6 +168,15 @@ function parseTargetUrl(text: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${text}: the target must be an http(s) URL`);
   if (url.username || url.password) throw new Error(`${text}: put credentials in --secret, not in the URL`);
   return text.replace(/\/+(\?|$)/, '$1');
+}
+
+/** `off`, or a duration of at least an hour (a full reconcile reads the whole target). */
+function parseFullSyncEvery(text: string): string | undefined {
+  const value = text.trim().toLowerCase();
+  if (value === 'off' || value === '' || value === 'never') return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms === null || ms < 3_600_000) throw new Error(`--full-sync-every ${JSON.stringify(text)} is a duration of at least 1h (24h, 7d) or off`);
+  return value;
 }
 
 /** An ISO date, or a duration from now (`365d`, `1y`), or `never`. */

@@ -143,7 +143,7 @@ export class ConnectionService implements ConnectionClient {
   }
 
   /** A cycle now (or a dry run, which returns and stores the plan). */
-  async run(ref: string, options: { dryRun?: boolean; allowDeletes?: boolean; onProgress?: (event: ProgressEvent) => void; signal?: AbortSignal } = {}): Promise<CycleReport> {
+  async run(ref: string, options: { dryRun?: boolean; full?: boolean; allowDeletes?: boolean; onProgress?: (event: ProgressEvent) => void; signal?: AbortSignal } = {}): Promise<CycleReport> {
     const connection = await this.require(ref);
     try {
       return await runConnectionCycle({ store: this.store, encryptor: this.encryptor, connection, clientOptions: this.options.clientOptions, ...options });

@@ -31,6 +31,8 @@ export interface ConnectionSettings {
   wireFormat?: WireFormat;
   /** Most members added or removed per PATCH (default 100); lowered for the cycle when the target refuses a batch for its size. */
   membersPerRequest?: number;
+  /** How often a scheduled cycle is a full reconcile (re-reads the target and repairs drift): a duration such as `24h`, or off (the default). */
+  fullSyncEvery?: string;
 }
 
 export const DEFAULT_SETTINGS: ConnectionSettings = {
@@ -79,6 +81,8 @@ export interface TargetProfile {
   refusedBatch?: number | null;
   /** What the probe could not find out, in plain words. */
   note?: string | null;
+  /** When the last full reconcile (`sync --full`) finished. */
+  lastFullSyncAt?: string | null;
 }
 
 /**

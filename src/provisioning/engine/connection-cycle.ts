@@ -1,26 +1,34 @@
+import { parseDuration } from '../../auth/duration.js';
 import type { Encryptor } from '../../auth/encryption.js';
 import type { ConnectionRecord } from '../connections/connection.js';
 import { decryptCredential } from '../connections/target-client.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { runCycle, type CycleOptions, type CycleReport } from './run-cycle.js';
 
-export interface ConnectionCycleOptions extends Pick<CycleOptions, 'dryRun' | 'allowDeletes' | 'honourEscrow' | 'signal' | 'onProgress' | 'clientOptions' | 'now' | 'chunkSize'> {
+export interface ConnectionCycleOptions extends Pick<CycleOptions, 'dryRun' | 'full' | 'allowDeletes' | 'honourEscrow' | 'signal' | 'onProgress' | 'clientOptions' | 'now' | 'chunkSize'> {
   store: ConnectionStore;
   encryptor: Encryptor;
   connection: ConnectionRecord;
+  /** A cycle the schedule started: it becomes a full reconcile when the connection's `fullSyncEvery` is due. */
+  scheduled?: boolean;
 }
 
 /**
  * A cycle of a stored connection with its bookkeeping, the same for `scimd sync`, the admin API
  * and the scheduler: a deletion threshold the admin released applies to the next real cycle and
  * is re-armed once a cycle has passed it; a refused credential or a mostly failing cycle
- * quarantines the connection; a completed real cycle clears the quarantine.
+ * quarantines the connection; a completed real cycle clears the quarantine. A scheduled cycle is
+ * a full reconcile when the connection asks for one this often, and a completed full reconcile is
+ * remembered on the connection.
  */
 export async function runConnectionCycle(options: ConnectionCycleOptions): Promise<CycleReport> {
   const { store, connection } = options;
   const released = Boolean(connection.allowDeletes);
+  const now = options.now ?? (() => new Date());
+  const full = options.full ?? (options.scheduled === true && fullReconcileDue(connection, now()));
   const report = await runCycle({
     ...options,
+    full,
     credential: decryptCredential(connection, options.encryptor),
     encryptor: options.encryptor,
     allowDeletes: options.allowDeletes || released,
@@ -33,5 +41,19 @@ export async function runConnectionCycle(options: ConnectionCycleOptions): Promi
     await store.setQuarantine(connection.id, null);
   }
   if (released && report.cycle.status === 'completed') await store.setAllowDeletes(connection.id, false);
+  if (full && !options.dryRun && report.cycle.status === 'completed') {
+    // Read again: the cycle itself may have learned the target's batch size.
+    const profile = (await store.findConnection(connection.id))?.targetProfile ?? {};
+    await store.setTargetProfile(connection.id, { ...profile, lastFullSyncAt: report.cycle.finishedAt });
+  }
   return report;
+}
+
+/** Whether the connection's periodic full reconcile is due: never run, or its interval has passed since the last one. */
+export function fullReconcileDue(connection: ConnectionRecord, now: Date): boolean {
+  const every = connection.settings.fullSyncEvery;
+  if (!every) return false;
+  const last = connection.targetProfile?.lastFullSyncAt;
+  if (!last) return true;
+  return now.getTime() - Date.parse(last) >= (parseDuration(every) ?? Infinity);
 }

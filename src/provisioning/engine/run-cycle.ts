@@ -19,6 +19,7 @@ import { PlanExecutor } from './execute-plan.js';
 import type { MemberBatches } from './group-writes.js';
 import { matchTargets } from './match-targets.js';
 import { prepareSource } from './prepare-source.js';
+import { describeDrift, refreshFromTarget } from './refresh-from-target.js';
 import { Redactor } from './redactor.js';
 import { failureLog, stepLog } from './step-log.js';
 
@@ -40,6 +41,8 @@ export interface CycleOptions {
   honourEscrow?: boolean;
   /** Shutdown: the chunk in flight is committed, the cycle ends `interrupted`, the next one carries on. */
   signal?: AbortSignal;
+  /** Full reconcile (Entra's "Restart provisioning"): read every linked object back from the target and repair what differs. */
+  full?: boolean;
 }
 
 export interface ProgressEvent {
@@ -120,8 +123,21 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       memberships.get(group)!.add(member);
     }
 
-    // Look up objects the engine does not know on the target yet (reads only).
     const groupsOn = connection.settings.groups;
+    if (options.full) {
+      summary.drift = await refreshFromTarget({
+        client: target.client,
+        states,
+        memberships,
+        userConfig: prepared.userConfig,
+        groupConfig: prepared.groupConfig,
+        groups: groupsOn,
+        showsMembersOnGet: connection.targetProfile?.showsMembersOnGet,
+        onProgress: progress,
+      });
+    }
+
+    // Look up objects the engine does not know on the target yet (reads only).
     const matches = new Map();
     for (const [endpoint, desired, config] of [
       ['Users', prepared.users, prepared.userConfig],
@@ -150,7 +166,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       settings: { deleteAfterMs, adopt: connection.settings.adopt, groups: groupsOn },
       now: now(),
     });
-    const escrowed = options.honourEscrow ? holdEscrowed(plan, states, now()) : [];
+    const escrowed = options.honourEscrow && !options.full ? holdEscrowed(plan, states, now()) : [];
     const verdict = checkDeletions(plan, connection.settings.deletionThreshold);
     summary.deprovisions = verdict.deprovisions;
     const at = now().toISOString();
@@ -178,7 +194,8 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       for (let i = 0; i < log.length; i += 2000) {
         await store.commit(connection.id, { upserts: [], deletes: [], membershipAdds: [], membershipRemoves: [], membershipRemovesOfMember: [], log: log.slice(i, i + 2000) });
       }
-      return await finish('completed', verdict.tripped ? `The deletion threshold (${verdict.limit}) would stop this plan: ${verdict.deprovisions} disables and deletions.` : null, plan);
+      const threshold = verdict.tripped ? `The deletion threshold (${verdict.limit}) would stop this plan: ${verdict.deprovisions} disables and deletions.` : null;
+      return await finish('completed', [summary.drift ? describeDrift(summary.drift) : null, threshold].filter(Boolean).join(' ') || null, plan);
     }
 
     // Bookkeeping that sends nothing, then the failures the plan already knows, then the steps.
@@ -235,7 +252,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     else quarantine = failureQuarantine(result.counts, now()) ?? undefined;
     if (result.aborted && options.signal?.aborted && !result.authRefused) return await finish('interrupted', `Stopped early: ${result.aborted}`);
     if (result.aborted) return await finish('failed', `Stopped early: ${result.aborted}`);
-    return await finish('completed', null);
+    return await finish('completed', summary.drift ? describeDrift(summary.drift) : null);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = isAuthenticationFailure(error) ? '; check the credential with "scimd connection test" and replace it with "scimd connection set-secret"' : '';

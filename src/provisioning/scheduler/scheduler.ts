@@ -108,7 +108,7 @@ export class Scheduler {
     const done = (async () => {
       try {
         const service = await this.options.service();
-        const report = await runConnectionCycle({ store: service.store, encryptor: service.encryptor, connection, honourEscrow: true, signal: controller.signal });
+        const report = await runConnectionCycle({ store: service.store, encryptor: service.encryptor, connection, honourEscrow: true, scheduled: true, signal: controller.signal });
         const { cycle, summary } = report;
         const fields = { connection: connection.name, cycleId: cycle.id, status: cycle.status, created: summary.created, updated: summary.updated, disabled: summary.disabled, deleted: summary.deleted, failed: summary.failed, durationMs: summary.durationMs };
         if (report.quarantine) log.warn({ ...fields, quarantine: report.quarantine.reason }, `provisioning: ${connection.name} quarantined: ${report.quarantine.detail}`);

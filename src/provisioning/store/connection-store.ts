@@ -1,3 +1,4 @@
+import type { DriftReport } from '../engine/refresh-from-target.js';
 import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential, TargetProfile } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
 import type { CycleCounts } from '../planner/plan.js';
@@ -32,6 +33,8 @@ export interface CycleSummary extends CycleCounts {
   sourceProblems: string[];
   /** Disables and deletions planned, and whether the deletion threshold stopped the cycle. */
   deprovisions: number;
+  /** A full reconcile's reading of the target before it planned. */
+  drift?: DriftReport;
 }
 
 export interface CycleRecord {
