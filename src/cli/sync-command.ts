@@ -14,6 +14,8 @@ interface SyncOptions extends GlobalOptions {
   allowDeletes?: boolean;
   quiet?: boolean;
   user?: string;
+  group?: string;
+  member?: string[];
 }
 
 interface LogOptions extends GlobalOptions {
@@ -35,6 +37,8 @@ export function registerSyncCommand(program: Command): void {
     .option('--full', "full reconcile (Entra's \"Restart provisioning\"): read every object the connection manages back from the target, memberships too where the target shows them, and repair every difference, including changes made inside the app; with --dry-run, only show the repairs")
     .option('--allow-deletes', 'let this cycle disable and delete past the deletion threshold')
     .option('--user <key>', "provision on demand: only this user (its source key), now, with a step-by-step report; memberships wait for the next cycle")
+    .option('--group <key>', 'provision on demand: only this group (its source key) with up to 5 of its members, now; members not named and removals wait for the next cycle')
+    .option('--member <key>', 'with --group: a member to provision with it (repeat, at most 5); left out, all members when the group has no more than 5', (value: string, previous: string[] = []) => [...previous, value])
     .option('--quiet', 'no progress output')
     .option('--json', 'print the cycle (and for a dry run the full plan) as JSON')
     .addHelpText(
@@ -60,9 +64,12 @@ export function registerSyncCommand(program: Command): void {
     )
     .action(async (name: string, options: SyncOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as SyncOptions;
-      if (opts.user !== undefined) {
-        if (opts.dryRun || opts.allowDeletes || opts.full) throw new Error('--user provisions one user; it takes neither --dry-run, --full nor --allow-deletes');
-        const onDemand = await withConnectionClient(opts, (client) => client.provision(name, opts.user!));
+      if (opts.member !== undefined && opts.group === undefined) throw new Error('--member goes with --group');
+      if (opts.user !== undefined || opts.group !== undefined) {
+        if (opts.user !== undefined && opts.group !== undefined) throw new Error('--user and --group each provision on demand; give one of them');
+        if (opts.dryRun || opts.allowDeletes || opts.full) throw new Error('provisioning on demand (--user, --group) takes neither --dry-run, --full nor --allow-deletes');
+        const request = opts.group !== undefined ? { group: opts.group, ...(opts.member ? { members: opts.member } : {}) } : { user: opts.user };
+        const onDemand = await withConnectionClient(opts, (client) => client.provision(name, request));
         if (opts.json) printJson(onDemand);
         else printOnDemand(onDemand);
         process.exitCode = onDemand.ok ? 0 : 1;
@@ -137,7 +144,7 @@ export function expiryWarning(name: string, expiresAt: string | null, now: Date)
 
 function printOnDemand(report: OnDemandReport): void {
   const marks = { ok: 'ok  ', warning: 'warn', failed: 'FAIL', skipped: 'skip' };
-  process.stdout.write(`Provisioning ${report.user} on demand\n`);
+  process.stdout.write(`Provisioning ${report.group !== undefined ? `group ${report.group}` : report.user} on demand\n`);
   const width = Math.max(...report.steps.map((s) => s.step.length));
   for (const step of report.steps) {
     process.stdout.write(`  ${marks[step.status]}  ${step.step.padEnd(width)}  ${step.detail}\n`);

@@ -252,6 +252,13 @@ for (const backend of BACKENDS) {
       assert.equal(missing.body.ok, false);
       assert.match(missing.body.steps[0].detail, /no user with the key "nobody"/);
       assertProblem(await call('POST', '/connections/app/provision', {}), 400, 'invalid-input');
+      assertProblem(await call('POST', '/connections/app/provision', { user: 'e6', group: 'g' }), 400, 'invalid-input');
+      assertProblem(await call('POST', '/connections/app/provision', { user: 'e6', members: ['e1'] }), 400, 'invalid-input');
+      assertProblem(await call('POST', '/connections/app/provision', { group: 'g', members: ['a', 'b', 'c', 'd', 'e', 'f'] }), 400, 'invalid-input');
+      assertProblem(await call('POST', '/connections/app/provision', { group: 'g', members: 'e1' }), 400, 'invalid-input');
+      const noGroup = await call('POST', '/connections/app/provision', { group: 'nosuch' });
+      assert.equal(noGroup.body.ok, false);
+      assert.equal(noGroup.body.group, 'nosuch');
     });
 
     it('an admin can clear a quarantine', async () => {

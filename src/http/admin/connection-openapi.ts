@@ -134,8 +134,12 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
       '/connections/{connection}/provision': {
         parameters: [param],
         post: {
-          summary: 'Provision on demand: one user now, with a step-by-step report',
-          requestBody: body({ user: { type: 'string', description: "The user's source key." } }, ['user']),
+          summary: 'Provision on demand: one user, or one group with up to five of its members, now, with a step-by-step report',
+          requestBody: body({
+            user: { type: 'string', description: "The user's source key (give user or group)." },
+            group: { type: 'string', description: "The group's source key: the group, the members named, and their memberships are provisioned; nothing is removed." },
+            members: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string' }, description: 'With group: which of its members (source keys), at most 5; left out, all of them when the group has no more than 5.' },
+          }),
           responses: { '200': h.ok('The report', h.ref('OnDemandReport')), ...busy, ...notFound, ...h.adminErrors },
         },
       },

@@ -74,8 +74,15 @@ export function registerConnectionRoutes(app: FastifyInstance, connections: () =
   });
 
   app.post<Params>('/connections/:connection/provision', async (request) => {
-    const fields = bodyFields(request.body, ['user']);
-    return (await connections()).provision(request.params.connection, requiredString(fields, 'user'));
+    const fields = bodyFields(request.body, ['user', 'group', 'members']);
+    const text = (name: string) => {
+      const value = fields[name];
+      if (value !== undefined && typeof value !== 'string') throw invalidInput(`${name} must be a string`);
+      return value as string | undefined;
+    };
+    const members = fields.members;
+    if (members !== undefined && (!Array.isArray(members) || members.some((m) => typeof m !== 'string'))) throw invalidInput('members must be a list of member keys');
+    return (await connections()).provision(request.params.connection, { user: text('user'), group: text('group'), members: members as string[] | undefined });
   });
 
   app.post<Params>('/connections/:connection/allow-deletions', async (request) => (await connections()).allowDeletions(request.params.connection));

@@ -27,6 +27,13 @@ export interface RunRequest {
   onProgress?: (event: ProgressEvent) => void;
 }
 
+/** Provision on demand: one user, or one group with up to five of its members (all of them when it has no more). */
+export interface OnDemandRequest {
+  user?: string;
+  group?: string;
+  members?: string[];
+}
+
 /** A cycle's outcome as the admin API and `--json` show it: the plan only for dry runs and stopped cycles. */
 export interface CycleOutcome {
   cycle: CycleRecord;
@@ -61,7 +68,7 @@ export interface ConnectionClient {
   runCycle(ref: string, request: RunRequest): Promise<CycleOutcome>;
   cycles(ref: string, limit?: number): Promise<CycleRecord[]>;
   logs(ref: string, request: LogRequest): Promise<LogPage>;
-  provision(ref: string, userKey: string): Promise<OnDemandReport>;
+  provision(ref: string, request: OnDemandRequest): Promise<OnDemandReport>;
   allowDeletions(ref: string): Promise<ConnectionDetails>;
   clearQuarantine(ref: string): Promise<ConnectionDetails>;
 }
@@ -104,8 +111,8 @@ export class HttpConnectionClient implements ConnectionClient {
   logs(ref: string, request: LogRequest) {
     return this.http.call<LogPage>('GET', path(ref, `/logs${search({ ...request })}`));
   }
-  provision(ref: string, userKey: string) {
-    return this.http.call<OnDemandReport>('POST', path(ref, '/provision'), { user: userKey }, CYCLE_TIMEOUT_MS);
+  provision(ref: string, request: OnDemandRequest) {
+    return this.http.call<OnDemandReport>('POST', path(ref, '/provision'), request, CYCLE_TIMEOUT_MS);
   }
   allowDeletions(ref: string) {
     return this.http.call<ConnectionDetails>('POST', path(ref, '/allow-deletions'), {});

@@ -1,12 +1,12 @@
 import type { Encryptor } from '../../auth/encryption.js';
-import { cycleOutcome, type ConnectionClient, type CycleOutcome, type RunRequest } from './connection-client.js';
+import { cycleOutcome, type ConnectionClient, type CycleOutcome, type OnDemandRequest, type RunRequest } from './connection-client.js';
 import { AdminError, conflictProblem, invalidInput, notFoundProblem } from '../../admin/admin-error.js';
 import { ScimError } from '../../scim/errors.js';
 import type { ScimClientOptions } from '../client/scim-client.js';
 import { runConnectionCycle } from '../engine/connection-cycle.js';
 import { CycleBusy } from '../engine/cycle-lease.js';
 import { prepareSource, sourceCheckOf, type SourceCheck } from '../engine/prepare-source.js';
-import { provisionOnDemand, type OnDemandReport } from '../engine/provision-on-demand.js';
+import { ON_DEMAND_GROUP_MEMBERS, provisionOnDemand, type OnDemandReport } from '../engine/provision-on-demand.js';
 import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
 import type { ConnectionStore, CycleRecord, LogEntry, LogQuery } from '../store/connection-store.js';
 import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput, type ConnectionView } from './connection-input.js';
@@ -159,11 +159,18 @@ export class ConnectionService implements ConnectionClient {
   }
 
   /** Provision on demand: one user now, with a step-by-step report. */
-  async provision(ref: string, userKey: string): Promise<OnDemandReport> {
+  async provision(ref: string, request: OnDemandRequest): Promise<OnDemandReport> {
     const connection = await this.require(ref);
-    if (!userKey.trim()) throw invalidInput("user is the user's source key");
+    const key = (request.group ?? request.user ?? '').trim();
+    if ((request.group === undefined) === (request.user === undefined)) throw invalidInput('give either user (a user\'s source key) or group (a group\'s source key)');
+    if (!key) throw invalidInput(request.group !== undefined ? "group is the group's source key" : "user is the user's source key");
+    if (request.members !== undefined && request.group === undefined) throw invalidInput('members go with group');
+    if (request.members && (request.members.length === 0 || request.members.length > ON_DEMAND_GROUP_MEMBERS || request.members.some((m) => !m.trim()))) {
+      throw invalidInput(`members is a list of 1 to ${ON_DEMAND_GROUP_MEMBERS} member keys of the group`);
+    }
+    const group = request.group !== undefined ? { ...(request.members ? { members: request.members.map((m) => m.trim()) } : {}) } : undefined;
     try {
-      return await provisionOnDemand({ store: this.store, encryptor: this.encryptor, connection, key: userKey.trim(), now: this.clock, clientOptions: this.options.clientOptions });
+      return await provisionOnDemand({ store: this.store, encryptor: this.encryptor, connection, key, ...(group ? { group } : {}), now: this.clock, clientOptions: this.options.clientOptions });
     } catch (error) {
       if (error instanceof CycleBusy) throw conflictProblem('cycle-running', error.message);
       throw error;
