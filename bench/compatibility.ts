@@ -4,14 +4,19 @@
  * docs/compatibility-matrix.md with the verdicts side by side. Where a peer fails a check, the
  * document quotes the check's authority and the peer's own answer, so the reader can judge.
  *
+ * It then provisions into scimd and each peer with scimd's own engine and reads each app's state
+ * back (bench/engine-matrix.ts), and adds that table to the document.
+ *
  *   npm run compat                      every peer
  *   npm run compat -- scimmy jackson    some of them
+ *   npm run compat -- --no-engine       the checker only
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CATALOGUE } from '../src/check/catalogue.js';
 import { AREAS, type CheckReport, type CheckResult } from '../src/check/check-types.js';
 import { runChecks } from '../src/check/run-checks.js';
+import { renderEngineMatrix, runEngineMatrix, type PhaseResult } from './engine-matrix.js';
 import { isPeerName, PEERS, startPeer, type PeerName } from './peers/index.js';
 import { createDatabase, createDirectory, startScimd } from './scimd-server.js';
 
@@ -109,7 +114,42 @@ function evidence(result: CheckResult): string {
   return `${first}<br>\`${exchange.request.method} ${exchange.request.url.slice(0, 120).replace(/`/g, "'")}\` → ${exchange.status} \`${excerpt}\``;
 }
 
-function render(columns: Column[]): string {
+/** The engine matrix against scimd on a fresh SQLite database. */
+async function engineOnScimd(): Promise<{ label: string; results: PhaseResult[] }> {
+  const database = await createDatabase('sqlite', '');
+  try {
+    const { secret } = await createDirectory(database.url, 'engine-matrix');
+    const server = await startScimd(database.url, secret);
+    try {
+      const label = 'scimd (SQLite)';
+      log(`provisioning into ${label}`);
+      return { label, results: await runEngineMatrix({ label, baseUrl: `http://127.0.0.1:${server.endpoint.port}${server.base}`, token: secret }, log) };
+    } finally {
+      await server.process.stop();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+/** The engine matrix against a peer started empty for it. */
+async function engineOnPeer(name: PeerName): Promise<{ label: string; results: PhaseResult[] }> {
+  const info = PEERS.find((p) => p.name === name)!;
+  let peer;
+  try {
+    peer = await startPeer(name, { log });
+  } catch (error) {
+    return { label: info.label, results: [{ phase: 'start', seconds: 0, requests: 0, status: 'error', differences: [`did not start: ${(error as Error).message.split('\n')[0]}`], membersHidden: false, expected: { users: 0, groups: 0, memberships: 0 } }] };
+  }
+  try {
+    log(`provisioning into ${peer.label}`);
+    return { label: peer.label, results: await runEngineMatrix({ label: peer.label, baseUrl: peer.baseUrl, token: peer.token || 'no-token-needed' }, log) };
+  } finally {
+    await peer.stop();
+  }
+}
+
+function render(columns: Column[], engine: { label: string; results: PhaseResult[] }[]): string {
   const lines: string[] = [
     '# Compatibility matrix',
     '',
@@ -126,6 +166,7 @@ function render(columns: Column[]): string {
     lines.push(`| *${area}* |${columns.map(() => ' ').join('|')}|`);
     for (const check of checks) lines.push(`| \`${check.id}\` | ${columns.map((c) => cell(c, check.id)).join(' | ')} |`);
   }
+  if (engine.length) lines.push('', ...renderEngineMatrix(engine));
   lines.push('', '## Failures, and why the check is right', '');
   lines.push("Each failed check with its authority (the RFC section or the documented Entra / Okta behaviour from the project's IdP research) and what the server answered. A peer's failure is a finding only as far as the authority goes: where a check follows an IdP's documented quirk rather than an RFC MUST, the text says so.");
   lines.push('');
@@ -157,11 +198,14 @@ function render(columns: Column[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-const requested = process.argv.slice(2);
+const withEngine = !process.argv.includes('--no-engine');
+const requested = process.argv.slice(2).filter((a) => a !== '--no-engine');
 for (const name of requested) if (!isPeerName(name)) throw new Error(`unknown peer ${name}: one of ${PEERS.map((p) => p.name).join(', ')}`);
 const names = (requested.length ? requested : PEERS.map((p) => p.name)) as PeerName[];
 const columns: Column[] = [await checkScimd()];
 for (const name of names) columns.push(await checkPeer(name));
-writeFileSync(OUTPUT, render(columns));
+const engine = withEngine ? [await engineOnScimd()] : [];
+if (withEngine) for (const name of names) engine.push(await engineOnPeer(name));
+writeFileSync(OUTPUT, render(columns, engine));
 for (const column of columns) log(`${column.label}: ${column.report ? `${column.report.summary.pass} passed, ${column.report.summary.fail} failed, ${column.report.summary.skip} skipped` : column.error}`);
 log(`wrote ${OUTPUT}`);

@@ -74,8 +74,9 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-/** Creates a directory and a client secret with the CLI, as an operator would. */
+/** Creates a directory and a client secret with the CLI, as an operator would (the database is created first: only serve and migrate create one). */
 export async function createDirectory(db: string, name: string): Promise<{ directoryId: string; secret: string }> {
+  await runNode([CLI, 'migrate', '--db', db]);
   const directory = JSON.parse(await runNode([CLI, 'directory', 'create', name, '--db', db, '--json'])) as { id: string };
   const token = JSON.parse(await runNode([CLI, 'token', 'create', directory.id, '--db', db, '--json'])) as { secret: string };
   return { directoryId: directory.id, secret: token.secret };
