@@ -49,6 +49,20 @@ const clients: ScimClient[] = [];
 after(() => clients.forEach((c) => c.close()));
 
 describe('SCIM client', () => {
+  it('after a 401, a bearer secret the engine rotated meanwhile is read again and the request sent once more with it', async () => {
+    const target = await serve((req, res) => (req.headers.authorization === 'Bearer successor' ? reply(res, 200, list([])) : reply(res, 401, { status: '401', detail: 'revoked' })));
+    let stored = 'successor';
+    const c = client(target.url, { credential: new BearerSecret('retired', undefined, async () => ({ secret: stored })) });
+    assert.deepEqual((await c.search('Users', 'userName eq "a"')).resources, []);
+    assert.deepEqual(target.requests.map((r) => r.headers.authorization), ['Bearer retired', 'Bearer successor']);
+    // The same secret stored again: nothing new to send, so the 401 is the answer (no loop).
+    stored = 'successor';
+    const refusing = await serve((_req, res) => reply(res, 401, { status: '401', detail: 'no' }));
+    const d = client(refusing.url, { credential: new BearerSecret('successor', undefined, async () => ({ secret: stored })) });
+    await assert.rejects(d.search('Users', 'userName eq "a"'), (e: unknown) => e instanceof ScimClientError && e.status === 401);
+    assert.equal(refusing.requests.length, 1);
+  });
+
   it('sends and accepts application/scim+json with the bearer secret, and keeps the tenant URL query', async () => {
     const target = await serve((req, res) => reply(res, 201, { id: '1', ...JSON.parse(req.body) }));
     const c = client(`${target.url}?aadOptscim062020`);

@@ -155,7 +155,7 @@ export class ScimClient {
       const { status } = response;
       if (status >= 200 && status < 300) return toScimResponse(response);
 
-      if (status === 401 && !refreshed && this.options.credential.invalidate()) {
+      if (status === 401 && !refreshed && (await this.options.credential.invalidate())) {
         refreshed = true;
         continue;
       }
