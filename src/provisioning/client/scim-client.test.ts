@@ -123,10 +123,21 @@ describe('SCIM client', () => {
     assert.equal(target.requests.length, 1);
   });
 
-  it('does not retry other client errors', async () => {
-    const target = await serve((_req, res) => reply(res, 500, { status: '500', detail: 'boom' }));
-    await assert.rejects(client(target.url).getResource('Users', 'x'), /500: boom/);
-    assert.equal(target.requests.length, 1);
+  it('does not retry errors that are not transient (400, 501)', async () => {
+    for (const status of [400, 501]) {
+      const target = await serve((_req, res) => reply(res, status, { status: String(status), detail: 'boom' }));
+      await assert.rejects(client(target.url).getResource('Users', 'x'), new RegExp(`${status}: boom`));
+      assert.equal(target.requests.length, 1);
+    }
+  });
+
+  it('retries a 500 and a 408 with backoff through the injected sleep', async () => {
+    let calls = 0;
+    const target = await serve((_req, res) => (++calls === 1 ? reply(res, 500, { detail: 'boom' }) : calls === 2 ? reply(res, 408, { detail: 'slow' }) : reply(res, 200, { id: 'x' })));
+    const waits: number[] = [];
+    const c = client(target.url, { random: () => 1, retry: { baseMs: 10, capMs: 1000 }, sleep: async (ms) => void waits.push(ms) });
+    assert.deepEqual(await c.getResource('Users', 'x'), { id: 'x' });
+    assert.deepEqual(waits, [10, 20]);
   });
 
   it('resends an idempotent request after a dropped connection', async () => {
