@@ -22,13 +22,16 @@ export const EVENT_TYPES = [
   'secret.expiring',
   'secret.expired',
   'auth.rejected',
+  'connection.quarantined',
+  'connection.stopped',
+  'connection.recovered',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** What the subject of an event is. */
 export interface EventSubject {
-  type: 'User' | 'Group' | 'Secret' | 'Directory';
+  type: 'User' | 'Group' | 'Secret' | 'Directory' | 'Connection';
   id: string;
   /** The resource's version after the change (resources only). */
   version?: number;
@@ -45,6 +48,7 @@ export interface EventDraft {
 export interface DirectoryEvent extends EventDraft {
   /** Globally unique, stable across deliveries: `evt_…`. */
   id: string;
+  /** The directory, or CONNECTION_STREAM for the provisioning connections' events (they belong to no directory). */
   directoryId: string;
   /** Per directory, starting at 1, with no gaps. */
   sequence: number;

@@ -7,10 +7,12 @@ import { after, before, describe, it } from 'node:test';
 import { Encryptor } from '../../src/auth/encryption.js';
 import type { LifecycleLogger } from '../../src/lifecycle/lifecycle-logger.js';
 import { decryptCredential } from '../../src/provisioning/connections/target-client.js';
+import { runConnectionCycle } from '../../src/provisioning/engine/connection-cycle.js';
 import { ProvisioningRuntime } from '../../src/provisioning/provisioning-runtime.js';
 import { adminApi, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { waitFor } from '../support/wait.js';
 
 const DAY = 86_400_000;
 
@@ -115,6 +117,43 @@ for (const backend of BACKENDS) {
       assert.equal(await (await runtime.credentials()).check((await service.store.findConnection('entered-at-create'))!), 'checked');
       const kept = (await service.store.findConnection('entered-at-create'))!;
       assert.deepEqual([kept.credentialExpiresAt, kept.credentialState?.expirySource], ['2041-02-03T00:00:00.000Z', 'entered']);
+    });
+
+    it('a cycle started with the record read before a self-rotation sends the current secret, not the retired one', async () => {
+      const directory = await call('POST', '/directories', { name: 'stale' });
+      const first = await call('POST', `/directories/${directory.body.id}/secrets`, { name: 'engine', expiresIn: '10d' });
+      const service = await runtime.connections();
+      await service.create('stale', { source: `file:${dir}/users.csv`, target: server.baseUrl, secret: first.body.secret });
+      // What Scheduler.tick() held: the record read before beforeTick rotated the secret.
+      const stale = (await service.store.findConnection('stale'))!;
+      assert.equal(await (await runtime.credentials()).check(stale), 'rotated');
+      assert.equal((await usersWith(first.body.secret)).status, 401, 'the secret in the stale record is retired');
+
+      const report = await runConnectionCycle({ store: service.store, encryptor, connection: stale, scheduled: true, honourEscrow: true });
+      assert.equal(report.cycle.status, 'completed', report.cycle.message ?? '');
+      assert.equal(report.quarantine, undefined, 'not quarantined for a secret the engine retired itself');
+      assert.equal((await service.store.findConnection('stale'))!.quarantine, null);
+      const current = (decryptCredential((await service.store.findConnection('stale'))!, encryptor) as { secret: string }).secret;
+      const onTarget = await usersWith(current);
+      assert.deepEqual(onTarget.body.Resources.map((u: { userName: string }) => u.userName), ['ann@acme.com'], 'the user reached the target');
+    });
+
+    it('a scheduler starting while a rotation is due (a restart) rotates, then runs the cycle on the new secret', async () => {
+      const directory = await call('POST', '/directories', { name: 'restart' });
+      const first = await call('POST', `/directories/${directory.body.id}/secrets`, { name: 'engine', expiresIn: '10d' });
+      const service = await runtime.connections();
+      await service.create('restart', { source: `file:${dir}/users.csv`, target: server.baseUrl, secret: first.body.secret, schedule: '1h' });
+      // Only this connection is scheduled; the others in this file have no schedule.
+      const scheduler = await runtime.startScheduler({ tickMs: 3_600_000 });
+      const id = (await service.store.findConnection('restart'))!.id;
+      const cycle = await waitFor('the scheduled cycle to end', async () => (await service.store.listCycles(id, 5)).find((c) => c.status !== 'running'));
+      await waitFor('the scheduler to finish', () => !scheduler.active.length);
+      const record = (await service.store.findConnection('restart'))!;
+      assert.ok(record.credentialState?.rotatedAt, 'the secret was rotated before the cycle');
+      assert.equal(cycle.status, 'completed', cycle.message ?? '');
+      assert.equal(record.quarantine, null);
+      const current = (decryptCredential(record, encryptor) as { secret: string }).secret;
+      assert.deepEqual((await usersWith(current)).body.Resources.map((u: { userName: string }) => u.userName), ['ann@acme.com']);
     });
   });
 }

@@ -5,25 +5,40 @@ import type { HttpTransport } from './http-transport.js';
 export interface Credential {
   /** The header value, e.g. `Bearer …`. */
   authorization(): Promise<string>;
-  /** Forgets a cached token so the next call fetches a new one; false when there is nothing to refresh. */
-  invalidate(): boolean;
+  /**
+   * After a 401: forgets a cached token, or looks for a newer secret, so the next call sends a
+   * different credential; false when there is nothing different to send (no retry then).
+   */
+  invalidate(): boolean | Promise<boolean>;
   /** When the current token or secret stops working, when known. */
   expiresAt(): Date | undefined;
 }
 
-/** A long-lived secret token, pasted by an admin (Entra's "Secret Token"). */
+/** Reads the secret stored for the connection now (the engine may have rotated it since this credential was made). */
+export type CurrentSecret = () => Promise<{ secret: string; expiresAt?: Date } | undefined>;
+
+/**
+ * A long-lived secret token, pasted by an admin (Entra's "Secret Token"). With `current`, a 401
+ * makes it read the stored secret again: when the engine rotated its own secret after this one
+ * was read, the request is retried once with the successor instead of failing.
+ */
 export class BearerSecret implements Credential {
   constructor(
-    private readonly secret: string,
-    private readonly expiry?: Date,
+    private secret: string,
+    private expiry?: Date,
+    private readonly current?: CurrentSecret,
   ) {}
 
   async authorization(): Promise<string> {
     return `Bearer ${this.secret}`;
   }
 
-  invalidate(): boolean {
-    return false;
+  async invalidate(): Promise<boolean> {
+    const stored = await this.current?.().catch(() => undefined);
+    if (!stored || stored.secret === this.secret) return false;
+    this.secret = stored.secret;
+    this.expiry = stored.expiresAt;
+    return true;
   }
 
   expiresAt(): Date | undefined {

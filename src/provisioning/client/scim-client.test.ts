@@ -49,6 +49,20 @@ const clients: ScimClient[] = [];
 after(() => clients.forEach((c) => c.close()));
 
 describe('SCIM client', () => {
+  it('after a 401, a bearer secret the engine rotated meanwhile is read again and the request sent once more with it', async () => {
+    const target = await serve((req, res) => (req.headers.authorization === 'Bearer successor' ? reply(res, 200, list([])) : reply(res, 401, { status: '401', detail: 'revoked' })));
+    let stored = 'successor';
+    const c = client(target.url, { credential: new BearerSecret('retired', undefined, async () => ({ secret: stored })) });
+    assert.deepEqual((await c.search('Users', 'userName eq "a"')).resources, []);
+    assert.deepEqual(target.requests.map((r) => r.headers.authorization), ['Bearer retired', 'Bearer successor']);
+    // The same secret stored again: nothing new to send, so the 401 is the answer (no loop).
+    stored = 'successor';
+    const refusing = await serve((_req, res) => reply(res, 401, { status: '401', detail: 'no' }));
+    const d = client(refusing.url, { credential: new BearerSecret('successor', undefined, async () => ({ secret: stored })) });
+    await assert.rejects(d.search('Users', 'userName eq "a"'), (e: unknown) => e instanceof ScimClientError && e.status === 401);
+    assert.equal(refusing.requests.length, 1);
+  });
+
   it('sends and accepts application/scim+json with the bearer secret, and keeps the tenant URL query', async () => {
     const target = await serve((req, res) => reply(res, 201, { id: '1', ...JSON.parse(req.body) }));
     const c = client(`${target.url}?aadOptscim062020`);
@@ -109,10 +123,21 @@ describe('SCIM client', () => {
     assert.equal(target.requests.length, 1);
   });
 
-  it('does not retry other client errors', async () => {
-    const target = await serve((_req, res) => reply(res, 500, { status: '500', detail: 'boom' }));
-    await assert.rejects(client(target.url).getResource('Users', 'x'), /500: boom/);
-    assert.equal(target.requests.length, 1);
+  it('does not retry errors that are not transient (400, 501)', async () => {
+    for (const status of [400, 501]) {
+      const target = await serve((_req, res) => reply(res, status, { status: String(status), detail: 'boom' }));
+      await assert.rejects(client(target.url).getResource('Users', 'x'), new RegExp(`${status}: boom`));
+      assert.equal(target.requests.length, 1);
+    }
+  });
+
+  it('retries a 500 and a 408 with backoff through the injected sleep', async () => {
+    let calls = 0;
+    const target = await serve((_req, res) => (++calls === 1 ? reply(res, 500, { detail: 'boom' }) : calls === 2 ? reply(res, 408, { detail: 'slow' }) : reply(res, 200, { id: 'x' })));
+    const waits: number[] = [];
+    const c = client(target.url, { random: () => 1, retry: { baseMs: 10, capMs: 1000 }, sleep: async (ms) => void waits.push(ms) });
+    assert.deepEqual(await c.getResource('Users', 'x'), { id: 'x' });
+    assert.deepEqual(waits, [10, 20]);
   });
 
   it('resends an idempotent request after a dropped connection', async () => {

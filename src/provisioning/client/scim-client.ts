@@ -29,6 +29,8 @@ export interface ScimClientOptions {
    * created, so a target still finishing the request is seen (default 1 s).
    */
   settleMs?: number;
+  /** Waits between attempts (backoff, Retry-After, settling); tests pass one that records instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** One HTTP attempt, as reported to `onAttempt`. */
@@ -89,12 +91,12 @@ class AmbiguousWrite extends Error {
 }
 
 const SCIM_JSON = 'application/scim+json';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * A SCIM 2.0 client for one target: JSON in and out as application/scim+json, a concurrency
- * and rate limit, a deadline per request, and retries with exponential backoff and jitter that
- * honour Retry-After on 429 and 503. Idempotent requests are resent after a dropped
+ * and rate limit, a deadline per request, and retries with exponential backoff and jitter for
+ * 408, 429, 500, 502, 503, 504 and dropped connections, honouring Retry-After on 429 and 503. Idempotent requests are resent after a dropped
  * connection; a POST is not: `create` first looks the object up by its matching filter, so a
  * POST that succeeded before its answer was lost never creates a duplicate.
  */
@@ -106,6 +108,7 @@ export class ScimClient {
   private readonly limiter: RequestLimiter;
   private readonly retry: RetryPolicy;
   private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: ScimClientOptions) {
     const url = new URL(options.baseUrl);
@@ -117,6 +120,7 @@ export class ScimClient {
     this.limiter = new RequestLimiter(concurrency, options.ratePerSecond ?? 0, targetPause(this.baseUrl));
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? realSleep;
   }
 
   /** Sends one request with the retry rules above; resolves on 2xx, throws ScimClientError otherwise. */
@@ -147,7 +151,7 @@ export class ScimClient {
         if (!(error instanceof TransportError)) throw error;
         if (!idempotent && error.sent) throw new AmbiguousWrite(error);
         if (attempt >= this.retry.maxAttempts) throw error;
-        await sleep(backoffDelay(attempt, this.retry, this.random));
+        await this.sleep(backoffDelay(attempt, this.retry, this.random));
         continue;
       }
       release();
@@ -155,21 +159,23 @@ export class ScimClient {
       const { status } = response;
       if (status >= 200 && status < 300) return toScimResponse(response);
 
-      if (status === 401 && !refreshed && this.options.credential.invalidate()) {
+      if (status === 401 && !refreshed && (await this.options.credential.invalidate())) {
         refreshed = true;
         continue;
       }
       const throttled = status === 429 || status === 503;
-      const gateway = status === 502 || status === 504;
+      // 500, 502 and 504 may hide a request the target carried out; 408 says it never got the whole request.
+      const gateway = status === 500 || status === 502 || status === 504;
+      const timedOut = status === 408;
       const retryAfter = throttled ? parseRetryAfter(response.headers['retry-after']) : undefined;
       // A throttle is about the whole target, so every request waits, not only this one, and
       // even when this request has used its last attempt.
       if (retryAfter !== undefined && retryAfter <= this.retry.maxRetryAfterMs) this.limiter.pauseUntil(Date.now() + retryAfter);
-      if ((throttled || gateway) && attempt < this.retry.maxAttempts) {
-        // A gateway error may hide a request the target did carry out: for a POST that is ambiguous.
+      if ((throttled || gateway || timedOut) && attempt < this.retry.maxAttempts) {
+        // A server or gateway error may hide a request the target did carry out: for a POST that is ambiguous.
         if (gateway && !idempotent) throw new AmbiguousWrite(errorFrom(method, path, response));
         if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) throw errorFrom(method, path, response);
-        await sleep(retryAfter ?? backoffDelay(attempt, this.retry, this.random));
+        await this.sleep(retryAfter ?? backoffDelay(attempt, this.retry, this.random));
         continue;
       }
       throw errorFrom(method, path, response);
@@ -292,12 +298,12 @@ export class ScimClient {
         const conflict = error instanceof ScimClientError && error.status === 409;
         if (!(error instanceof AmbiguousWrite) && !conflict) throw error;
         if (!lookup) throw error instanceof AmbiguousWrite ? error.failure : error;
-        if (error instanceof AmbiguousWrite) await sleep(this.options.settleMs ?? 1000);
+        if (error instanceof AmbiguousWrite) await this.sleep(this.options.settleMs ?? 1000);
         const found = (await this.search(endpoint, lookup)).resources;
         if (found.length === 1) return { kind: ambiguous || error instanceof AmbiguousWrite ? 'recovered' : 'exists', resource: found[0], status: conflict ? 409 : 200 };
         if (conflict || attempt >= this.retry.maxAttempts) throw error instanceof AmbiguousWrite ? error.failure : error;
         ambiguous = true;
-        await sleep(backoffDelay(attempt, this.retry, this.random));
+        await this.sleep(backoffDelay(attempt, this.retry, this.random));
       }
     }
   }

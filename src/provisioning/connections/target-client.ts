@@ -1,5 +1,5 @@
 import type { Encryptor } from '../../auth/encryption.js';
-import { BearerSecret, ClientCredentials, type Credential } from '../client/credentials.js';
+import { BearerSecret, ClientCredentials, type Credential, type CurrentSecret } from '../client/credentials.js';
 import { HttpTransport } from '../client/http-transport.js';
 import { ScimClient, type ScimClientOptions } from '../client/scim-client.js';
 import type { ConnectionRecord, TargetCredential } from './connection.js';
@@ -18,13 +18,22 @@ export function secretsOf(credential: TargetCredential): string[] {
   return credential.kind === 'bearer' ? [credential.secret] : [credential.clientSecret];
 }
 
-/** A SCIM client for the connection's target, with its limits and credential. */
-export function targetClient(connection: ConnectionRecord, credential: TargetCredential, extra: Partial<ScimClientOptions> = {}): { client: ScimClient; credential: Credential; close(): void } {
+/**
+ * A SCIM client for the connection's target, with its limits and credential. `current` reads the
+ * secret stored now, so a request refused right after the engine rotated its own secret is sent
+ * again with the successor (see BearerSecret).
+ */
+export function targetClient(
+  connection: ConnectionRecord,
+  credential: TargetCredential,
+  extra: Partial<ScimClientOptions> = {},
+  current?: CurrentSecret,
+): { client: ScimClient; credential: Credential; close(): void } {
   const { settings } = connection;
   let auth: Credential;
   let tokenTransport: HttpTransport | undefined;
   if (credential.kind === 'bearer') {
-    auth = new BearerSecret(credential.secret, connection.credentialExpiresAt ? new Date(connection.credentialExpiresAt) : undefined);
+    auth = new BearerSecret(credential.secret, connection.credentialExpiresAt ? new Date(connection.credentialExpiresAt) : undefined, current);
   } else {
     tokenTransport = new HttpTransport({ maxSockets: 2, timeoutMs: settings.timeoutSeconds * 1000 });
     auth = new ClientCredentials(credential, tokenTransport);
@@ -44,5 +53,16 @@ export function targetClient(connection: ConnectionRecord, credential: TargetCre
       client.close();
       tokenTransport?.close();
     },
+  };
+}
+
+/** Reads a connection's stored bearer secret as it is now; undefined when it is gone or not a bearer secret. */
+export function storedSecret(read: () => Promise<ConnectionRecord | undefined>, encryptor: Encryptor): CurrentSecret {
+  return async () => {
+    const record = await read();
+    if (!record || record.credentialKind !== 'bearer') return undefined;
+    const credential = decryptCredential(record, encryptor);
+    if (credential.kind !== 'bearer') return undefined;
+    return { secret: credential.secret, expiresAt: record.credentialExpiresAt ? new Date(record.credentialExpiresAt) : undefined };
   };
 }

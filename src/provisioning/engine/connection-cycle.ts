@@ -1,7 +1,7 @@
 import { parseDuration } from '../../auth/duration.js';
 import type { Encryptor } from '../../auth/encryption.js';
 import type { ConnectionRecord } from '../connections/connection.js';
-import { decryptCredential } from '../connections/target-client.js';
+import { decryptCredential, storedSecret } from '../connections/target-client.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { runCycle, type CycleOptions, type CycleReport } from './run-cycle.js';
 
@@ -22,14 +22,19 @@ export interface ConnectionCycleOptions extends Pick<CycleOptions, 'dryRun' | 'f
  * remembered on the connection.
  */
 export async function runConnectionCycle(options: ConnectionCycleOptions): Promise<CycleReport> {
-  const { store, connection } = options;
+  const { store } = options;
+  // The caller's record may predate a self-rotation (the scheduler reads connections before
+  // credential upkeep runs): the cycle starts with the credential stored now.
+  const connection = await withCurrentCredential(store, options.connection);
   const released = Boolean(connection.allowDeletes);
   const now = options.now ?? (() => new Date());
   const full = options.full ?? (options.scheduled === true && fullReconcileDue(connection, now()));
   const report = await runCycle({
     ...options,
     full,
+    connection,
     credential: decryptCredential(connection, options.encryptor),
+    currentSecret: storedSecret(() => store.findConnection(connection.id), options.encryptor),
     encryptor: options.encryptor,
     allowDeletes: options.allowDeletes || released,
   });
@@ -47,6 +52,13 @@ export async function runConnectionCycle(options: ConnectionCycleOptions): Promi
     await store.setTargetProfile(connection.id, { ...profile, lastFullSyncAt: report.cycle.finishedAt });
   }
   return report;
+}
+
+/** The record with the credential (and its expiry and state) as stored now; the rest as the caller gave it. */
+async function withCurrentCredential(store: ConnectionStore, connection: ConnectionRecord): Promise<ConnectionRecord> {
+  const stored = await store.findConnection(connection.id);
+  if (!stored || stored.encryptedCredential === connection.encryptedCredential) return connection;
+  return { ...connection, encryptedCredential: stored.encryptedCredential, credentialKind: stored.credentialKind, credentialExpiresAt: stored.credentialExpiresAt, credentialState: stored.credentialState };
 }
 
 /** Whether the connection's periodic full reconcile is due: never run, or its interval has passed since the last one. */

@@ -3,6 +3,7 @@ import { TargetUpdates } from '../client/target-updates.js';
 import { parseDuration } from '../../auth/duration.js';
 import type { Encryptor } from '../../auth/encryption.js';
 import { isAuthenticationFailure } from '../client/client-errors.js';
+import type { CurrentSecret } from '../client/credentials.js';
 import type { ScimClientOptions } from '../client/scim-client.js';
 import type { ConnectionRecord, Quarantine, TargetCredential } from '../connections/connection.js';
 import { secretsOf, targetClient } from '../connections/target-client.js';
@@ -43,6 +44,8 @@ export interface CycleOptions {
   signal?: AbortSignal;
   /** Full reconcile (Entra's "Restart provisioning"): read every linked object back from the target and repair what differs. */
   full?: boolean;
+  /** The secret stored now: a 401 is retried once with it when it differs (the engine rotated its own secret meanwhile). */
+  currentSecret?: CurrentSecret;
 }
 
 export interface ProgressEvent {
@@ -92,7 +95,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       if (event.attempt > 1) retries++;
       options.clientOptions?.onAttempt?.(event);
     },
-  });
+  }, options.currentSecret);
   const progress = (phase: string, done: number, total: number) =>
     options.onProgress?.({ phase, done, total, requests, elapsedMs: Date.now() - started });
   let quarantine: Quarantine | undefined;

@@ -61,9 +61,11 @@ export class Scheduler {
 
   /** One look for due connections; starts their cycles without waiting for them. */
   async tick(): Promise<void> {
-    const connections = await this.options.store.listConnections();
-    if (!connections.length) return;
-    await this.options.beforeTick?.(connections);
+    const listed = await this.options.store.listConnections();
+    if (!listed.length) return;
+    await this.options.beforeTick?.(listed);
+    // Read again: upkeep may have rotated a secret, and a cycle must not start with the retired one.
+    const connections = this.options.beforeTick ? await this.options.store.listConnections() : listed;
     for (const connection of connections) {
       if (this.stopped || this.running.size >= (this.options.maxConcurrent ?? 4)) return;
       if (this.running.has(connection.id) || !(await this.isDue(connection))) continue;

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** What the proxy does with one request. */
-export type Fault = 'pass' | '429' | '503' | '500' | '501' | 'drop-before' | 'drop-after' | 'cut-mid-request';
+export type Fault = 'pass' | '429' | '503' | '408' | '500' | '501' | 'drop-before' | 'drop-after' | 'cut-mid-request';
 
 /** One request that went through, and what came back. */
 export interface Exchange {
@@ -87,7 +87,7 @@ export class FaultProxy {
         res.writeHead(Number(fault), { 'content-type': 'application/scim+json', 'retry-after': String(retryAfter) });
         return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: fault, detail: 'injected' }));
       }
-      if (fault === '500' || fault === '501') {
+      if (fault === '408' || fault === '500' || fault === '501') {
         record(Number(fault));
         res.writeHead(Number(fault), { 'content-type': 'application/scim+json' });
         return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: fault, detail: fault === '501' ? 'not implemented here' : 'injected failure' }));
