@@ -45,7 +45,13 @@ export interface SecretRecord {
 }
 
 /** Figures about the database connection for /metrics: the PostgreSQL pool, or the SQLite files' sizes. */
-export type DatabaseStats =
+export type DatabaseStats = {
+  /**
+   * Statements this process sent to the database, transaction control (BEGIN, COMMIT) included:
+   * on PostgreSQL each one is a round trip, so per-request counts show what a request costs.
+   */
+  statements: number;
+} & (
   | { kind: 'postgres'; totalConnections: number; idleConnections: number; waitingClients: number; maxConnections: number }
   | {
       kind: 'sqlite';
@@ -54,7 +60,8 @@ export type DatabaseStats =
       /** Write transactions committed by this process, and the log syncs that made them durable. */
       commits: number;
       walSyncs: number;
-    };
+    }
+);
 
 /** Where a page ended, for keyset (cursor) pagination: the sort key and the row's position. */
 export interface PagePosition {
