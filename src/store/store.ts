@@ -141,6 +141,12 @@ export interface Store {
 
   insertSecret(secret: SecretRecord): Promise<void>;
   findSecretByHash(hash: string): Promise<SecretRecord | undefined>;
+  /**
+   * A token that changes whenever any secret may have changed, here or on another replica;
+   * undefined when the database cannot tell right now. A secret read while the token was T may
+   * be trusted as long as the token is still T (src/auth/verified-secret-cache.ts).
+   */
+  secretChangeToken(): Promise<string | undefined>;
   findSecret(id: string): Promise<SecretRecord | undefined>;
   listSecrets(directoryId: string | null): Promise<SecretRecord[]>;
   /** Marks a secret revoked; false when it does not exist or was already revoked. */

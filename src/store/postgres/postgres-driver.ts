@@ -3,6 +3,7 @@ import { unavailable } from '../../scim/errors.js';
 import type { Row, SqlDriver, SqlExecutor } from '../sql/sql-driver.js';
 import type { DatabaseStats } from '../store.js';
 import { postgresDialect } from './postgres-dialect.js';
+import { PostgresSecretListener } from './postgres-secret-listener.js';
 
 export interface PostgresOptions {
   /** Most connections the pool opens. */
@@ -18,7 +19,10 @@ export class PostgresDriver implements SqlDriver {
   /** Statements sent, each a round trip (see DatabaseStats.statements). */
   private statementCount = 0;
 
+  private readonly secretListener: PostgresSecretListener;
+
   constructor(connectionString: string, options: PostgresOptions = {}) {
+    this.secretListener = new PostgresSecretListener(connectionString);
     this.pool = new pg.Pool({
       connectionString,
       max: options.maxConnections ?? 10,
@@ -109,8 +113,14 @@ export class PostgresDriver implements SqlDriver {
     };
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  /** From LISTEN/NOTIFY on a connection of its own: costs no round trip. */
+  async secretChangeToken(): Promise<string | undefined> {
+    return this.secretListener.token();
+  }
+
+  async close(): Promise<void> {
+    await this.secretListener.close();
+    await this.pool.end();
   }
 }
 

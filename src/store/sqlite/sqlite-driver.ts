@@ -115,6 +115,17 @@ export class SqliteDriver implements SqlDriver {
     return work();
   }
 
+  /**
+   * `data_version` moves when another connection (another process) commits to the file, and
+   * `total_changes()` when this connection writes: together they change on any write by anyone.
+   */
+  async secretChangeToken(): Promise<string | undefined> {
+    return this.mutex.run(() => {
+      const row = this.statement('SELECT (SELECT data_version FROM pragma_data_version()) AS version, total_changes() AS changes').get() as { version: number; changes: number };
+      return `${row.version}:${row.changes}`;
+    });
+  }
+
   /** Sizes from the file system, so a scrape never waits for the connection's mutex. */
   async stats(): Promise<DatabaseStats> {
     const { commits, syncs } = this.walSync?.counts() ?? { commits: 0, syncs: 0 };
