@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { SecretRecord, SecretScope, Store } from '../store/store.js';
 import { generateSecret, hashSecret, isWellFormedSecret, randomId, secretSuffix } from './secret-format.js';
+import type { VerifiedSecretCache } from './verified-secret-cache.js';
 
 export const DEFAULT_SECRET_LIFETIME_MS = 365 * 86_400_000;
 
@@ -58,12 +59,13 @@ export type Authentication =
 
 /**
  * Finds the secret a bearer token names. A malformed token is refused without a database read;
- * the stored hash is compared in constant time.
+ * the stored hash is compared in constant time. With a `cache`, a secret verified before is
+ * trusted until the database signals a change to any secret.
  */
-export async function authenticateSecret(store: Store, token: string, now: Date): Promise<Authentication> {
+export async function authenticateSecret(store: Store, token: string, now: Date, cache?: VerifiedSecretCache): Promise<Authentication> {
   if (!isWellFormedSecret(token)) return { ok: false, reason: 'malformed' };
   const hash = hashSecret(token);
-  const record = await store.findSecretByHash(hash);
+  const record = cache ? await cache.findByHash(hash) : await store.findSecretByHash(hash);
   if (!record || !timingSafeEqual(Buffer.from(record.hash, 'hex'), Buffer.from(hash, 'hex'))) return { ok: false, reason: 'unknown' };
   const state = secretState(record, now);
   if (state !== 'active') return { ok: false, reason: state, secret: record };

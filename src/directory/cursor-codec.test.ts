@@ -29,6 +29,14 @@ describe('CursorCodec', () => {
     });
   }
 
+  it('carries the total of the walk, signed with the position, so later pages need not count', () => {
+    const cursor = codec.encode({ key: 'bob', pk: 3 }, QUERY, ISSUED, 1234);
+    assert.deepEqual(codec.decode(cursor, QUERY, later(1)), { key: 'bob', pk: 3, total: 1234 });
+    const [payload, signature] = cursor.split('.');
+    const inflated = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), n: 1 })).toString('base64url');
+    throwsScimError(() => codec.decode(`${inflated}.${signature}`, QUERY, later(1)), { status: 400, scimType: 'invalidCursor' });
+  });
+
   it('issues cursors that are safe in a URL without encoding', () => {
     const cursor = codec.encode({ key: 'a/b+c=d?e&f', pk: 1 }, QUERY, ISSUED);
     assert.match(cursor, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);

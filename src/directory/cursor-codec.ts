@@ -13,21 +13,27 @@ export class CursorCodec {
     private readonly timeoutSeconds: number,
   ) {}
 
-  encode(position: PagePosition, queryId: string, now: Date): string {
-    const payload = Buffer.from(JSON.stringify({ k: position.key, p: position.pk, q: queryId, t: Math.floor(now.getTime() / 1000) })).toString('base64url');
+  /**
+   * `total` is the walk's totalResults as counted on its first page; later pages repeat it
+   * instead of counting every match again (RFC 9865 lets a cursor page estimate the total).
+   */
+  encode(position: PagePosition, queryId: string, now: Date, total?: number): string {
+    const fields = { k: position.key, p: position.pk, q: queryId, t: Math.floor(now.getTime() / 1000), ...(total !== undefined ? { n: total } : {}) };
+    const payload = Buffer.from(JSON.stringify(fields)).toString('base64url');
     return `${payload}.${this.sign(payload)}`;
   }
 
-  decode(cursor: string, queryId: string, now: Date): PagePosition {
+  /** The page position, and the walk's total when the cursor carries one. */
+  decode(cursor: string, queryId: string, now: Date): PagePosition & { total?: number } {
     const [payload, signature, extra] = cursor.split('.');
     if (!payload || !signature || extra !== undefined) throw invalidCursor('The cursor is not one this server issued');
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalidCursor('The cursor is not one this server issued');
-    const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { k: PagePosition['key']; p: number; q: string; t: number };
+    const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { k: PagePosition['key']; p: number; q: string; t: number; n?: unknown };
     if (data.q !== queryId) throw invalidCursor('The cursor belongs to a different query; repeat the original filter and sort');
     if (now.getTime() / 1000 - data.t > this.timeoutSeconds) throw expiredCursor('The cursor has expired; start the listing again');
-    return { key: data.k, pk: data.p };
+    return { key: data.k, pk: data.p, ...(typeof data.n === 'number' ? { total: data.n } : {}) };
   }
 
   private sign(payload: string): string {

@@ -146,7 +146,10 @@ export class ResourceService {
       query.sortBy && formatAttrPath({ ...(query.sortBy.container ? { uri: query.sortBy.container } : {}), attr: query.sortBy.name, ...(query.sortBy.sub ? { sub: query.sortBy.sub.name } : {}) }),
       query.sortOrder,
     ]);
-    const after = query.cursor ? this.cursors.decode(query.cursor, queryId, ctx.now) : undefined;
+    const decoded = query.cursor ? this.cursors.decode(query.cursor, queryId, ctx.now) : undefined;
+    // A cursor walk counts its matches once, on its first page; the cursor carries the total on.
+    const carriedTotal = decoded?.total;
+    const after = decoded && { key: decoded.key, pk: decoded.pk };
     const result = await this.store.queryResources(ctx.directoryId, model.name, {
       ...(query.filter ? { filter: query.filter } : {}),
       ...(query.sortBy ? { sortBy: query.sortBy } : {}),
@@ -155,21 +158,22 @@ export class ResourceService {
       count: query.count,
       ...(after ? { after } : {}),
       includeMembership: includesMembership(model, query.projection),
-      withTotal: true,
+      withTotal: carriedTotal === undefined,
       withSequence: true,
     });
+    const total = carriedTotal ?? result.total;
     const sequence = result.sequence ?? 0;
     const resources = result.resources.map((resource) => applyProjection(model, toRepresentation(model, resource, ctx.baseUrl), query.projection));
     if (query.cursor !== undefined) {
-      return { body: listResponse(resources, result.total, result.next ? { nextCursor: this.cursors.encode(result.next, queryId, ctx.now) } : {}), sequence };
+      return { body: listResponse(resources, total, result.next ? { nextCursor: this.cursors.encode(result.next, queryId, ctx.now, total) } : {}), sequence };
     }
-    return { body: listResponse(resources, result.total, { startIndex: query.startIndex }), sequence };
+    return { body: listResponse(resources, total, { startIndex: query.startIndex }), sequence };
   }
 
-  /** Reads back what a write stored, with membership when the projection shows it. */
+  /** Reads back what a write stored, with membership when the projection shows it and the write did not bring it. */
   private async respond(ctx: RequestContext, model: ResourceModel, resource: StoredResource, projection: Projection): Promise<ResourceResponse> {
     let full = resource;
-    if (includesMembership(model, projection)) {
+    if (includesMembership(model, projection) && resource.membership === undefined) {
       full = (await this.store.getResource(ctx.directoryId, model.name, resource.id, true)) ?? resource;
     }
     return this.shape(ctx, model, full, projection);

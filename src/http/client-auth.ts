@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { AccessTokenCodec, isAccessToken } from '../auth/access-token.js';
 import type { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { authenticateSecret, secretState } from '../auth/secrets.js';
+import { VerifiedSecretCache } from '../auth/verified-secret-cache.js';
 import type { ClientInfo } from '../lifecycle/activity-recorder.js';
 import type { CredentialRoute } from '../lifecycle/lifecycle-events.js';
 import type { SecretUsage } from '../lifecycle/secret-usage.js';
@@ -32,19 +33,23 @@ const MAX_USER_AGENT = 256;
  * into a failed request.
  */
 export class ClientAuthenticator {
+  private readonly verified: VerifiedSecretCache;
+
   constructor(
     private readonly store: Store,
     private readonly tokens: AccessTokenCodec,
     private readonly usage: SecretUsage,
     private readonly limiter: FailedAuthLimiter,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.verified = new VerifiedSecretCache(store);
+  }
 
   /** `Authorization: Bearer <token>`: a client secret, or an access token from /oauth/token. */
   async bearer(token: string, request: FastifyRequest): Promise<ClientAuthResult> {
     const client = clientInfo(request, this.clock());
     if (!isAccessToken(token)) {
-      const result = await authenticateSecret(this.store, token, client.at);
+      const result = await authenticateSecret(this.store, token, client.at, this.verified);
       return result.ok ? { ok: true, secret: result.secret, client } : this.refuse(result.reason, result.secret, 'bearer_secret', client, request);
     }
     const check = this.tokens.verify(token, client.at);
@@ -58,7 +63,7 @@ export class ClientAuthenticator {
   /** Client credentials at the token endpoint: the secret must be the one `clientId` names. */
   async client(clientId: string, clientSecret: string, request: FastifyRequest): Promise<ClientAuthResult> {
     const client = clientInfo(request, this.clock());
-    const result = await authenticateSecret(this.store, clientSecret, client.at);
+    const result = await authenticateSecret(this.store, clientSecret, client.at, this.verified);
     const secret = result.secret;
     // A real secret under another id is refused as unknown: nothing is said about either.
     if (secret && secret.id !== clientId) return this.refuse('unknown', undefined, 'token_endpoint', client, request);

@@ -45,7 +45,13 @@ export interface SecretRecord {
 }
 
 /** Figures about the database connection for /metrics: the PostgreSQL pool, or the SQLite files' sizes. */
-export type DatabaseStats =
+export type DatabaseStats = {
+  /**
+   * Statements this process sent to the database, transaction control (BEGIN, COMMIT) included:
+   * on PostgreSQL each one is a round trip, so per-request counts show what a request costs.
+   */
+  statements: number;
+} & (
   | { kind: 'postgres'; totalConnections: number; idleConnections: number; waitingClients: number; maxConnections: number }
   | {
       kind: 'sqlite';
@@ -54,7 +60,8 @@ export type DatabaseStats =
       /** Write transactions committed by this process, and the log syncs that made them durable. */
       commits: number;
       walSyncs: number;
-    };
+    }
+);
 
 /** Where a page ended, for keyset (cursor) pagination: the sort key and the row's position. */
 export interface PagePosition {
@@ -134,6 +141,12 @@ export interface Store {
 
   insertSecret(secret: SecretRecord): Promise<void>;
   findSecretByHash(hash: string): Promise<SecretRecord | undefined>;
+  /**
+   * A token that changes whenever any secret may have changed, here or on another replica;
+   * undefined when the database cannot tell right now. A secret read while the token was T may
+   * be trusted as long as the token is still T (src/auth/verified-secret-cache.ts).
+   */
+  secretChangeToken(): Promise<string | undefined>;
   findSecret(id: string): Promise<SecretRecord | undefined>;
   listSecrets(directoryId: string | null): Promise<SecretRecord[]>;
   /** Marks a secret revoked; false when it does not exist or was already revoked. */

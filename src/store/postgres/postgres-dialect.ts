@@ -16,6 +16,8 @@ export const postgresDialect: SqlDialect = {
     where: `jsonb_typeof(${alias}.value) IN ('string', 'number', 'boolean')`,
   }),
   elementDocument: (alias) => `(CASE WHEN jsonb_typeof(${alias}.value) = 'object' THEN ${alias}.value ELSE jsonb_build_object('value', ${alias}.value) END)`,
+  jsonArrayAgg: (fields, orderBy) =>
+    `COALESCE(json_agg(json_build_object(${Object.entries(fields).map(([key, expr]) => `'${key}', ${expr}`).join(', ')}) ORDER BY ${orderBy}), '[]'::json)`,
   fold: (expr) => `lower(${expr})`,
   contains: (expr, param) => `strpos(${expr}, ${param}::text) > 0`,
   startsWith: (expr, param) => `left(${expr}, length(${param}::text)) = ${param}::text`,

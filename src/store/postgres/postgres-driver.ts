@@ -3,6 +3,7 @@ import { unavailable } from '../../scim/errors.js';
 import type { Row, SqlDriver, SqlExecutor } from '../sql/sql-driver.js';
 import type { DatabaseStats } from '../store.js';
 import { postgresDialect } from './postgres-dialect.js';
+import { PostgresSecretListener } from './postgres-secret-listener.js';
 
 export interface PostgresOptions {
   /** Most connections the pool opens. */
@@ -15,8 +16,13 @@ export interface PostgresOptions {
 export class PostgresDriver implements SqlDriver {
   readonly dialect = postgresDialect;
   private readonly pool: pg.Pool;
+  /** Statements sent, each a round trip (see DatabaseStats.statements). */
+  private statementCount = 0;
+
+  private readonly secretListener: PostgresSecretListener;
 
   constructor(connectionString: string, options: PostgresOptions = {}) {
+    this.secretListener = new PostgresSecretListener(connectionString);
     this.pool = new pg.Pool({
       connectionString,
       max: options.maxConnections ?? 10,
@@ -28,6 +34,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    this.statementCount++;
     return (await guard(this.pool.query(sql, params))).rows as T[];
   }
 
@@ -36,6 +43,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async run(sql: string, params: unknown[] = []): Promise<number> {
+    this.statementCount++;
     return (await guard(this.pool.query(sql, params))).rowCount ?? 0;
   }
 
@@ -60,18 +68,22 @@ export class PostgresDriver implements SqlDriver {
 
   private async inTransaction<T>(work: (tx: SqlExecutor) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
+    const query = (sql: string, params: unknown[] = []) => {
+      this.statementCount++;
+      return client.query(sql, params);
+    };
     const tx: SqlExecutor = {
-      all: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
-      get: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows[0] as R | undefined,
-      run: async (sql: string, params: unknown[] = []) => (await client.query(sql, params)).rowCount ?? 0,
+      all: async <R extends Row>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows as R[],
+      get: async <R extends Row>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows[0] as R | undefined,
+      run: async (sql: string, params: unknown[] = []) => (await query(sql, params)).rowCount ?? 0,
     };
     try {
-      await client.query(begin);
+      await query(begin);
       const result = await work(tx);
-      await client.query('COMMIT');
+      await query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
@@ -93,6 +105,7 @@ export class PostgresDriver implements SqlDriver {
   async stats(): Promise<DatabaseStats> {
     return {
       kind: 'postgres',
+      statements: this.statementCount,
       totalConnections: this.pool.totalCount,
       idleConnections: this.pool.idleCount,
       waitingClients: this.pool.waitingCount,
@@ -100,8 +113,14 @@ export class PostgresDriver implements SqlDriver {
     };
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  /** From LISTEN/NOTIFY on a connection of its own: costs no round trip. */
+  async secretChangeToken(): Promise<string | undefined> {
+    return this.secretListener.token();
+  }
+
+  async close(): Promise<void> {
+    await this.secretListener.close();
+    await this.pool.end();
   }
 }
 

@@ -331,4 +331,16 @@ export const postgresMigrations: Migration[] = [
       ALTER TABLE provisioning_connections ADD COLUMN target_profile TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'verified-secret cache: a change to who a secret lets in notifies the replicas in the same transaction',
+    // A trigger rather than NOTIFY calls beside each write: every path that creates, revokes,
+    // re-dates or deletes a secret (directory deletion included) is covered, and the
+    // notification is sent only if the change commits. Last-use bookkeeping does not notify.
+    sql: `
+      CREATE FUNCTION scimd_secrets_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('scimd_secrets', ''); RETURN NULL; END $$;
+      CREATE TRIGGER secrets_changed AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF hash, scope, directory_id, expires_at, revoked_at ON secrets
+        FOR EACH STATEMENT EXECUTE FUNCTION scimd_secrets_changed();
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 import { foldCase } from '../../scim/compare.js';
 import type { JsonObject } from '../../scim/json.js';
+import type { Member } from '../../scim/resource/members.js';
 import type { StoredResource } from '../../scim/resource/representation.js';
 import type { ResourceModel, ResourceTypeName } from '../../scim/schema/resource-models.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -28,6 +29,17 @@ export function indexedColumns(model: ResourceModel, data: JsonObject): IndexedC
 
 export const RESOURCE_COLUMNS = 'r.pk, r.id, r.type, r.data, r.version, r.created, r.last_modified';
 
+/**
+ * A column holding the members of a group, or the groups of a user, of the row `r` as a JSON
+ * array, in the order of the other side's primary key: the resource and its membership in one
+ * statement.
+ */
+export function membershipColumn(type: ResourceTypeName, dialect: SqlDialect): string {
+  const [self, other] = type === 'Group' ? ['group_pk', 'member_pk'] : ['member_pk', 'group_pk'];
+  const members = dialect.jsonArrayAgg({ value: 'x.id', type: 'x.type', display: 'x.display' }, `m.${other}`);
+  return `(SELECT ${members} FROM memberships m JOIN resources x ON x.pk = m.${other} WHERE m.${self} = r.pk) AS membership`;
+}
+
 export interface ResourceRow {
   pk: number | string;
   id: string;
@@ -39,8 +51,9 @@ export interface ResourceRow {
   [key: string]: unknown;
 }
 
+/** The resource in a row; with its membership when the row has the `membershipColumn`. */
 export function resourceFromRow(row: ResourceRow, dialect: SqlDialect): StoredResource {
-  return {
+  const resource: StoredResource = {
     id: row.id,
     type: row.type as ResourceTypeName,
     data: dialect.decodeDocument(row.data) as JsonObject,
@@ -48,4 +61,6 @@ export function resourceFromRow(row: ResourceRow, dialect: SqlDialect): StoredRe
     created: row.created,
     lastModified: row.last_modified,
   };
+  if (row.membership !== undefined) resource.membership = dialect.decodeDocument(row.membership) as Member[];
+  return resource;
 }

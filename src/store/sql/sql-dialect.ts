@@ -26,6 +26,12 @@ export interface SqlDialect {
   jsonScalars(doc: string, path: string, alias: string): { from: string; where: string };
   /** The document of one element produced by `jsonElements` or `jsonScalars`. */
   elementDocument(alias: string): string;
+  /**
+   * An aggregate of one JSON object per row (keys from `fields`, values from their SQL
+   * expressions) in `orderBy` order, as a JSON array: `[]` when there are no rows. Lets a
+   * resource row carry its members or groups, so reading them costs no second statement.
+   */
+  jsonArrayAgg(fields: Record<string, string>, orderBy: string): string;
   /** Case folding matching `foldCase` of the protocol core. */
   fold(expr: string): string;
   contains(expr: string, param: string): string;

@@ -23,6 +23,12 @@ export interface SqlDriver extends SqlExecutor {
   readSnapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs `work` while holding the lock that keeps concurrent migrations apart. */
   withMigrationLock<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * A token that changes whenever a secret may have been created, revoked, re-dated or deleted,
+   * by this process or any other; undefined when the database cannot tell right now (then
+   * nothing may be cached). See VerifiedSecretCache.
+   */
+  secretChangeToken(): Promise<string | undefined>;
   /** Pool or file figures for /metrics. */
   stats(): Promise<DatabaseStats>;
   close(): Promise<void>;

@@ -28,7 +28,7 @@ import type {
 import { foldCase } from '../../scim/compare.js';
 import { compileFilter } from './filter-compiler.js';
 import { applyMigrations, pendingMigrations, type Migration } from './migrations.js';
-import { indexedColumns, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
+import { indexedColumns, membershipColumn, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
 import { sortExpression } from './sort-compiler.js';
 import { randomId } from '../../auth/secret-format.js';
 import type { DirectoryEvent, EventDraft } from '../../events/event-types.js';
@@ -142,6 +142,10 @@ export class SqlStore implements Store {
     return row && secretFromRow(row);
   }
 
+  secretChangeToken(): Promise<string | undefined> {
+    return this.driver.secretChangeToken();
+  }
+
   async findSecret(id: string): Promise<SecretRecord | undefined> {
     const row = await this.driver.get<SecretRow>('SELECT * FROM secrets WHERE id = $1', [id]);
     return row && secretFromRow(row);
@@ -191,8 +195,11 @@ export class SqlStore implements Store {
       const created: StoredResource = { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
       const delta = resource.members?.length ? await this.addMembers(tx, directoryId, pk, resource.id, resource.members) : NO_DELTA;
       await this.appendEvents(tx, directoryId, [resourceEvent(undefined, created), ...membershipEvents(created, delta)], options.now);
-      return created;
-    }, model.nameAttribute);
+      // A new user is in no group yet; a new group's members are read back by the caller when shown.
+      return type === 'User' ? { ...created, membership: [] } : created;
+      // The INSERT's foreign key check finds the directory and key-share-locks its row, as the
+      // explicit check would: one statement fewer per create.
+    }, model.nameAttribute, 'by-foreign-key');
   }
 
   async insertResources(directoryId: string, type: ResourceTypeName, resources: NewResource[], options: WriteOptions): Promise<string[]> {
@@ -239,17 +246,12 @@ export class SqlStore implements Store {
   }
 
   async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined> {
+    const membership = includeMembership ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
     const row = await this.driver.get<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`,
+      `SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`,
       [directoryId, type, id],
     );
-    if (!row) return undefined;
-    const resource = resourceFromRow(row, this.driver.dialect);
-    if (includeMembership) {
-      const membership = await this.membershipOf(this.driver, type, [Number(row.pk)]);
-      resource.membership = membership.get(Number(row.pk)) ?? [];
-    }
-    return resource;
+    return row && resourceFromRow(row, this.driver.dialect);
   }
 
   async replaceResource(
@@ -346,8 +348,9 @@ export class SqlStore implements Store {
     ].join(', ');
     const limit = params.add(query.count + 1);
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
+    const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
     const rows = await db.all<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}${offset}`,
+      `SELECT ${RESOURCE_COLUMNS}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}${offset}`,
       params.values,
     );
     const more = rows.length > query.count;
@@ -357,10 +360,6 @@ export class SqlStore implements Store {
     const ended = !more && !query.after && (page.length > 0 || query.offset === 0);
     const total = !query.withTotal ? 0 : ended ? query.offset + page.length : await countAll();
     const resources = page.map((row) => resourceFromRow(row, dialect));
-    if (query.includeMembership && page.length) {
-      const membership = await this.membershipOf(db, type, page.map((row) => Number(row.pk)));
-      page.forEach((row, i) => (resources[i].membership = membership.get(Number(row.pk)) ?? []));
-    }
     const result: QueryResult = { total, resources };
     if (more) {
       const last = page[page.length - 1];
@@ -482,18 +481,21 @@ export class SqlStore implements Store {
 
   // ---- internals ------------------------------------------------------------------------
 
-  /** Runs a write transaction and turns a unique-constraint violation into 409 uniqueness. */
   /**
    * Runs one write to a directory in one transaction. The directory's row is share-locked first, so
    * a deletion of the directory waits for writes in flight instead of locking the directory and
    * then meeting their resource locks (a deadlock); writes do not block each other until they
-   * take the next event sequence numbers.
+   * take the next event sequence numbers. A unique-constraint violation becomes 409 uniqueness.
+   * A write whose first statement inserts a row referencing the directory may skip the check:
+   * the foreign key check locks the directory's row the same way, and fails when it is gone.
    */
-  private async write<T>(directoryId: string, work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string): Promise<T> {
+  private async write<T>(directoryId: string, work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string, directoryChecked: 'by-foreign-key' | 'first' = 'first'): Promise<T> {
     try {
       return await this.driver.transaction(async (tx) => {
-        const directory = await tx.get(`SELECT 1 AS present FROM directories WHERE id = $1${this.driver.dialect.lockForWrite}`, [directoryId]);
-        if (!directory) throw directoryGone();
+        if (directoryChecked === 'first') {
+          const directory = await tx.get(`SELECT 1 AS present FROM directories WHERE id = $1${this.driver.dialect.lockForWrite}`, [directoryId]);
+          if (!directory) throw directoryGone();
+        }
         return work(tx);
       });
     } catch (error) {
@@ -507,8 +509,11 @@ export class SqlStore implements Store {
 
   /** Reads the resource for a write (locking its row where the database can) and checks If-Match. */
   private async lockResource(tx: SqlExecutor, directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions) {
+    // A user's groups come along (a user write does not change them), so the answer needs no
+    // second read; a group's members are left out, as they may be many and the write changes them.
+    const membership = type === 'User' ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
     const row = await tx.get<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${this.driver.dialect.forUpdate}`,
+      `SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${this.driver.dialect.forUpdate}`,
       [directoryId, type, id],
     );
     if (!row) throw resourceNotFound(type, id);

@@ -18,6 +18,9 @@ export const sqliteDialect: SqlDialect = {
   // json_each gives booleans as 1 and 0; json(type) turns them back into JSON true and false.
   elementDocument: (alias) =>
     `(CASE WHEN ${alias}.type = 'object' THEN ${alias}.value WHEN ${alias}.type IN ('true', 'false') THEN json_object('value', json(${alias}.type)) ELSE json_object('value', ${alias}.value) END)`,
+  // ORDER BY inside an aggregate needs SQLite 3.44 (better-sqlite3 12 bundles a later one).
+  jsonArrayAgg: (fields, orderBy) =>
+    `json_group_array(json_object(${Object.entries(fields).map(([key, expr]) => `'${key}', ${expr}`).join(', ')}) ORDER BY ${orderBy})`,
   fold: (expr) => `scim_fold(${expr})`,
   contains: (expr, param) => `instr(${expr}, ${param}) > 0`,
   startsWith: (expr, param) => `substr(${expr}, 1, length(${param})) = ${param}`,

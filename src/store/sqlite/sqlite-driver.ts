@@ -30,6 +30,8 @@ export class SqliteDriver implements SqlDriver {
   private readonly direct: SqlExecutor;
   /** Group commit in FULL mode; absent in NORMAL mode and for in-memory databases. */
   private readonly walSync: WalSync | undefined;
+  /** Statements run on the connection (see DatabaseStats.statements). */
+  private statementCount = 0;
 
   constructor(
     private readonly file: string,
@@ -79,13 +81,13 @@ export class SqliteDriver implements SqlDriver {
     // own sync, which covers them.
     const { result, ticket } = await this.mutex.run(async () => {
       // IMMEDIATE takes the write lock up front, so two processes on one file never deadlock.
-      this.db.exec('BEGIN IMMEDIATE');
+      this.exec('BEGIN IMMEDIATE');
       try {
         const result = await work(this.direct);
-        this.db.exec('COMMIT');
+        this.exec('COMMIT');
         return { result, ticket: this.walSync?.noteCommit() };
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (this.db.inTransaction) this.exec('ROLLBACK');
         throw error;
       }
     });
@@ -99,11 +101,11 @@ export class SqliteDriver implements SqlDriver {
     await this.committedWritesDurable();
     return this.mutex.run(async () => {
       // A deferred transaction reads one WAL snapshot, even while another process writes the file.
-      this.db.exec('BEGIN');
+      this.exec('BEGIN');
       try {
         return await work(this.direct);
       } finally {
-        if (this.db.inTransaction) this.db.exec('COMMIT');
+        if (this.db.inTransaction) this.exec('COMMIT');
       }
     });
   }
@@ -113,10 +115,21 @@ export class SqliteDriver implements SqlDriver {
     return work();
   }
 
+  /**
+   * `data_version` moves when another connection (another process) commits to the file, and
+   * `total_changes()` when this connection writes: together they change on any write by anyone.
+   */
+  async secretChangeToken(): Promise<string | undefined> {
+    return this.mutex.run(() => {
+      const row = this.statement('SELECT (SELECT data_version FROM pragma_data_version()) AS version, total_changes() AS changes').get() as { version: number; changes: number };
+      return `${row.version}:${row.changes}`;
+    });
+  }
+
   /** Sizes from the file system, so a scrape never waits for the connection's mutex. */
   async stats(): Promise<DatabaseStats> {
     const { commits, syncs } = this.walSync?.counts() ?? { commits: 0, syncs: 0 };
-    return { kind: 'sqlite', fileBytes: fileSize(this.file), walBytes: fileSize(`${this.file}-wal`), commits, walSyncs: syncs };
+    return { kind: 'sqlite', statements: this.statementCount, fileBytes: fileSize(this.file), walBytes: fileSize(`${this.file}-wal`), commits, walSyncs: syncs };
   }
 
   async close(): Promise<void> {
@@ -135,8 +148,15 @@ export class SqliteDriver implements SqlDriver {
     if (this.walSync?.pending) await this.walSync.waitDurable();
   }
 
+  /** Transaction control, counted like any other statement. */
+  private exec(sql: string): void {
+    this.statementCount++;
+    this.db.exec(sql);
+  }
+
   /** Prepared statements are cached; filters make many shapes, so the cache is bounded. */
   private statement(sql: string): Database.Statement {
+    this.statementCount++;
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);

@@ -1,0 +1,68 @@
+import pg from 'pg';
+
+/** The channel the `secrets` table's trigger notifies on (migration 14), in the committing transaction. */
+export const SECRETS_CHANNEL = 'scimd_secrets';
+
+/** How long after a failed connection the listener waits before trying again (on demand, no timer). */
+const RETRY_AFTER_MS = 1_000;
+
+/**
+ * Listens for changes to the `secrets` table on a connection of its own, so a replica can keep
+ * verified secrets in memory: `token()` changes on every notification and is undefined whenever
+ * the listener is not known to be listening (not yet connected, dropped, reconnecting), which
+ * turns the cache off. A notification lost with a dropped connection therefore never matters:
+ * nothing cached before the drop is trusted after it.
+ */
+export class PostgresSecretListener {
+  private client: pg.Client | undefined;
+  private listening = false;
+  private generation = 0;
+  private lastAttempt = -Infinity;
+  private closed = false;
+
+  constructor(private readonly connectionString: string) {}
+
+  /** The current generation while listening; starts the listener on first use. */
+  token(): string | undefined {
+    if (!this.listening && !this.client && !this.closed && Date.now() - this.lastAttempt >= RETRY_AFTER_MS) void this.connect();
+    return this.listening ? String(this.generation) : undefined;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listening = false;
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+
+  private async connect(): Promise<void> {
+    this.lastAttempt = Date.now();
+    const client = new pg.Client({ connectionString: this.connectionString });
+    this.client = client;
+    const lost = () => {
+      if (this.client !== client) return;
+      this.listening = false;
+      this.generation++;
+      this.client = undefined;
+      client.end().catch(() => undefined);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (message) => {
+      if (message.channel === SECRETS_CHANNEL) this.generation++;
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${SECRETS_CHANNEL}`);
+      if (this.closed || this.client !== client) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      // Whatever changed before LISTEN took effect is covered: the cache starts empty for this generation.
+      this.generation++;
+      this.listening = true;
+    } catch {
+      lost();
+    }
+  }
+}

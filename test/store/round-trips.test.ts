@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BACKENDS, type Backend } from '../support/databases.js';
+import { assertStatus, GROUP_SCHEMA, patchOp, USER_SCHEMA } from '../support/scim-assertions.js';
+import { startTestServer, type ScimResponse, type TestDirectory, type TestServer } from '../support/test-server.js';
+
+/**
+ * Statements each SCIM request sends to the database, transaction control included (on
+ * PostgreSQL, each is a round trip). The counts are exact, so a change that adds a statement to
+ * a hot path fails here and has to update the table on purpose; docs/performance.md shows them
+ * beside the counts before issue 18 (GET 3, filter 6, page 7, create 9, PATCH 11, member add
+ * 10 on SQLite and 9 on PostgreSQL, DELETE 9, on both backends).
+ */
+const EXPECTED: Record<string, Record<Backend, number>> = {
+  'GET user by id': { sqlite: 2, postgres: 1 },
+  'GET group with its members': { sqlite: 2, postgres: 1 },
+  'filter userName eq': { sqlite: 5, postgres: 4 },
+  'first page of 100 users': { sqlite: 6, postgres: 5 },
+  'next cursor page of 100 users': { sqlite: 5, postgres: 4 },
+  'create user': { sqlite: 6, postgres: 5 },
+  'PATCH user': { sqlite: 9, postgres: 8 },
+  'add one member': { sqlite: 10, postgres: 8 },
+  'DELETE user': { sqlite: 9, postgres: 8 },
+};
+
+const USERS = 150;
+
+for (const backend of BACKENDS) {
+  describe(`Statements per request (${backend})`, () => {
+    let server: TestServer;
+    let dir: TestDirectory;
+    let userIds: string[];
+    let groupId: string;
+
+    before(async () => {
+      // No timed flush of request activity: it would land in a measurement now and then.
+      server = await startTestServer(backend, { activityFlushMs: 0 });
+      dir = await server.createDirectory();
+      const now = server.clock.now.toISOString();
+      const users = Array.from({ length: USERS }, (_, i) => ({ id: `u-${String(i).padStart(4, '0')}`, data: { schemas: [USER_SCHEMA], userName: `user${i}@example.com` } }));
+      userIds = await server.store.insertResources(dir.id, 'User', users, { now });
+      const group = await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Staff', members: userIds.slice(0, 3).map((value) => ({ value })) });
+      assertStatus(group, 201);
+      groupId = group.body.id;
+      // The first request of a secret and a directory records them once (first use, connected).
+      assertStatus(await dir.request('GET', `/Users/${userIds[0]}`), 200);
+    });
+    after(() => server.close());
+
+    /**
+     * The statements `request` sent, after checking its status. Measured in the steady state of
+     * a client: its secret verified by the request before (on SQLite a write changes
+     * data_version, so the request after a write reads the secret again).
+     */
+    const statementsOf = async (status: number, request: () => Promise<ScimResponse>): Promise<{ statements: number; response: ScimResponse }> => {
+      assertStatus(await dir.request('GET', `/Users/${userIds[0]}`), 200);
+      const before = (await server.store.stats()).statements;
+      const response = await request();
+      const statements = (await server.store.stats()).statements - before;
+      assertStatus(response, status);
+      return { statements, response };
+    };
+
+    const measured: Record<string, number> = {};
+    const expect = (name: string, statements: number) => {
+      measured[name] = statements;
+      assert.equal(statements, EXPECTED[name][backend], `${name}: ${statements} statements, expected ${EXPECTED[name][backend]}`);
+    };
+
+    it('GET user by id', async () => {
+      expect('GET user by id', (await statementsOf(200, () => dir.request('GET', `/Users/${userIds[1]}`))).statements);
+    });
+
+    it('GET group with its members', async () => {
+      const { statements, response } = await statementsOf(200, () => dir.request('GET', `/Groups/${groupId}`));
+      assert.equal(response.body.members.length, 3);
+      expect('GET group with its members', statements);
+    });
+
+    it('filter userName eq', async () => {
+      const { statements, response } = await statementsOf(200, () => dir.request('GET', `/Users?filter=${encodeURIComponent('userName eq "user7@example.com"')}`));
+      assert.equal(response.body.totalResults, 1);
+      expect('filter userName eq', statements);
+    });
+
+    it('first page of 100 users, then the next cursor page', async () => {
+      const first = await statementsOf(200, () => dir.request('GET', '/Users?cursor&count=100'));
+      assert.equal(first.response.body.totalResults, USERS);
+      assert.equal(first.response.body.Resources.length, 100);
+      expect('first page of 100 users', first.statements);
+      const next = await statementsOf(200, () => dir.request('GET', `/Users?cursor=${first.response.body.nextCursor}&count=100`));
+      assert.equal(next.response.body.totalResults, USERS);
+      assert.equal(next.response.body.Resources.length, USERS - 100);
+      expect('next cursor page of 100 users', next.statements);
+    });
+
+    it('create user', async () => {
+      expect('create user', (await statementsOf(201, () => dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'fresh@example.com' }))).statements);
+    });
+
+    it('PATCH user', async () => {
+      const patch = patchOp({ op: 'replace', path: 'displayName', value: 'Changed' });
+      expect('PATCH user', (await statementsOf(200, () => dir.request('PATCH', `/Users/${userIds[2]}`, patch))).statements);
+    });
+
+    it('add one member', async () => {
+      const patch = patchOp({ op: 'add', path: 'members', value: [{ value: userIds[10] }] });
+      expect('add one member', (await statementsOf(204, () => dir.request('PATCH', `/Groups/${groupId}`, patch))).statements);
+    });
+
+    it('DELETE user', async () => {
+      expect('DELETE user', (await statementsOf(204, () => dir.request('DELETE', `/Users/${userIds[20]}`))).statements);
+    });
+
+    after(() => console.log(`# statements per request (${backend}): ${JSON.stringify(measured)}`));
+  });
+}
