@@ -14,6 +14,8 @@ export type AdminProblem =
   | 'confirmation-required'
   | 'self-rotation-disabled'
   | 'successor-not-used'
+  /** A self-service route that creates or retires secrets was called with an access token instead of the client secret. */
+  | 'client-secret-required'
   /** A provisioning cycle of the connection is already running (here or on another replica). */
   | 'cycle-running'
   /** The event feed or a replay asked for events the retention period has already deleted. */

@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * OAuth access tokens (RFC 6749 §4.4) look like `scimd_at_<payload>.<signature>`: the prefix
  * tells them from client secrets (`scimd_` + base62, which has no `_`) before any other check.
  * They are stateless and tamper-evident: the payload names the client secret they were issued
- * for and when they expire, signed with a key derived from the database's server key, so every
+ * for and when they expire, signed with a key derived from the key file's key (never stored in the database), so every
  * replica accepts them. The secret itself is checked on every request, so revoking it (or its
  * expiry) ends its tokens at once.
  */

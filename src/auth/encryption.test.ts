@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { Encryptor, loadEncryptor } from './encryption.js';
+import { createKeyFile, Encryptor, loadEncryptor } from './encryption.js';
 
 describe('encryption at rest', () => {
   const encryptor = new Encryptor(randomBytes(32));
@@ -33,6 +33,24 @@ describe('encryption at rest', () => {
     const second = loadEncryptor(file, {});
     assert.equal(readFileSync(file, 'utf8'), content);
     assert.equal(second.decrypt(first.encrypt('x')), 'x');
+  });
+
+  it('tightens an existing key file to 0600 and keeps the key that won a creation race', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'scimd-key-')), 'scimd.key');
+    assert.equal(createKeyFile(file, randomBytes(32)), true);
+    const winner = readFileSync(file, 'utf8');
+    assert.equal(createKeyFile(file, randomBytes(32)), false, 'a second creation finds the file and leaves it');
+    assert.equal(readFileSync(file, 'utf8'), winner);
+    chmodSync(file, 0o644);
+    loadEncryptor(file, {});
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it('derives one signing key per encryption key, which is not the encryption key', () => {
+    const key = randomBytes(32);
+    assert.deepEqual(new Encryptor(key).signingKey(), new Encryptor(Buffer.from(key)).signingKey());
+    assert.notDeepEqual(new Encryptor(key).signingKey(), key);
+    assert.notDeepEqual(new Encryptor(randomBytes(32)).signingKey(), new Encryptor(key).signingKey());
   });
 
   it('prefers SCIMD_ENCRYPTION_KEY and rejects a key of the wrong length', () => {

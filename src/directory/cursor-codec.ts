@@ -4,7 +4,7 @@ import type { PagePosition } from '../store/store.js';
 
 /**
  * Cursors (RFC 9865) are opaque, tamper-evident and stateless: the page position, a hash of the
- * query they belong to and the time they were issued, signed with the database's server key.
+ * query they belong to and the time they were issued, signed with the server's signing key (derived from the key file).
  * Any replica on the same database can continue a listing another replica started.
  */
 export class CursorCodec {

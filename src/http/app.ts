@@ -6,6 +6,8 @@ import type { ServerConfig } from '../config.js';
 import { notImplemented } from '../scim/errors.js';
 import type { ProtocolSettings } from '../scim/discovery/service-provider-config.js';
 import type { Store } from '../store/store.js';
+import type { Encryptor } from '../auth/encryption.js';
+import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
 import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { registerLifecycle } from './lifecycle-setup.js';
 import { registerEvents } from './event-setup.js';
@@ -35,6 +37,8 @@ export interface AppOptions {
   clock?: () => Date;
   /** A pino logger configuration, or false for none. */
   logger?: boolean | object;
+  /** The key file's key (signing keys derive from it); by default SCIMD_ENCRYPTION_KEY or the key file of `config.db`. */
+  encryptor?: Encryptor;
 }
 
 /** Builds the HTTP server: SCIM routes under /scim/v2 and health endpoints. */
@@ -80,7 +84,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cursorTimeout: config.cursorTimeoutSeconds,
     oauthTokenPath: OAUTH_TOKEN_PATH,
   };
-  const cursors = new CursorCodec(await store.serverKey(), config.cursorTimeoutSeconds);
+  // Signing keys come from the key file, never from the database (see docs/security.md).
+  const signingKey = (options.encryptor ?? connectionEncryptor(config.db)).signingKey();
+  const cursors = new CursorCodec(signingKey, config.cursorTimeoutSeconds);
   const resources = new ResourceService(
     store,
     {
@@ -91,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cursors,
   );
   const bulk = new BulkService(resources, config.bulkMaxOperations);
-  const auth = await registerLifecycle(app, { store, config, clock, failedAuths });
+  const auth = await registerLifecycle(app, { store, config, clock, failedAuths, signingKey });
   const events = registerEvents(app, { store, config, clock });
   const provisioning = registerProvisioning(app, { store, config, clock });
   registerConnectionMetrics(metrics, () => provisioning.connections(), clock, Math.max(...config.expiryWarningDays), app.log);
@@ -128,7 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: SCIM_PREFIX },
   );
-  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, bearer: auth, resources, events, provisioning });
+  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, signingKey, bearer: auth, resources, events, provisioning });
   registerScimErrors(app);
   return app;
 }

@@ -20,7 +20,7 @@ declare module 'fastify' {
  * and access tokens), the OAuth token endpoint and its metadata, per-directory request counting,
  * and a flush of buffered activity when the app closes. Returns the SCIM routes' authenticator.
  */
-export async function registerLifecycle(app: FastifyInstance, options: { store: Store; config: ServerConfig; clock: () => Date; failedAuths: FailedAuthLimiter }): Promise<BearerAuth> {
+export async function registerLifecycle(app: FastifyInstance, options: { store: Store; config: ServerConfig; clock: () => Date; failedAuths: FailedAuthLimiter; signingKey: Buffer }): Promise<BearerAuth> {
   const { store, config, clock } = options;
   const lifecycle = new Lifecycle({
     store,
@@ -35,7 +35,7 @@ export async function registerLifecycle(app: FastifyInstance, options: { store: 
     await lifecycle.close();
   });
 
-  const tokens = new AccessTokenCodec(await store.serverKey());
+  const tokens = new AccessTokenCodec(options.signingKey);
   const authenticator = new ClientAuthenticator(store, tokens, lifecycle.usage, options.failedAuths, clock);
   const auth = new BearerAuth(authenticator);
   app.addHook('onResponse', async (request, reply) => {

@@ -129,8 +129,6 @@ export interface Store {
   close(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
-  /** A random key created with the database, shared by every process that uses it. */
-  serverKey(): Promise<Buffer>;
   /** Connection-pool or file-size figures, read without touching a table (for /metrics). */
   stats(): Promise<DatabaseStats>;
 

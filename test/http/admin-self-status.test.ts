@@ -105,6 +105,28 @@ for (const backend of BACKENDS) {
       assert.deepEqual([revoked.data.reason, revoked.data.successorId, revoked.data.by], ['self-retired', successor.body.id, dir.secretId]);
     });
 
+    it('an access token may read its own secret but not mint or retire secrets (client-secret-required)', async () => {
+      const dir = await directoryWithSecret('token-self');
+      const issued = await server.raw('POST', `${server.origin}/oauth/token`, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${dir.secretId}:${dir.secret}`).toString('base64')}` },
+        body: 'grant_type=client_credentials',
+      });
+      assert.equal(issued.status, 200, issued.text);
+      const token: string = issued.body.access_token;
+
+      const read = await self('GET', '/secret', token);
+      assertOk(read);
+      assert.equal(read.body.id, dir.secretId);
+      const minted = await self('POST', '/secrets', token, { name: 'from a token' });
+      assertProblem(minted, 403, 'client-secret-required');
+      assert.match(minted.body.detail, /client secret itself/);
+      assertProblem(await self('DELETE', '/secret', token), 403, 'client-secret-required');
+
+      const secrets = (await call('GET', `/directories/${dir.id}/secrets`)).body.secrets;
+      assert.deepEqual(secrets.map((s: any) => [s.id, s.state]), [[dir.secretId, 'active']], 'nothing created, nothing retired');
+      assertOk(await self('POST', '/secrets', dir.secret), 201);
+    });
+
     it('concurrent secret creations never exceed the limit', async () => {
       const dir = await call('POST', '/directories', { name: 'race-create' });
       const results = await Promise.all(Array.from({ length: 6 }, () => call('POST', `/directories/${dir.body.id}/secrets`, {})));

@@ -31,6 +31,8 @@ export interface AdminApiOptions {
   clock: () => Date;
   /** The server's one count of failed authentications. */
   failedAuths: FailedAuthLimiter;
+  /** Signs console sessions and their CSRF tokens (derived from the key file, see app.ts). */
+  signingKey: Buffer;
   /** The SCIM routes' authenticator, which the self-rotation routes share. */
   bearer: BearerAuth;
   /** The event feed and webhook administration (src/http/event-setup.ts). */
@@ -49,7 +51,7 @@ export interface AdminApiOptions {
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const { store, config, clock, failedAuths } = options;
   const service = new AdminService(store, { clock, warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs });
-  const sessions = new SessionTokenCodec(await store.serverKey(), SESSION_LIFETIMES);
+  const sessions = new SessionTokenCodec(options.signingKey, SESSION_LIFETIMES);
   const auth = new AdminAuth(store, failedAuths, clock, sessions);
   registerProblemErrors(app);
   app.addHook('onRequest', rejectUnstorableUrlText);

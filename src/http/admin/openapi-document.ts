@@ -261,13 +261,13 @@ export const OPENAPI_DOCUMENT = {
     '/self/secrets': {
       post: {
         summary: "Rotate: a directory's client asks for a successor to the secret it calls with",
-        description: "Authenticated by a current directory client secret. The successor has the directory's default lifetime.",
+        description: "Authenticated by a current directory client secret itself (an OAuth access token is refused). The successor has the directory's default lifetime.",
         security: [{ directorySecret: [] }],
         requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } }) },
         responses: {
           '201': ok('The successor, shown once', ref('CreatedSecret')),
           '401': problem('No valid directory client secret.'),
-          '403': problem('The directory does not allow self-rotation (`self-rotation-disabled`), or an admin secret was sent.'),
+          '403': problem('The directory does not allow self-rotation (`self-rotation-disabled`), an access token was sent instead of the client secret (`client-secret-required`), or an admin secret was sent.'),
           '409': problem('At the active-secret limit and the caller is not the only active secret (`active-secret-limit`).'),
         },
       },
@@ -284,6 +284,7 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           '200': ok('The revoked secret', ref('Secret')),
           '401': problem('No valid directory client secret.'),
+          '403': problem('An access token was sent instead of the client secret itself (`client-secret-required`).'),
           '409': problem('No other active secret has been used yet (`successor-not-used`).'),
         },
       },

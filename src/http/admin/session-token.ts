@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Console session tokens: `<payload>.<HMAC>` in a cookie, signed with a key derived from the
- * database's server key (as access tokens are), so every replica accepts them without a session
+ * server's signing key, derived from the key file (as access tokens are), so every replica accepts them without a session
  * table. The payload names the admin secret that signed in and carries the two expiries: an
  * absolute one fixed at sign-in and an idle one that moves forward while the console is used.
  * Sign-out is the only state: a revocation row kept until the absolute expiry.

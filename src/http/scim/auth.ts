@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../../lifecycle/activity-recorder.js';
 import type { SecretRecord } from '../../store/store.js';
+import { isAccessToken } from '../../auth/access-token.js';
 import type { AuthFailureReason, ClientAuthenticator } from '../client-auth.js';
 import { recordAuthRejection } from '../metrics.js';
 import { AuthError } from './errors.js';
@@ -17,7 +18,8 @@ export class BearerAuth {
 
   constructor(private readonly authenticator: ClientAuthenticator) {}
 
-  async directoryFor(request: FastifyRequest): Promise<{ directoryId: string; secret: SecretRecord }> {
+  /** `viaAccessToken` says the caller presented an OAuth access token rather than the client secret itself. */
+  async directoryFor(request: FastifyRequest): Promise<{ directoryId: string; secret: SecretRecord; viaAccessToken: boolean }> {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
@@ -45,7 +47,7 @@ export class BearerAuth {
     await this.authenticator.accepted(secret, client, request);
     await this.authenticator.reached(secret.directoryId, secret, client, request);
     this.resolved.set(request, { directoryId: secret.directoryId, client });
-    return { directoryId: secret.directoryId, secret };
+    return { directoryId: secret.directoryId, secret, viaAccessToken: isAccessToken(match[1]) };
   }
 
   /** The directory an authenticated request reached, and who sent it; undefined before (or without) authentication. */

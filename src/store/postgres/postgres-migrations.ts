@@ -332,6 +332,13 @@ export const postgresMigrations: Migration[] = [
     `,
   },
   {
+    version: 12,
+    name: 'keys: the signing key leaves the database (it is derived from the key file), so a copy of the database cannot sign',
+    sql: `
+      DELETE FROM settings WHERE key = 'server_key';
+    `,
+  },
+  {
     version: 14,
     name: 'verified-secret cache: a change to who a secret lets in notifies the replicas in the same transaction',
     // A trigger rather than NOTIFY calls beside each write: every path that creates, revokes,

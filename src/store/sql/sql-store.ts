@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { conflict, invalidValue, notFound, preconditionFailed, resourceNotFound, uniqueness } from '../../scim/errors.js';
 import { matchesElement } from '../../scim/filter/evaluate.js';
 import { jsonEqual, type JsonObject } from '../../scim/json.js';
@@ -84,15 +83,6 @@ export class SqlStore implements Store {
 
   async ping(): Promise<void> {
     await this.driver.get('SELECT 1 AS ok');
-  }
-
-  async serverKey(): Promise<Buffer> {
-    await this.driver.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
-      'server_key',
-      randomBytes(32).toString('base64'),
-    ]);
-    const row = await this.driver.get<{ value: string }>('SELECT value FROM settings WHERE key = $1', ['server_key']);
-    return Buffer.from(row!.value, 'base64');
   }
 
   stats(): Promise<DatabaseStats> {

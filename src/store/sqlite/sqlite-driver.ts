@@ -1,5 +1,6 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { prepareOwnerOnlyDatabase, tightenDatabaseFiles } from './owner-only-files.js';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { foldCase } from '../../scim/compare.js';
 import { Mutex, type Row, type SqlDriver, type SqlExecutor } from '../sql/sql-driver.js';
@@ -184,8 +185,11 @@ function fileSize(path: string): number {
 /** Opens (or creates) the database file; a failure names the file, which SQLite's own message does not. */
 function openDatabaseFile(file: string): Database.Database {
   try {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    return new Database(file);
+    prepareOwnerOnlyDatabase(file);
+    const db = new Database(file);
+    // A -wal or -shm left by an older install keeps its mode until tightened here.
+    tightenDatabaseFiles(file);
+    return db;
   } catch (error) {
     throw new Error(`Cannot open the SQLite database ${resolve(file)}: ${(error as Error).message}`);
   }

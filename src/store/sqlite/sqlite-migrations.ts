@@ -328,4 +328,11 @@ export const sqliteMigrations: Migration[] = [
       ALTER TABLE provisioning_connections ADD COLUMN target_profile TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'keys: the signing key leaves the database (it is derived from the key file), so a copy of the database cannot sign',
+    sql: `
+      DELETE FROM settings WHERE key = 'server_key';
+    `,
+  },
 ];
