@@ -1,6 +1,7 @@
 import type { FilterLimits } from './scim/filter/parser.js';
 import { DEFAULT_FILTER_LIMITS } from './scim/filter/parser.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS } from './lifecycle/expiry-warnings.js';
+import { DEFAULT_LIMITS, type ServerLimits } from './http/limits/server-limits.js';
 
 /** Everything `scimd serve` can be told, with the defaults a fresh install runs with. */
 export interface ServerConfig {
@@ -58,6 +59,8 @@ export interface ServerConfig {
   eventPollMs: number;
   /** Webhook streams one process delivers at once. */
   webhookConcurrency: number;
+  /** Timeouts and per-request / per-directory caps (src/http/limits/server-limits.ts). */
+  limits: ServerLimits;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -92,4 +95,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   webhookRetryWindowMs: 3 * 86_400_000,
   eventPollMs: 1_000,
   webhookConcurrency: 8,
+  limits: DEFAULT_LIMITS,
 };

@@ -27,6 +27,8 @@ import { registerResponseSecurityHeaders } from './response-security-headers.js'
 import { registerCertificateReload } from './tls/certificate-reload.js';
 import { defaultConsoleDirectory, registerConsole } from './console/console-routes.js';
 import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
+import { applyServerTimeouts, serverTimeoutOptions } from './limits/server-timeouts.js';
+import { rejectLongUrls } from './limits/url-length.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 
@@ -59,7 +61,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: replyFrameworkError,
     ...requestLogOptions(config.trustProxy),
     ...httpsServerOption(tlsFilesOf(config)),
+    ...serverTimeoutOptions(config.limits),
   });
+  applyServerTimeouts(app.server, config.limits);
+  app.addHook('onRequest', rejectLongUrls(config.limits.maxUrlLength));
 
   // Only JSON bodies: without this, Fastify's built-in text/plain parser would hand a string to
   // the routes instead of answering 415.
@@ -120,16 +125,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       registerScimErrors(scim);
       scim.addHook('onRequest', rejectUnstorableUrlText);
       registerDiscoveryRoutes(scim, protocol, baseUrl);
-      const context = async (request: FastifyRequest): Promise<RequestContext> => {
-        const { directoryId } = await auth.directoryFor(request);
-        logDirectory(request, directoryId);
-        return { directoryId, baseUrl: baseUrl(request), now: clock() };
-      };
-      registerResourceRoutes(scim, resources, context);
-      scim.post('/Bulk', async (request, reply) => sendScim(reply, 200, await bulk.execute(await context(request), request.body)));
-      scim.all('/Me', async (request) => {
-        await context(request);
-        throw notImplemented('/Me is not supported: scimd is called by provisioning clients, not by users');
+      // Every other SCIM route authenticates in onRequest, before Fastify reads a body: a client
+      // without a valid secret cannot hold a socket by sending one slowly.
+      await scim.register(async (authenticated) => {
+        const directories = new WeakMap<FastifyRequest, string>();
+        authenticated.addHook('onRequest', async (request) => {
+          const { directoryId } = await auth.directoryFor(request);
+          logDirectory(request, directoryId);
+          directories.set(request, directoryId);
+        });
+        const context = async (request: FastifyRequest): Promise<RequestContext> => {
+          const directoryId = directories.get(request);
+          if (directoryId === undefined) throw new Error('SCIM route reached without authentication');
+          return { directoryId, baseUrl: baseUrl(request), now: clock() };
+        };
+        registerResourceRoutes(authenticated, resources, context);
+        authenticated.post('/Bulk', async (request, reply) => sendScim(reply, 200, await bulk.execute(await context(request), request.body)));
+        authenticated.all('/Me', async () => {
+          throw notImplemented('/Me is not supported: scimd is called by provisioning clients, not by users');
+        });
       });
     },
     { prefix: SCIM_PREFIX },
