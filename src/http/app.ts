@@ -25,6 +25,8 @@ import { registerResponseSecurityHeaders } from './response-security-headers.js'
 import { registerCertificateReload } from './tls/certificate-reload.js';
 import { defaultConsoleDirectory, registerConsole } from './console/console-routes.js';
 import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
+import { PublicUrl } from './public-url.js';
+import { fastifyTrustProxy, trustsAnyProxy } from './trust-proxy.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 
@@ -44,7 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     routerOptions: {
       caseSensitive: false,
       ignoreTrailingSlash: true,
@@ -53,7 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Malformed URLs (bad percent-encoding, overlong ids) get a SCIM error body too.
     frameworkErrors: replyFrameworkError,
-    ...requestLogOptions(config.trustProxy),
+    ...requestLogOptions(trustsAnyProxy(config.trustProxy)),
     ...httpsServerOption(tlsFilesOf(config)),
   });
 
@@ -66,6 +68,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // API and /metrics share it, so a client guessing secrets cannot multiply its attempts by
   // switching endpoints.
   const failedAuths = new FailedAuthLimiter(config.authFailureLimit);
+  const publicUrl = new PublicUrl(config.publicUrl, { host: config.host, tls: tlsFilesOf(config) !== undefined, address: () => app.server.address() });
+  app.decorate('publicUrl', publicUrl);
   registerRequestLog(app);
   registerResponseSecurityHeaders(app, { tls: tlsFilesOf(config) !== undefined });
   const metrics = registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock, failedAuths) });
@@ -91,11 +95,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cursors,
   );
   const bulk = new BulkService(resources, config.bulkMaxOperations);
-  const auth = await registerLifecycle(app, { store, config, clock, failedAuths });
+  const auth = await registerLifecycle(app, { store, config, clock, failedAuths, origin: () => publicUrl.origin() });
   const events = registerEvents(app, { store, config, clock });
   const provisioning = registerProvisioning(app, { store, config, clock });
   registerConnectionMetrics(metrics, () => provisioning.connections(), clock, Math.max(...config.expiryWarningDays), app.log);
-  const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${SCIM_PREFIX}`;
+  const baseUrl = () => publicUrl.scim(SCIM_PREFIX);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await registerConsole(app, { directory: defaultConsoleDirectory() });
@@ -117,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const context = async (request: FastifyRequest): Promise<RequestContext> => {
         const { directoryId } = await auth.directoryFor(request);
         logDirectory(request, directoryId);
-        return { directoryId, baseUrl: baseUrl(request), now: clock() };
+        return { directoryId, baseUrl: baseUrl(), now: clock() };
       };
       registerResourceRoutes(scim, resources, context);
       scim.post('/Bulk', async (request, reply) => sendScim(reply, 200, await bulk.execute(await context(request), request.body)));
@@ -128,7 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: SCIM_PREFIX },
   );
-  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, bearer: auth, resources, events, provisioning });
+  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, bearer: auth, resources, events, provisioning, publicUrl });
   registerScimErrors(app);
   return app;
 }
