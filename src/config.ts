@@ -2,6 +2,7 @@ import type { FilterLimits } from './scim/filter/parser.js';
 import { DEFAULT_FILTER_LIMITS } from './scim/filter/parser.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS } from './lifecycle/expiry-warnings.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './http/limits/server-limits.js';
+import type { TrustProxy } from './http/trust-proxy.js';
 
 /** Everything `scimd serve` can be told, with the defaults a fresh install runs with. */
 export interface ServerConfig {
@@ -26,8 +27,10 @@ export interface ServerConfig {
   dbStatementTimeoutMs: number;
   /** SQLite: fsync every commit (FULL, survives power loss) or at checkpoints (NORMAL). */
   sqliteSynchronous: 'FULL' | 'NORMAL';
-  /** Trust X-Forwarded-* headers from a reverse proxy. */
-  trustProxy: boolean;
+  /** Which proxies may set the client address and scheme (X-Forwarded-For/-Proto): none, a hop count or addresses. */
+  trustProxy: TrustProxy;
+  /** The URL clients reach scimd at; absolute URLs are built from it (else from the listen address), never from request headers. */
+  publicUrl?: string;
   /** PEM files to serve HTTPS directly; both or neither. Reloaded when they change. */
   tlsCert?: string;
   tlsKey?: string;

@@ -10,8 +10,9 @@ import { addLifecycleOptions, lifecycleConfig, type LifecycleFlags } from './lif
 import { shutdownOnSignals } from './graceful-shutdown.js';
 import { addWebhookOptions, webhookConfig, type WebhookFlags } from './webhook-options.js';
 import { addLimitOptions, limitConfig, type LimitFlags } from './limit-options.js';
+import { addProxyOptions, proxyConfig, type ProxyFlags } from './proxy-options.js';
 
-interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, LimitFlags {
+interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, LimitFlags, ProxyFlags {
   port?: string;
   host?: string;
   db?: string;
@@ -19,7 +20,6 @@ interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, LimitFl
   migrate?: boolean;
   logLevel?: string;
   bodyLimit?: string;
-  trustProxy?: boolean;
   dbPoolSize?: string;
   dbStatementTimeout?: string;
   sqliteSynchronous?: string;
@@ -30,7 +30,7 @@ interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, LimitFl
 }
 
 export function registerServeCommand(program: Command): void {
-  addLimitOptions(addWebhookOptions(addAdminOptions(addLifecycleOptions(program.command('serve')))))
+  addProxyOptions(addLimitOptions(addWebhookOptions(addAdminOptions(addLifecycleOptions(program.command('serve'))))))
     .description('serve the SCIM 2.0 API (and, on an empty database, create a first directory and secret)')
     .option('--port <port>', 'TCP port; 0 picks a free one, printed on start (env SCIMD_PORT; default 8080)')
     .option('--host <host>', 'address to listen on (env SCIMD_HOST; default 127.0.0.1)')
@@ -41,7 +41,6 @@ export function registerServeCommand(program: Command): void {
     .option('--db-pool-size <n>', 'PostgreSQL connections per process (env SCIMD_DB_POOL_SIZE; default 10)')
     .option('--db-statement-timeout <ms>', 'PostgreSQL statement timeout in ms (env SCIMD_DB_STATEMENT_TIMEOUT; default 30000)')
     .option('--sqlite-synchronous <mode>', 'SQLite durability: FULL (every write on disk before it is answered; concurrent writes share one fsync) or NORMAL (fsync at checkpoints only) (env SCIMD_SQLITE_SYNCHRONOUS; default FULL)')
-    .option('--trust-proxy', 'trust X-Forwarded-* headers from a reverse proxy (env SCIMD_TRUST_PROXY=1)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain, reloaded when it changes (env SCIMD_TLS_CERT; needs --tls-key)')
     .option('--tls-key <file>', 'the PEM private key for --tls-cert (env SCIMD_TLS_KEY)')
     .option('--metrics-public', 'serve /metrics without an admin secret (env SCIMD_METRICS_PUBLIC=1)')
@@ -69,7 +68,6 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     migrate: options.migrate !== false && env.SCIMD_NO_MIGRATE !== '1',
     logLevel: options.logLevel ?? env.SCIMD_LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
     bodyLimit: integer(options.bodyLimit ?? env.SCIMD_BODY_LIMIT, 'body limit', DEFAULT_CONFIG.bodyLimit),
-    trustProxy: options.trustProxy === true || env.SCIMD_TRUST_PROXY === '1',
     dbPoolSize: integer(options.dbPoolSize ?? env.SCIMD_DB_POOL_SIZE, 'database pool size', DEFAULT_CONFIG.dbPoolSize),
     dbStatementTimeoutMs: integer(options.dbStatementTimeout ?? env.SCIMD_DB_STATEMENT_TIMEOUT, 'statement timeout', DEFAULT_CONFIG.dbStatementTimeoutMs),
     sqliteSynchronous: synchronousMode(options.sqliteSynchronous ?? env.SCIMD_SQLITE_SYNCHRONOUS),
@@ -80,6 +78,7 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     ...adminConfig(options, env),
     ...webhookConfig(options, env),
     ...limitConfig(options, env),
+    ...proxyConfig(options, env),
   };
 }
 
@@ -126,7 +125,7 @@ async function serve(config: ServerConfig): Promise<void> {
   // Provisioning connections run on their schedules; replicas share the work through each connection's lease.
   if (process.env.SCIMD_NO_SCHEDULER !== '1') await app.provisioning.startScheduler();
   const url = `${address.replace('[::1]', 'localhost')}${SCIM_PREFIX}`;
-  const publicUrl = process.env.SCIMD_PUBLIC_URL ? `${process.env.SCIMD_PUBLIC_URL.replace(/\/+$/, '')}${SCIM_PREFIX}` : url;
+  const publicUrl = app.publicUrl.scim(SCIM_PREFIX);
   // Webhook delivery, in the background: the SCIM URL is the `iss` of SET-format deliveries.
   app.webhooks.start(publicUrl);
   // stdout carries the JSON log lines, and this one line scripts wait for. The banner goes to
@@ -135,6 +134,7 @@ async function serve(config: ServerConfig): Promise<void> {
   process.stdout.write(`scimd serving ${url} on ${describeDatabase(config.db)}\n`);
   if (bootstrap) process.stderr.write(bootstrapBanner(publicUrl, bootstrap));
   process.stderr.write(adminSecretNotice(publicUrl.slice(0, -SCIM_PREFIX.length), adminSecret));
+  if (config.trustProxy === true) process.stderr.write('Warning: --trust-proxy all trusts every hop, so any client can forge its address (and dodge the failed-authentication limit); give a hop count or the proxies\' addresses instead\n');
   shutdownOnSignals(app, store, config.shutdownTimeoutMs);
 }
 

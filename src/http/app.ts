@@ -29,6 +29,8 @@ import { defaultConsoleDirectory, registerConsole } from './console/console-rout
 import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
 import { applyServerTimeouts, serverTimeoutOptions } from './limits/server-timeouts.js';
 import { rejectLongUrls } from './limits/url-length.js';
+import { PublicUrl } from './public-url.js';
+import { fastifyTrustProxy, trustsAnyProxy } from './trust-proxy.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 
@@ -50,7 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     routerOptions: {
       caseSensitive: false,
       ignoreTrailingSlash: true,
@@ -59,7 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Malformed URLs (bad percent-encoding, overlong ids) get a SCIM error body too.
     frameworkErrors: replyFrameworkError,
-    ...requestLogOptions(config.trustProxy),
+    ...requestLogOptions(trustsAnyProxy(config.trustProxy)),
     ...httpsServerOption(tlsFilesOf(config)),
     ...serverTimeoutOptions(config.limits),
   });
@@ -75,6 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // API and /metrics share it, so a client guessing secrets cannot multiply its attempts by
   // switching endpoints.
   const failedAuths = new FailedAuthLimiter(config.authFailureLimit);
+  const publicUrl = new PublicUrl(config.publicUrl, { host: config.host, tls: tlsFilesOf(config) !== undefined, address: () => app.server.address() });
+  app.decorate('publicUrl', publicUrl);
   registerRequestLog(app);
   registerResponseSecurityHeaders(app, { tls: tlsFilesOf(config) !== undefined });
   const metrics = registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock, failedAuths) });
@@ -102,11 +106,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     cursors,
   );
   const bulk = new BulkService(resources, config.bulkMaxOperations);
-  const auth = await registerLifecycle(app, { store, config, clock, failedAuths, signingKey });
+  const auth = await registerLifecycle(app, { store, config, clock, failedAuths, signingKey, origin: () => publicUrl.origin() });
   const events = registerEvents(app, { store, config, clock });
   const provisioning = registerProvisioning(app, { store, config, clock });
   registerConnectionMetrics(metrics, () => provisioning.connections(), clock, Math.max(...config.expiryWarningDays), app.log);
-  const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${SCIM_PREFIX}`;
+  const baseUrl = () => publicUrl.scim(SCIM_PREFIX);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await registerConsole(app, { directory: defaultConsoleDirectory() });
@@ -137,7 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         const context = async (request: FastifyRequest): Promise<RequestContext> => {
           const directoryId = directories.get(request);
           if (directoryId === undefined) throw new Error('SCIM route reached without authentication');
-          return { directoryId, baseUrl: baseUrl(request), now: clock() };
+          return { directoryId, baseUrl: baseUrl(), now: clock() };
         };
         registerResourceRoutes(authenticated, resources, context);
         authenticated.post('/Bulk', async (request, reply) => sendScim(reply, 200, await bulk.execute(await context(request), request.body)));
@@ -148,7 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: SCIM_PREFIX },
   );
-  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, signingKey, bearer: auth, resources, events, provisioning });
+  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, signingKey, bearer: auth, resources, events, provisioning, publicUrl });
   registerScimErrors(app);
   return app;
 }

@@ -20,7 +20,7 @@ declare module 'fastify' {
  * and access tokens), the OAuth token endpoint and its metadata, per-directory request counting,
  * and a flush of buffered activity when the app closes. Returns the SCIM routes' authenticator.
  */
-export async function registerLifecycle(app: FastifyInstance, options: { store: Store; config: ServerConfig; clock: () => Date; failedAuths: FailedAuthLimiter; signingKey: Buffer }): Promise<BearerAuth> {
+export async function registerLifecycle(app: FastifyInstance, options: { store: Store; config: ServerConfig; clock: () => Date; failedAuths: FailedAuthLimiter; signingKey: Buffer; origin: () => string }): Promise<BearerAuth> {
   const { store, config, clock } = options;
   const lifecycle = new Lifecycle({
     store,
@@ -42,6 +42,6 @@ export async function registerLifecycle(app: FastifyInstance, options: { store: 
     const resolved = auth.resolvedFor(request);
     if (resolved) lifecycle.activity.request(resolved.directoryId, resolved.client, reply.statusCode);
   });
-  await app.register(oauthRoutes, { authenticator, tokens, lifetimeSeconds: config.accessTokenLifetimeSeconds });
+  await app.register(oauthRoutes, { authenticator, tokens, lifetimeSeconds: config.accessTokenLifetimeSeconds, origin: options.origin });
   return auth;
 }

@@ -15,14 +15,14 @@ const FORWARDED = {
 
 for (const backend of BACKENDS) {
   for (const trusted of [true, false]) {
-    describe(`scimd serve ${trusted ? 'with' : 'without'} --trust-proxy (${backend})`, () => {
+    describe(`scimd serve ${trusted ? 'with --trust-proxy 1 and --public-url' : 'without --trust-proxy'} (${backend})`, () => {
       let database: TestDatabase;
       let server: ScimdProcess;
       let secret: string;
 
       before(async () => {
         database = await createTestDatabase(backend);
-        server = await startScimd(['--db', database.url, '--log-level', 'info', ...(trusted ? ['--trust-proxy'] : [])]);
+        server = await startScimd(['--db', database.url, '--log-level', 'info', ...(trusted ? ['--trust-proxy', '1', '--public-url', 'https://scim.example.org/'] : [])]);
         await waitFor('the first-start banner', () => /Client secret:\s+\S+/.test(server.errors()));
         secret = /Client secret:\s+(\S+)/.exec(server.errors())![1];
       });
@@ -31,7 +31,7 @@ for (const backend of BACKENDS) {
         await database.drop();
       });
 
-      it(trusted ? 'builds meta.location and Location from X-Forwarded-Proto and -Host' : 'ignores X-Forwarded-* in meta.location', async () => {
+      it(trusted ? 'builds meta.location and Location from --public-url, never from X-Forwarded-Host' : 'ignores X-Forwarded-* in meta.location', async () => {
         const response = await fetch(`${server.url}/Users`, {
           method: 'POST',
           headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json', ...FORWARDED },
@@ -39,7 +39,7 @@ for (const backend of BACKENDS) {
         });
         assert.equal(response.status, 201);
         const user = (await response.json()) as { id: string; meta: { location: string } };
-        const expected = trusted ? `https://scim.example.com/scim/v2/Users/${user.id}` : `${server.url}/Users/${user.id}`;
+        const expected = trusted ? `https://scim.example.org/scim/v2/Users/${user.id}` : `${server.url}/Users/${user.id}`;
         assert.equal(user.meta.location, expected);
         assert.equal(response.headers.get('location'), expected);
         if (!trusted) assert.match(expected, /^http:\/\/127\.0\.0\.1:/);

@@ -1,3 +1,4 @@
+import type { PublicUrl } from '../public-url.js';
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from '../../admin/admin-service.js';
 import type { FailedAuthLimiter } from '../../auth/failed-auth-limiter.js';
@@ -41,6 +42,8 @@ export interface AdminApiOptions {
   resources: ResourceService;
   /** The provisioning engine, for /connections. */
   provisioning: ProvisioningRuntime;
+  /** Where clients reach the server, for tenant URLs. */
+  publicUrl: PublicUrl;
 }
 
 /**
@@ -65,7 +68,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   const context: AdminRouteContext = {
     service,
     actor: (request) => auth.actorOf(request),
-    scimUrl: (request) => `${request.protocol}://${request.host}/scim/v2`,
+    scimUrl: () => options.publicUrl.scim('/scim/v2'),
   };
   await app.register(async (admin) => {
     admin.addHook('onRequest', auth.authenticate);

@@ -28,11 +28,14 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, v
   reply.header('set-cookie', attributes.join('; '));
 }
 
-/** Whether the request's Origin, when it sends one, is this server as the browser reached it. */
+/**
+ * Whether the request's Origin, when it sends one, is this server: its public URL, or the Host the
+ * browser reached it at. Never X-Forwarded-Host, which a client can set on a trusted path.
+ */
 export function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true;
-  return origin === `${request.protocol}://${request.host}`;
+  return origin === request.server.publicUrl.configuredOrigin() || origin === `${request.protocol}://${request.headers.host}`;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

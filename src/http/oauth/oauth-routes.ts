@@ -15,6 +15,8 @@ export interface OAuthOptions {
   tokens: AccessTokenCodec;
   /** Access token lifetime in seconds; a token never outlives its secret. */
   lifetimeSeconds: number;
+  /** The issuer: the server's public origin, never a request header (the metadata is cached publicly). */
+  origin: () => string;
 }
 
 /** A form body, kept apart from JSON bodies so repeated form parameters can be refused. */
@@ -28,18 +30,16 @@ class FormBody {
  * metadata document that points clients at the token endpoint. Errors are RFC 6749 §5.2 JSON.
  */
 export async function oauthRoutes(app: FastifyInstance, options: OAuthOptions): Promise<void> {
-  const { authenticator, tokens, lifetimeSeconds } = options;
+  const { authenticator, tokens, lifetimeSeconds, origin } = options;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, new FormBody(formParameters(body as string)));
   });
   app.setErrorHandler((error: Error, request, reply) => sendOAuthError(reply, toOAuthError(error, request)));
 
-  const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
-
-  app.get(OAUTH_METADATA_PATH, async (request, reply) => {
+  app.get(OAUTH_METADATA_PATH, async (_request, reply) => {
     return reply.header('cache-control', 'public, max-age=3600').send({
-      issuer: origin(request),
-      token_endpoint: `${origin(request)}${OAUTH_TOKEN_PATH}`,
+      issuer: origin(),
+      token_endpoint: `${origin()}${OAUTH_TOKEN_PATH}`,
       grant_types_supported: [GRANT_TYPE],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       // No authorization endpoint: client credentials need none, so no response types either.

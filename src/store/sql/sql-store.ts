@@ -682,18 +682,20 @@ export class SqlStore implements Store {
   /**
    * resolveMembers and insertMemberships in one statement per chunk, where the database can
    * write inside a WITH (one round trip less per member add on PostgreSQL). A missing or
-   * mistyped member is found after the insert; the error rolls the whole write back.
+   * mistyped member is found after the insert; the error rolls the whole write back. Member rows
+   * are locked as in resolveMembers.
    */
   private async resolveAndInsertMembers(tx: SqlExecutor, directoryId: string, groupPk: number, groupId: string, members: MemberRef[]): Promise<MemberRow[]> {
     if (members.some((m) => m.value === groupId)) throw invalidValue('A group cannot be a member of itself');
     const found = new Map<string, { pk: number; type: string }>();
     const inserted = new Set<number>();
+    const memberLock = this.driver.dialect.lockForWrite;
     for (let i = 0; i < members.length; i += CHUNK) {
       const params = new SqlParams();
       const directory = params.add(directoryId);
       const group = params.add(groupPk);
       const rows = await tx.all<{ pk: number | string; id: string; type: string; added: boolean }>(
-        `WITH found AS (SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})),
+        `WITH found AS (SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})${memberLock}),
            inserted AS (INSERT INTO memberships (group_pk, member_pk) SELECT ${group}, pk FROM found ON CONFLICT DO NOTHING RETURNING member_pk)
          SELECT f.pk, f.id, f.type, i.member_pk IS NOT NULL AS added FROM found f LEFT JOIN inserted i ON i.member_pk = f.pk`,
         params.values,
@@ -748,7 +750,12 @@ export class SqlStore implements Store {
     return removed;
   }
 
-  /** Finds the rows of the named members in this directory; any that are missing is a 400. */
+  /**
+   * Finds the rows of the named members in this directory; any that are missing is a 400. The rows
+   * are key-share locked (PostgreSQL), as the membership's foreign key would lock them at insert:
+   * a member deleted meanwhile is then either gone before this read (400 naming it) or waits for
+   * this write and removes the new membership with itself, never a foreign-key violation at insert.
+   */
   private async resolveMembers(tx: SqlExecutor, directoryId: string, groupId: string, members: MemberRef[]): Promise<MemberRow[]> {
     if (members.some((m) => m.value === groupId)) throw invalidValue('A group cannot be a member of itself');
     const found = new Map<string, { pk: number; type: string }>();
@@ -756,7 +763,7 @@ export class SqlStore implements Store {
       const params = new SqlParams();
       const directory = params.add(directoryId);
       const rows = await tx.all<{ pk: number | string; id: string; type: string }>(
-        `SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})`,
+        `SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})${this.driver.dialect.lockForWrite}`,
         params.values,
       );
       for (const row of rows) found.set(row.id, { pk: Number(row.pk), type: row.type });
