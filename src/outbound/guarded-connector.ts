@@ -27,10 +27,8 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
     ...(options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
   });
   return (target, callback) => {
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    const policy = outboundSettings().policy;
-    const refusal = isIP(host) ? policy.refusal(host) : policy.nameRefusal(host);
-    if (refusal) return callback(new OutboundRefusedError(host, refusal), null);
+    const refused = refusalBeforeLookup(target.hostname);
+    if (refused) return callback(refused, null);
     return connect(target, (error, socket) => {
       // undici calls back once the TLS handshake is done, so the certificate is there to read.
       if (!error && socket && target.protocol === 'https:') options.onTlsSocket?.(`${target.protocol}//${target.host}`, socket as TLSSocket);
@@ -40,7 +38,7 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
 }
 
 /** dns.lookup, refusing the name when any address it resolves to is refused. */
-const checkedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
+export const checkedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
   const policy = outboundSettings().policy;
   const nameRefusal = policy.nameRefusal(hostname);
   if (nameRefusal) return callback(new OutboundRefusedError(hostname, nameRefusal) as NodeJS.ErrnoException, '', 4);
@@ -54,3 +52,11 @@ const checkedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
     callback(null, addresses[0].address, addresses[0].family);
   });
 };
+
+/** The policy's answer for a host before any lookup: an IP literal in full, a name only by name. */
+export function refusalBeforeLookup(hostname: string): OutboundRefusedError | undefined {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const policy = outboundSettings().policy;
+  const refusal = isIP(host) ? policy.refusal(host) : policy.nameRefusal(host);
+  return refusal ? new OutboundRefusedError(host, refusal) : undefined;
+}
