@@ -10,6 +10,7 @@ import { registerConnectionCommand } from './connection-command.js';
 import { registerDirectoryCommand } from './directory-command.js';
 import { registerImportCommand } from './import-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
+import { addOutboundOptions } from './outbound-options.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerSyncCommand } from './sync-command.js';
@@ -47,6 +48,7 @@ program
   .exitOverride();
 
 refuseUrlWhereUnsupported(program);
+addOutboundOptions(program);
 registerServeCommand(program);
 registerDirectoryCommand(program);
 registerTokenCommand(program);

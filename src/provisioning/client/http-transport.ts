@@ -1,6 +1,9 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { ResponseTooLargeError, readCapped } from '../../outbound/capped-body.js';
+import { guardedConnector } from '../../outbound/guarded-connector.js';
+import { outboundSettings } from '../../outbound/outbound-settings.js';
 import { TransportError } from './client-errors.js';
 
 export interface HttpRequest {
@@ -31,71 +34,89 @@ export interface HttpResponse {
 }
 
 export interface TransportOptions {
-  /** Most sockets open to the target at once. */
+  /** Most sockets open to one origin at once. */
   maxSockets: number;
   /** Longest a request may take, from sending to the last byte of the answer. */
   timeoutMs: number;
   /** Verify the target's certificate (on unless a test says otherwise). */
   rejectUnauthorized?: boolean;
+  /** Largest answer read, in bytes; by default `--outbound-max-response-bytes` (64 MiB). */
+  maxResponseBytes?: number;
 }
 
+/** Errors raised before the request left: nothing reached the peer, so even a POST may be resent. */
+const CONNECT_PHASE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'EOUTBOUNDREFUSED']);
+
 /**
- * HTTP/1.1 over keep-alive sockets (node:http and node:https), with one deadline per request and
- * errors that say whether the request was fully sent before the connection failed.
+ * HTTP/1.1 on undici: one keep-alive pool per origin, a connection timeout, one deadline per
+ * request, answers read chunk by chunk up to a size limit, every connection checked against the
+ * outbound address policy, and errors that say whether the request may have reached the target.
  */
 export class HttpTransport {
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly agent: Agent;
+  /** The certificate report of the last TLS connection to each origin. */
+  private readonly tlsByOrigin = new Map<string, TlsDetails>();
 
   constructor(private readonly options: TransportOptions) {
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets, rejectUnauthorized: options.rejectUnauthorized ?? true });
-  }
-
-  send(request: HttpRequest): Promise<HttpResponse> {
-    const secure = request.url.protocol === 'https:';
-    const headers: Record<string, string | number> = { ...request.headers };
-    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-    return new Promise((resolve, reject) => {
-      let sent = false;
-      let settled = false;
-      const fail = (code: string, message: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.destroy();
-        reject(new TransportError(request.method, request.label, code, sent, message));
-      };
-      const req = (secure ? https : http).request(request.url, {
-        method: request.method,
-        headers,
-        agent: secure ? this.httpsAgent : this.httpAgent,
-      });
-      const timer = setTimeout(() => fail('ETIMEDOUT', `no answer within ${Math.round(this.options.timeoutMs / 1000)} s`), this.options.timeoutMs);
-      req.on('finish', () => (sent = true));
-      req.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ECONNRESET', describeNetworkError(error)));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ECONNRESET', describeNetworkError(error)));
-        res.on('aborted', () => fail('ECONNRESET', 'the connection closed in the middle of the answer'));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const response: HttpResponse = { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
-          if (secure) response.tls = tlsDetails(res.socket as TLSSocket);
-          resolve(response);
-        });
-      });
-      req.end(request.body);
+    this.agent = new Agent({
+      connections: options.maxSockets,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: guardedConnector({
+        connectTimeoutMs: Math.min(options.timeoutMs, CONNECT_TIMEOUT_MS),
+        rejectUnauthorized: options.rejectUnauthorized,
+        onTlsSocket: (origin, socket) => this.tlsByOrigin.set(origin, tlsDetails(socket)),
+      }),
     });
   }
 
-  close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
+    const limit = this.options.maxResponseBytes ?? outboundSettings().maxResponseBytes;
+    try {
+      const answer = await undiciRequest(request.url, {
+        dispatcher: this.agent,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body,
+        signal: deadline.signal,
+      });
+      const body = await readCapped(answer.body, limit, `${request.method} ${request.label}`, answer.headers['content-length']);
+      const response: HttpResponse = { status: answer.statusCode, headers: answer.headers as http.IncomingHttpHeaders, text: body.toString('utf8') };
+      const tls = request.url.protocol === 'https:' ? this.tlsByOrigin.get(request.url.origin) : undefined;
+      if (tls) response.tls = tls;
+      return response;
+    } catch (error) {
+      if (error instanceof ResponseTooLargeError) throw error;
+      if (deadline.signal.aborted) throw new TransportError(request.method, request.label, 'ETIMEDOUT', true, `no answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
+      const code = errorCode(error);
+      throw new TransportError(request.method, request.label, code, !CONNECT_PHASE.has(code) && !isCertificateError(code), describeNetworkError(error as NodeJS.ErrnoException, code));
+    } finally {
+      clearTimeout(timer);
+    }
   }
+
+  close(): void {
+    void this.agent.destroy().catch(() => undefined);
+  }
+}
+
+/** Longest wait for a TCP and TLS connection, within the request's own deadline. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return code === 'UND_ERR_CONNECT_TIMEOUT' ? code : 'ETIMEDOUT';
+    if (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED' || code === 'ECONNABORTED') return 'ECONNRESET';
+    return code;
+  }
+  return 'ECONNRESET';
+}
+
+function isCertificateError(code: string): boolean {
+  return /^(ERR_TLS_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_SSL_)/.test(code);
 }
 
 function tlsDetails(socket: TLSSocket): TlsDetails {
@@ -113,8 +134,8 @@ function tlsDetails(socket: TLSSocket): TlsDetails {
   return details;
 }
 
-function describeNetworkError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
+function describeNetworkError(error: NodeJS.ErrnoException, code: string): string {
+  switch (code) {
     case 'ECONNREFUSED':
       return 'the connection was refused (nothing listens there)';
     case 'ENOTFOUND':
@@ -123,6 +144,12 @@ function describeNetworkError(error: NodeJS.ErrnoException): string {
       return 'the connection was dropped';
     case 'EPIPE':
       return 'the connection closed while sending';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'no connection within the connect timeout';
+    case 'ETIMEDOUT':
+      return 'the answer stalled past the timeout';
+    case 'EOUTBOUNDREFUSED':
+      return `${error.message} (outbound address policy)`;
     default:
       return error.message;
   }

@@ -149,6 +149,8 @@ export class ScimClient {
         release();
         this.report({ method, path, attempt, error: (error as Error).message, ms: Date.now() - started });
         if (!(error instanceof TransportError)) throw error;
+        // The address policy answers the same way every time: asking again is pointless.
+        if (error.code === 'EOUTBOUNDREFUSED') throw error;
         if (!idempotent && error.sent) throw new AmbiguousWrite(error);
         if (attempt >= this.retry.maxAttempts) throw error;
         await this.sleep(backoffDelay(attempt, this.retry, this.random));

@@ -1,3 +1,5 @@
+import { HttpTransport } from '../client/http-transport.js';
+
 /**
  * The self endpoints of a scimd target (`/api/v1/self/…`), which a directory client secret may
  * call about itself: read its own expiry, ask for a successor, retire itself. Other targets have
@@ -51,22 +53,25 @@ export class ScimdSelfClient {
   }
 
   private async call(method: string, path: string, secret: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${this.apiBase}${path}`, {
+    const response = await selfTransport.send({
       method,
+      url: new URL(`${this.apiBase}${path}`),
+      label: path,
       headers: { authorization: `Bearer ${secret}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    const text = await response.text();
     let parsed: unknown;
     try {
-      parsed = text ? JSON.parse(text) : undefined;
+      parsed = response.text ? JSON.parse(response.text) : undefined;
     } catch {
       parsed = undefined;
     }
     return { status: response.status, body: parsed };
   }
 }
+
+/** The engine's own transport (size limit, address policy), shared by every rotation; idle sockets do not hold the process. */
+const selfTransport = new HttpTransport({ maxSockets: 2, timeoutMs: TIMEOUT_MS });
 
 function describe(response: { status: number; body: unknown }): string {
   const detail = (response.body as { detail?: unknown } | undefined)?.detail;

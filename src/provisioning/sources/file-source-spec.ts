@@ -1,4 +1,5 @@
 import { extname, resolve } from 'node:path';
+import { checkSourcePath } from '../../outbound/source-folder.js';
 import type { SourceEncoding } from './source-file-text.js';
 
 /** A file source: users, and optionally groups and memberships, each a CSV or JSON file. */
@@ -34,11 +35,13 @@ export function parseFileSpec(text: string, extra: { groups?: string; membership
   if (path === '') throw new Error('The source needs a file: --source file:users.csv');
   const spec: FileSourceSpec = { kind: 'file', users: resolve(path) };
   fileKind(spec.users);
+  checkSourcePath(spec.users);
   for (const key of ['groups', 'memberships'] as const) {
     const value = extra[key];
     if (value) {
       spec[key] = resolve(value.replace(/^file:(\/\/)?/i, ''));
       fileKind(spec[key]!);
+      checkSourcePath(spec[key]!);
     }
   }
   if (extra.userKey) spec.userKey = extra.userKey;

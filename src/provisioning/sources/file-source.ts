@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { foldCase } from '../../scim/compare.js';
 import { isJsonObject } from '../../scim/json.js';
 import { groupModel, userModel } from '../../scim/schema/resource-models.js';
+import { checkSourcePath } from '../../outbound/source-folder.js';
 import { parseCsv } from './csv-parser.js';
 import type { FileSourceSpec } from './file-source-spec.js';
 import { readRecords, type RecordSet } from './read-records.js';
@@ -27,6 +28,8 @@ export class FileSource implements Source {
   }
 
   async read(): Promise<SourceSnapshot> {
+    // Checked again at every cycle: the folder setting or a symbolic link may have changed since the connection was saved.
+    for (const path of [this.spec.users, this.spec.groups, this.spec.memberships]) if (path) checkSourcePath(path);
     const problems: string[] = [];
     const userSet = await readRecords(this.spec.users, 'users', userModel, this.spec.encoding);
     const users = keyed(userSet, this.spec.userKey, USER_KEYS, 'user', problems);

@@ -38,7 +38,8 @@ export class CliHarness {
   }
 
   get env(): NodeJS.ProcessEnv {
-    return { SCIMD_KEY_FILE: join(this.dir, 'scimd.key') };
+    // The source files live in this folder, not beside the engine database (the default source folder).
+    return { SCIMD_KEY_FILE: join(this.dir, 'scimd.key'), SCIMD_SOURCE_DIR: this.dir };
   }
 
   file(name: string, text: string): string {

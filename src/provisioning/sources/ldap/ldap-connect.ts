@@ -1,5 +1,6 @@
 import { Client } from 'ldapts';
 import type { ConnectionOptions } from 'node:tls';
+import { guardedNetConnect, guardedTlsConnect } from '../../../outbound/guarded-sockets.js';
 import type { LdapSourceSpec } from './ldap-source-spec.js';
 
 /**
@@ -9,7 +10,7 @@ import type { LdapSourceSpec } from './ldap-source-spec.js';
 export async function connectLdap(spec: Pick<LdapSourceSpec, 'url' | 'caCertificate' | 'startTls'>, timeouts: { timeout: number; connectTimeout: number }): Promise<Client> {
   const tlsOptions: ConnectionOptions = { ...(spec.caCertificate ? { ca: spec.caCertificate } : {}), minVersion: 'TLSv1.2' };
   const ldaps = spec.url.startsWith('ldaps:');
-  const client = new Client({ url: spec.url, ...timeouts, ...(ldaps ? { tlsOptions } : {}) });
+  const client = new Client({ url: spec.url, ...timeouts, ...(ldaps ? { tlsOptions } : {}), createConnection: guardedNetConnect, createSecureConnection: guardedTlsConnect });
   if (!ldaps && spec.startTls) {
     try {
       await client.startTLS(tlsOptions);
