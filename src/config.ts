@@ -1,6 +1,7 @@
 import type { FilterLimits } from './scim/filter/parser.js';
 import { DEFAULT_FILTER_LIMITS } from './scim/filter/parser.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS } from './lifecycle/expiry-warnings.js';
+import { DEFAULT_NOTIFY_CONFIG, type NotifyConfig } from './notifications/notify-config.js';
 
 /** Everything `scimd serve` can be told, with the defaults a fresh install runs with. */
 export interface ServerConfig {
@@ -58,6 +59,8 @@ export interface ServerConfig {
   eventPollMs: number;
   /** Webhook streams one process delivers at once. */
   webhookConcurrency: number;
+  /** Notifications to people: SMTP server, sender, quiet-directory threshold, console links. */
+  notify: NotifyConfig;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -92,4 +95,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   webhookRetryWindowMs: 3 * 86_400_000,
   eventPollMs: 1_000,
   webhookConcurrency: 8,
+  notify: DEFAULT_NOTIFY_CONFIG,
 };

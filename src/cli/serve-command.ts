@@ -9,8 +9,9 @@ import { adminSecretNotice, bootstrapBanner, bootstrapIfEmpty } from './bootstra
 import { addLifecycleOptions, lifecycleConfig, type LifecycleFlags } from './lifecycle-options.js';
 import { shutdownOnSignals } from './graceful-shutdown.js';
 import { addWebhookOptions, webhookConfig, type WebhookFlags } from './webhook-options.js';
+import { addNotifyOptions, notifyConfig, type NotifyFlags } from './notify-options.js';
 
-interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags {
+interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, NotifyFlags {
   port?: string;
   host?: string;
   db?: string;
@@ -29,7 +30,7 @@ interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags {
 }
 
 export function registerServeCommand(program: Command): void {
-  addWebhookOptions(addAdminOptions(addLifecycleOptions(program.command('serve'))))
+  addNotifyOptions(addWebhookOptions(addAdminOptions(addLifecycleOptions(program.command('serve')))))
     .description('serve the SCIM 2.0 API (and, on an empty database, create a first directory and secret)')
     .option('--port <port>', 'TCP port; 0 picks a free one, printed on start (env SCIMD_PORT; default 8080)')
     .option('--host <host>', 'address to listen on (env SCIMD_HOST; default 127.0.0.1)')
@@ -78,6 +79,7 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     ...lifecycleConfig(options, env),
     ...adminConfig(options, env),
     ...webhookConfig(options, env),
+    ...notifyConfig(options, env),
   };
 }
 

@@ -331,4 +331,17 @@ export const postgresMigrations: Migration[] = [
       ALTER TABLE provisioning_connections ADD COLUMN target_profile TEXT;
     `,
   },
+  {
+    version: 13,
+    name: 'notifications: recipients (e-mail, Slack, Teams) delivered as webhook streams of the notify format',
+    sql: `
+      CREATE TABLE notification_recipients (
+        id TEXT PRIMARY KEY REFERENCES webhooks(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created TEXT NOT NULL
+      );
+    `,
+  },
 ];
