@@ -3,6 +3,7 @@ import { DEFAULT_FILTER_LIMITS } from './scim/filter/parser.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS } from './lifecycle/expiry-warnings.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './http/limits/server-limits.js';
 import type { TrustProxy } from './http/trust-proxy.js';
+import { DEFAULT_NOTIFY_CONFIG, type NotifyConfig } from './notifications/notify-config.js';
 
 /** Everything `scimd serve` can be told, with the defaults a fresh install runs with. */
 export interface ServerConfig {
@@ -64,6 +65,8 @@ export interface ServerConfig {
   webhookConcurrency: number;
   /** Timeouts and per-request / per-directory caps (src/http/limits/server-limits.ts). */
   limits: ServerLimits;
+  /** Notifications to people: SMTP server, sender, quiet-directory threshold, console links. */
+  notify: NotifyConfig;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -99,4 +102,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   eventPollMs: 1_000,
   webhookConcurrency: 8,
   limits: DEFAULT_LIMITS,
+  notify: DEFAULT_NOTIFY_CONFIG,
 };

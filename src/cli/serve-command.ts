@@ -11,8 +11,9 @@ import { shutdownOnSignals } from './graceful-shutdown.js';
 import { addWebhookOptions, webhookConfig, type WebhookFlags } from './webhook-options.js';
 import { addLimitOptions, limitConfig, type LimitFlags } from './limit-options.js';
 import { addProxyOptions, proxyConfig, type ProxyFlags } from './proxy-options.js';
+import { addNotifyOptions, notifyConfig, type NotifyFlags } from './notify-options.js';
 
-interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, LimitFlags, ProxyFlags {
+interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, LimitFlags, ProxyFlags, NotifyFlags {
   port?: string;
   host?: string;
   db?: string;
@@ -30,7 +31,7 @@ interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, LimitFl
 }
 
 export function registerServeCommand(program: Command): void {
-  addProxyOptions(addLimitOptions(addWebhookOptions(addAdminOptions(addLifecycleOptions(program.command('serve'))))))
+  addNotifyOptions(addProxyOptions(addLimitOptions(addWebhookOptions(addAdminOptions(addLifecycleOptions(program.command('serve')))))))
     .description('serve the SCIM 2.0 API (and, on an empty database, create a first directory and secret)')
     .option('--port <port>', 'TCP port; 0 picks a free one, printed on start (env SCIMD_PORT; default 8080)')
     .option('--host <host>', 'address to listen on (env SCIMD_HOST; default 127.0.0.1)')
@@ -79,6 +80,7 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     ...webhookConfig(options, env),
     ...limitConfig(options, env),
     ...proxyConfig(options, env),
+    ...notifyConfig(options, env),
   };
 }
 

@@ -4,6 +4,7 @@ import { EventFeed } from '../events/event-feed.js';
 import { EventNotifier } from '../events/event-notifier.js';
 import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
 import type { Store } from '../store/store.js';
+import { NotificationDelivery } from '../notifications/notification-delivery.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
@@ -30,10 +31,13 @@ export function registerEvents(app: FastifyInstance, options: { store: Store; co
   const { store, config, clock } = options;
   const notifier = new EventNotifier();
   // Signing secrets are reused for every delivery, so they are encrypted, with the same key as the engine's credentials.
-  const secrets = new WebhookSecrets(connectionEncryptor(config.db));
+  const encryptor = connectionEncryptor(config.db);
+  const secrets = new WebhookSecrets(encryptor);
+  const notifications = new NotificationDelivery(store, encryptor, config.notify, config.webhookTimeoutMs);
   const dispatcher = new WebhookDispatcher({
     store,
     secrets,
+    notifications,
     notifier,
     clock,
     log: app.log,
@@ -48,7 +52,10 @@ export function registerEvents(app: FastifyInstance, options: { store: Store; co
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) notifier.notify();
   });
   app.addHook('preClose', async () => notifier.close());
-  app.addHook('onClose', async () => dispatcher.stop());
+  app.addHook('onClose', async () => {
+    await dispatcher.stop();
+    notifications.close();
+  });
   return {
     feed: new EventFeed(store, notifier, config.eventPollMs),
     webhooks: new WebhookService(store, { clock, secrets, timeoutMs: config.webhookTimeoutMs }),

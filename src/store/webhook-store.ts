@@ -1,7 +1,25 @@
 import type { AuditEntry } from './store.js';
 
-/** How a webhook's body is shaped: scimd's own event JSON, or an RFC 9967 SET (full or notice). */
-export type WebhookFormat = 'json' | 'scim-set' | 'scim-set-notice';
+/**
+ * How a webhook's body is shaped: scimd's own event JSON, or an RFC 9967 SET (full or notice).
+ * `notify` rows are notification recipients (src/notifications): a message for a person, sent by
+ * e-mail or to a chat, from the same streams, retries and delivery log.
+ */
+export type WebhookFormat = 'json' | 'scim-set' | 'scim-set-notice' | 'notify';
+
+/** Where a notification recipient is reached. */
+export type NotificationChannel = 'email' | 'slack' | 'teams';
+
+/** The person (or chat) behind a `notify` webhook row, stored under the same id. */
+export interface NotificationRecipientRecord {
+  id: string;
+  channel: NotificationChannel;
+  /** The e-mail address, or the chat's incoming-webhook URL encrypted (it works as a credential). */
+  address: string;
+  /** What lists show: the address, or the chat host with the URL's last characters. */
+  label: string;
+  created: string;
+}
 
 /** A webhook endpoint as stored. `secrets` is the encrypted signing-secret list (see src/webhooks/webhook-secrets.ts). */
 export interface WebhookRecord {
@@ -100,6 +118,8 @@ export interface WebhookTransaction {
    * any lease (an attempt in flight then cannot commit over it); creates the stream if needed.
    */
   resetStream(webhookId: string, directoryId: string, deliveredSequence: number): Promise<void>;
+  /** Stores the recipient of a `notify` webhook inserted in the same transaction; it goes with the webhook. */
+  insertRecipient(recipient: NotificationRecipientRecord): Promise<void>;
   appendAudit(entry: AuditEntry): Promise<void>;
 }
 
@@ -110,6 +130,9 @@ export interface WebhookStore {
   /** Webhooks of one directory (and, with `includeGlobal`, the global ones); all when undefined. */
   listWebhooks(filter?: { directoryId: string; includeGlobal: boolean }): Promise<WebhookRecord[]>;
   listStreams(webhookId: string): Promise<WebhookStream[]>;
+  findRecipient(id: string): Promise<NotificationRecipientRecord | undefined>;
+  /** Every notification recipient, oldest first. */
+  listRecipients(): Promise<NotificationRecipientRecord[]>;
   /** The oldest sequence of a directory still in the outbox (undefined when it holds none). */
   oldestSequence(directoryId: string): Promise<number | undefined>;
 

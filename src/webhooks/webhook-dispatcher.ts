@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { randomId } from '../auth/secret-format.js';
+import type { DirectoryEvent } from '../events/event-types.js';
 import type { EventNotifier } from '../events/event-notifier.js';
+import type { NotificationDelivery } from '../notifications/notification-delivery.js';
 import type { Store } from '../store/store.js';
-import type { ClaimedStream, DeliveryRecord, StreamProgress, WebhookStream } from '../store/webhook-store.js';
+import type { ClaimedStream, DeliveryRecord, StreamProgress, WebhookRecord, WebhookStream } from '../store/webhook-store.js';
 import { matchesEventType } from './event-type-filter.js';
 import { retryDelay, type RetryPolicy } from './retry-schedule.js';
 import { webhookBody, webhookHeaders } from './webhook-payload.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
-import { sendWebhook } from './webhook-sender.js';
+import { sendWebhook, type SendResult } from './webhook-sender.js';
 import { countDelivery, watchBacklog } from './webhook-metrics.js';
 
 export interface DispatcherLog {
@@ -19,6 +21,8 @@ export interface DispatcherLog {
 export interface DispatcherOptions {
   store: Store;
   secrets: WebhookSecrets;
+  /** Composes and sends the messages of `notify` streams (notification recipients). */
+  notifications: NotificationDelivery;
   notifier: EventNotifier;
   clock: () => Date;
   log: DispatcherLog;
@@ -128,8 +132,8 @@ export class WebhookDispatcher {
       if (!events.length) break;
       for (const event of events) {
         if (signal.aborted) return;
-        const body = matchesEventType(webhook.eventTypes, event.type) ? webhookBody(event, webhook.format, issuer) : undefined;
-        if (body === undefined) {
+        const attempt = await this.prepare(webhook, event, issuer, signal);
+        if (attempt === undefined) {
           // Filtered out: the position moves past it without a delivery.
           if (!(await this.progress(stream, { kind: 'advanced', deliveredSequence: event.sequence }, null))) return;
           position = event.sequence;
@@ -137,8 +141,7 @@ export class WebhookDispatcher {
         }
         if (!(await store.webhooks.renewLease(this.owner, stream.webhookId, stream.directoryId, this.leaseUntil()))) return;
         const now = clock();
-        const secrets = this.options.secrets.signingSecrets(webhook.secrets, now);
-        const result = await sendWebhook(webhook.url, webhookHeaders(event.id, body, secrets, now), body, this.options.timeoutMs, signal);
+        const result = await attempt(now);
         if (signal.aborted) return;
         attempts += 1;
         const delivery: DeliveryRecord = {
@@ -169,6 +172,24 @@ export class WebhookDispatcher {
       }
     }
     await store.webhooks.releaseLeases(this.owner, stream.webhookId, stream.directoryId);
+  }
+
+  /**
+   * How one event reaches this stream's receiver, or undefined when it is skipped: outside the
+   * webhook's event types, without a form in its format, or not something people are told about.
+   */
+  private async prepare(webhook: WebhookRecord, event: DirectoryEvent, issuer: string, signal: AbortSignal): Promise<((now: Date) => Promise<SendResult>) | undefined> {
+    if (webhook.format === 'notify') {
+      const { notifications, clock } = this.options;
+      const message = await notifications.compose(event, clock());
+      return message && (() => notifications.send(webhook.id, message, signal));
+    }
+    const body = matchesEventType(webhook.eventTypes, event.type) ? webhookBody(event, webhook.format, issuer) : undefined;
+    if (body === undefined) return undefined;
+    return (now) => {
+      const secrets = this.options.secrets.signingSecrets(webhook.secrets, now);
+      return sendWebhook(webhook.url, webhookHeaders(event.id, body, secrets, now), body, this.options.timeoutMs, signal);
+    };
   }
 
   /** Schedules the next attempt, or dead-letters the stream when the retry window has run out. */

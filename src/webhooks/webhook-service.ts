@@ -40,7 +40,8 @@ export class WebhookService {
   async list(filter: { directory?: string } = {}): Promise<WebhookView[]> {
     const directoryId = filter.directory === undefined ? undefined : (await this.requireDirectory(filter.directory)).id;
     const records = await this.store.webhooks.listWebhooks(directoryId === undefined ? undefined : { directoryId, includeGlobal: true });
-    return records.map(webhookView);
+    // Notification recipients are `notify` rows; they are managed with "scimd notify".
+    return records.filter((r) => r.format !== 'notify').map(webhookView);
   }
 
   async get(id: string): Promise<WebhookDetails> {
@@ -233,7 +234,7 @@ export class WebhookService {
 
   private async requireWebhook(id: string): Promise<WebhookRecord> {
     const webhook = await this.store.webhooks.findWebhook(id);
-    if (!webhook) throw webhookNotFound(id);
+    if (!webhook || webhook.format === 'notify') throw webhookNotFound(id);
     return webhook;
   }
 

@@ -350,4 +350,17 @@ export const postgresMigrations: Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION scimd_secrets_changed();
     `,
   },
+  {
+    version: 13,
+    name: 'notifications: recipients (e-mail, Slack, Teams) delivered as webhook streams of the notify format',
+    sql: `
+      CREATE TABLE notification_recipients (
+        id TEXT PRIMARY KEY REFERENCES webhooks(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import type {
   ClaimedStream,
   DeliveryQuery,
   DeliveryRecord,
+  NotificationRecipientRecord,
   StreamProgress,
   WebhookRecord,
   WebhookStore,
@@ -51,6 +52,16 @@ export class SqlWebhooks implements WebhookStore {
           [filter.directoryId],
         );
     return rows.map((row) => webhookFromRow(row, this.dialect));
+  }
+
+  async findRecipient(id: string): Promise<NotificationRecipientRecord | undefined> {
+    const row = await this.driver.get<RecipientRow>('SELECT * FROM notification_recipients WHERE id = $1', [id]);
+    return row && recipientFromRow(row);
+  }
+
+  async listRecipients(): Promise<NotificationRecipientRecord[]> {
+    const rows = await this.driver.all<RecipientRow>('SELECT * FROM notification_recipients ORDER BY created, id');
+    return rows.map(recipientFromRow);
   }
 
   async listStreams(webhookId: string): Promise<WebhookStream[]> {
@@ -270,6 +281,10 @@ class SqlWebhookTransaction implements WebhookTransaction {
     );
   }
 
+  async insertRecipient(r: NotificationRecipientRecord): Promise<void> {
+    await this.tx.run('INSERT INTO notification_recipients (id, channel, address, label, created) VALUES ($1, $2, $3, $4, $5)', [r.id, r.channel, r.address, r.label, r.created]);
+  }
+
   appendAudit(entry: AuditEntry): Promise<void> {
     return insertAuditEntry(this.tx, this.dialect, entry);
   }
@@ -375,4 +390,16 @@ function deliveryFromRow(row: DeliveryRow): DeliveryRecord {
     outcome: row.outcome as DeliveryRecord['outcome'],
     kind: row.kind as DeliveryRecord['kind'],
   };
+}
+
+interface RecipientRow extends Row {
+  id: string;
+  channel: string;
+  address: string;
+  label: string;
+  created: string;
+}
+
+function recipientFromRow(row: RecipientRow): NotificationRecipientRecord {
+  return { id: row.id, channel: row.channel as NotificationRecipientRecord['channel'], address: row.address, label: row.label, created: row.created };
 }

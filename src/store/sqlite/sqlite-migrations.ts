@@ -335,4 +335,17 @@ export const sqliteMigrations: Migration[] = [
       DELETE FROM settings WHERE key = 'server_key';
     `,
   },
+  {
+    version: 13,
+    name: 'notifications: recipients (e-mail, Slack, Teams) delivered as webhook streams of the notify format',
+    sql: `
+      CREATE TABLE notification_recipients (
+        id TEXT PRIMARY KEY REFERENCES webhooks(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created TEXT NOT NULL
+      );
+    `,
+  },
 ];

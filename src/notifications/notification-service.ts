@@ -1,0 +1,172 @@
+import { invalidInput, notFoundProblem } from '../admin/admin-error.js';
+import { directoryNotFound } from '../admin/admin-refusals.js';
+import { audit } from '../admin/admin-service.js';
+import type { Actor } from '../admin/admin-views.js';
+import type { Encryptor } from '../auth/encryption.js';
+import { randomId } from '../auth/secret-format.js';
+import type { Store } from '../store/store.js';
+import type { DeliveryRecord, NotificationRecipientRecord, WebhookRecord } from '../store/webhook-store.js';
+import type { NotificationDelivery } from './notification-delivery.js';
+import { parseRecipient } from './recipient-address.js';
+
+/** A recipient as the admin API, the CLI and the console show it: never a chat URL in full. */
+export interface RecipientView {
+  id: string;
+  channel: NotificationRecipientRecord['channel'];
+  /** The e-mail address, or the chat host with the URL's last characters. */
+  recipient: string;
+  /** null: hears about every directory and about admin secrets. */
+  directoryId: string | null;
+  created: string;
+  /** `failing`: the last attempt failed and is being retried; `paused`: retries ran out. */
+  state: 'ok' | 'failing' | 'paused';
+  failingSince: string | null;
+  /** Why the latest attempt failed, while it is failing. */
+  lastError: string | null;
+}
+
+export interface NotificationLogEntry extends DeliveryRecord {
+  recipient: string;
+}
+
+const MAX_LOG_PAGE = 500;
+
+/**
+ * Administration of notification recipients, for the admin API and the CLI's local mode. A
+ * recipient is a `notify` webhook row (its streams, retries and delivery log) plus the channel
+ * and address; both are written in one transaction with the audit entry.
+ */
+export class NotificationService {
+  constructor(
+    private readonly store: Store,
+    private readonly options: { clock: () => Date; encryptor: Encryptor; delivery: () => NotificationDelivery },
+  ) {}
+
+  async list(): Promise<RecipientView[]> {
+    const recipients = await this.store.webhooks.listRecipients();
+    return Promise.all(recipients.map((r) => this.view(r)));
+  }
+
+  async create(actor: Actor, input: { recipient: string; directory?: string }): Promise<RecipientView> {
+    const parsed = parseRecipient(String(input.recipient ?? ''));
+    let directoryId: string | null = null;
+    if (input.directory !== undefined) {
+      const directory = await this.store.findDirectoryRecord(input.directory);
+      if (!directory) throw directoryNotFound(input.directory);
+      directoryId = directory.id;
+    }
+    const now = this.options.clock().toISOString();
+    const id = randomId('ntf');
+    const webhook: WebhookRecord = {
+      id,
+      directoryId,
+      // The address lives in notification_recipients (a chat URL encrypted); the row only routes.
+      url: `notify:${parsed.channel}`,
+      description: parsed.label,
+      // Every event type: the templates decide what people are told about.
+      eventTypes: [],
+      format: 'notify',
+      secrets: '',
+      enabled: true,
+      created: now,
+      updated: null,
+    };
+    const recipient: NotificationRecipientRecord = {
+      id,
+      channel: parsed.channel,
+      address: parsed.channel === 'email' ? parsed.address : this.options.encryptor.encrypt(parsed.address),
+      label: parsed.label,
+      created: now,
+    };
+    await this.store.webhooks.changeWebhooks(async (tx) => {
+      await tx.insertWebhook(webhook);
+      await tx.insertRecipient(recipient);
+      await tx.appendAudit(audit(actor, now, 'notification.recipient_added', 'webhook', id, directoryId, { channel: parsed.channel, recipient: parsed.label }));
+    });
+    return this.view(recipient, directoryId);
+  }
+
+  async remove(actor: Actor, id: string): Promise<RecipientView> {
+    const current = await this.require(id);
+    const view = await this.view(current);
+    const now = this.options.clock().toISOString();
+    await this.store.webhooks.changeWebhooks(async (tx) => {
+      const webhook = await tx.lockWebhook(id);
+      if (!webhook || webhook.format !== 'notify') throw recipientNotFound(id);
+      await tx.deleteWebhook(id);
+      await tx.appendAudit(audit(actor, now, 'notification.recipient_removed', 'webhook', id, webhook.directoryId, { channel: current.channel, recipient: current.label }));
+    });
+    return view;
+  }
+
+  /** Sends a sample message now and logs it as a test delivery; nothing else moves. */
+  async test(actor: Actor, id: string): Promise<DeliveryRecord> {
+    const recipient = await this.require(id);
+    const webhook = await this.store.webhooks.findWebhook(id);
+    const now = this.options.clock();
+    const delivery = this.options.delivery();
+    const message = (await delivery.compose({ type: 'notify.test', directoryId: '', data: { requestedBy: actor.id } }, now))!;
+    const result = await delivery.sendTo(recipient, message);
+    const record: DeliveryRecord = {
+      id: randomId('dlv'),
+      webhookId: id,
+      directoryId: webhook?.directoryId ?? '',
+      eventId: randomId('evt_test'),
+      eventType: 'notify.test',
+      sequence: 0,
+      attempt: 1,
+      at: now.toISOString(),
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error,
+      responseExcerpt: result.responseExcerpt,
+      outcome: result.ok ? 'delivered' : 'failed',
+      kind: 'test',
+    };
+    await this.store.webhooks.insertDelivery(record);
+    return record;
+  }
+
+  /** The delivery log of every recipient (or one), newest first. */
+  async log(query: { recipient?: string; limit?: number } = {}): Promise<{ deliveries: NotificationLogEntry[] }> {
+    const limit = query.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_PAGE) throw invalidInput(`limit must be an integer from 1 to ${MAX_LOG_PAGE}`);
+    const recipients = query.recipient === undefined ? await this.store.webhooks.listRecipients() : [await this.require(query.recipient)];
+    const entries: NotificationLogEntry[] = [];
+    for (const recipient of recipients) {
+      for (const delivery of await this.store.webhooks.listDeliveries({ webhookId: recipient.id, limit })) entries.push({ ...delivery, recipient: recipient.label });
+    }
+    entries.sort((a, b) => (a.at === b.at ? b.id.localeCompare(a.id) : b.at.localeCompare(a.at)));
+    return { deliveries: entries.slice(0, limit) };
+  }
+
+  private async require(id: string): Promise<NotificationRecipientRecord> {
+    const recipient = await this.store.webhooks.findRecipient(id);
+    if (!recipient) throw recipientNotFound(id);
+    return recipient;
+  }
+
+  private async view(recipient: NotificationRecipientRecord, knownDirectoryId?: string | null): Promise<RecipientView> {
+    const directoryId = knownDirectoryId !== undefined ? knownDirectoryId : ((await this.store.webhooks.findWebhook(recipient.id))?.directoryId ?? null);
+    const streams = await this.store.webhooks.listStreams(recipient.id);
+    const paused = streams.some((s) => s.pausedAt !== null);
+    const failing = streams.filter((s) => s.failingSince !== null);
+    let lastError: string | null = null;
+    if (paused || failing.length) {
+      const [latest] = await this.store.webhooks.listDeliveries({ webhookId: recipient.id, limit: 1 });
+      lastError = latest && latest.outcome !== 'delivered' ? (latest.error ?? (latest.statusCode !== null ? `HTTP ${latest.statusCode}` : 'failed')) : null;
+    }
+    return {
+      id: recipient.id,
+      channel: recipient.channel,
+      recipient: recipient.label,
+      directoryId,
+      created: recipient.created,
+      state: paused ? 'paused' : failing.length ? 'failing' : 'ok',
+      failingSince: failing.map((s) => s.failingSince!).sort()[0] ?? null,
+      lastError,
+    };
+  }
+}
+
+const recipientNotFound = (id: string) => notFoundProblem(`No notification recipient with id ${JSON.stringify(id)}; see "scimd notify list"`);
