@@ -61,6 +61,16 @@ describe('directory health', () => {
     assert.match(status.summary, /"Entra" \(…abcd\), which expired 10 days ago/);
   });
 
+  it('a rejection clears once an active secret carries accepted traffic after it, however recent the rejection', () => {
+    const revoked = secret({ id: 'sec_old', name: 'old', suffix: 'oooo', revokedAt: at(-3 * HOUR), lastUsedAt: at(-2 * HOUR) });
+    const rejected = { lastRejectedAt: at(-2 * HOUR), lastRejectedSecretId: 'sec_old', lastRejectedReason: 'revoked' as const, rejectedCount: 1 };
+    const before = directoryStatus(directory, connection({ ...rejected, lastRequestAt: at(-3 * HOUR) }), [revoked, secret({ lastUsedAt: at(-3 * HOUR) })], options);
+    assert.equal(before.health, 'rejecting', 'nothing accepted since the rejection');
+    const after = directoryStatus(directory, connection({ ...rejected, lastRequestAt: at(-HOUR) }), [revoked, secret({ lastUsedAt: at(-HOUR) })], options);
+    assert.equal(after.health, 'healthy');
+    assert.equal(after.attention, false);
+  });
+
   it('a rejection older than the idle period, followed by good traffic, no longer counts', () => {
     const status = directoryStatus(directory, connection({ lastRejectedAt: at(-2 * DAY), lastRejectedSecretId: 'sec_a', lastRejectedReason: 'revoked' }), [secret({})], options);
     assert.equal(status.health, 'healthy');

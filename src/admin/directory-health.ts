@@ -23,7 +23,7 @@ export function directoryStatus(directory: DirectoryRecord, connection: Connecti
   const active = views.filter((s) => s.state === 'active' || s.state === 'expiring');
   const expiries = active.map((s) => s.expiresAt).filter((e): e is string => e !== null).sort();
   const c = connection ?? emptyConnection(directory.id);
-  const rejection = rejectionNow(c, now, options.idleHours);
+  const rejection = rejectionNow(c, active, now, options.idleHours);
   const expiring = active.filter((s) => s.state === 'expiring').sort((a, b) => (a.expiresAt! < b.expiresAt! ? -1 : 1));
   const idleFor = c.lastRequestAt ? now.getTime() - Date.parse(c.lastRequestAt) : null;
 
@@ -80,13 +80,17 @@ export function compareStatus(a: DirectoryStatus, b: DirectoryStatus): number {
 }
 
 /**
- * A rejection counts while it is recent (inside the idle period) or is the last thing the client
- * did: a client that gave up after its secret expired is still broken, however long ago that was.
+ * A rejection counts until an active secret carries accepted traffic after it: then the identity
+ * provider has moved on (the last call with a just-revoked secret is the normal end of a rotation).
+ * Otherwise it counts while recent (inside the idle period) or while it is the last thing the
+ * client did: a client that gave up after its secret expired is still broken, however long ago.
  */
-function rejectionNow(c: ConnectionStatus, now: Date, idleHours: number): boolean {
+function rejectionNow(c: ConnectionStatus, active: SecretView[], now: Date, idleHours: number): boolean {
   if (!c.lastRejectedAt) return false;
-  if (!c.lastRequestAt || c.lastRejectedAt > c.lastRequestAt) return true;
-  return now.getTime() - Date.parse(c.lastRejectedAt) < idleHours * HOUR_MS;
+  const rejectedAt = c.lastRejectedAt;
+  if (active.some((s) => s.lastUsedAt !== null && s.lastUsedAt > rejectedAt)) return false;
+  if (!c.lastRequestAt || rejectedAt > c.lastRequestAt) return true;
+  return now.getTime() - Date.parse(rejectedAt) < idleHours * HOUR_MS;
 }
 
 function rejectedBecause(c: ConnectionStatus, secret: SecretView | undefined, now: Date): string {

@@ -22,12 +22,17 @@ export function secretView(record: SecretRecord, now: Date, windowDays: number):
     expiresAt: record.expiresAt,
     revokedAt: record.revokedAt,
     firstUsedAt: record.firstUsedAt ?? null,
-    lastUsedAt: record.lastUsedAt,
+    // First use is written at once, the last use every few seconds: never show "never used" beside a first use.
+    lastUsedAt: latest(record.lastUsedAt, record.firstUsedAt ?? null),
     lastUsedIp: record.lastUsedIp,
     lastUsedUserAgent: record.lastUsedUserAgent,
     state: listState,
     daysLeft,
   };
+}
+
+function latest(a: string | null, b: string | null): string | null {
+  return a === null ? b : b === null || a >= b ? a : b;
 }
 
 /** Whether the secret opens its directory now (expiring ones included). */

@@ -34,7 +34,11 @@ describe('directory settings', () => {
       [{ defaultSecretLifetime: '0d' }, /defaultSecretLifetime/],
       [{ autoRevokeGraceHours: 0 }, /autoRevokeGraceHours/],
       [{ autoRevokeGraceHours: 9000 }, /autoRevokeGraceHours/],
-      [{ defaultSecretLifetime: '99999999d' }, /longer than 100 years/],
+      [{ defaultSecretLifetime: '99999999d' }, /longer than 100y/],
+      [{ defaultSecretLifetime: '101y' }, /longer than 100y/],
+      [{ defaultSecretLifetime: '6m' }, /use min for minutes or mo for months/],
+      [{ defaultSecretLifetime: '59min' }, /shorter than 1h/],
+      [{ defaultSecretLifetime: '5s' }, /shorter than 1h/],
     ];
     for (const [patch, message] of cases) {
       assert.throws(() => applySettingsPatch({}, patch), (error: unknown) => error instanceof AdminError && error.status === 400 && message.test(error.detail));
@@ -43,7 +47,7 @@ describe('directory settings', () => {
 
   it('the view shows lifetimes as durations that parse back to the same value', () => {
     assert.deepEqual(settingsView({ defaultSecretLifetimeMs: 12 * 3_600_000 }, 365 * DAY).defaultSecretLifetime, '12h');
-    for (const text of ['365d', '90d', '12h', '30m', '45s', 'never']) assert.equal(formatDuration(parseDuration(text)!), text);
+    for (const text of ['365d', '90d', '12h', '30min', '45s', 'never']) assert.equal(formatDuration(parseDuration(text)!), text);
     assert.equal(formatDuration(parseDuration('1y')!), '365d');
   });
 });

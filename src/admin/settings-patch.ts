@@ -1,4 +1,5 @@
-import { formatDuration, parseDuration } from '../auth/duration.js';
+import { formatDuration } from '../auth/duration.js';
+import { MAX_SECRET_LIFETIME_MS, readSecretLifetime } from '../auth/secret-lifetime.js';
 import type { JsonObject } from '../scim/json.js';
 import { invalidInput } from './admin-error.js';
 import type { SettingsPatch, SettingsView } from './admin-views.js';
@@ -46,7 +47,7 @@ export function applySettingsPatch(raw: JsonObject, patch: SettingsPatch): JsonO
 }
 
 /** The longest finite lifetime: past it an expiry would not be a date the database can order. */
-export const MAX_LIFETIME_MS = 100 * 365 * 86_400_000;
+export const MAX_LIFETIME_MS = MAX_SECRET_LIFETIME_MS;
 
 /** `defaultSecretLifetime: "never"` is stored as an explicit null, distinct from "not set". */
 function lifetimeSetting(text: string): number | null {
@@ -55,8 +56,7 @@ function lifetimeSetting(text: string): number | null {
 
 /** Parses a lifetime given for one secret (`expiresIn`), with the same rule as the CLI's `--expires-in`. */
 export function parseLifetime(text: string, label = 'expiresIn'): number | null {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw invalidInput(`${label} ${JSON.stringify(text)} is not a duration such as 90d, 1y or never`);
-  if (ms !== null && ms > MAX_LIFETIME_MS) throw invalidInput(`${label} ${JSON.stringify(text)} is longer than 100 years; use never`);
+  const ms = readSecretLifetime(text, label);
+  if (ms instanceof Error) throw invalidInput(ms.message);
   return ms;
 }

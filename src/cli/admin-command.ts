@@ -1,3 +1,4 @@
+import { DURATION_UNITS } from '../auth/duration.js';
 import type { Command } from 'commander';
 import { commandOptions, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
 import { printJson } from './output.js';
@@ -11,7 +12,7 @@ export function registerAdminCommand(program: Command): void {
     .command('create')
     .description('create an admin secret; it is printed once')
     .option('--name <name>', 'a label to recognise the secret by', 'admin secret')
-    .option('--expires-in <duration>', 'lifetime: 90d, 1y, 12h or never (default: the server default, 365d)')
+    .option('--expires-in <duration>', `lifetime from 1h to 100y: 90d, 6mo, 1y, 12h or never (units ${DURATION_UNITS}; default: the server default, 365d)`)
     .option('--json', 'print {id, secret, expiresAt, …} as JSON')
     .action(async (options: AdminConnectionOptions & { name?: string; expiresIn?: string }, command: Command) => {
       const opts = commandOptions(options, command);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../auth/duration.js';
+import { DURATION_UNITS } from '../auth/duration.js';
+import { readSecretLifetime } from '../auth/secret-lifetime.js';
 import { DEFAULT_CONFIG, type ServerConfig } from '../config.js';
-import { MAX_LIFETIME_MS } from '../admin/settings-patch.js';
 import { invalidValue } from '../scim/errors.js';
 
 /** `scimd serve` flags of administration, as commander hands them over. */
@@ -12,7 +12,7 @@ export interface AdminFlags {
 export function addAdminOptions(command: Command): Command {
   return command.option(
     '--secret-lifetime <duration>',
-    'default lifetime of new client and admin secrets where a directory sets none: 90d, 1y, never (env SCIMD_SECRET_LIFETIME; default 365d)',
+    `default lifetime of new client and admin secrets where a directory sets none, from 1h to 100y: 90d, 6mo, 1y, never (units ${DURATION_UNITS}; env SCIMD_SECRET_LIFETIME; default 365d)`,
   );
 }
 
@@ -20,7 +20,7 @@ export function addAdminOptions(command: Command): Command {
 export function adminConfig(flags: AdminFlags, env: NodeJS.ProcessEnv): Pick<ServerConfig, 'secretLifetimeMs'> {
   const text = flags.secretLifetime ?? env.SCIMD_SECRET_LIFETIME;
   if (!text) return { secretLifetimeMs: DEFAULT_CONFIG.secretLifetimeMs };
-  const ms = parseDuration(text);
-  if (ms === undefined || (ms !== null && ms > MAX_LIFETIME_MS)) throw invalidValue(`--secret-lifetime ${JSON.stringify(text)} is not a duration such as 90d, 1y or never (at most 100 years)`);
+  const ms = readSecretLifetime(text, '--secret-lifetime');
+  if (ms instanceof Error) throw invalidValue(ms.message);
   return { secretLifetimeMs: ms };
 }

@@ -49,7 +49,7 @@ function connectionOptions(command: Command, create: boolean): Command {
     .option('--timeout <seconds>', 'per-request timeout (default 60)')
     .option('--no-adopt', 'never take over target objects this connection did not create')
     .option('--adopt', 'take over matching target objects, as Entra does (default)')
-    .option('--schedule <when>', 'how often "scimd serve" runs a cycle: a duration (40min, as Entra; 1h), continuous (hub mode) or off (the default: cycles run only when asked, e.g. "scimd sync", until you set a schedule)')
+    .option('--schedule <when>', 'how often "scimd serve" runs a cycle: a duration (40min, as Entra; 1h; units s, min, h, d, w), continuous (hub mode) or off (the default: cycles run only when asked, e.g. "scimd sync", until you set a schedule)')
     .option('--wire-format <format>', "how updates are sent: scim (RFC 7644: lowercase ops, real booleans; the default) or entra-legacy (Entra's default wire format: Add/Replace/Remove, \"True\"/\"False\", members removed by value list), to test a server built for Entra")
     .option('--members-per-request <n>', 'most group members added or removed in one request (1-1000; default 100); a batch the target refuses for its size (413, or 400) is halved and the size it takes remembered')
     .option('--full-sync-every <duration>', 'make a scheduled cycle a full reconcile (re-read the target, repair drift) this often: 24h, 7d, or off (the default)')

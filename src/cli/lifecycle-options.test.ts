@@ -18,7 +18,7 @@ describe('lifecycle options of scimd serve', () => {
   it('reads flags first, then environment variables', () => {
     const env = { SCIMD_EXPIRY_WARNINGS: '90,3', SCIMD_EVENT_RETENTION: '7d', SCIMD_ACCESS_TOKEN_LIFETIME: '6h', SCIMD_AUTH_FAILURE_LIMIT: '0' };
     assert.deepEqual(lifecycleConfig({}, env), { expiryWarningDays: [90, 3], eventRetentionMs: 7 * 86_400_000, accessTokenLifetimeSeconds: 6 * 3600, authFailureLimit: 0 });
-    assert.deepEqual(lifecycleConfig({ expiryWarnings: '14', eventRetention: '1y', accessTokenLifetime: '90m', authFailureLimit: '50' }, env), {
+    assert.deepEqual(lifecycleConfig({ expiryWarnings: '14', eventRetention: '1y', accessTokenLifetime: '90min', authFailureLimit: '50' }, env), {
       expiryWarningDays: [14],
       eventRetentionMs: 365 * 86_400_000,
       accessTokenLifetimeSeconds: 5400,
@@ -31,8 +31,9 @@ describe('lifecycle options of scimd serve', () => {
     const bad: [object, RegExp][] = [
       [{ expiryWarnings: '60,soon' }, /--expiry-warnings/],
       [{ eventRetention: 'never' }, /--event-retention/],
-      [{ accessTokenLifetime: '30m' }, /--access-token-lifetime .* 1h to 6h/],
+      [{ accessTokenLifetime: '30min' }, /--access-token-lifetime .* 1h to 6h/],
       [{ accessTokenLifetime: '7h' }, /--access-token-lifetime/],
+      [{ accessTokenLifetime: '90m' }, /use min for minutes or mo for months/],
       [{ authFailureLimit: '-1' }, /--auth-failure-limit/],
     ];
     for (const [flags, message] of bad) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../auth/duration.js';
+import { durationHint, parseDuration } from '../auth/duration.js';
 import { DEFAULT_CONFIG, type ServerConfig } from '../config.js';
 import { parseWarningDays } from '../lifecycle/expiry-warnings.js';
 import { invalidValue } from '../scim/errors.js';
@@ -41,14 +41,14 @@ export function lifecycleConfig(flags: LifecycleFlags, env: NodeJS.ProcessEnv): 
   const retention = flags.eventRetention ?? env.SCIMD_EVENT_RETENTION;
   if (retention) {
     const ms = parseDuration(retention);
-    if (!ms) throw invalidValue(`--event-retention ${JSON.stringify(retention)} is not a duration such as 30d or 1y`);
+    if (!ms) throw invalidValue(`--event-retention ${JSON.stringify(retention)} is not a duration such as 30d or 1y${durationHint(retention)}`);
     config.eventRetentionMs = ms;
   }
   const lifetime = flags.accessTokenLifetime ?? env.SCIMD_ACCESS_TOKEN_LIFETIME;
   if (lifetime) {
     const ms = parseDuration(lifetime);
     // Microsoft's gallery checks that access tokens last between 60 and 360 minutes.
-    if (!ms || ms < HOUR_MS || ms > 6 * HOUR_MS) throw invalidValue(`--access-token-lifetime ${JSON.stringify(lifetime)} must be a duration from 1h to 6h`);
+    if (!ms || ms < HOUR_MS || ms > 6 * HOUR_MS) throw invalidValue(`--access-token-lifetime ${JSON.stringify(lifetime)} must be a duration from 1h to 6h (such as 90min)${ms === undefined ? durationHint(lifetime) : ''}`);
     config.accessTokenLifetimeSeconds = Math.floor(ms / 1000);
   }
   const limit = flags.authFailureLimit ?? env.SCIMD_AUTH_FAILURE_LIMIT;

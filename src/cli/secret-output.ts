@@ -1,5 +1,5 @@
 import type { CreatedSecret, SecretView } from '../admin/admin-views.js';
-import { parseDuration } from '../auth/duration.js';
+import { readSecretLifetime } from '../auth/secret-lifetime.js';
 import { invalidValue } from '../scim/errors.js';
 import { formatTable, shortTime } from './output.js';
 
@@ -39,7 +39,7 @@ export function createdSecretText(title: string, secret: CreatedSecret, footer: 
 
 /** Checks `--expires-in` before anything is sent, so the message names the flag the user typed. */
 export function checkExpiresIn(value: string | undefined): void {
-  if (value !== undefined && parseDuration(value) === undefined) {
-    throw invalidValue(`--expires-in ${JSON.stringify(value)} is not a duration such as 90d, 1y or never`);
-  }
+  if (value === undefined) return;
+  const ms = readSecretLifetime(value, '--expires-in');
+  if (ms instanceof Error) throw invalidValue(ms.message);
 }

@@ -1,3 +1,4 @@
+import { DURATION_UNITS } from '../auth/duration.js';
 import type { Command } from 'commander';
 import { commandOptions, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
 import { printJson } from './output.js';
@@ -19,7 +20,7 @@ export function registerTokenCommand(program: Command): void {
     .command('create <directory>')
     .description('create a client secret for a directory (id or name); the secret is printed once')
     .option('--name <name>', 'a label to recognise the secret by', 'client secret')
-    .option('--expires-in <duration>', "lifetime: 90d, 1y, 12h or never (default: the directory's default lifetime, 365d unless set)")
+    .option('--expires-in <duration>', `lifetime from 1h to 100y: 90d, 6mo, 1y, 12h or never (units ${DURATION_UNITS}; default: the directory's default lifetime, 365d unless set)`)
     .option('--json', 'print {id, secret, expiresAt, …} as JSON')
     .addHelpText('after', '\nA directory holds at most 2 active secrets unless "scimd directory set --max-active-secrets" says otherwise:\nrevoke the old one once the identity provider uses the new one.')
     .action(async (directoryRef: string, options: CreateOptions, command: Command) => {

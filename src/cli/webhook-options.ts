@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../auth/duration.js';
+import { durationHint, parseDuration } from '../auth/duration.js';
 import { DEFAULT_CONFIG, type ServerConfig } from '../config.js';
 import { invalidValue } from '../scim/errors.js';
 
@@ -27,7 +27,7 @@ export function webhookConfig(flags: WebhookFlags, env: NodeJS.ProcessEnv): Webh
     const text = flag ?? env[variable];
     if (!text) return fallback;
     const ms = parseDuration(text);
-    if (typeof ms !== 'number') throw invalidValue(`--${name} ${JSON.stringify(text)} is not a duration such as 30s, 10m or 3d`);
+    if (typeof ms !== 'number') throw invalidValue(`--${name} ${JSON.stringify(text)} is not a duration such as 30s, 10min or 3d${durationHint(text)}`);
     return ms;
   };
   const config: WebhookConfig = {

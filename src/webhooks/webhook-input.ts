@@ -1,5 +1,5 @@
 import { invalidInput } from '../admin/admin-error.js';
-import { parseDuration } from '../auth/duration.js';
+import { durationHint, parseDuration } from '../auth/duration.js';
 import type { WebhookFormat } from '../store/webhook-store.js';
 import { isKnownEventPattern } from './event-type-filter.js';
 
@@ -61,8 +61,8 @@ export function checkDescription(value: string): string {
 
 /** A rotation's overlap: `24h`, `7d`, or `0` to stop signing with the old secret at once. */
 export function parseOverlap(text: string): number {
-  if (/^0[smhd]?$/i.test(text.trim())) return 0;
+  if (/^0(s|min|h|d)?$/i.test(text.trim())) return 0;
   const ms = parseDuration(text);
-  if (typeof ms !== 'number') throw invalidInput(`overlap ${JSON.stringify(text)} is not a duration such as 24h, 7d or 0`);
+  if (typeof ms !== 'number') throw invalidInput(`overlap ${JSON.stringify(text)} is not a duration such as 24h, 7d or 0${durationHint(text)}`);
   return ms;
 }

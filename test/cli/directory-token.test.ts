@@ -109,9 +109,30 @@ for (const backend of BACKENDS) {
       for (const [i, result] of results.entries()) {
         assert.notEqual(result.code, 0, `--expires-in ${bads[i]} is refused`);
         assert.equal(result.stdout, '');
-        assert.match(result.stderr, /--expires-in .* is not a duration such as 90d, 1y or never/);
+        assert.match(result.stderr, /--expires-in .* is not a duration such as 90d, 6mo, 1y or never/);
       }
       assert.equal((await scimdJson<unknown[]>(['token', 'list', 'acme', ...db])).length, count);
+    });
+
+    it('--expires-in refuses the ambiguous m, lifetimes under 1h and over 100y, saying why', async () => {
+      const count = (await scimdJson<unknown[]>(['token', 'list', 'acme', ...db])).length;
+      const cases: [string, RegExp][] = [
+        ['6m', /"m" is ambiguous: use min for minutes or mo for months/],
+        ['5s', /shorter than 1h/],
+        ['30min', /shorter than 1h/],
+        ['101y', /longer than 100y/],
+      ];
+      for (const [value, message] of cases) {
+        const result = await runScimd(['token', 'create', 'acme', '--expires-in', value, ...db, '--json']);
+        assert.notEqual(result.code, 0, `--expires-in ${value} is refused`);
+        assert.match(result.stderr, message);
+      }
+      const help = await runScimd(['token', 'create', '--help']);
+      assert.match(help.stdout, /s, min, h, d, w, mo, y/);
+      const sixMonths = await scimdJson<{ expiresAt: string }>(['token', 'create', 'acme', '--expires-in', '6mo', ...db]);
+      const days = (Date.parse(sixMonths.expiresAt) - Date.now()) / 86_400_000;
+      assert.ok(days > 179 && days <= 180, `6mo is 180 days, not ${days}`);
+      assert.equal((await scimdJson<unknown[]>(['token', 'list', 'acme', ...db])).length, count + 1);
     });
 
     it('token create without --json shows the secret once, with its id, expiry and the SCIM URL', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateSecret } from '../../src/auth/secret-format.js';
+import { createSecret } from '../../src/auth/secrets.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { logLines, requestLines } from '../support/log-lines.js';
 import { runScimd, scimdJson } from '../support/scimd-cli.js';
@@ -64,7 +65,14 @@ for (const backend of BACKENDS) {
       const remote = await runScimd(['token', 'create', 'other', '--url', origin, '--json'], { SCIMD_ADMIN_SECRET: secrets.adminBootstrap });
       assert.equal(remote.code, 0, remote.stderr);
       secrets.viaAdminApi = (JSON.parse(remote.stdout) as { secret: string }).secret;
-      secrets.expiring = (await scimdJson<{ secret: string }>(['token', 'create', 'other', '--expires-in', '1s', ...db])).secret;
+      // Secrets live at least an hour when made by the CLI or API; this one is written to the store directly.
+      const store = await database.open();
+      try {
+        const directory = await store.findDirectory('other');
+        secrets.expiring = (await createSecret(store, { directoryId: directory!.id, scope: 'scim', name: 'lapsing', lifetimeMs: 1000, now: new Date() })).secret;
+      } finally {
+        await store.close();
+      }
       secrets.admin = (await scimdJson<{ secret: string }>(['admin', 'token', 'create', '--name', 'prometheus', ...db])).secret;
       secrets.unknown = generateSecret();
 

@@ -179,9 +179,9 @@ for (const backend of BACKENDS) {
     });
 
     it('updates settings, and the deletion threshold holds until an admin allows deletions once', async () => {
-      const updated = await call('PATCH', '/connections/app', { schedule: '15m', deleteAfter: '0' });
+      const updated = await call('PATCH', '/connections/app', { schedule: '15min', deleteAfter: '0' });
       assertOk(updated);
-      assert.equal(updated.body.connection.settings.schedule, '15m');
+      assert.equal(updated.body.connection.settings.schedule, '15min');
       users(ROWS.slice(0, 1));
       const stopped = await call('POST', '/connections/app/run');
       assert.equal(stopped.body.cycle.status, 'stopped');

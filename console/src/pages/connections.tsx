@@ -138,7 +138,7 @@ function CreateConnection() {
       <label for="conn-secret">Target secret token</label>
       <input id="conn-secret" type="password" autocomplete="off" required value={fields.secret} onInput={set('secret')} />
       <label for="conn-schedule">Schedule</label>
-      <input id="conn-schedule" value={fields.schedule} onInput={set('schedule')} placeholder="40m, 1h, continuous or off" />
+      <input id="conn-schedule" value={fields.schedule} onInput={set('schedule')} placeholder="40min, 1h, continuous or off" />
       <label for="conn-members">Group members per request</label>
       <input id="conn-members" inputMode="numeric" value={fields.membersPerRequest} onInput={set('membersPerRequest')} placeholder="100" />
       <label for="conn-mappings">Mappings (JSON, optional)</label>

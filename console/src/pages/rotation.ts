@@ -31,3 +31,14 @@ export function rotationState(secrets: Secret[]): { headline: string; detail: st
     safeToRevoke: older[0].id,
   };
 }
+
+/**
+ * Whether a rotation has taken `secret` out of use: a newer active secret carries the traffic and
+ * nothing has called with this one since the newer one's first use. Revoking it stops no client.
+ */
+export function replacedByRotation(secret: Secret, secrets: Secret[]): boolean {
+  const state = rotationState(secrets);
+  if (!state || state.safeToRevoke === null) return false;
+  const active = secrets.filter((s) => s.state === 'active' || s.state === 'expiring').sort((a, b) => (a.created < b.created ? -1 : 1));
+  return active.slice(0, -1).some((s) => s.id === secret.id);
+}

@@ -4,6 +4,7 @@ import { CopyButton } from '../components/copy-button';
 import { Dialog } from '../components/dialog';
 import { formatDate, formatDateTime, relative } from '../format';
 import type { CreatedSecret, Secret } from '../types';
+import { replacedByRotation } from './rotation';
 
 const LIFETIMES = [
   ['', "Directory default"],
@@ -120,7 +121,8 @@ export function RevokeSecretDialog({ secret, secrets, onClose }: { secret: Secre
   const [force, setForce] = useState(false);
   const othersActive = secrets.filter((s) => s.id !== secret.id && (s.state === 'active' || s.state === 'expiring'));
   const isLast = othersActive.length === 0 && (secret.state === 'active' || secret.state === 'expiring');
-  const recentlyUsed = secret.lastUsedAt && Date.now() - Date.parse(secret.lastUsedAt) < 7 * 86_400_000;
+  const replaced = replacedByRotation(secret, secrets);
+  const recentlyUsed = !replaced && secret.lastUsedAt && Date.now() - Date.parse(secret.lastUsedAt) < 7 * 86_400_000;
   const revoke = async () => {
     setError(null);
     try {
@@ -137,7 +139,7 @@ export function RevokeSecretDialog({ secret, secrets, onClose }: { secret: Secre
         {secret.lastUsedAt ? (
           <li class={recentlyUsed ? 'warning' : ''}>
             It was last used {relative(secret.lastUsedAt)} ({formatDateTime(secret.lastUsedAt)}) by {secret.lastUsedUserAgent ?? 'an unknown client'} from {secret.lastUsedIp ?? 'an unknown address'}
-            {recentlyUsed ? ': that client stops provisioning until it gets another secret.' : '.'}
+            {replaced ? ', before the rotation: nothing has used it since the new secret took over.' : recentlyUsed ? ': that client stops provisioning until it gets another secret.' : '.'}
           </li>
         ) : (
           <li>It has never been used, so no client should notice.</li>

@@ -34,7 +34,7 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
     mappings: { description: '`{"users": [...], "groups": [...]}`, or "default".' },
     scopeUsers: { type: 'string', description: 'A SCIM filter over source attributes; "" for everyone.' },
     scopeGroups: { type: 'string' },
-    schedule: { type: 'string', examples: ['40m', '1h', 'continuous', 'off'], description: 'How often `scimd serve` runs a cycle (default off: the connection runs only when asked until a schedule is set).' },
+    schedule: { type: 'string', examples: ['40min', '1h', 'continuous', 'off'], description: 'How often `scimd serve` runs a cycle (default off: the connection runs only when asked until a schedule is set).' },
     wireFormat: { type: 'string', enum: ['scim', 'entra-legacy'], description: "How updates are sent: RFC 7644 PATCH (default), or Entra's legacy format (capitalised ops, \"True\"/\"False\" booleans). A target whose ServiceProviderConfig says patch.supported false gets PUT of the whole object either way." },
     membersPerRequest: { ...text, examples: ['100'], description: 'Most group members added or removed in one request (1-1000; default 100). A batch the target refuses for its size is halved and the size it takes remembered.' },
     fullSyncEvery: { type: 'string', examples: ['24h', '7d', 'off'], description: 'How often a scheduled cycle is a full reconcile that re-reads the target and repairs drift (default off).' },

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AdminError } from '../../admin/admin-error.js';
 import { ScimError } from '../../scim/errors.js';
 import { AuthError } from '../scim/errors.js';
+import { bodyTooLargeDetail } from '../body-limit-detail.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** Problem types are URNs: stable names to branch on, with no page behind them to go stale. */
@@ -41,7 +42,7 @@ export function registerProblemErrors(app: FastifyInstance): void {
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendProblem(reply, problemOf(400, `The body is not valid JSON: ${error.message}`, 'invalid-input'));
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendProblem(reply, problemOf(413, 'The request body is larger than this server accepts'));
+        return sendProblem(reply, problemOf(413, bodyTooLargeDetail(request)));
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendProblem(reply, problemOf(415, 'Send the body as application/json'));
     }

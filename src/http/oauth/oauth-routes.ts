@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AccessTokenCodec } from '../../auth/access-token.js';
 import { ScimError } from '../../scim/errors.js';
 import type { ClientAuthenticator } from '../client-auth.js';
+import { bodyTooLargeDetail } from '../body-limit-detail.js';
 import { invalidClient, invalidRequest, OAuthError } from './oauth-error.js';
 import { formParameters, GRANT_TYPE, jsonParameters, parseTokenRequest, type TokenParameters } from './token-request.js';
 
@@ -113,7 +114,7 @@ function toOAuthError(error: Error, request: FastifyRequest): OAuthError {
   const fastify = error as FastifyError;
   switch (fastify.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new OAuthError(413, 'invalid_request', 'The request body is larger than this server accepts');
+      return new OAuthError(413, 'invalid_request', bodyTooLargeDetail(request));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return invalidRequest('Send the parameters as application/x-www-form-urlencoded (or a JSON object)');
   }

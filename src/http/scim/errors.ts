@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError, badRequest, invalidSyntax, notFound, payloadTooLarge, unsupportedMediaType } from '../../scim/errors.js';
+import { bodyTooLargeDetail } from '../body-limit-detail.js';
 import { sendScim } from './scim-reply.js';
 
 /**
@@ -9,7 +10,7 @@ import { sendScim } from './scim-reply.js';
  */
 export function registerScimErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ScimError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    const scimError = toScimError(error);
+    const scimError = toScimError(error, request);
     if (scimError.status >= 500) request.log.error({ err: error }, 'request failed');
     const headers: Record<string, string> = {};
     if (scimError instanceof AuthError) Object.assign(headers, scimError.headers);
@@ -42,7 +43,7 @@ export class AuthError extends ScimError {
   }
 }
 
-function toScimError(error: FastifyError | ScimError | Error): ScimError {
+function toScimError(error: FastifyError | ScimError | Error, request: FastifyRequest): ScimError {
   if (error instanceof ScimError) return error;
   const code = (error as FastifyError).code;
   switch (code) {
@@ -50,7 +51,7 @@ function toScimError(error: FastifyError | ScimError | Error): ScimError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return invalidSyntax(`The body is not valid JSON: ${error.message}`);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return payloadTooLarge('The request body is larger than this server accepts');
+      return payloadTooLarge(bodyTooLargeDetail(request));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return unsupportedMediaType('Send the body as application/scim+json or application/json');

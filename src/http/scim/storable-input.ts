@@ -1,5 +1,6 @@
 import type { FastifyBodyParser, FastifyRequest } from 'fastify';
-import { invalidValue } from '../../scim/errors.js';
+import { invalidSyntax, invalidValue } from '../../scim/errors.js';
+import { jsonSyntaxDetail } from '../json-syntax-detail.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../scim/json-depth.js';
 import { findUnstorableText, isStorableText } from '../../scim/storable-text.js';
 
@@ -16,7 +17,11 @@ export function storableJsonParser(parse: FastifyBodyParser<string>): FastifyBod
     // no body, and the operations that need one say so with their own 400.
     if (body.trim() === '') return done(null, undefined);
     return parse(request, body, (error, value) => {
-      if (error) return done(error, undefined);
+      if (error) {
+        // Fastify's own text names application/json whatever was sent, and no position.
+        const detail = jsonSyntaxDetail(body);
+        return done(detail ? invalidSyntax(detail) : error, undefined);
+      }
       const bad = findUnstorableText(value);
       if (bad !== undefined) return done(invalidValue(`The request body ${REFUSED}`), undefined);
       if (nestsDeeperThan(value)) return done(invalidValue(`The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`), undefined);

@@ -2,7 +2,7 @@ import { WIRE_FORMATS, type WireFormat } from '../client/target-updates.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Encryptor } from '../../auth/encryption.js';
-import { parseDuration } from '../../auth/duration.js';
+import { durationHint, parseDuration } from '../../auth/duration.js';
 import { isJsonObject } from '../../scim/json.js';
 import type { AttributeMapping, ObjectMappings } from '../mapping/mapping.js';
 import { describeThreshold, parseDeletionThreshold } from '../planner/circuit-breaker.js';
@@ -28,7 +28,7 @@ export interface ConnectionInput extends SourceInput {
   mapping?: string;
   /** The mappings document itself (the admin API), instead of a file; "default" for the defaults. */
   mappings?: unknown;
-  /** How often `scimd serve` runs cycles: 40m, 1h, continuous, off. */
+  /** How often `scimd serve` runs cycles: 40min, 1h, continuous, off. */
   schedule?: string;
   /** scim (default) or entra-legacy. */
   wireFormat?: string;
@@ -175,7 +175,7 @@ function parseFullSyncEvery(text: string): string | undefined {
   const value = text.trim().toLowerCase();
   if (value === 'off' || value === '' || value === 'never') return undefined;
   const ms = parseDuration(value);
-  if (ms === undefined || ms === null || ms < 3_600_000) throw new Error(`--full-sync-every ${JSON.stringify(text)} is a duration of at least 1h (24h, 7d) or off`);
+  if (ms === undefined || ms === null || ms < 3_600_000) throw new Error(`--full-sync-every ${JSON.stringify(text)} is a duration of at least 1h (24h, 7d) or off${ms === undefined ? durationHint(value) : ''}`);
   return value;
 }
 
@@ -185,7 +185,7 @@ function parseExpiry(text: string, now: Date): string | null {
   if (duration === null) return null;
   if (duration !== undefined) return new Date(now.getTime() + duration).toISOString();
   const time = Date.parse(text);
-  if (Number.isNaN(time)) throw new Error(`--secret-expires ${JSON.stringify(text)} is a date (2027-03-31) or a lifetime (365d, 1y, never)`);
+  if (Number.isNaN(time)) throw new Error(`--secret-expires ${JSON.stringify(text)} is a date (2027-03-31) or a lifetime (365d, 1y, never)${/^\s*\d+\s*[a-z]+\s*$/i.test(text) ? durationHint(text) : ''}`);
   return new Date(time).toISOString();
 }
 

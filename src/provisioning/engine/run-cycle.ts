@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TargetUpdates } from '../client/target-updates.js';
-import { parseDuration } from '../../auth/duration.js';
+import { durationHint, parseDuration } from '../../auth/duration.js';
 import type { Encryptor } from '../../auth/encryption.js';
 import { isAuthenticationFailure } from '../client/client-errors.js';
 import type { CurrentSecret } from '../client/credentials.js';
@@ -293,8 +293,8 @@ export function predictedCounts(plan: Plan): CycleCounts {
 
 /** `0` (delete at once), a duration such as `30d`, or `never`. */
 export function parseDeleteAfter(text: string): number | null {
-  if (/^\s*0+\s*[a-z]?\s*$/i.test(text)) return 0;
+  if (/^\s*0+\s*(s|min|h|d|w|mo|y)?\s*$/i.test(text)) return 0;
   const ms = parseDuration(text);
-  if (ms === undefined) throw new Error(`deleteAfter ${JSON.stringify(text)} is 0, a duration such as 30d or 12h, or never`);
+  if (ms === undefined) throw new Error(`deleteAfter ${JSON.stringify(text)} is 0, a duration such as 30d or 12h, or never${durationHint(text)}`);
   return ms;
 }

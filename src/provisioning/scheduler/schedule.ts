@@ -1,4 +1,4 @@
-import { parseDuration } from '../../auth/duration.js';
+import { durationHint, parseDuration } from '../../auth/duration.js';
 import { DEFAULT_SETTINGS } from '../connections/connection.js';
 
 /** When a connection's cycles run in `scimd serve`. */
@@ -11,13 +11,13 @@ export const QUARANTINE_GIVE_UP_MS = 28 * 86_400_000;
 /** The pause between cycles of a `continuous` connection, so an idle hub does not spin. */
 export const CONTINUOUS_PAUSE_MS = 2000;
 
-/** Reads `40m`, `1h`, `30s`, `continuous` or `off`. */
+/** Reads `40min`, `1h`, `30s`, `continuous` or `off`. */
 export function parseSchedule(text: string | undefined): Schedule {
   const value = (text ?? DEFAULT_SETTINGS.schedule!).trim().toLowerCase();
   if (value === 'continuous') return { kind: 'continuous' };
   if (value === 'off' || value === 'manual') return { kind: 'off' };
   const ms = parseDuration(value);
-  if (typeof ms !== 'number' || ms < 1000) throw new Error(`The schedule ${JSON.stringify(text)} is a duration (40m, 1h, 30s), continuous (for hub mode) or off`);
+  if (typeof ms !== 'number' || ms < 1000) throw new Error(`The schedule ${JSON.stringify(text)} is a duration (40min, 1h, 30s), continuous (for hub mode) or off${typeof ms === 'number' ? '' : durationHint(value)}`);
   return { kind: 'interval', ms };
 }
 

@@ -363,4 +363,16 @@ export const postgresMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 16,
+    name: 'durations: a bare "m" (minutes until now) is refused from now on; stored schedules say min',
+    sql: `
+      UPDATE provisioning_connections SET settings = jsonb_set(settings::jsonb, '{schedule}', to_jsonb((settings::jsonb->>'schedule') || 'in'))::text
+        WHERE settings::jsonb->>'schedule' ~* '^\\s*[0-9]+\\s*m$';
+      UPDATE provisioning_connections SET settings = jsonb_set(settings::jsonb, '{fullSyncEvery}', to_jsonb((settings::jsonb->>'fullSyncEvery') || 'in'))::text
+        WHERE settings::jsonb->>'fullSyncEvery' ~* '^\\s*[0-9]+\\s*m$';
+      UPDATE provisioning_connections SET settings = jsonb_set(settings::jsonb, '{deleteAfter}', to_jsonb((settings::jsonb->>'deleteAfter') || 'in'))::text
+        WHERE settings::jsonb->>'deleteAfter' ~* '^\\s*[0-9]+\\s*m$';
+    `,
+  },
 ];

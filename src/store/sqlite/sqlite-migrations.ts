@@ -348,4 +348,16 @@ export const sqliteMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 16,
+    name: 'durations: a bare "m" (minutes until now) is refused from now on; stored schedules say min',
+    sql: `
+      UPDATE provisioning_connections SET settings = json_set(settings, '$.schedule', json_extract(settings, '$.schedule') || 'in')
+        WHERE lower(json_extract(settings, '$.schedule')) GLOB '[0-9]*m';
+      UPDATE provisioning_connections SET settings = json_set(settings, '$.fullSyncEvery', json_extract(settings, '$.fullSyncEvery') || 'in')
+        WHERE lower(json_extract(settings, '$.fullSyncEvery')) GLOB '[0-9]*m';
+      UPDATE provisioning_connections SET settings = json_set(settings, '$.deleteAfter', json_extract(settings, '$.deleteAfter') || 'in')
+        WHERE lower(json_extract(settings, '$.deleteAfter')) GLOB '[0-9]*m';
+    `,
+  },
 ];

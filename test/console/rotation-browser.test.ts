@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
+import { launchChromium } from './chromium.js';
+
+/** Clicks Refresh until `check` passes (activity reaches the database every few seconds). */
+async function refreshUntil(page: Page, what: string, check: () => Promise<boolean>, deadlineMs = 45_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`the console never showed ${what}`);
+    await page.waitForTimeout(500);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+  }
+}
+
+describe('the console through a correct rotation, in a real browser', () => {
+  let database: TestDatabase;
+  let scimd: ScimdProcess;
+  let origin: string;
+  let browser: { context: BrowserContext; close(): Promise<void> };
+  let page: Page;
+  const adminSecret = randomBytes(36).toString('base64url');
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${origin}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminSecret}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+  const scim = (secret: string) => fetch(`${origin}/scim/v2/Users`, { headers: { authorization: `Bearer ${secret}`, 'user-agent': 'rotation-idp/1.0' } }).then((r) => r.status);
+  const secrets: Record<string, { id: string; secret: string }> = {};
+  let directoryId = '';
+
+  before(async () => {
+    database = await createTestDatabase('sqlite');
+    scimd = await startScimd(['--db', database.url, '--no-bootstrap'], { SCIMD_ADMIN_SECRET: adminSecret });
+    origin = new URL(scimd.url).origin;
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    const directory = await admin('POST', '/directories', { name: 'Renewal' });
+    directoryId = directory.body.id;
+    for (const name of ['old', 'new']) {
+      const created = await admin('POST', `/directories/${directoryId}/secrets`, { name });
+      secrets[name] = { id: created.body.id, secret: created.body.secret };
+      assert.equal(await scim(created.body.secret), 200);
+    }
+  });
+  after(async () => {
+    await browser?.close();
+    await scimd?.stop();
+    await database?.drop();
+  });
+
+  test('after "Rotation complete" the revoke dialog does not warn that a client stops provisioning', async () => {
+    await page.goto(`${origin}/`);
+    await page.getByLabel('Admin secret').fill(adminSecret);
+    await page.getByLabel('Admin secret').press('Enter');
+    await page.getByRole('link', { name: 'Renewal' }).click();
+    await refreshUntil(page, 'the rotation as complete', async () => (await page.getByText(/Rotation complete/).count()) > 0);
+    await page.getByRole('button', { name: /^Revoke old/ }).click();
+    const dialog = page.getByRole('dialog');
+    const consequences = await dialog.getByTestId('revoke-consequences').innerText();
+    assert.doesNotMatch(consequences, /stops provisioning/);
+    assert.match(consequences, /nothing has used it since the new secret took over/);
+    await dialog.getByRole('button', { name: 'Revoke secret' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test('a straggling request with the revoked secret, then traffic on the new one: not "Refusing its client"', async () => {
+    assert.equal(await scim(secrets.old!.secret), 401);
+    await refreshUntil(page, 'the rejected request', async () => /refusing its identity provider/.test(await page.getByTestId('directory-summary').innerText()));
+    assert.equal(await scim(secrets.new!.secret), 200);
+    await refreshUntil(page, 'the directory healthy again', async () => !/refusing/.test(await page.getByTestId('directory-summary').innerText()));
+    await page.getByRole('link', { name: 'Directories' }).click();
+    const card = page.locator('[data-testid="directory-card"][data-directory="Renewal"]');
+    await card.waitFor();
+    assert.doesNotMatch(await card.innerText(), /Refusing its client/);
+  });
+});
