@@ -13,7 +13,7 @@ describe('limit options of scimd serve', () => {
   });
 
   it('reads flags first, then SCIMD_* environment variables; durations take units or seconds', () => {
-    const env = { SCIMD_REQUEST_TIMEOUT: '2m', SCIMD_HEADERS_TIMEOUT: '5', SCIMD_MAX_URL_LENGTH: '4096' };
+    const env = { SCIMD_REQUEST_TIMEOUT: '2min', SCIMD_HEADERS_TIMEOUT: '5', SCIMD_MAX_URL_LENGTH: '4096' };
     const fromEnv = limitConfig({}, env).limits;
     assert.equal(fromEnv.requestTimeoutMs, 120_000);
     assert.equal(fromEnv.headersTimeoutMs, 5_000);
