@@ -26,7 +26,7 @@ import { registerCertificateReload } from './tls/certificate-reload.js';
 import { defaultConsoleDirectory, registerConsole } from './console/console-routes.js';
 import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
 import { PublicUrl } from './public-url.js';
-import { fastifyTrustProxy, trustsAnyProxy } from './trust-proxy.js';
+import { trustFunction } from './trust-proxy.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 
@@ -43,10 +43,11 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store, config } = options;
   const clock = options.clock ?? (() => new Date());
+  const trustedHop = trustFunction(config.trustProxy);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
-    trustProxy: fastifyTrustProxy(config.trustProxy),
+    trustProxy: config.trustProxy === false ? false : trustedHop,
     routerOptions: {
       caseSensitive: false,
       ignoreTrailingSlash: true,
@@ -55,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Malformed URLs (bad percent-encoding, overlong ids) get a SCIM error body too.
     frameworkErrors: replyFrameworkError,
-    ...requestLogOptions(trustsAnyProxy(config.trustProxy)),
+    ...requestLogOptions((peer) => trustedHop(peer, 0)),
     ...httpsServerOption(tlsFilesOf(config)),
   });
 
