@@ -15,6 +15,7 @@ import { modelFor, type ResourceModel, type ResourceTypeName } from '../scim/sch
 import { formatAttrPath } from '../scim/path/attr-path.js';
 import type { Store, WriteOptions } from '../store/store.js';
 import { CursorCodec, queryIdentity } from './cursor-codec.js';
+import { searchAllTypes } from './all-types-search.js';
 
 /** Who is asking and where: the directory the secret selected, and the base URL for locations. */
 export interface RequestContext {
@@ -121,6 +122,11 @@ export class ResourceService {
 
   async delete(ctx: RequestContext, type: ResourceTypeName, id: string, ifMatch: EntityTagCondition | undefined): Promise<void> {
     await this.store.deleteResource(ctx.directoryId, type, id, writeOptions(ctx, ifMatch));
+  }
+
+  /** POST /.search at the server root: Users and Groups together (all-types-search.ts). */
+  searchAllTypes(ctx: RequestContext, params: JsonObject): Promise<JsonObject> {
+    return searchAllTypes(this.store, this.settings, ctx, params);
   }
 
   /** GET on a collection or POST /.search on it: a ListResponse page. */

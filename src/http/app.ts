@@ -30,7 +30,7 @@ import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
 import { applyServerTimeouts, serverTimeoutOptions } from './limits/server-timeouts.js';
 import { rejectLongUrls } from './limits/url-length.js';
 import { PublicUrl } from './public-url.js';
-import { fastifyTrustProxy, trustsAnyProxy } from './trust-proxy.js';
+import { trustFunction } from './trust-proxy.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 
@@ -49,10 +49,11 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store, config } = options;
   const clock = options.clock ?? (() => new Date());
+  const trustedHop = trustFunction(config.trustProxy);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
-    trustProxy: fastifyTrustProxy(config.trustProxy),
+    trustProxy: config.trustProxy === false ? false : trustedHop,
     routerOptions: {
       caseSensitive: false,
       ignoreTrailingSlash: true,
@@ -61,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Malformed URLs (bad percent-encoding, overlong ids) get a SCIM error body too.
     frameworkErrors: replyFrameworkError,
-    ...requestLogOptions(trustsAnyProxy(config.trustProxy)),
+    ...requestLogOptions((peer) => trustedHop(peer, 0)),
     ...httpsServerOption(tlsFilesOf(config)),
     ...serverTimeoutOptions(config.limits),
   });

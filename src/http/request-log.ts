@@ -40,12 +40,12 @@ class RequestLogController extends LogController {
  * Fastify options for the request log: one line per request, and request ids that are UUIDs or,
  * behind a trusted proxy, the proxy's X-Request-Id, so a request can be followed through both logs.
  */
-export function requestLogOptions(trustProxy: boolean) {
+export function requestLogOptions(trustedPeer: (address: string | undefined) => boolean) {
   return {
     logController: new RequestLogController(),
     genReqId: (raw: IncomingMessage) => {
       const forwarded = raw.headers['x-request-id'];
-      return trustProxy && typeof forwarded === 'string' && FORWARDED_ID.test(forwarded) ? forwarded : randomUUID();
+      return typeof forwarded === 'string' && FORWARDED_ID.test(forwarded) && trustedPeer(raw.socket?.remoteAddress) ? forwarded : randomUUID();
     },
   };
 }

@@ -1,15 +1,13 @@
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { invalidValue } from '../scim/errors.js';
 
 /**
  * Which peers may speak for the client through X-Forwarded-For and -Proto: none, the nearest
  * `n` hops, a list of proxy addresses (IPs, CIDRs, or proxy-addr's names `loopback`,
  * `linklocal`, `uniquelocal`), or (`all`, unsafe) every hop, so that any client can claim any
- * address. `fastifyTrustProxy` turns it into Fastify's `trustProxy` option.
+ * address. `trustFunction` turns it into a test of each hop.
  */
 export type TrustProxy = false | number | string[] | true;
-
-const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /**
  * Reads `--trust-proxy` / SCIMD_TRUST_PROXY. A bare flag (commander's `true`) and `1` mean one
@@ -35,7 +33,7 @@ export function parseTrustProxy(value: string | boolean | undefined): TrustProxy
 }
 
 function isProxyAddress(entry: string): boolean {
-  if (NAMED_RANGES.has(entry)) return true;
+  if (Object.hasOwn(NAMED_SUBNETS, entry)) return true;
   const [address, prefix, ...rest] = entry.split('/');
   if (rest.length > 0) return false;
   const family = isIP(address);
@@ -45,25 +43,42 @@ function isProxyAddress(entry: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
+/** Whether the hop at `address`, `hop` steps from scimd (0: the connecting peer), may speak for the client. */
+export type TrustFunction = (address: string | undefined, hop: number) => boolean;
+
 /**
- * Fastify's `trustProxy` option for the setting. A hop count becomes a function of the hop's
- * position (0 is the connecting peer, 1 the address it appended, …): Fastify itself refuses
- * numbers, and the position is exactly what a hop count means.
+ * The setting as a function of each hop, used for Fastify's `trustProxy` option (which reads
+ * X-Forwarded-For and -Proto with it) and for X-Request-Id. A hop count trusts positions (Fastify
+ * itself refuses numbers); an address list is matched with node's BlockList, IPv4-mapped IPv6
+ * addresses included.
  */
-export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (typeof trust !== 'number') return trust;
-  return (_address, hop) => hop < trust;
+export function trustFunction(trust: TrustProxy): TrustFunction {
+  if (trust === false) return () => false;
+  if (trust === true) return () => true;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  const proxies = new BlockList();
+  for (const entry of trust) {
+    for (const range of Object.hasOwn(NAMED_SUBNETS, entry) ? NAMED_SUBNETS[entry] : [entry]) {
+      const [address, prefix] = range.split('/');
+      const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+      if (prefix === undefined) proxies.addAddress(address, family);
+      else proxies.addSubnet(address, Number(prefix), family);
+    }
+  }
+  return (address) => {
+    if (address === undefined || isIP(address) === 0) return false;
+    return proxies.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  };
 }
+
+/** proxy-addr's names for address ranges, which `--trust-proxy` accepts too. */
+const NAMED_SUBNETS: Record<string, string[]> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
 
 /** Whether any proxy is trusted at all (and so its X-Request-Id too). */
 export function trustsAnyProxy(trust: TrustProxy): boolean {
   return trust !== false;
-}
-
-/** The setting in words, for the start-up log. */
-export function describeTrustProxy(trust: TrustProxy): string {
-  if (trust === false) return 'no proxy';
-  if (trust === true) return 'every hop (unsafe: any client can forge its address)';
-  if (typeof trust === 'number') return trust === 1 ? 'the nearest hop' : `the nearest ${trust} hops`;
-  return trust.join(', ');
 }

@@ -89,6 +89,21 @@ export interface ResourceQuery {
   withSequence?: boolean;
 }
 
+/**
+ * A query across resource types. The filter is read per type, an attribute a type does not define
+ * having no value there; `sortBy` is resolved per type (absent: that type's resources sort as
+ * having no value). Without `sortBy`, Users come first, then Groups, each in creation order.
+ */
+export interface AllTypesQuery {
+  filter?: Filter;
+  sortBy?: Partial<Record<ResourceTypeName, ResolvedAttribute>>;
+  sortOrder: 'ascending' | 'descending';
+  offset: number;
+  count: number;
+  /** The types whose page entries need their membership (members of groups, groups of users). */
+  includeMembership: ResourceTypeName[];
+}
+
 export interface QueryResult {
   total: number;
   resources: StoredResource[];
@@ -176,6 +191,8 @@ export interface Store {
   ): Promise<PatchResult>;
   deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void>;
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult>;
+  /** A search of every resource type at once (POST /.search at the server root): Users and Groups in one ordered page. */
+  queryAllTypes(directoryId: string, query: AllTypesQuery): Promise<QueryResult>;
 
   /** Appends events (secret, directory and auth events) to a directory's outbox in their own transaction. */
   recordEvents(directoryId: string, drafts: EventDraft[], now: string): Promise<void>;

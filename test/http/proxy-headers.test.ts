@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { parseTrustProxy } from '../../src/http/trust-proxy.js';
+import { parseTrustProxy, trustFunction } from '../../src/http/trust-proxy.js';
 import { parsePublicUrl } from '../../src/http/public-url.js';
 import { adminApi, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
@@ -71,9 +71,22 @@ describe('--trust-proxy and --public-url parsing', () => {
     assert.equal(parseTrustProxy('0'), false);
     assert.deepEqual(parseTrustProxy('10.0.0.0/8, 127.0.0.1,::1,fd00::/8,loopback'), ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8', 'loopback']);
     assert.equal(parseTrustProxy('all'), true);
-    for (const bad of ['yes', 'true', '10.0.0.0/33', '300.1.1.1', 'proxy.internal', '10.0.0.0/8,', '-1']) {
+    for (const bad of ['yes', 'true', '10.0.0.0/33', '300.1.1.1', 'proxy.internal', '10.0.0.0/8,', '-1', 'toString']) {
       assert.throws(() => parseTrustProxy(bad), /--trust-proxy/, bad);
     }
+  });
+
+  it('trusts hops by position for a count, and by address (IPv4-mapped included) for a list', () => {
+    const oneHop = trustFunction(1);
+    assert.deepEqual([oneHop('198.51.100.1', 0), oneHop('198.51.100.1', 1)], [true, false]);
+    const listed = trustFunction(['10.0.0.0/8', '::1', 'uniquelocal']);
+    assert.equal(listed('10.1.2.3', 0), true);
+    assert.equal(listed('::ffff:10.1.2.3', 0), true);
+    assert.equal(listed('::1', 3), true);
+    assert.equal(listed('192.168.1.1', 0), true);
+    assert.equal(listed('127.0.0.1', 0), false);
+    assert.equal(listed(undefined, 0), false);
+    assert.equal(trustFunction(false)('10.0.0.1', 0), false);
   });
 
   it('keeps a public URL’s path prefix, drops a trailing slash, and refuses what is not an http(s) base URL', () => {
@@ -108,6 +121,11 @@ for (const backend of BACKENDS) {
         assert.equal(other.status, 401, 'another client behind the same proxy is not limited');
       });
 
+      it('keeps the trusted proxy’s X-Request-Id', async () => {
+        const answer = await send(server.origin, 'GET', '/healthz', { 'x-request-id': 'nginx-req-42' });
+        assert.equal(answer.headers['x-request-id'], 'nginx-req-42');
+      });
+
       it('records the proxy-seen address in the audit log and the connection status', async () => {
         const created = await send(server.origin, 'POST', '/api/v1/directories', { authorization: `Bearer ${adminSecret}`, 'x-forwarded-for': `198.51.100.1, ${CLIENT}`, 'content-type': 'application/json' }, { name: 'audited-behind-proxy' });
         assert.equal(created.status, 201);
@@ -136,9 +154,11 @@ for (const backend of BACKENDS) {
     });
     after(() => server.close());
 
-    it('ignores X-Forwarded-For from a peer that is not a listed proxy', async () => {
+    it('ignores X-Forwarded-For and X-Request-Id from a peer that is not a listed proxy', async () => {
       const dir = await server.createDirectory();
-      assert.equal((await send(server.origin, 'GET', '/scim/v2/Users', { authorization: `Bearer ${dir.secret}`, 'x-forwarded-for': CLIENT })).status, 200);
+      const answer = await send(server.origin, 'GET', '/scim/v2/Users', { authorization: `Bearer ${dir.secret}`, 'x-forwarded-for': CLIENT, 'x-request-id': 'forged-id-1' });
+      assert.equal(answer.status, 200);
+      assert.notEqual(answer.headers['x-request-id'], 'forged-id-1');
       await server.app.lifecycle.flush();
       assert.equal((await server.store.connectionStatus(dir.id))!.lastClientIp, '127.0.0.1');
     });

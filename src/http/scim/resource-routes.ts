@@ -10,8 +10,15 @@ import { EVENT_SEQUENCE_HEADER } from '../../events/event-feed.js';
 type IdParams = { Params: { id: string }; Querystring: Record<string, unknown> };
 type ListParams = { Querystring: Record<string, unknown> };
 
-/** CRUD, list and search routes for Users and Groups. Each handler is one service call. */
+/** CRUD, list and search routes for Users and Groups, and the root search. Each handler is one service call. */
 export function registerResourceRoutes(app: FastifyInstance, service: ResourceService, context: (request: FastifyRequest) => Promise<RequestContext>): void {
+  // RFC 7644 §3.4.3: a search from the server root covers every resource type.
+  app.post('/.search', async (request, reply) => {
+    const ctx = await context(request);
+    if (!isJsonObject(request.body)) throw invalidSyntax('The search request must be a JSON object');
+    return sendScim(reply, 200, await service.searchAllTypes(ctx, request.body));
+  });
+
   for (const model of resourceModels) {
     const type = model.name;
     const base = model.endpoint;

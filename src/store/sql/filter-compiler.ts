@@ -26,6 +26,8 @@ interface Context {
    * attribute: it lets the database find candidates by index before checking the exact condition.
    */
   indexProbe?(path: AttrPath, sub: string | undefined, value: unknown): string | undefined;
+  /** Whether the path names an attribute this resource type does not have, to be read as no value (root searches). */
+  undefinedHere?(path: AttrPath): boolean;
 }
 
 /** The `sub eq "value"` conditions every element matching the filter must satisfy (its and-chain). */
@@ -48,8 +50,23 @@ const nextAlias = (prefix: string) => `${prefix}${++aliasCounter % 1_000_000}`;
  * combination and value path runs in the database; nothing is filtered in memory. Comparisons
  * honour `caseExact`, and hot attributes use indexed columns.
  */
-export function compileFilter(filter: Filter, model: ResourceModel, dialect: SqlDialect, params: SqlParams): string {
-  return compile(filter, new ResourceContext(model, dialect, params, 'r'), dialect, params);
+export function compileFilter(filter: Filter, model: ResourceModel, dialect: SqlDialect, params: SqlParams, options: CompileOptions = {}): string {
+  return compile(filter, new ResourceContext(model, dialect, params, 'r', options.unknownAttributes === 'absent'), dialect, params);
+}
+
+export interface CompileOptions {
+  /**
+   * `refuse` (default): an attribute the resource type does not define is a 400 invalidFilter.
+   * `absent`: it has no value, as RFC 7644 §3.4.2 requires of a search across resource types, so
+   * `pr`, `eq "x"` and value filters on it are false and `ne "x"` is true.
+   */
+  unknownAttributes?: 'refuse' | 'absent';
+}
+
+/** A comparison on an attribute that has no value. */
+function absentComparison(op: CompareOp, value: unknown): string {
+  if (value === null) return op === 'eq' ? 'TRUE' : 'FALSE';
+  return op === 'ne' ? 'TRUE' : 'FALSE';
 }
 
 function compile(filter: Filter, context: Context, dialect: SqlDialect, params: SqlParams): string {
@@ -61,10 +78,12 @@ function compile(filter: Filter, context: Context, dialect: SqlDialect, params: 
     case 'not':
       return `(NOT COALESCE(${compile(filter.filter, context, dialect, params)}, FALSE))`;
     case 'present': {
+      if (context.undefinedHere?.(filter.path)) return 'FALSE';
       const access = context.access(filter.path, false);
       return existsOrDirect(access, (inner) => present(inner, dialect));
     }
     case 'compare': {
+      if (context.undefinedHere?.(filter.path)) return absentComparison(filter.op, filter.value);
       const access = context.access(filter.path, false);
       const probe = filter.op === 'eq' ? context.indexProbe?.(filter.path, undefined, filter.value) : undefined;
       const label = formatAttrPath(filter.path);
@@ -81,6 +100,7 @@ function compile(filter: Filter, context: Context, dialect: SqlDialect, params: 
     }
     case 'valuePath': {
       if (filter.path.sub) throw invalidFilter(`A value filter cannot follow the sub-attribute ${formatAttrPath(filter.path)}`);
+      if (context.undefinedHere?.(filter.path)) return 'FALSE';
       const access = context.access(filter.path, true);
       if (access.kind !== 'elements') throw invalidFilter(`${formatAttrPath(filter.path)} is not multi-valued`);
       const inner = compile(filter.filter, access.element, dialect, params);
@@ -161,7 +181,12 @@ class ResourceContext implements Context {
     private readonly dialect: SqlDialect,
     private readonly params: SqlParams,
     private readonly alias: string,
+    private readonly unknownIsAbsent = false,
   ) {}
+
+  undefinedHere(path: AttrPath): boolean {
+    return this.unknownIsAbsent && !resolveAttribute(this.model, path);
+  }
 
   access(path: AttrPath, forValuePath: boolean): Access {
     const resolved = resolveAttribute(this.model, path);

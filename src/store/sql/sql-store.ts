@@ -8,6 +8,7 @@ import type { StoredResource } from '../../scim/resource/representation.js';
 import { modelFor, type ResourceTypeName } from '../../scim/schema/resource-models.js';
 import type {
   ActivityBatch,
+  AllTypesQuery,
   ConnectionStatus,
   AdminTransaction,
   AuditEntry,
@@ -29,6 +30,7 @@ import { compileFilter } from './filter-compiler.js';
 import { applyMigrations, pendingMigrations, type Migration } from './migrations.js';
 import { indexedColumns, membershipColumn, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
 import { sortExpression } from './sort-compiler.js';
+import { queryAllTypes } from './sql-all-types-query.js';
 import { randomId } from '../../auth/secret-format.js';
 import type { DirectoryEvent, EventDraft } from '../../events/event-types.js';
 import { resourceEvent } from '../../events/resource-events.js';
@@ -306,6 +308,10 @@ export class SqlStore implements Store {
       const result = await this.queryPage(tx, directoryId, type, query);
       return { ...result, sequence: Number(row?.last_sequence ?? 0) };
     });
+  }
+
+  queryAllTypes(directoryId: string, query: AllTypesQuery): Promise<QueryResult> {
+    return queryAllTypes(this.driver, this.driver.dialect, directoryId, query, (db, type, pks) => this.membershipOf(db, type, pks));
   }
 
   private async queryPage(db: SqlExecutor, directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
