@@ -3,6 +3,9 @@ import pg from 'pg';
 /** The channel the `secrets` table's trigger notifies on (migration 14), in the committing transaction. */
 export const SECRETS_CHANNEL = 'scimd_secrets';
 
+/** Longest a request waits for the listener's round trip before it reads its secret instead. */
+const SYNC_TIMEOUT_MS = 2_000;
+
 /** How long after a failed connection the listener waits before trying again (on demand, no timer). */
 const RETRY_AFTER_MS = 1_000;
 
@@ -41,10 +44,22 @@ export class PostgresSecretListener {
       this.nextSync = undefined;
       await client.query('SELECT 1');
     });
+    // A listener that stops answering (a silent network failure) must not hold requests up: after
+    // SYNC_TIMEOUT_MS it is dropped, and requests read their secrets until a new one listens.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), SYNC_TIMEOUT_MS);
+      timer.unref();
+    });
     try {
-      await this.nextSync;
+      if ((await Promise.race([this.nextSync, timedOut])) === 'timeout') {
+        this.drop(client);
+        return undefined;
+      }
     } catch {
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
     return this.listening && this.client === client ? String(this.generation) : undefined;
   }
@@ -60,18 +75,21 @@ export class PostgresSecretListener {
     this.client = undefined;
   }
 
+  /** Forgets a listening connection: nothing cached while it listened is trusted any more. */
+  private drop(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.listening = false;
+    this.generation++;
+    this.client = undefined;
+    client.end().catch(() => undefined);
+  }
+
   private async connect(): Promise<void> {
     this.lastAttempt = Date.now();
     // Named, so an operator (or a test) can tell it apart in pg_stat_activity.
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'scimd-secret-listener' });
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'scimd-secret-listener', keepAlive: true });
     this.client = client;
-    const lost = () => {
-      if (this.client !== client) return;
-      this.listening = false;
-      this.generation++;
-      this.client = undefined;
-      client.end().catch(() => undefined);
-    };
+    const lost = () => this.drop(client);
     client.on('error', lost);
     client.on('end', lost);
     client.on('notification', (message) => {
