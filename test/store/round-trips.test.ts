@@ -9,18 +9,20 @@ import { startTestServer, type ScimResponse, type TestDirectory, type TestServer
  * PostgreSQL, each is a round trip). The counts are exact, so a change that adds a statement to
  * a hot path fails here and has to update the table on purpose; docs/performance.md shows them
  * beside the counts before issue 18 (GET 3, filter 6, page 7, create 9, PATCH 11, member add
- * 10 on SQLite and 9 on PostgreSQL, DELETE 9, on both backends).
+ * 10 on SQLite and 9 on PostgreSQL, DELETE 9, on both backends). The secret check is one of
+ * them: data_version on SQLite, a round trip on the listening connection on PostgreSQL (shared
+ * by the requests that arrive together, so under load it costs less than one each).
  */
 const EXPECTED: Record<string, Record<Backend, number>> = {
-  'GET user by id': { sqlite: 2, postgres: 1 },
-  'GET group with its members': { sqlite: 2, postgres: 1 },
-  'filter userName eq': { sqlite: 5, postgres: 4 },
-  'first page of 100 users': { sqlite: 6, postgres: 5 },
-  'next cursor page of 100 users': { sqlite: 5, postgres: 4 },
-  'create user': { sqlite: 6, postgres: 5 },
+  'GET user by id': { sqlite: 2, postgres: 2 },
+  'GET group with its members': { sqlite: 2, postgres: 2 },
+  'filter userName eq': { sqlite: 5, postgres: 5 },
+  'first page of 100 users': { sqlite: 6, postgres: 6 },
+  'next cursor page of 100 users': { sqlite: 5, postgres: 5 },
+  'create user': { sqlite: 6, postgres: 6 },
   'PATCH user': { sqlite: 9, postgres: 8 },
   'add one member': { sqlite: 10, postgres: 8 },
-  'DELETE user': { sqlite: 9, postgres: 8 },
+  'DELETE user': { sqlite: 9, postgres: 9 },
 };
 
 const USERS = 150;

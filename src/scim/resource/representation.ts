@@ -21,13 +21,16 @@ export function etagOf(version: number): string {
 
 /**
  * Builds the full SCIM representation of a stored resource (RFC 7643 §3): `schemas` lists the
- * core schema and every extension the document holds, `meta` carries the version and location.
+ * core schema and every extension the document holds (in string order), `meta` carries the version and location.
  */
 export function toRepresentation(model: ResourceModel, resource: StoredResource, baseUrl: string): JsonObject {
-  const schemas = [model.core.id];
+  const extensions: string[] = [];
   for (const key of Object.keys(resource.data)) {
-    if (/^urn:/i.test(key) && isJsonObject(resource.data[key])) schemas.push(findExtension(model, key)?.id ?? key);
+    if (/^urn:/i.test(key) && isJsonObject(resource.data[key])) extensions.push(findExtension(model, key)?.id ?? key);
   }
+  // Sorted, so the list does not depend on how a database orders a document's keys (JSONB does
+  // its own way): a write's answer, built from the document in memory, matches a later GET.
+  const schemas = [model.core.id, ...extensions.sort()];
   const { externalId, ...rest } = resource.data;
   const out: JsonObject = { schemas, id: resource.id };
   if (externalId !== undefined) out.externalId = externalId;

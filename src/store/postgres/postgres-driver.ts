@@ -105,7 +105,8 @@ export class PostgresDriver implements SqlDriver {
   async stats(): Promise<DatabaseStats> {
     return {
       kind: 'postgres',
-      statements: this.statementCount,
+      // A request that waits for a listener sync is charged one round trip, shared or not.
+      statements: this.statementCount + this.secretListener.roundTrips,
       totalConnections: this.pool.totalCount,
       idleConnections: this.pool.idleCount,
       waitingClients: this.pool.waitingCount,
@@ -113,9 +114,9 @@ export class PostgresDriver implements SqlDriver {
     };
   }
 
-  /** From LISTEN/NOTIFY on a connection of its own: costs no round trip. */
-  async secretChangeToken(): Promise<string | undefined> {
-    return this.secretListener.token();
+  /** From LISTEN/NOTIFY on a connection of its own, synced by a shared round trip there. */
+  secretChangeToken(): Promise<string | undefined> {
+    return this.secretListener.synced();
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,9 @@ import pg from 'pg';
 /** The channel the `secrets` table's trigger notifies on (migration 14), in the committing transaction. */
 export const SECRETS_CHANNEL = 'scimd_secrets';
 
+/** Longest a request waits for the listener's round trip before it reads its secret instead. */
+const SYNC_TIMEOUT_MS = 2_000;
+
 /** How long after a failed connection the listener waits before trying again (on demand, no timer). */
 const RETRY_AFTER_MS = 1_000;
 
@@ -22,11 +25,48 @@ export class PostgresSecretListener {
 
   constructor(private readonly connectionString: string) {}
 
-  /** The current generation while listening; starts the listener on first use. */
-  token(): string | undefined {
-    if (!this.listening && !this.client && !this.closed && Date.now() - this.lastAttempt >= RETRY_AFTER_MS) void this.connect();
-    return this.listening ? String(this.generation) : undefined;
+  /**
+   * The generation once every change committed before this call has been heard; undefined while
+   * not listening (and the listener is started on first use). LISTEN/NOTIFY alone is not enough:
+   * a client that revokes on one replica and turns to another can be faster than the
+   * notification. So a round trip on the listening connection is made first: the server sends
+   * pending notifications before it answers, and calls that arrive before the round trip is sent
+   * share it, so under load it costs a fraction of a round trip per request.
+   */
+  async synced(): Promise<string | undefined> {
+    const client = this.client;
+    if (!this.listening || !client) {
+      if (!this.client && !this.closed && Date.now() - this.lastAttempt >= RETRY_AFTER_MS) void this.connect();
+      return undefined;
+    }
+    this.roundTrips++;
+    this.nextSync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.nextSync = undefined;
+      await client.query('SELECT 1');
+    });
+    // A listener that stops answering (a silent network failure) must not hold requests up: after
+    // SYNC_TIMEOUT_MS it is dropped, and requests read their secrets until a new one listens.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), SYNC_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      if ((await Promise.race([this.nextSync, timedOut])) === 'timeout') {
+        this.drop(client);
+        return undefined;
+      }
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.listening && this.client === client ? String(this.generation) : undefined;
   }
+
+  /** Round trips made for `synced()` callers, counted once per caller (see DatabaseStats.statements). */
+  roundTrips = 0;
+  private nextSync: Promise<void> | undefined;
 
   async close(): Promise<void> {
     this.closed = true;
@@ -35,17 +75,21 @@ export class PostgresSecretListener {
     this.client = undefined;
   }
 
+  /** Forgets a listening connection: nothing cached while it listened is trusted any more. */
+  private drop(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.listening = false;
+    this.generation++;
+    this.client = undefined;
+    client.end().catch(() => undefined);
+  }
+
   private async connect(): Promise<void> {
     this.lastAttempt = Date.now();
-    const client = new pg.Client({ connectionString: this.connectionString });
+    // Named, so an operator (or a test) can tell it apart in pg_stat_activity.
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'scimd-secret-listener', keepAlive: true });
     this.client = client;
-    const lost = () => {
-      if (this.client !== client) return;
-      this.listening = false;
-      this.generation++;
-      this.client = undefined;
-      client.end().catch(() => undefined);
-    };
+    const lost = () => this.drop(client);
     client.on('error', lost);
     client.on('end', lost);
     client.on('notification', (message) => {

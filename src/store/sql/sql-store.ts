@@ -535,8 +535,16 @@ export class SqlStore implements Store {
     const delta = await this.applyMemberChanges(tx, directoryId, current.pk, current.resource.id, memberChanges);
     const membersChanged = delta.added.length > 0 || delta.removed.length > 0;
     if (!membersChanged && jsonEqual(current.resource.data, data)) return { resource: current.resource, changed: false };
-    const updated = await this.updateRow(tx, current.pk, current.resource, data, now);
-    await this.appendEvents(tx, directoryId, [resourceEvent(current.resource, updated), ...membershipEvents(updated, delta)], now);
+    const updated = { ...current.resource, data, version: current.resource.version + 1, lastModified: now };
+    const events = [resourceEvent(current.resource, updated), ...membershipEvents(updated, delta)];
+    if (this.driver.dialect.writableCte) {
+      // The row is locked by this transaction already: its UPDATE can join the events' statement.
+      await this.writeIndexedValues(tx, current.pk, current.resource.type, data, true);
+      await this.appendEvents(tx, directoryId, events, now, (params) => this.rowUpdate(params, current.pk, current.resource.type, data, now));
+    } else {
+      await this.updateRow(tx, current.pk, current.resource, data, now);
+      await this.appendEvents(tx, directoryId, events, now);
+    }
     return { resource: updated, changed: true };
   }
 
@@ -546,13 +554,30 @@ export class SqlStore implements Store {
    * the directory row is the lock all writers of a directory share, taken last so it is held
    * briefly and never ahead of a resource lock.
    */
-  private async appendEvents(tx: SqlExecutor, directoryId: string, drafts: (EventDraft | undefined)[], now: string): Promise<void> {
+  private async appendEvents(
+    tx: SqlExecutor,
+    directoryId: string,
+    drafts: (EventDraft | undefined)[],
+    now: string,
+    /** A data-modifying statement for a WITH of the events' statement (PostgreSQL), run with it. */
+    alongside?: (params: SqlParams) => string,
+  ): Promise<void> {
     const events = drafts.filter((d): d is EventDraft => d !== undefined);
-    if (events.length === 0) return;
+    if (events.length === 0) {
+      if (alongside) {
+        const params = new SqlParams();
+        await tx.run(alongside(params), params.values);
+      }
+      return;
+    }
     // Upgrading the write's lock on the directory with SELECT … FOR NO KEY UPDATE (rather than
     // letting the UPDATE wait) queues behind other writers without queueing behind a deletion.
     if (this.driver.dialect.lockForSequence) await tx.get(`SELECT 1 AS locked FROM directories WHERE id = $1${this.driver.dialect.lockForSequence}`, [directoryId]);
-    if (this.driver.dialect.writableCte && events.length <= INSERT_ROWS) return this.numberAndInsertEvents(tx, directoryId, events, now);
+    if (this.driver.dialect.writableCte && events.length <= INSERT_ROWS) return this.numberAndInsertEvents(tx, directoryId, events, now, alongside);
+    if (alongside) {
+      const params = new SqlParams();
+      await tx.run(alongside(params), params.values);
+    }
     const row = await tx.get<{ last_sequence: number | string }>(
       'UPDATE directories SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING last_sequence',
       [events.length, directoryId],
@@ -576,9 +601,10 @@ export class SqlStore implements Store {
   }
 
   /** The sequence bump and the events' insert in one statement, where a WITH can hold the UPDATE (PostgreSQL). */
-  private async numberAndInsertEvents(tx: SqlExecutor, directoryId: string, events: EventDraft[], now: string): Promise<void> {
+  private async numberAndInsertEvents(tx: SqlExecutor, directoryId: string, events: EventDraft[], now: string, alongside?: (params: SqlParams) => string): Promise<void> {
     const dialect = this.driver.dialect;
     const params = new SqlParams();
+    const extra = alongside ? `written AS (${alongside(params)}), ` : '';
     const [directory, at, count] = [params.add(directoryId), params.add(now), params.add(events.length)];
     const values = events.map((event, j) => {
       const columns = [randomId('evt'), j, event.type, event.subject.type, event.subject.id, event.subject.version ?? null, dialect.encodeDocument(event.data)];
@@ -586,7 +612,7 @@ export class SqlStore implements Store {
       return `(${id}, ${offset}::int, ${type}, ${subjectType}, ${subjectId}, ${version}::int, ${data}::jsonb)`;
     });
     const inserted = await tx.all(
-      `WITH numbered AS (UPDATE directories SET last_sequence = last_sequence + ${count}::int WHERE id = ${directory} RETURNING last_sequence)
+      `WITH ${extra}numbered AS (UPDATE directories SET last_sequence = last_sequence + ${count}::int WHERE id = ${directory} RETURNING last_sequence)
        INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data)
        SELECT v.id, ${directory}, n.last_sequence - ${count}::int + 1 + v.offset_in_write, v.type, v.subject_type, v.subject_id, v.subject_version, ${at}, v.data
          FROM numbered n, (VALUES ${values.join(', ')}) AS v(id, offset_in_write, type, subject_type, subject_id, subject_version, data)
@@ -594,6 +620,26 @@ export class SqlStore implements Store {
       params.values,
     );
     if (inserted.length !== events.length) throw directoryGone();
+  }
+
+  /** The UPDATE of a resource row to `data` (indexed columns, version, last modified), with its parameters in `params`. */
+  private rowUpdate(params: SqlParams, pk: number, type: ResourceTypeName, data: JsonObject, now: string): string {
+    const columns = indexedColumns(modelFor(type), data);
+    const dialect = this.driver.dialect;
+    const values = [
+      columns.name,
+      columns.nameKey,
+      columns.display,
+      columns.externalId,
+      columns.active === null ? null : dialect.booleanParam(columns.active),
+      dialect.encodeDocument(data),
+      now,
+      pk,
+    ].map((value) => params.add(value));
+    const [name, nameKey, display, externalId, active, document, modified, key] = values;
+    const cast = dialect.name === 'postgres' ? '::jsonb' : '';
+    return `UPDATE resources SET name = ${name}, name_key = ${nameKey}, display = ${display}, external_id = ${externalId}, active = ${active}, data = ${document}${cast},
+         version = version + 1, last_modified = ${modified} WHERE pk = ${key}`;
   }
 
   private async updateRow(tx: SqlExecutor, pk: number, current: StoredResource, data: JsonObject, now: string): Promise<StoredResource> {
