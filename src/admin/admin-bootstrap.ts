@@ -1,5 +1,7 @@
 import { hashSecret, isWellFormedSecret, randomId } from '../auth/secret-format.js';
+import { findOperatorSecret } from '../auth/admin-secrets.js';
 import { newSecret, secretState } from '../auth/secrets.js';
+import { slowHash } from '../auth/slow-hash.js';
 import { invalidValue } from '../scim/errors.js';
 import type { AdminTransaction, SecretRecord, Store } from '../store/store.js';
 
@@ -51,10 +53,13 @@ async function registerEnvironmentSecret(store: Store, text: string, now: Date):
   if (!isWellFormedSecret(text) && (text.length < MIN_ADMIN_SECRET_LENGTH || /\s/.test(text))) {
     throw invalidValue(`SCIMD_ADMIN_SECRET must be a scimd_ secret or at least ${MIN_ADMIN_SECRET_LENGTH} characters without spaces`);
   }
-  const existing = await store.findSecretByHash(hashSecret(text));
+  const chosen = !isWellFormedSecret(text);
+  // A value the operator chose may be guessable: it is kept as a salted scrypt hash (see admin-secrets.ts).
+  const existing = chosen ? await findOperatorSecret(store, text, now) : await store.findSecretByHash(hashSecret(text));
   if (existing) return describeExisting(existing, now);
   // Never expires: the operator manages it through the environment, where no warning would reach them.
   const created = newSecret({ directoryId: null, scope: 'admin', name: 'SCIMD_ADMIN_SECRET', lifetimeMs: null, now }, text);
+  if (chosen) created.record.hash = await slowHash(text);
   try {
     await store.administer(async (tx) => {
       await tx.claimMarker(BOOTSTRAP_MARKER, now.toISOString());
@@ -62,7 +67,7 @@ async function registerEnvironmentSecret(store: Store, text: string, now: Date):
     });
   } catch (error) {
     // Another replica registered the same secret first (unique hash): use its record.
-    const raced = await store.findSecretByHash(created.record.hash);
+    const raced = chosen ? await findOperatorSecret(store, text, now) : await store.findSecretByHash(created.record.hash);
     if (!raced) throw error;
     return describeExisting(raced, now);
   }

@@ -9,6 +9,7 @@ import { registerCheckCommand } from './check-command.js';
 import { registerConnectionCommand } from './connection-command.js';
 import { registerDirectoryCommand } from './directory-command.js';
 import { registerImportCommand } from './import-command.js';
+import { registerKeysCommand } from './keys-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { addOutboundOptions } from './outbound-options.js';
 import { registerServeCommand } from './serve-command.js';
@@ -62,6 +63,7 @@ registerSyncCommand(program);
 registerEventsCommand(program);
 registerWebhookCommand(program);
 registerCheckCommand(program);
+registerKeysCommand(program);
 
 /** The version in package.json (three folders up from dist/src/cli). */
 function packageVersion(): string {

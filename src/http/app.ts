@@ -7,7 +7,7 @@ import { notImplemented } from '../scim/errors.js';
 import type { ProtocolSettings } from '../scim/discovery/service-provider-config.js';
 import type { Store } from '../store/store.js';
 import type { Encryptor } from '../auth/encryption.js';
-import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
+import { serverEncryptor } from '../provisioning/connections/encryption-key.js';
 import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { registerLifecycle } from './lifecycle-setup.js';
 import { registerEvents } from './event-setup.js';
@@ -95,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     oauthTokenPath: OAUTH_TOKEN_PATH,
   };
   // Signing keys come from the key file, never from the database (see docs/security.md).
-  const signingKey = (options.encryptor ?? connectionEncryptor(config.db)).signingKey();
+  const signingKey = (options.encryptor ?? serverEncryptor(config.db)).signingKey();
   const cursors = new CursorCodec(signingKey, config.cursorTimeoutSeconds);
   const resources = new ResourceService(
     store,

@@ -164,6 +164,8 @@ export interface Store {
   listSecrets(directoryId: string | null): Promise<SecretRecord[]>;
   /** Marks a secret revoked; false when it does not exist or was already revoked. */
   revokeSecret(id: string, at: string): Promise<boolean>;
+  /** Replaces a secret's stored hash if it is still `from` (an old SHA-256 upgraded to scrypt); false otherwise. */
+  replaceSecretHash(id: string, from: string, to: string): Promise<boolean>;
   recordSecretUse(id: string, at: string, ip: string | null, userAgent: string | null): Promise<void>;
 
   createResource(directoryId: string, type: ResourceTypeName, resource: NewResource, options: WriteOptions): Promise<StoredResource>;

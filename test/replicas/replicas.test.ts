@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -28,6 +31,7 @@ describe('two scimd replicas on one PostgreSQL database', () => {
   let store: Store;
   let secret: string;
   let secretId: string;
+  let keyFolder: string;
 
   const adminSecret = `replica-admin-${randomBytes(24).toString('hex')}`;
   let directoryId: string;
@@ -44,7 +48,10 @@ describe('two scimd replicas on one PostgreSQL database', () => {
     database = await createTestDatabase('postgres');
     // Both start on an empty database at once: the migration lock must let exactly one migrate,
     // and exactly one may create the first-start directory.
-    const env = { SCIMD_ADMIN_SECRET: adminSecret };
+    // Both share one key file path, which neither has created yet: they race to create it, and
+    // must end up signing with the same key (sessions, tokens and cursors work on either).
+    keyFolder = mkdtempSync(join(tmpdir(), 'scimd-replica-key-'));
+    const env = { SCIMD_ADMIN_SECRET: adminSecret, SCIMD_KEY_FILE: join(keyFolder, 'scimd.key') };
     [a, b] = await Promise.all([startScimd(['--db', database.url], env), startScimd(['--db', database.url], env)]);
     store = await openStore(database.url, { migrations: 'require' });
     const directory = await admin(a, 'POST', '/directories', { name: 'replicas' });
@@ -61,6 +68,20 @@ describe('two scimd replicas on one PostgreSQL database', () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await store?.close();
     await database?.drop();
+    if (keyFolder) rmSync(keyFolder, { recursive: true, force: true });
+  });
+
+  it('signs with one key: an access token issued by replica A opens replica B', async () => {
+    const issued = await fetch(`${new URL(a.url).origin}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${secretId}:${secret}`).toString('base64')}` },
+      body: 'grant_type=client_credentials',
+    });
+    assert.equal(issued.status, 200);
+    const token = ((await issued.json()) as { access_token: string }).access_token;
+    assert.equal((await call(b.url, token, 'GET', '/Users')).status, 200);
+    assert.equal(statSync(join(keyFolder, 'scimd.key')).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(keyFolder), ['scimd.key'], 'no temporary key file is left behind');
   });
 
   it('applies each migration once and bootstraps once when both replicas start together', async () => {

@@ -4,34 +4,19 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { AccessTokenCodec } from '../../src/auth/access-token.js';
 import { SESSION_LIFETIMES } from '../../src/http/admin/session-routes.js';
 import { SessionTokenCodec } from '../../src/http/admin/session-token.js';
 import { connectionEncryptor } from '../../src/provisioning/connections/encryption-key.js';
 import { adminApi, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
+import { querySql } from '../support/raw-sql.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
 import { startTestServer, type TestDirectory, type TestServer } from '../support/test-server.js';
 
 /** Every value of the settings table: all a copy of the database offers to sign with. */
 async function settingsValues(databaseUrl: string): Promise<string[]> {
-  if (/^postgres/i.test(databaseUrl)) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<{ value: string }>('SELECT value FROM settings')).rows.map((row) => row.value);
-    } finally {
-      await client.end();
-    }
-  }
-  const db = new Database(databaseUrl, { readonly: true });
-  try {
-    return (db.prepare('SELECT value FROM settings').all() as { value: string }[]).map((row) => row.value);
-  } finally {
-    db.close();
-  }
+  return (await querySql<{ value: string }>(databaseUrl, 'SELECT value FROM settings')).map((row) => row.value);
 }
 
 /** Each settings value read as a key, both base64-decoded (how the server key was kept) and as raw text. */

@@ -24,3 +24,22 @@ export async function runSql(databaseUrl: string, sql: string, params: unknown[]
     db.close();
   }
 }
+
+/** Reads rows from a test database outside the Store (`$1` placeholders on both backends). */
+export async function querySql<T = Record<string, unknown>>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(databaseUrl, { readonly: true });
+  try {
+    return db.prepare(sql).all(Object.fromEntries(params.map((value, i) => [i + 1, value]))) as T[];
+  } finally {
+    db.close();
+  }
+}

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../admin/admin-views.js';
-import { authenticateAdminSecret } from '../../auth/admin-secrets.js';
+import { authenticateAdminSecret, VerifiedAdminSecrets } from '../../auth/admin-secrets.js';
 import type { FailedAuthLimiter } from '../../auth/failed-auth-limiter.js';
 import { secretState } from '../../auth/secrets.js';
 import type { SecretRecord, Store } from '../../store/store.js';
@@ -20,6 +20,8 @@ const SESSION_REFRESH_SECONDS = 60;
  */
 export class AdminAuth {
   private readonly actors = new WeakMap<FastifyRequest, Actor>();
+  /** Operator-chosen admin secrets verified once (scrypt), so later requests skip the slow hash. */
+  private readonly verified = new VerifiedAdminSecrets();
 
   constructor(
     private readonly store: Store,
@@ -51,7 +53,7 @@ export class AdminAuth {
    */
   async checkAdminSecret(request: FastifyRequest, token: string): Promise<SecretRecord> {
     const client = clientInfo(request, this.clock());
-    const result = await authenticateAdminSecret(this.store, token, client.at);
+    const result = await authenticateAdminSecret(this.store, token, client.at, this.verified);
     if (result.ok) {
       await this.store
         .recordSecretUse(result.secret.id, client.at.toISOString(), client.ip, client.userAgent)

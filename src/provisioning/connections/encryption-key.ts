@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
-import { loadEncryptor, type Encryptor } from '../../auth/encryption.js';
+import { randomBytes } from 'node:crypto';
+import { Encryptor, loadEncryptor } from '../../auth/encryption.js';
 
 /**
  * The key that encrypts target credentials at rest: SCIMD_ENCRYPTION_KEY if set (every replica
@@ -14,4 +15,14 @@ export function keyFileFor(db: string, env: NodeJS.ProcessEnv = process.env): st
   if (env.SCIMD_KEY_FILE) return env.SCIMD_KEY_FILE;
   if (/^postgres(ql)?:\/\//i.test(db)) return join('data', 'scimd.key');
   return join(dirname(db.replace(/^sqlite:(\/\/)?/i, '')), 'scimd.key');
+}
+
+/**
+ * The server's key (its signing key derives from it): the connection key, except that an
+ * in-memory database, which ends with the process, gets a key that does too, instead of a key
+ * file in the working directory.
+ */
+export function serverEncryptor(db: string, env: NodeJS.ProcessEnv = process.env): Encryptor {
+  if (/^(sqlite:(\/\/)?)?:memory:$/i.test(db) && !env.SCIMD_ENCRYPTION_KEY && !env.SCIMD_KEY_FILE) return new Encryptor(randomBytes(32));
+  return connectionEncryptor(db, env);
 }

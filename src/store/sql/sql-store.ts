@@ -156,6 +156,10 @@ export class SqlStore implements Store {
     return changed > 0;
   }
 
+  async replaceSecretHash(id: string, from: string, to: string): Promise<boolean> {
+    return (await this.driver.run('UPDATE secrets SET hash = $3 WHERE id = $1 AND hash = $2', [id, from, to])) > 0;
+  }
+
   async recordSecretUse(id: string, at: string, ip: string | null, userAgent: string | null): Promise<void> {
     await this.driver.run('UPDATE secrets SET last_used_at = $1, last_used_ip = $2, last_used_ua = $3 WHERE id = $4', [at, ip, userAgent, id]);
   }
