@@ -92,6 +92,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       paging: { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
       filterLimits: config.filterLimits,
       maxPatchOperations: config.maxPatchOperations,
+      maxProjectionEntries: config.limits.maxProjectionEntries,
+      maxResponseBytes: config.limits.maxResponseBytes,
     },
     cursors,
   );
