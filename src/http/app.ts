@@ -27,6 +27,8 @@ import { defaultConsoleDirectory, registerConsole } from './console/console-rout
 import { httpsServerOption, tlsFilesOf } from './tls/tls-files.js';
 import { applyServerTimeouts, serverTimeoutOptions } from './limits/server-timeouts.js';
 import { rejectLongUrls } from './limits/url-length.js';
+import { DirectoryAdmission } from './limits/directory-admission.js';
+import { admitForDirectory } from './limits/admission-hook.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 
@@ -125,10 +127,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // without a valid secret cannot hold a socket by sending one slowly.
       await scim.register(async (authenticated) => {
         const directories = new WeakMap<FastifyRequest, string>();
-        authenticated.addHook('onRequest', async (request) => {
+        const admission = new DirectoryAdmission(config.limits.directoryConcurrency, config.limits.directoryRatePerMinute, clock);
+        authenticated.addHook('onRequest', async (request, reply) => {
           const { directoryId } = await auth.directoryFor(request);
           logDirectory(request, directoryId);
           directories.set(request, directoryId);
+          return admitForDirectory(admission, request, reply, directoryId);
         });
         const context = async (request: FastifyRequest): Promise<RequestContext> => {
           const directoryId = directories.get(request);
