@@ -31,6 +31,7 @@ export const sqliteDialect: SqlDialect = {
   lockForWrite: '',
   writableCte: false,
   lockForSequence: '',
+  deadlineCondition: 'scimd_within_deadline() = 1',
   analyze: 'ANALYZE',
   isUniqueViolation: (error) =>
     typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
