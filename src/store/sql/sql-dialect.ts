@@ -46,9 +46,9 @@ export interface SqlDialect {
   /** Appended to the SELECT that locks a directory's row before its event sequence moves; empty where not needed. */
   readonly lockForSequence: string;
   /**
-   * A condition added to resource queries that stops one running past its time: SQLite has no
-   * statement timeout, so a function checks a deadline on each row; empty on PostgreSQL, whose
-   * `statement_timeout` does it.
+   * A condition on the resources table (alias `r`) that stops a query running past its time:
+   * SQLite has no statement timeout, so a function checks a deadline as rows are read; empty on
+   * PostgreSQL, whose `statement_timeout` does it.
    */
   readonly deadlineCondition: string;
   /** Whether INSERT … RETURNING can run inside a WITH, saving a round trip (PostgreSQL). */

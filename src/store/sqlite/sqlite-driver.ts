@@ -53,9 +53,9 @@ export class SqliteDriver implements SqlDriver {
     this.db.function('scim_fold', { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? foldCase(value) : value,
     );
-    // better-sqlite3 has no progress handler: resource queries call this on each row they look
-    // at, and it ends a statement past its deadline. A synchronous statement holds the event loop,
-    // so this bounds how long one query can stall every other request.
+    // better-sqlite3 has no progress handler: resource queries call this as they read rows (one
+    // in 64, see the dialect), and it ends a statement past its deadline. A synchronous statement
+    // holds the event loop, so this bounds how long one query can stall every other request.
     const timeoutMs = options.statementTimeoutMs ?? 30_000;
     this.db.function('scimd_within_deadline', { deterministic: false }, () => {
       if (Date.now() > this.deadline) throw unavailable(`The query ran longer than ${timeoutMs} ms and was stopped; narrow the filter, or retry later`);
