@@ -15,6 +15,10 @@ const LIMIT_FLAGS: { key: keyof ServerLimits; flag: string; kind: Kind; help: st
   { key: 'idleTimeoutMs', flag: 'idle-timeout', kind: 'duration', help: 'close a connection silent both ways for this long' },
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout', kind: 'duration', help: 'how long an idle keep-alive connection stays open' },
   { key: 'maxUrlLength', flag: 'max-url-length', kind: 'count', help: 'longest request URL in characters; then 414' },
+  { key: 'maxProjectionEntries', flag: 'max-projection-entries', kind: 'count', help: 'most entries in attributes plus excludedAttributes; then 400 tooMany' },
+  { key: 'directoryConcurrency', flag: 'directory-concurrency', kind: 'count', help: 'SCIM requests of one directory served at once, 0 for no limit; then 429' },
+  { key: 'directoryRatePerMinute', flag: 'directory-rate-limit', kind: 'count', help: 'SCIM requests one directory may make per minute, 0 for no limit; then 429 with Retry-After' },
+  { key: 'maxResponseBytes', flag: 'max-response-bytes', kind: 'count', help: 'largest SCIM read response in bytes, 0 for no cap; then 400 tooMany' },
 ];
 
 const envName = (flag: string) => `SCIMD_${flag.replace(/-/g, '_').toUpperCase()}`;

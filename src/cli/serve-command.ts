@@ -40,7 +40,7 @@ export function registerServeCommand(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (env SCIMD_LOG_LEVEL)')
     .option('--body-limit <bytes>', 'largest request body in bytes (env SCIMD_BODY_LIMIT)')
     .option('--db-pool-size <n>', 'PostgreSQL connections per process (env SCIMD_DB_POOL_SIZE; default 10)')
-    .option('--db-statement-timeout <ms>', 'PostgreSQL statement timeout in ms (env SCIMD_DB_STATEMENT_TIMEOUT; default 30000)')
+    .option('--db-statement-timeout <ms>', 'longest a database query may run in ms, then 503 with Retry-After (PostgreSQL statement_timeout; on SQLite a deadline checked as resource queries read rows) (env SCIMD_DB_STATEMENT_TIMEOUT; default 30000)')
     .option('--sqlite-synchronous <mode>', 'SQLite durability: FULL (every write on disk before it is answered; concurrent writes share one fsync) or NORMAL (fsync at checkpoints only) (env SCIMD_SQLITE_SYNCHRONOUS; default FULL)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain, reloaded when it changes (env SCIMD_TLS_CERT; needs --tls-key)')
     .option('--tls-key <file>', 'the PEM private key for --tls-cert (env SCIMD_TLS_KEY)')
@@ -103,7 +103,7 @@ async function serve(config: ServerConfig): Promise<void> {
   const store = await openStore(config.db, {
     migrations: config.migrate ? 'apply' : 'require',
     postgres: { maxConnections: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs },
-    sqlite: { synchronous: config.sqliteSynchronous },
+    sqlite: { synchronous: config.sqliteSynchronous, statementTimeoutMs: config.dbStatementTimeoutMs },
   });
   const app = await buildApp({
     store,

@@ -9,13 +9,14 @@ import { applyPatch } from '../scim/patch/apply-patch.js';
 import { parsePatchRequest } from '../scim/patch/patch-request.js';
 import { matchesVersion, type EntityTagCondition } from '../scim/resource/etag.js';
 import { normalizeResource } from '../scim/resource/normalize.js';
-import { applyProjection, includesMembership, parseProjection, type Projection } from '../scim/resource/projection.js';
+import { applyProjection, includesMembership, parseProjection, type Projection, type ProjectionLimits } from '../scim/resource/projection.js';
 import { etagOf, toRepresentation, type StoredResource } from '../scim/resource/representation.js';
 import { modelFor, type ResourceModel, type ResourceTypeName } from '../scim/schema/resource-models.js';
 import { formatAttrPath } from '../scim/path/attr-path.js';
 import type { Store, WriteOptions } from '../store/store.js';
 import { CursorCodec, queryIdentity } from './cursor-codec.js';
 import { searchAllTypes } from './all-types-search.js';
+import { ResponseBudget } from './response-budget.js';
 
 /** Who is asking and where: the directory the secret selected, and the base URL for locations. */
 export interface RequestContext {
@@ -41,6 +42,10 @@ export interface ServiceSettings {
   paging: PagingSettings;
   filterLimits: FilterLimits;
   maxPatchOperations: number;
+  /** Most entries in attributes plus excludedAttributes. */
+  maxProjectionEntries: number;
+  /** Largest body a read (GET, list, search) builds, in bytes; 0 for no cap. */
+  maxResponseBytes: number;
 }
 
 /**
@@ -56,7 +61,7 @@ export class ResourceService {
 
   async create(ctx: RequestContext, type: ResourceTypeName, body: unknown, params: ProjectionParams): Promise<ResourceResponse> {
     const model = modelFor(type);
-    const projection = parseProjection(model, params.attributes, params.excludedAttributes);
+    const projection = parseProjection(model, params.attributes, params.excludedAttributes, this.projectionLimits());
     const input = normalizeResource(model, body);
     const created = await this.store.createResource(
       ctx.directoryId,
@@ -69,10 +74,12 @@ export class ResourceService {
 
   async get(ctx: RequestContext, type: ResourceTypeName, id: string, params: ProjectionParams): Promise<ResourceResponse> {
     const model = modelFor(type);
-    const projection = parseProjection(model, params.attributes, params.excludedAttributes);
+    const projection = parseProjection(model, params.attributes, params.excludedAttributes, this.projectionLimits());
     const resource = await this.store.getResource(ctx.directoryId, type, id, includesMembership(model, projection));
     if (!resource) throw resourceNotFound(type, id);
-    return this.shape(ctx, model, resource, projection);
+    const response = this.shape(ctx, model, resource, projection);
+    if (response.body) new ResponseBudget(this.settings.maxResponseBytes).add(response.body);
+    return response;
   }
 
   /** The current entity tag, for answering `If-None-Match` without building the body. */
@@ -91,7 +98,7 @@ export class ResourceService {
     params: ProjectionParams,
   ): Promise<ResourceResponse> {
     const model = modelFor(type);
-    const projection = parseProjection(model, params.attributes, params.excludedAttributes);
+    const projection = parseProjection(model, params.attributes, params.excludedAttributes, this.projectionLimits());
     const input = normalizeResource(model, body);
     const replaced = await this.store.replaceResource(ctx.directoryId, type, id, input, writeOptions(ctx, ifMatch));
     return this.respond(ctx, model, replaced, projection);
@@ -110,7 +117,7 @@ export class ResourceService {
     params: ProjectionParams,
   ): Promise<ResourceResponse> {
     const model = modelFor(type);
-    const projection = parseProjection(model, params.attributes, params.excludedAttributes);
+    const projection = parseProjection(model, params.attributes, params.excludedAttributes, this.projectionLimits());
     const operations = parsePatchRequest(body, model, this.settings.maxPatchOperations);
     const change = (current: StoredResource) => applyPatch(model, id, current.data, operations);
     const result = await this.store.patchResource(ctx.directoryId, type, id, change, writeOptions(ctx, ifMatch));
@@ -140,7 +147,7 @@ export class ResourceService {
    */
   async listWithSequence(ctx: RequestContext, type: ResourceTypeName, params: Record<string, unknown>): Promise<{ body: JsonObject; sequence: number }> {
     const model = modelFor(type);
-    const query = parseListQuery(model, params, this.settings.paging, this.settings.filterLimits);
+    const query = parseListQuery(model, params, this.settings.paging, this.settings.filterLimits, this.settings.maxProjectionEntries);
     return this.page(ctx, model, query);
   }
 
@@ -169,11 +176,16 @@ export class ResourceService {
     });
     const total = carriedTotal ?? result.total;
     const sequence = result.sequence ?? 0;
-    const resources = result.resources.map((resource) => applyProjection(model, toRepresentation(model, resource, ctx.baseUrl), query.projection));
+    const budget = new ResponseBudget(this.settings.maxResponseBytes);
+    const resources = result.resources.map((resource) => budget.add(applyProjection(model, toRepresentation(model, resource, ctx.baseUrl), query.projection)));
     if (query.cursor !== undefined) {
       return { body: listResponse(resources, total, result.next ? { nextCursor: this.cursors.encode(result.next, queryId, ctx.now, total) } : {}), sequence };
     }
     return { body: listResponse(resources, total, { startIndex: query.startIndex }), sequence };
+  }
+
+  private projectionLimits(): ProjectionLimits {
+    return { maxEntries: this.settings.maxProjectionEntries, filterLimits: this.settings.filterLimits };
   }
 
   /** Reads back what a write stored, with membership when the projection shows it and the write did not bring it. */

@@ -31,6 +31,8 @@ import { applyServerTimeouts, serverTimeoutOptions } from './limits/server-timeo
 import { rejectLongUrls } from './limits/url-length.js';
 import { PublicUrl } from './public-url.js';
 import { trustFunction } from './trust-proxy.js';
+import { DirectoryAdmission } from './limits/directory-admission.js';
+import { admitForDirectory } from './limits/admission-hook.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 
@@ -103,6 +105,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       paging: { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
       filterLimits: config.filterLimits,
       maxPatchOperations: config.maxPatchOperations,
+      maxProjectionEntries: config.limits.maxProjectionEntries,
+      maxResponseBytes: config.limits.maxResponseBytes,
     },
     cursors,
   );
@@ -134,10 +138,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // without a valid secret cannot hold a socket by sending one slowly.
       await scim.register(async (authenticated) => {
         const directories = new WeakMap<FastifyRequest, string>();
-        authenticated.addHook('onRequest', async (request) => {
+        const admission = new DirectoryAdmission(config.limits.directoryConcurrency, config.limits.directoryRatePerMinute, clock);
+        authenticated.addHook('onRequest', async (request, reply) => {
           const { directoryId } = await auth.directoryFor(request);
           logDirectory(request, directoryId);
           directories.set(request, directoryId);
+          return admitForDirectory(admission, request, reply, directoryId);
         });
         const context = async (request: FastifyRequest): Promise<RequestContext> => {
           const directoryId = directories.get(request);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_LIMITS } from '../../src/http/limits/server-limits.js';
 import { BACKENDS } from '../support/databases.js';
 import { assertRawScimError, rawHttp } from '../support/raw-http.js';
 import { startTestServer, type TestDirectory, type TestServer } from '../support/test-server.js';
@@ -10,7 +11,7 @@ for (const backend of BACKENDS) {
     let server: TestServer;
     let dir: TestDirectory;
     before(async () => {
-      server = await startTestServer(backend);
+      server = await startTestServer(backend, { limits: { ...DEFAULT_LIMITS, maxUrlLength: 8192 } });
       dir = await server.createDirectory();
     });
     after(() => server.close());
@@ -23,7 +24,7 @@ for (const backend of BACKENDS) {
       assert.match(response.body.detail, /POST \.search/);
     });
 
-    it('answers 414 with a SCIM body to a URL over the configured 8 KiB, before parsing it', async () => {
+    it('answers 414 with a SCIM body to a URL over the configured --max-url-length (8 KiB here), before parsing it', async () => {
       const response = await rawHttp(server.origin, get(`/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${'a'.repeat(10_000)}"`)}`));
       assertRawScimError(response, 414);
     });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openStore } from '../../src/store/open-store.js';
+import { openStore, type OpenOptions } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 
 export type Backend = 'sqlite' | 'postgres';
@@ -38,7 +38,7 @@ console.log(`test backends: ${BACKENDS.join(', ')}${process.env.SCIMD_TEST_BACKE
 /** A fresh, empty database of one backend, and how to remove it. */
 export interface TestDatabase {
   url: string;
-  open(): Promise<Store>;
+  open(options?: OpenOptions): Promise<Store>;
   drop(): Promise<void>;
 }
 
@@ -49,7 +49,7 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
     // An empty database file, as an empty PostgreSQL database below: commands other than serve
     // and migrate refuse a missing one. An empty file is a valid SQLite database without tables.
     writeFileSync(url, '');
-    return { url, open: () => openStore(url), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return { url, open: (options?: OpenOptions) => openStore(url, options), drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `scimd_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
@@ -61,7 +61,7 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
   const url = adminUrl.toString();
   return {
     url,
-    open: () => openStore(url),
+    open: (options?: OpenOptions) => openStore(url, options),
     drop: async () => {
       const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
       await client.connect();

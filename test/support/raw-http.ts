@@ -12,9 +12,14 @@ export interface RawResponse {
  * that only a server which never answers reaches.
  */
 export function rawHttp(origin: string, bytes: string, boundMs = 20_000): Promise<RawResponse> {
+  return openRawRequest(origin, bytes, boundMs).response;
+}
+
+/** The same, with the socket left open so the test can send the rest of a stalled request later. */
+export function openRawRequest(origin: string, bytes: string, boundMs = 20_000): { response: Promise<RawResponse>; write(more: string): void } {
   const { hostname, port } = new URL(origin);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
+  const socket = connect(Number(port), hostname);
+  const response = new Promise<RawResponse>((resolve, reject) => {
     let received = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
@@ -39,6 +44,7 @@ export function rawHttp(origin: string, bytes: string, boundMs = 20_000): Promis
       else reject(new Error(`connection closed without a complete response; got ${JSON.stringify(received.toString('latin1').slice(0, 200))}`));
     });
   });
+  return { response, write: (more) => void socket.write(more) };
 }
 
 function parseResponse(bytes: Buffer): RawResponse | undefined {

@@ -42,9 +42,10 @@ export interface TestServer {
 /** `wrapStore` lets a fault-demonstration test put a deliberately broken store in front of the real one. */
 export async function startTestServer(backend: Backend, overrides: Partial<ServerConfig> = {}, wrapStore: (store: Store) => Store = (store) => store): Promise<TestServer> {
   const database: TestDatabase = await createTestDatabase(backend);
-  const store = wrapStore(await database.open());
-  const clock = { now: new Date() };
   const config: ServerConfig = { ...DEFAULT_CONFIG, db: database.url, ...overrides };
+  const statementTimeoutMs = config.dbStatementTimeoutMs;
+  const store = wrapStore(await database.open({ postgres: { statementTimeoutMs }, sqlite: { statementTimeoutMs } }));
+  const clock = { now: new Date() };
   const app = await buildApp({ store, config, clock: () => clock.now });
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `${origin}/scim/v2`;

@@ -29,7 +29,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 30_000,
   idleTimeoutMs: 120_000,
   keepAliveTimeoutMs: 72_000,
-  maxUrlLength: 8192,
+  maxUrlLength: 16_384,
   maxProjectionEntries: 1000,
   maxResponseBytes: 64 * 1024 * 1024,
   directoryConcurrency: 64,

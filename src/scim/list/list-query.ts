@@ -3,7 +3,7 @@ import type { Filter } from '../filter/ast.js';
 import { parseFilter, type FilterLimits } from '../filter/parser.js';
 import { findKey, isJsonObject, type JsonObject } from '../json.js';
 import { parseAttrPath } from '../path/attr-path.js';
-import { parseProjection, type Projection } from '../resource/projection.js';
+import { DEFAULT_PROJECTION_LIMITS, parseProjection, type Projection } from '../resource/projection.js';
 import type { ResourceModel } from '../schema/resource-models.js';
 import { resolveAttribute, type ResolvedAttribute } from '../schema/resolve.js';
 
@@ -30,7 +30,13 @@ export interface ListQuery {
  * values). Parameter names are matched case-insensitively. `count` above the maximum is
  * lowered to it and a negative `count` counts as 0, as RFC 7644 §3.4.2.4 says.
  */
-export function parseListQuery(model: ResourceModel, params: JsonObject | Record<string, unknown>, paging: PagingSettings, limits?: FilterLimits): ListQuery {
+export function parseListQuery(
+  model: ResourceModel,
+  params: JsonObject | Record<string, unknown>,
+  paging: PagingSettings,
+  limits?: FilterLimits,
+  maxProjectionEntries = DEFAULT_PROJECTION_LIMITS.maxEntries,
+): ListQuery {
   const source = params as JsonObject;
   const get = (name: string) => {
     const key = findKey(source, name);
@@ -41,7 +47,7 @@ export function parseListQuery(model: ResourceModel, params: JsonObject | Record
     sortOrder: 'ascending',
     startIndex: 1,
     count: paging.defaultPageSize,
-    projection: parseProjection(model, get('attributes'), get('excludedAttributes')),
+    projection: parseProjection(model, get('attributes'), get('excludedAttributes'), { maxEntries: maxProjectionEntries, filterLimits: limits ?? DEFAULT_PROJECTION_LIMITS.filterLimits }),
   };
 
   const filter = get('filter');

@@ -1,7 +1,7 @@
-import { invalidValue } from '../errors.js';
+import { invalidValue, tooMany } from '../errors.js';
 import type { Filter } from '../filter/ast.js';
 import { matchesElement } from '../filter/evaluate.js';
-import { parseFilter } from '../filter/parser.js';
+import { DEFAULT_FILTER_LIMITS, parseFilter, type FilterLimits } from '../filter/parser.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { parseAttrPath } from '../path/attr-path.js';
 import { coreAttributes, findAttribute, findExtension, type ResourceModel } from '../schema/resource-models.js';
@@ -25,27 +25,51 @@ export interface Projection {
 }
 
 /**
+ * How much one request may ask of a projection: entries in `attributes` and `excludedAttributes`
+ * together, and comparisons in all their value filters together (`filterLimits.maxTerms`), so a
+ * long list of `emails[…]` entries cannot cost more than one long filter.
+ */
+export interface ProjectionLimits {
+  maxEntries: number;
+  filterLimits: FilterLimits;
+}
+
+export const DEFAULT_PROJECTION_LIMITS: ProjectionLimits = { maxEntries: 1000, filterLimits: DEFAULT_FILTER_LIMITS };
+
+/** What is left of the limits while both lists are parsed. */
+interface Budget {
+  entries: number;
+  comparisons: number;
+  limits: ProjectionLimits;
+}
+
+/**
  * Parses the `attributes` / `excludedAttributes` parameters (RFC 7644 §3.4.2.5): comma-separated
  * attribute paths, as strings or arrays. Names that no schema defines are ignored, as the RFC
  * allows; a schema URN alone selects the whole extension.
  */
-export function parseProjection(model: ResourceModel, attributes: unknown, excluded: unknown): Projection {
+export function parseProjection(model: ResourceModel, attributes: unknown, excluded: unknown, limits: ProjectionLimits = DEFAULT_PROJECTION_LIMITS): Projection {
   const projection: Projection = {};
-  const include = parseList(model, attributes, 'attributes');
-  const exclude = parseList(model, excluded, 'excludedAttributes');
+  const budget: Budget = { entries: limits.maxEntries, comparisons: limits.filterLimits.maxTerms, limits };
+  const include = parseList(model, attributes, 'attributes', budget);
+  const exclude = parseList(model, excluded, 'excludedAttributes', budget);
   if (include) projection.attributes = include;
   if (exclude) projection.excluded = exclude;
   return projection;
 }
 
-function parseList(model: ResourceModel, value: unknown, label: string): ProjectionEntry[] | undefined {
+function parseList(model: ResourceModel, value: unknown, label: string, budget: Budget): ProjectionEntry[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const items = Array.isArray(value) ? value : [value];
   if (!items.every((item) => typeof item === 'string')) throw invalidValue(`${label} must be a list of attribute names`);
   const names = splitTopLevel((items as string[]).join(','));
+  budget.entries -= names.length;
+  if (budget.entries < 0) {
+    throw tooMany(`attributes and excludedAttributes name more than ${budget.limits.maxEntries} attributes together; ask for fewer`);
+  }
   const entries: ProjectionEntry[] = [];
   for (const name of names) {
-    const entry = parseEntry(model, name, label);
+    const entry = parseEntry(model, name, label, budget);
     if (entry) entries.push(entry);
   }
   return entries;
@@ -71,7 +95,7 @@ function splitTopLevel(text: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-function parseEntry(model: ResourceModel, text: string, label: string): ProjectionEntry | undefined {
+function parseEntry(model: ResourceModel, text: string, label: string, budget: Budget): ProjectionEntry | undefined {
   // A schema URN alone, known or not (`urn:…:CustomExt:2.0:User`), selects the whole extension.
   const extension = extensionUri(text, model);
   if (extension) return { container: extension };
@@ -80,7 +104,11 @@ function parseEntry(model: ResourceModel, text: string, label: string): Projecti
   const open = text.indexOf('[');
   if (open !== -1 && text.endsWith(']')) {
     pathText = text.slice(0, open);
-    filter = parseFilter(text.slice(open + 1, -1));
+    filter = parseFilter(text.slice(open + 1, -1), budget.limits.filterLimits);
+    budget.comparisons -= comparisonsIn(filter);
+    if (budget.comparisons < 0) {
+      throw tooMany(`The value filters in attributes and excludedAttributes hold more than ${budget.limits.filterLimits.maxTerms} comparisons together`);
+    }
   }
   let resolved: ResolvedAttribute | undefined;
   try {
@@ -94,6 +122,19 @@ function parseEntry(model: ResourceModel, text: string, label: string): Projecti
   if (resolved.sub) entry.sub = resolved.sub.name;
   if (filter) entry.filter = filter;
   return entry;
+}
+
+function comparisonsIn(filter: Filter): number {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return comparisonsIn(filter.left) + comparisonsIn(filter.right);
+    case 'not':
+    case 'valuePath':
+      return comparisonsIn(filter.filter);
+    default:
+      return 1;
+  }
 }
 
 /**

@@ -30,6 +30,7 @@ export const postgresDialect: SqlDialect = {
   lockForWrite: ' FOR KEY SHARE',
   writableCte: true,
   lockForSequence: ' FOR NO KEY UPDATE',
+  deadlineCondition: '',
   // VACUUM also marks pages all-visible, so counts can be answered from an index alone.
   analyze: 'VACUUM (ANALYZE)',
   isUniqueViolation: (error) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505',

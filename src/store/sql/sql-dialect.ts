@@ -51,6 +51,12 @@ export interface SqlDialect {
   readonly lockForWrite: string;
   /** Appended to the SELECT that locks a directory's row before its event sequence moves; empty where not needed. */
   readonly lockForSequence: string;
+  /**
+   * A condition on the resources table (alias `r`) that stops a query running past its time:
+   * SQLite has no statement timeout, so a function checks a deadline as rows are read; empty on
+   * PostgreSQL, whose `statement_timeout` does it.
+   */
+  readonly deadlineCondition: string;
   /** Whether INSERT … RETURNING can run inside a WITH, saving a round trip (PostgreSQL). */
   readonly writableCte: boolean;
   /** Refreshes the planner's statistics after a bulk load; runs outside any transaction. */

@@ -323,6 +323,7 @@ export class SqlStore implements Store {
     const dialect = this.driver.dialect;
     const where = (params: SqlParams) => {
       const conditions = [`r.directory_id = ${params.add(directoryId)}`, `r.type = ${params.add(type)}`];
+      if (dialect.deadlineCondition) conditions.push(dialect.deadlineCondition);
       if (query.filter) conditions.push(compileFilter(query.filter, model, dialect, params));
       return conditions.join(' AND ');
     };

@@ -3,6 +3,7 @@ import { prepareOwnerOnlyDatabase, tightenDatabaseFiles } from './owner-only-fil
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { foldCase } from '../../scim/compare.js';
+import { unavailable } from '../../scim/errors.js';
 import { Mutex, type Row, type SqlDriver, type SqlExecutor } from '../sql/sql-driver.js';
 import type { DatabaseStats } from '../store.js';
 import { sqliteDialect } from './sqlite-dialect.js';
@@ -17,6 +18,8 @@ export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How the log is flushed in FULL mode; fdatasync on the thread pool unless a test says otherwise. */
   syncFile?: SyncFile;
+  /** Longest a resource query may run, in ms (0: no limit); see `deadlineCondition` in the dialect. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -33,6 +36,8 @@ export class SqliteDriver implements SqlDriver {
   private readonly walSync: WalSync | undefined;
   /** Statements run on the connection (see DatabaseStats.statements). */
   private statementCount = 0;
+  /** When the statement running now must stop (ms since the epoch); set as each one starts. */
+  private deadline = Infinity;
 
   constructor(
     private readonly file: string,
@@ -51,10 +56,21 @@ export class SqliteDriver implements SqlDriver {
     this.db.function('scim_fold', { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? foldCase(value) : value,
     );
+    // better-sqlite3 has no progress handler: resource queries call this as they read rows (one
+    // in 64, see the dialect), and it ends a statement past its deadline. A synchronous statement
+    // holds the event loop, so this bounds how long one query can stall every other request.
+    const timeoutMs = options.statementTimeoutMs ?? 30_000;
+    this.db.function('scimd_within_deadline', { deterministic: false }, () => {
+      if (Date.now() > this.deadline) throw unavailable(`The query ran longer than ${timeoutMs} ms and was stopped; narrow the filter, or retry later`);
+      return 1;
+    });
+    const start = () => {
+      this.deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+    };
     this.direct = {
-      all: async <T extends Row>(sql: string, params: unknown[] = []) => this.statement(sql).all(bind(params)) as T[],
-      get: async <T extends Row>(sql: string, params: unknown[] = []) => this.statement(sql).get(bind(params)) as T | undefined,
-      run: async (sql: string, params: unknown[] = []) => this.statement(sql).run(bind(params)).changes,
+      all: async <T extends Row>(sql: string, params: unknown[] = []) => (start(), this.statement(sql).all(bind(params)) as T[]),
+      get: async <T extends Row>(sql: string, params: unknown[] = []) => (start(), this.statement(sql).get(bind(params)) as T | undefined),
+      run: async (sql: string, params: unknown[] = []) => (start(), this.statement(sql).run(bind(params)).changes),
     };
   }
 
