@@ -4,45 +4,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { configureOutbound, type OutboundSettings } from '../../src/outbound/outbound-settings.js';
 import { ResponseTooLargeError } from '../../src/outbound/capped-body.js';
 import { HttpTransport } from '../../src/provisioning/client/http-transport.js';
 import { adminApi, assertOk, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { endlessPeer, type EndlessPeer } from './support/endless-peer.js';
 
 const MiB = 1024 * 1024;
-
-/** A peer that answers every request 200 with a body that never ends, and counts what it managed to send. */
-async function endlessPeer(): Promise<{ url: string; sent: () => number; closed: Promise<void>; close(): Promise<void> }> {
-  let sent = 0;
-  let markClosed!: () => void;
-  const closed = new Promise<void>((resolve) => (markClosed = resolve));
-  const chunk = Buffer.alloc(64 * 1024, 'x');
-  const server = http.createServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { 'content-type': 'application/scim+json' });
-    res.write('{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"Resources":[],"padding":"');
-    const pump = () => {
-      while (!res.destroyed && res.write(chunk)) sent += chunk.length;
-      if (!res.destroyed) res.once('drain', pump);
-    };
-    res.on('close', markClosed);
-    pump();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/scim/v2`,
-    sent: () => sent,
-    closed,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describe('outbound answers are read up to a size limit', () => {
   let previous: OutboundSettings;
@@ -118,7 +89,7 @@ for (const backend of BACKENDS) {
     let call: AdminCall;
     let dir: string;
     let previous: OutboundSettings;
-    let peer: Awaited<ReturnType<typeof endlessPeer>>;
+    let peer: EndlessPeer;
 
     before(async () => {
       previous = configureOutbound({ maxResponseBytes: 2 * MiB });
@@ -129,7 +100,6 @@ for (const backend of BACKENDS) {
       ({ call } = await adminApi(server));
       peer = await endlessPeer();
     });
-    afterEach(() => undefined);
     after(async () => {
       await peer.close();
       await server.close();
