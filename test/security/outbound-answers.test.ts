@@ -28,9 +28,10 @@ describe('outbound answers are read up to a size limit', () => {
         transport.send({ method: 'GET', url: new URL(`${peer.url}/Users`), headers: {}, label: '/Users' }),
         (error: unknown) => error instanceof ResponseTooLargeError && /GET \/Users: the answer is larger than 4 MiB \(--outbound-max-response-bytes\)/.test(error.message),
       );
-      // The request was aborted: the peer sees its connection closed instead of writing on forever.
+      // The request was aborted: the peer sees its connection closed instead of writing on forever
+      // (it may have written the cap plus what the kernel's socket buffers hold, a few MiB).
       await peer.closed;
-      assert.ok(peer.sent() < 16 * MiB, `the peer wrote ${peer.sent()} bytes before the client hung up`);
+      assert.ok(peer.sent() < 64 * MiB, `the peer wrote ${peer.sent()} bytes before the client hung up`);
     } finally {
       transport.close();
       await peer.close();
@@ -43,7 +44,12 @@ describe('outbound answers are read up to a size limit', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(10 * 1024 * MiB) });
       const chunk = Buffer.alloc(64 * 1024, 'y');
       const pump = () => {
-        while (!res.destroyed && res.write(chunk)) wrote += chunk.length;
+        // Every chunk handed to the socket counts, including the one that fills its buffer.
+        let more = true;
+        while (!res.destroyed && more) {
+          more = res.write(chunk);
+          wrote += chunk.length;
+        }
         if (!res.destroyed) res.once('drain', pump);
       };
       pump();
@@ -53,7 +59,7 @@ describe('outbound answers are read up to a size limit', () => {
     try {
       const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/big`);
       await assert.rejects(transport.send({ method: 'GET', url, headers: {}, label: '/big' }), ResponseTooLargeError);
-      assert.ok(wrote < 8 * MiB, `the peer wrote ${wrote} bytes`);
+      assert.ok(wrote < 64 * MiB, `the peer wrote ${wrote} bytes of the 10 GiB it announced`);
     } finally {
       transport.close();
       server.closeAllConnections();

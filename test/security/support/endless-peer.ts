@@ -22,7 +22,12 @@ export async function endlessPeer(): Promise<EndlessPeer> {
     res.writeHead(200, { 'content-type': 'application/scim+json' });
     res.write('{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"Resources":[],"padding":"');
     const pump = () => {
-      while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+      // Every chunk handed to the socket counts, including the one that fills its buffer.
+      let more = true;
+      while (!res.destroyed && more) {
+        more = res.write(chunk);
+        sent += chunk.length;
+      }
       if (!res.destroyed) res.once('drain', pump);
     };
     res.on('close', markClosed);
