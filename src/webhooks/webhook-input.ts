@@ -1,6 +1,7 @@
 import { invalidInput } from '../admin/admin-error.js';
 import { durationHint, parseDuration } from '../auth/duration.js';
 import type { WebhookFormat } from '../store/webhook-store.js';
+import { refusalBeforeLookup } from '../outbound/guarded-connector.js';
 import { isKnownEventPattern } from './event-type-filter.js';
 
 export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'scim-set', 'scim-set-notice'];
@@ -22,8 +23,9 @@ export type WebhookChange = Partial<Omit<WebhookInput, 'directory'>>;
 
 /**
  * A receiver URL: http or https only, no user name or password in it (it would be stored and
- * logged in clear), and a host. Private and loopback addresses are allowed, since receivers
- * often run beside scimd; who may add a webhook is already limited to admins.
+ * logged in clear), and a host the outbound address policy does not refuse by itself (a metadata
+ * address or name, a denied range); names are checked again, resolved, at each delivery. Private
+ * and loopback addresses are allowed by default, since receivers often run beside scimd.
  */
 export function checkWebhookUrl(text: string): string {
   if (text.length > MAX_URL_LENGTH) throw invalidInput(`The URL must be at most ${MAX_URL_LENGTH} characters`);
@@ -37,6 +39,8 @@ export function checkWebhookUrl(text: string): string {
   if (url.username || url.password) throw invalidInput('A webhook URL must not carry a user name or password; receivers check the signature instead');
   if (!url.hostname) throw invalidInput('A webhook URL needs a host');
   if (url.hash) throw invalidInput('A webhook URL must not have a #fragment');
+  const refused = refusalBeforeLookup(url.hostname);
+  if (refused) throw invalidInput(`The outbound address policy refuses this receiver: ${refused.reason} (--outbound-allow, --outbound-deny)`);
   return url.toString();
 }
 

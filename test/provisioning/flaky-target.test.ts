@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
-import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from '../support/databases.js';
 import { EngineHarness } from './support/engine-harness.js';
@@ -24,14 +23,25 @@ function random(seed: number): () => number {
 const SEED = Number(process.env.SCIMD_TEST_SEED ?? '') || 1919;
 
 /**
- * What the engine's client did, in order: each request it made (node:http's `request`, watched),
- * each answer it got (node:http's diagnostics channel), and each time it paused the target (the
- * shared pause of request-limiter.ts, watched through a setter).
+ * What the engine's client did, in order: each request it made and each answer it got (undici's
+ * diagnostics channels, which the transport's requests pass through), and each time it paused
+ * the target (the shared pause of request-limiter.ts, watched through a setter).
  */
 type ClientEvent =
   | { kind: 'request'; at: number; label: string }
   | { kind: 'answer'; at: number; label: string; status: number; retryAfter?: string }
   | { kind: 'pause'; at: number; until: number };
+
+/** The parts of undici's request and response objects the channels hand over that this test reads. */
+interface UndiciRequest {
+  origin: string;
+  method: string;
+  path: string;
+}
+interface UndiciResponse {
+  statusCode: number;
+  headers: Buffer[];
+}
 
 function recordClientEvents(baseUrl: string, port: number): { events: ClientEvent[]; stop(): void } {
   const events: ClientEvent[] = [];
@@ -45,26 +55,28 @@ function recordClientEvents(baseUrl: string, port: number): { events: ClientEven
       until = value;
     },
   });
-  const ours = (request: ClientRequest) => String(request.getHeader('host')) === `127.0.0.1:${port}`;
-  const request = http.request;
-  http.request = ((...args: Parameters<typeof http.request>) => {
-    const made = request(...args);
-    if (ours(made)) events.push({ kind: 'request', at: Date.now(), label: `${made.method} ${made.path}` });
-    return made;
-  }) as typeof http.request;
-  const onAnswer = (message: unknown) => {
-    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
-    if (!ours(request)) return;
-    const retryAfter = response.headers['retry-after'];
-    events.push({ kind: 'answer', at: Date.now(), label: `${request.method} ${request.path}`, status: response.statusCode ?? 0, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
+  const ours = (request: UndiciRequest) => String(request.origin) === `http://127.0.0.1:${port}`;
+  const onCreate = (message: unknown) => {
+    const { request } = message as { request: UndiciRequest };
+    if (ours(request)) events.push({ kind: 'request', at: Date.now(), label: `${request.method} ${request.path}` });
   };
-  diagnostics.subscribe('http.client.response.finish', onAnswer);
+  const onAnswer = (message: unknown) => {
+    const { request, response } = message as { request: UndiciRequest; response: UndiciResponse };
+    if (!ours(request)) return;
+    let retryAfter: string | undefined;
+    for (let i = 0; i + 1 < response.headers.length; i += 2) {
+      if (String(response.headers[i]).toLowerCase() === 'retry-after') retryAfter = String(response.headers[i + 1]);
+    }
+    events.push({ kind: 'answer', at: Date.now(), label: `${request.method} ${request.path}`, status: response.statusCode, ...(retryAfter ? { retryAfter } : {}) });
+  };
+  diagnostics.subscribe('undici:request:create', onCreate);
+  diagnostics.subscribe('undici:request:headers', onAnswer);
   return {
     events,
     stop() {
       Object.defineProperty(pause, 'until', { configurable: true, writable: true, value: until });
-      http.request = request;
-      diagnostics.unsubscribe('http.client.response.finish', onAnswer);
+      diagnostics.unsubscribe('undici:request:create', onCreate);
+      diagnostics.unsubscribe('undici:request:headers', onAnswer);
     },
   };
 }

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from '../support/databases.js';
 import { CliHarness } from '../provisioning/support/cli-harness.js';
+import { startScimd } from '../support/scimd-process.js';
+import { waitFor } from '../support/wait.js';
+import { endlessPeer } from './support/endless-peer.js';
 
 for (const backend of BACKENDS) {
   describe(`the outbound flags of the real CLI, on ${backend}`, () => {
@@ -41,6 +44,30 @@ for (const backend of BACKENDS) {
       assert.equal(await h.userCount(), 0, 'nothing reached the target');
       const allowed = await h.json(['sync', 'app']);
       assert.equal(await h.userCount(), 1, JSON.stringify(allowed));
+    });
+
+    it('scimd serve outlives a target that answers without end: its scheduled cycles fail the objects with the cap\'s message', async () => {
+      const peer = await endlessPeer();
+      try {
+        await h.json(['connection', 'create', 'hostile', '--source', `file:${h.dir}/users.csv`, '--target', peer.url, '--secret', 'scimd_unused', '--schedule', '2s']);
+        const server = await startScimd(['--db', h.database.url, '--no-bootstrap', '--outbound-max-response-bytes', String(1024 * 1024)], h.env);
+        try {
+          type Cycle = { id: string; status: string; summary: { failed: number } };
+          const failed = await waitFor('a scheduled cycle with failed objects', async () => {
+            const cycles = JSON.parse((await h.run(['sync', 'cycles', 'hostile', '--json'])).stdout) as Cycle[];
+            return cycles.find((c) => c.status === 'completed' && c.summary.failed > 0);
+          });
+          const log = await h.run(['sync', 'log', 'hostile', '--cycle', failed.id, '--failed']);
+          assert.match(log.stdout, /the answer is larger than 1 MiB \(--outbound-max-response-bytes\); the request was aborted/);
+          const health = await fetch(new URL('/healthz', server.url));
+          assert.equal(health.status, 200);
+        } finally {
+          assert.equal(await server.stop('SIGTERM'), 0, server.errors());
+        }
+      } finally {
+        await h.run(['connection', 'delete', 'hostile']);
+        await peer.close();
+      }
     });
 
     it('bad outbound flags stop the command with a clear message', async () => {

@@ -198,28 +198,32 @@ for (const backend of BACKENDS) {
       delete process.env.SCIMD_KEY_FILE;
     });
 
-    it('a webhook to the metadata address is refused with the reason, and never sent', async () => {
-      const webhook = await call('POST', '/webhooks', { url: 'http://169.254.169.254/latest/meta-data/' });
-      assertOk(webhook, 201);
-      const delivery = await call('POST', `/webhooks/${webhook.body.id}/test`);
-      assertOk(delivery);
-      assert.equal(delivery.body.outcome, 'failed');
-      assert.equal(delivery.body.statusCode, null);
-      assert.match(delivery.body.error, /^not sent: refused to connect to 169\.254\.169\.254: 169\.254\.169\.254 is a cloud metadata address \(outbound address policy\)$/);
-      assertOk(await call('DELETE', `/webhooks/${webhook.body.id}`));
+    it('a webhook to the metadata address is refused when it is added, with the reason', async () => {
+      for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fd00:ec2::254]/', 'http://metadata.google.internal/computeMetadata/v1/']) {
+        const refused = await call('POST', '/webhooks', { url });
+        assertProblem(refused, 400);
+        assert.match(JSON.stringify(refused.body), /The outbound address policy refuses this receiver: .*(cloud metadata address|cloud metadata service)/, url);
+      }
     });
 
-    it('a webhook to a denied range never reaches the receiver', async () => {
+    it('a webhook whose name resolves into a denied range is not sent, and the delivery log says why', async () => {
       const receiver = await countingServer();
-      configureOutbound({ policy: new AddressPolicy({ deny: parseRanges('127.0.0.0/8') }) });
+      const webhook = await call('POST', '/webhooks', { url: `http://localhost:${receiver.port}/hook` });
+      assertOk(webhook, 201);
+      configureOutbound({ policy: new AddressPolicy({ deny: parseRanges('127.0.0.0/8,::1') }) });
       try {
-        const webhook = await call('POST', '/webhooks', { url: `http://127.0.0.1:${receiver.port}/hook` });
         const delivery = await call('POST', `/webhooks/${webhook.body.id}/test`);
-        assert.match(delivery.body.error, /127\.0\.0\.1 is in the denied range 127\.0\.0\.0\/8/);
+        assertOk(delivery);
+        assert.equal(delivery.body.outcome, 'failed');
+        assert.equal(delivery.body.statusCode, null);
+        assert.match(delivery.body.error, /^not sent: refused to connect to localhost: it resolves to (127\.0\.0\.1|::1), in the denied range (127\.0\.0\.0\/8|::1) \(--outbound-deny\) \(outbound address policy\)$/);
         assert.equal(receiver.connections(), 0);
-        assertOk(await call('DELETE', `/webhooks/${webhook.body.id}`));
+        const literal = await call('POST', '/webhooks', { url: `http://127.0.0.1:${receiver.port}/hook` });
+        assertProblem(literal, 400);
+        assert.match(JSON.stringify(literal.body), /127\.0\.0\.1 is in the denied range 127\.0\.0\.0\/8/);
       } finally {
         configureOutbound({ policy: previous.policy });
+        assertOk(await call('DELETE', `/webhooks/${webhook.body.id}`));
         await receiver.close();
       }
     });

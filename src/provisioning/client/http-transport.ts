@@ -105,14 +105,18 @@ export class HttpTransport {
 /** Longest wait for a TCP and TLS connection, within the request's own deadline. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** undici's own error codes, as the codes of node:net the rest of the engine knows. */
+const UNDICI_CODES: Record<string, string> = {
+  UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_SOCKET: 'ECONNRESET',
+  UND_ERR_CLOSED: 'ECONNRESET',
+  ECONNABORTED: 'ECONNRESET',
+};
+
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return code === 'UND_ERR_CONNECT_TIMEOUT' ? code : 'ETIMEDOUT';
-    if (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED' || code === 'ECONNABORTED') return 'ECONNRESET';
-    return code;
-  }
-  return 'ECONNRESET';
+  return typeof code === 'string' ? (UNDICI_CODES[code] ?? code) : 'ECONNRESET';
 }
 
 function isCertificateError(code: string): boolean {
