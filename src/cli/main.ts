@@ -16,6 +16,7 @@ import { registerSyncCommand } from './sync-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerEventsCommand } from './events-command.js';
 import { registerWebhookCommand } from './webhook-command.js';
+import { registerNotifyCommand } from './notify-command.js';
 
 const program = new Command();
 program
@@ -59,6 +60,7 @@ registerConnectionCommand(program);
 registerSyncCommand(program);
 registerEventsCommand(program);
 registerWebhookCommand(program);
+registerNotifyCommand(program);
 registerCheckCommand(program);
 
 /** The version in package.json (three folders up from dist/src/cli). */

@@ -5,6 +5,7 @@ import { EventNotifier } from '../events/event-notifier.js';
 import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
 import type { Store } from '../store/store.js';
 import { NotificationDelivery } from '../notifications/notification-delivery.js';
+import { NotificationService } from '../notifications/notification-service.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
@@ -19,6 +20,7 @@ declare module 'fastify' {
 export interface EventServices {
   feed: EventFeed;
   webhooks: WebhookService;
+  notifications: NotificationService;
 }
 
 /**
@@ -59,5 +61,6 @@ export function registerEvents(app: FastifyInstance, options: { store: Store; co
   return {
     feed: new EventFeed(store, notifier, config.eventPollMs),
     webhooks: new WebhookService(store, { clock, secrets, timeoutMs: config.webhookTimeoutMs }),
+    notifications: new NotificationService(store, { clock, encryptor, delivery: () => notifications }),
   };
 }
