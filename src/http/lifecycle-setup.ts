@@ -28,6 +28,7 @@ export async function registerLifecycle(app: FastifyInstance, options: { store: 
     clock,
     warningDays: config.expiryWarningDays,
     eventRetentionMs: config.eventRetentionMs,
+    quietAfterMs: config.notify.quietAfterMs,
     activityFlushMs: config.activityFlushMs,
   });
   app.decorate('lifecycle', lifecycle);

@@ -4,7 +4,7 @@ import { randomId } from '../auth/secret-format.js';
 import type { SecretRecord, Store } from '../store/store.js';
 import { secretsToAutoRevoke } from './auto-rotation.js';
 import { dueWarning, warningHorizon } from './expiry-warnings.js';
-import { AUTO_ROTATION_ACTOR, secretAutoRevoked, secretExpired, secretExpiring } from './lifecycle-events.js';
+import { AUTO_ROTATION_ACTOR, directoryQuiet, secretAutoRevoked, secretExpired, secretExpiring } from './lifecycle-events.js';
 import type { LifecycleLogger } from './lifecycle-logger.js';
 
 export interface SweeperOptions {
@@ -15,6 +15,8 @@ export interface SweeperOptions {
   warningDays: number[];
   /** Events older than this are deleted from the outbox. */
   eventRetentionMs: number;
+  /** A directory with traffic and none for this long is announced once (`directory.quiet`); 0 or absent: never. */
+  quietAfterMs?: number;
   /** Runs first, so decisions see this process's latest activity (the activity flush). */
   beforeSweep?: () => Promise<void>;
 }
@@ -24,6 +26,7 @@ export interface SweepReport {
   warned: number;
   expired: number;
   revoked: number;
+  quiet: number;
   purgedEvents: number;
 }
 
@@ -41,8 +44,9 @@ export class LifecycleSweeper {
   /** One sweep at `now` (the injectable clock by default). */
   async runOnce(now: Date = this.options.clock()): Promise<SweepReport> {
     await this.options.beforeSweep?.().catch(() => undefined);
-    const report: SweepReport = { warned: 0, expired: 0, revoked: 0, purgedEvents: 0 };
+    const report: SweepReport = { warned: 0, expired: 0, revoked: 0, quiet: 0, purgedEvents: 0 };
     await this.announceExpiry(now, report);
+    await this.announceQuiet(now, report);
     await this.autoRevoke(now, report);
     const cutoff = new Date(now.getTime() - this.options.eventRetentionMs).toISOString();
     report.purgedEvents = await this.options.store.purgeEvents(cutoff);
@@ -91,6 +95,20 @@ export class LifecycleSweeper {
           `client secret "${secret.name}" expires in ${due.daysLeft} day${due.daysLeft === 1 ? '' : 's'}` +
             (newerInUse ? '; a newer secret already carries traffic' : '; create a new one and update the identity provider'),
         );
+      }
+    }
+  }
+
+  /** Directories that had traffic and went quiet: announced once per quiet spell, by whichever replica claims it. */
+  private async announceQuiet(now: Date, report: SweepReport): Promise<void> {
+    const { store, log, quietAfterMs } = this.options;
+    if (!quietAfterMs) return;
+    const at = now.toISOString();
+    for (const directory of await store.quietDirectories(new Date(now.getTime() - quietAfterMs).toISOString())) {
+      const quietFor = now.getTime() - Date.parse(directory.lastRequestAt);
+      if (await store.claimQuietDirectory(directory.id, directory.lastRequestAt, [directoryQuiet(directory.id, directory.lastRequestAt, quietFor)], at)) {
+        report.quiet += 1;
+        log.warn({ directoryId: directory.id, lastRequestAt: directory.lastRequestAt }, `directory ${directory.id} has had no request since ${directory.lastRequestAt}; provisioning may have stopped`);
       }
     }
   }

@@ -10,6 +10,8 @@ export interface LifecycleOptions {
   clock: () => Date;
   warningDays: number[];
   eventRetentionMs: number;
+  /** See SweeperOptions.quietAfterMs. */
+  quietAfterMs?: number;
   /** How often buffered activity is written; 0 writes only on `flush()` and `close()`. */
   activityFlushMs: number;
 }
