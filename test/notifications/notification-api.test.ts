@@ -166,6 +166,13 @@ for (const backend of BACKENDS) {
       assertProblem(await admin('GET', '/notifications/log?limit=0'), 400, 'invalid-input');
     });
 
+    it('counts a failing channel in the status report as needing attention', async () => {
+      const status = await admin('GET', '/status');
+      assertOk(status);
+      assert.equal(status.body.attention, true);
+      assert.deepEqual(status.body.failingNotifications.map((r: { id: string; state: string }) => [r.id, r.state]), [[ids.broken, 'failing']]);
+    });
+
     it('removes a recipient, which then hears nothing more', async () => {
       const removed = await admin('DELETE', `/notifications/${ids.broken}`);
       assertOk(removed);
@@ -173,6 +180,7 @@ for (const backend of BACKENDS) {
       assertProblem(await admin('DELETE', `/notifications/${ids.broken}`), 404, 'not-found');
       assertProblem(await admin('POST', `/notifications/${ids.broken}/test`, {}), 404, 'not-found');
       assert.equal(await server.store.webhooks.findRecipient(ids.broken!), undefined);
+      assert.deepEqual((await admin('GET', '/status')).body.failingNotifications, []);
     });
   });
 }

@@ -355,6 +355,7 @@ export const OPENAPI_DOCUMENT = {
           attention: { type: 'boolean' },
           directories: { type: 'array', items: ref('DirectoryStatus') },
           adminSecrets: { type: 'array', items: ref('Secret') },
+          failingNotifications: { type: 'array', description: 'Notification recipients whose channel fails (they count as needing attention).', items: ref('NotificationRecipient') },
           connections: {
             type: 'array',
             description: 'Provisioning connections, worst first.',
