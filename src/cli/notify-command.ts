@@ -23,7 +23,7 @@ Recipients:
   ops@example.com                          an e-mail address (scimd serve needs --smtp-url and --notify-from)
   slack+https://hooks.slack.com/services/… a Slack incoming webhook
   teams+https://…                          a Microsoft Teams incoming webhook (Workflows or connector)
-Without --directory a recipient hears about every directory (those created later too).`;
+Without --directory a recipient hears about every directory (those created later too) and the admin secrets.`;
 
 export function registerNotifyCommand(program: Command): void {
   const notify = program
@@ -33,14 +33,14 @@ export function registerNotifyCommand(program: Command): void {
   notify
     .command('add <recipient>')
     .description('add a recipient: an e-mail address, slack+https://… or teams+https://…')
-    .option('--directory <directory>', 'only this directory (id or name); default: every directory, those created later too')
+    .option('--directory <directory>', 'only this directory (id or name); default: every directory and the admin secrets')
     .option('--json', 'print the recipient as JSON')
     .addHelpText('after', `${RECIPIENT_HELP}\n\nThe recipient hears about what happens from now on; "scimd notify test <id>" sends a sample now.`)
     .action(async (recipient: string, options: NotifyOptions, command: Command) => {
       const opts = commandOptions(options, command);
       const added = await withNotificationClient(opts, (client) => client.create({ recipient, ...(opts.directory !== undefined ? { directory: opts.directory } : {}) }));
       if (opts.json) return printJson(added);
-      process.stdout.write(`Added ${added.id}: ${added.recipient} hears about ${added.directoryId ? `directory ${added.directoryId}` : 'every directory'}\nSend a sample now: scimd notify test ${added.id}\n`);
+      process.stdout.write(`Added ${added.id}: ${added.recipient} hears about ${added.directoryId ? `directory ${added.directoryId}` : 'every directory and the admin secrets'}\nSend a sample now: scimd notify test ${added.id}\n`);
     });
 
   notify

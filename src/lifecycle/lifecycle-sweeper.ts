@@ -1,6 +1,7 @@
 import { effectiveSettings } from '../admin/directory-settings.js';
 import { secretState } from '../auth/secrets.js';
 import { randomId } from '../auth/secret-format.js';
+import type { EventDraft } from '../events/event-types.js';
 import type { SecretRecord, Store } from '../store/store.js';
 import { secretsToAutoRevoke } from './auto-rotation.js';
 import { dueWarning, warningHorizon } from './expiry-warnings.js';
@@ -17,6 +18,11 @@ export interface SweeperOptions {
   eventRetentionMs: number;
   /** A directory with traffic and none for this long is announced once (`directory.quiet`); 0 or absent: never. */
   quietAfterMs?: number;
+  /**
+   * Admin secrets belong to no directory, so their expiry events have no outbox stream: the
+   * replica that claimed the milestone hands the event here (notifications) once.
+   */
+  onAdminSecretEvent?: (event: EventDraft, now: Date) => Promise<void>;
   /** Runs first, so decisions see this process's latest activity (the activity flush). */
   beforeSweep?: () => Promise<void>;
 }
@@ -79,8 +85,10 @@ export class LifecycleSweeper {
     for (const secret of await store.secretsNearingExpiry(warningHorizon(warningDays, now).toISOString())) {
       const context = { directoryId: secret.directoryId, secretId: secret.id, secretName: secret.name, suffix: secret.suffix, expiresAt: secret.expiresAt };
       if (Date.parse(secret.expiresAt!) <= now.getTime()) {
-        if (await store.claimSecretMilestone(secret.id, { kind: 'expired', at }, [secretExpired(secret)], at)) {
+        const expired = secretExpired(secret);
+        if (await store.claimSecretMilestone(secret.id, { kind: 'expired', at }, [expired], at)) {
           report.expired += 1;
+          await this.announceAdminSecret(secret, expired, now);
           log.warn(context, `client secret "${secret.name}" expired at ${secret.expiresAt}; requests with it are refused`);
         }
         continue;
@@ -88,8 +96,10 @@ export class LifecycleSweeper {
       const due = dueWarning(secret.expiresAt!, secret.warnedDays ?? null, warningDays, now);
       if (!due) continue;
       const newerInUse = await this.newerSecretInUse(secret, now);
-      if (await store.claimSecretMilestone(secret.id, { kind: 'warned', days: due.thresholdDays }, [secretExpiring(secret, due, newerInUse)], at)) {
+      const expiring = secretExpiring(secret, due, newerInUse);
+      if (await store.claimSecretMilestone(secret.id, { kind: 'warned', days: due.thresholdDays }, [expiring], at)) {
         report.warned += 1;
+        await this.announceAdminSecret(secret, expiring, now);
         log.warn(
           { ...context, daysLeft: due.daysLeft, newerSecretInUse: newerInUse },
           `client secret "${secret.name}" expires in ${due.daysLeft} day${due.daysLeft === 1 ? '' : 's'}` +
@@ -97,6 +107,11 @@ export class LifecycleSweeper {
         );
       }
     }
+  }
+
+  private async announceAdminSecret(secret: SecretRecord, event: EventDraft, now: Date): Promise<void> {
+    if (secret.directoryId || !this.options.onAdminSecretEvent) return;
+    await this.options.onAdminSecretEvent(event, now).catch((err) => this.options.log.error({ err, secretId: secret.id }, 'could not announce an admin secret'));
   }
 
   /** Directories that had traffic and went quiet: announced once per quiet spell, by whichever replica claims it. */

@@ -7,7 +7,7 @@ export interface RecipientView {
   channel: NotificationRecipientRecord['channel'];
   /** The e-mail address, or the chat host with the URL's last characters. */
   recipient: string;
-  /** null: hears about every directory, those created later too. */
+  /** null: hears about every directory (those created later too) and the admin secrets. */
   directoryId: string | null;
   created: string;
   /** `failing`: the last attempt failed and is being retried; `paused`: retries ran out. */

@@ -39,7 +39,7 @@ for (const backend of BACKENDS) {
     it('notify add takes an e-mail address for everything, or a chat webhook for one directory', async () => {
       const email = await cli(['notify', 'add', 'ops@example.com']);
       assert.equal(email.code, 0, email.stderr);
-      const match = /^Added (ntf_\S+): ops@example.com hears about every directory\nSend a sample now: scimd notify test \1\n$/.exec(email.stdout);
+      const match = /^Added (ntf_\S+): ops@example.com hears about every directory and the admin secrets\nSend a sample now: scimd notify test \1\n$/.exec(email.stdout);
       assert.ok(match, email.stdout);
       ids.email = match[1]!;
       const teams = await cli(['notify', 'add', 'teams+https://example.webhook.office.com/webhookb2/abc/IncomingWebhook/def/ghij', '--directory', 'acme', '--json']);
