@@ -51,6 +51,17 @@ export interface StatusReport {
   attention: boolean;
   directories: DirectoryStatus[];
   adminSecrets: Secret[];
+  /** Notification recipients whose channel fails: scimd's messages do not reach them. */
+  failingNotifications?: FailingNotification[];
+}
+
+export interface FailingNotification {
+  id: string;
+  channel: 'email' | 'slack' | 'teams';
+  recipient: string;
+  state: 'failing' | 'paused';
+  failingSince: string | null;
+  lastError: string | null;
 }
 
 export interface Settings {

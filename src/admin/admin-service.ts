@@ -1,3 +1,4 @@
+import { failingRecipients } from '../notifications/notification-views.js';
 import { newSecret } from '../auth/secrets.js';
 import { randomId } from '../auth/secret-format.js';
 import { ScimError } from '../scim/errors.js';
@@ -311,13 +312,15 @@ export class AdminService {
     const directories = await Promise.all((await this.store.listDirectoryRecords()).map((d) => this.statusOf(d, now, idleHours)));
     directories.sort(compareStatus);
     const adminSecrets = (await this.store.listSecrets(null)).filter((s) => !s.revokedAt).map((s) => secretView(s, now, this.windowDays));
+    const failingNotifications = await failingRecipients(this.store);
     return {
       generatedAt: now.toISOString(),
       warningWindowDays: this.windowDays,
       idleHours,
-      attention: directories.some((d) => d.attention) || adminSecrets.some((s) => s.state === 'expiring'),
+      attention: directories.some((d) => d.attention) || adminSecrets.some((s) => s.state === 'expiring') || failingNotifications.length > 0,
       directories,
       adminSecrets,
+      failingNotifications,
     };
   }
 

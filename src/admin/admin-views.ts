@@ -1,3 +1,4 @@
+import type { RecipientView } from '../notifications/notification-views.js';
 import type { ConnectionHealth } from '../provisioning/connections/connection-health.js';
 import type { AuditEntry, ConnectionStatus } from '../store/store.js';
 
@@ -106,6 +107,8 @@ export interface StatusReport {
   adminSecrets: SecretView[];
   /** The provisioning connections' health, worst first (the admin API adds it; local status reads it itself). */
   connections?: ConnectionHealth[];
+  /** Notification recipients whose channel fails: scimd's messages do not reach them (needs attention). */
+  failingNotifications?: RecipientView[];
 }
 
 export interface AuditPage {

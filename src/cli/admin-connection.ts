@@ -51,7 +51,7 @@ export async function withConnectionClient<T>(options: AdminConnectionOptions, w
 }
 
 /** The server's admin API when `--url` (or SCIMD_URL) is given, checked; undefined for the database. */
-function remoteAdmin(options: AdminConnectionOptions, env: NodeJS.ProcessEnv): HttpAdminClient | undefined {
+export function remoteAdmin(options: AdminConnectionOptions, env: NodeJS.ProcessEnv): HttpAdminClient | undefined {
   const url = options.url ?? env.SCIMD_URL;
   if (!url) return undefined;
   if (options.db) throw invalidValue('Give --db (act on the database) or --url (act through a server), not both');
@@ -72,7 +72,7 @@ async function openAdminClient(options: AdminConnectionOptions, env: NodeJS.Proc
 }
 
 /** Who runs the command, for the audit log. */
-function osUser(env: NodeJS.ProcessEnv): string {
+export function osUser(env: NodeJS.ProcessEnv): string {
   try {
     return userInfo().username;
   } catch {
@@ -81,7 +81,7 @@ function osUser(env: NodeJS.ProcessEnv): string {
 }
 
 /** The commands that can act through the admin API; the others work on the database only. */
-const REMOTE_CAPABLE = new Set(['directory', 'token', 'admin', 'status', 'audit', 'events', 'webhook', 'connection', 'sync']);
+const REMOTE_CAPABLE = new Set(['directory', 'token', 'admin', 'status', 'audit', 'events', 'webhook', 'connection', 'sync', 'notify']);
 
 /**
  * Refuses `--url` on a command that cannot use it, instead of letting it quietly act on the

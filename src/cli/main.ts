@@ -18,6 +18,7 @@ import { registerSyncCommand } from './sync-command.js';
 import { registerTokenCommand } from './token-command.js';
 import { registerEventsCommand } from './events-command.js';
 import { registerWebhookCommand } from './webhook-command.js';
+import { registerNotifyCommand } from './notify-command.js';
 
 const program = new Command();
 program
@@ -62,6 +63,7 @@ registerConnectionCommand(program);
 registerSyncCommand(program);
 registerEventsCommand(program);
 registerWebhookCommand(program);
+registerNotifyCommand(program);
 registerCheckCommand(program);
 registerKeysCommand(program);
 

@@ -30,7 +30,8 @@ export function registerStatusCommand(program: Command): void {
         'deletion threshold stopped it), credential_expiring (unless scimd renews it itself), never_run, healthy.',
         '',
         'Exit status: 0 when all is well; 2 when a directory is rejecting, has an expiring secret, or lost its last',
-        'active secret, an admin secret is expiring, or a connection needs attention; 1 when the command failed. For cron:',
+        'active secret, an admin secret is expiring, a connection needs attention, or a notification channel fails;',
+        '1 when the command failed. For cron:',
         '  scimd status --db … > /dev/null || mail -s "scimd needs attention" admin@example.com',
       ].join('\n'),
     )
@@ -66,11 +67,16 @@ function statusText(report: StatusReport): string {
         .map((s) => `; "${s.name}" (…${s.suffix}) expires ${expiry(s)}`)
         .join(''),
   );
+  const silent = report.failingNotifications ?? [];
+  if (silent.length) {
+    lines.push('Notifications failing (see "scimd notify log"):');
+    for (const r of silent) lines.push(`  ${r.id} ${r.recipient}: ${r.state} since ${shortTime(r.failingSince)}${r.lastError ? `: ${r.lastError}` : ''}`);
+  }
   const attention = report.directories.filter((d) => d.attention).length;
   const failing = connections.filter((c) => c.attention).length;
   lines.push(
     report.attention
-      ? `Needs attention: ${attention} director${attention === 1 ? 'y' : 'ies'}${failing ? `, ${failing} connection${failing === 1 ? '' : 's'}` : ''}${admin.some((s) => s.state === 'expiring') ? ' and an admin secret' : ''} (warning window ${report.warningWindowDays} days).`
+      ? `Needs attention: ${attention} director${attention === 1 ? 'y' : 'ies'}${failing ? `, ${failing} connection${failing === 1 ? '' : 's'}` : ''}${admin.some((s) => s.state === 'expiring') ? ' and an admin secret' : ''}${silent.length ? `; ${silent.length} notification channel${silent.length === 1 ? '' : 's'} failing` : ''} (warning window ${report.warningWindowDays} days).`
       : `Nothing needs attention (warning window ${report.warningWindowDays} days).`,
   );
   return `${lines.join('\n')}\n`;

@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'directory.updated',
   'directory.deleted',
   'directory.connected',
+  'directory.quiet',
   'secret.created',
   'secret.revoked',
   'secret.first_used',

@@ -5,6 +5,7 @@ import { EventNotifier } from '../events/event-notifier.js';
 import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
 import type { Store } from '../store/store.js';
 import { NotificationDelivery } from '../notifications/notification-delivery.js';
+import { NotificationService } from '../notifications/notification-service.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
@@ -13,12 +14,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The webhook dispatcher: `start(issuer)` for `scimd serve` (and tests), stopped when the app closes. */
     webhooks: WebhookDispatcher;
+    /** Sends notifications outside the outbox (admin secrets, which belong to no directory). */
+    notifications: NotificationDelivery;
   }
 }
 
 export interface EventServices {
   feed: EventFeed;
   webhooks: WebhookService;
+  notifications: NotificationService;
 }
 
 /**
@@ -48,6 +52,7 @@ export function registerEvents(app: FastifyInstance, options: { store: Store; co
     logRetentionMs: config.eventRetentionMs,
   });
   app.decorate('webhooks', dispatcher);
+  app.decorate('notifications', notifications);
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) notifier.notify();
   });
@@ -59,5 +64,6 @@ export function registerEvents(app: FastifyInstance, options: { store: Store; co
   return {
     feed: new EventFeed(store, notifier, config.eventPollMs),
     webhooks: new WebhookService(store, { clock, secrets, timeoutMs: config.webhookTimeoutMs }),
+    notifications: new NotificationService(store, { clock, encryptor, delivery: () => notifications }),
   };
 }

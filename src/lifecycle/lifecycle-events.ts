@@ -21,6 +21,11 @@ export function directoryConnected(directoryId: string, secret: SecretRecord, cl
   return { type: 'directory.connected', subject: { type: 'Directory', id: directoryId }, data: { secretId: secret.id, ...clientData(client) } };
 }
 
+/** A directory that had traffic has had none for `quietForMs`: its provisioning may have stopped. */
+export function directoryQuiet(directoryId: string, lastRequestAt: string, quietForMs: number): EventDraft {
+  return { type: 'directory.quiet', subject: { type: 'Directory', id: directoryId }, data: { lastRequestAt, quietForMs } };
+}
+
 /** `rotation` says whether older active secrets exist, i.e. the client has just switched to this one. */
 export function secretFirstUsed(secret: SecretRecord, olderActive: SecretRecord[], client: ClientInfo): EventDraft {
   return secretEvent('secret.first_used', secret, {

@@ -1,10 +1,11 @@
 import { effectiveSettings } from '../admin/directory-settings.js';
 import { secretState } from '../auth/secrets.js';
 import { randomId } from '../auth/secret-format.js';
+import type { EventDraft } from '../events/event-types.js';
 import type { SecretRecord, Store } from '../store/store.js';
 import { secretsToAutoRevoke } from './auto-rotation.js';
 import { dueWarning, warningHorizon } from './expiry-warnings.js';
-import { AUTO_ROTATION_ACTOR, secretAutoRevoked, secretExpired, secretExpiring } from './lifecycle-events.js';
+import { AUTO_ROTATION_ACTOR, directoryQuiet, secretAutoRevoked, secretExpired, secretExpiring } from './lifecycle-events.js';
 import type { LifecycleLogger } from './lifecycle-logger.js';
 
 export interface SweeperOptions {
@@ -15,6 +16,13 @@ export interface SweeperOptions {
   warningDays: number[];
   /** Events older than this are deleted from the outbox. */
   eventRetentionMs: number;
+  /** A directory with traffic and none for this long is announced once (`directory.quiet`); 0 or absent: never. */
+  quietAfterMs?: number;
+  /**
+   * Admin secrets belong to no directory, so their expiry events have no outbox stream: the
+   * replica that claimed the milestone hands the event here (notifications) once.
+   */
+  onAdminSecretEvent?: (event: EventDraft, now: Date) => Promise<void>;
   /** Runs first, so decisions see this process's latest activity (the activity flush). */
   beforeSweep?: () => Promise<void>;
 }
@@ -24,6 +32,7 @@ export interface SweepReport {
   warned: number;
   expired: number;
   revoked: number;
+  quiet: number;
   purgedEvents: number;
 }
 
@@ -41,8 +50,9 @@ export class LifecycleSweeper {
   /** One sweep at `now` (the injectable clock by default). */
   async runOnce(now: Date = this.options.clock()): Promise<SweepReport> {
     await this.options.beforeSweep?.().catch(() => undefined);
-    const report: SweepReport = { warned: 0, expired: 0, revoked: 0, purgedEvents: 0 };
+    const report: SweepReport = { warned: 0, expired: 0, revoked: 0, quiet: 0, purgedEvents: 0 };
     await this.announceExpiry(now, report);
+    await this.announceQuiet(now, report);
     await this.autoRevoke(now, report);
     const cutoff = new Date(now.getTime() - this.options.eventRetentionMs).toISOString();
     report.purgedEvents = await this.options.store.purgeEvents(cutoff);
@@ -75,8 +85,10 @@ export class LifecycleSweeper {
     for (const secret of await store.secretsNearingExpiry(warningHorizon(warningDays, now).toISOString())) {
       const context = { directoryId: secret.directoryId, secretId: secret.id, secretName: secret.name, suffix: secret.suffix, expiresAt: secret.expiresAt };
       if (Date.parse(secret.expiresAt!) <= now.getTime()) {
-        if (await store.claimSecretMilestone(secret.id, { kind: 'expired', at }, [secretExpired(secret)], at)) {
+        const expired = secretExpired(secret);
+        if (await store.claimSecretMilestone(secret.id, { kind: 'expired', at }, [expired], at)) {
           report.expired += 1;
+          await this.announceAdminSecret(secret, expired, now);
           log.warn(context, `client secret "${secret.name}" expired at ${secret.expiresAt}; requests with it are refused`);
         }
         continue;
@@ -84,13 +96,34 @@ export class LifecycleSweeper {
       const due = dueWarning(secret.expiresAt!, secret.warnedDays ?? null, warningDays, now);
       if (!due) continue;
       const newerInUse = await this.newerSecretInUse(secret, now);
-      if (await store.claimSecretMilestone(secret.id, { kind: 'warned', days: due.thresholdDays }, [secretExpiring(secret, due, newerInUse)], at)) {
+      const expiring = secretExpiring(secret, due, newerInUse);
+      if (await store.claimSecretMilestone(secret.id, { kind: 'warned', days: due.thresholdDays }, [expiring], at)) {
         report.warned += 1;
+        await this.announceAdminSecret(secret, expiring, now);
         log.warn(
           { ...context, daysLeft: due.daysLeft, newerSecretInUse: newerInUse },
           `client secret "${secret.name}" expires in ${due.daysLeft} day${due.daysLeft === 1 ? '' : 's'}` +
             (newerInUse ? '; a newer secret already carries traffic' : '; create a new one and update the identity provider'),
         );
+      }
+    }
+  }
+
+  private async announceAdminSecret(secret: SecretRecord, event: EventDraft, now: Date): Promise<void> {
+    if (secret.directoryId || !this.options.onAdminSecretEvent) return;
+    await this.options.onAdminSecretEvent(event, now).catch((err) => this.options.log.error({ err, secretId: secret.id }, 'could not announce an admin secret'));
+  }
+
+  /** Directories that had traffic and went quiet: announced once per quiet spell, by whichever replica claims it. */
+  private async announceQuiet(now: Date, report: SweepReport): Promise<void> {
+    const { store, log, quietAfterMs } = this.options;
+    if (!quietAfterMs) return;
+    const at = now.toISOString();
+    for (const directory of await store.quietDirectories(new Date(now.getTime() - quietAfterMs).toISOString())) {
+      const quietFor = now.getTime() - Date.parse(directory.lastRequestAt);
+      if (await store.claimQuietDirectory(directory.id, directory.lastRequestAt, [directoryQuiet(directory.id, directory.lastRequestAt, quietFor)], at)) {
+        report.quiet += 1;
+        log.warn({ directoryId: directory.id, lastRequestAt: directory.lastRequestAt }, `directory ${directory.id} has had no request since ${directory.lastRequestAt}; provisioning may have stopped`);
       }
     }
   }

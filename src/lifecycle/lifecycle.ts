@@ -1,3 +1,4 @@
+import type { EventDraft } from '../events/event-types.js';
 import type { Store } from '../store/store.js';
 import { ActivityRecorder } from './activity-recorder.js';
 import type { LifecycleLogger } from './lifecycle-logger.js';
@@ -10,6 +11,10 @@ export interface LifecycleOptions {
   clock: () => Date;
   warningDays: number[];
   eventRetentionMs: number;
+  /** See SweeperOptions.quietAfterMs. */
+  quietAfterMs?: number;
+  /** See SweeperOptions.onAdminSecretEvent. */
+  onAdminSecretEvent?: (event: EventDraft, now: Date) => Promise<void>;
   /** How often buffered activity is written; 0 writes only on `flush()` and `close()`. */
   activityFlushMs: number;
 }

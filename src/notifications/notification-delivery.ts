@@ -1,4 +1,5 @@
 import type { Encryptor } from '../auth/encryption.js';
+import { randomId } from '../auth/secret-format.js';
 import type { Store } from '../store/store.js';
 import type { NotificationRecipientRecord } from '../store/webhook-store.js';
 import { sendWebhook, type SendResult } from '../webhooks/webhook-sender.js';
@@ -48,6 +49,37 @@ export class NotificationDelivery {
     const url = this.encryptor.decrypt(recipient.address);
     const body = JSON.stringify(recipient.channel === 'slack' ? slackPayload(message) : teamsPayload(message));
     return sendWebhook(url, { 'content-type': 'application/json', 'user-agent': 'scimd-notifications' }, body, this.timeoutMs, signal);
+  }
+
+  /**
+   * Tells every recipient without a directory about an event that has no directory stream (an
+   * admin secret's expiry), once, now, and logs each attempt. Unlike outbox deliveries these are
+   * not retried; the claim that produced the event already ran once across replicas.
+   */
+  async announceToAll(event: Pick<NotifiableEvent, 'type' | 'data'>, now: Date): Promise<void> {
+    const message = await this.compose({ ...event, directoryId: '' }, now);
+    if (!message) return;
+    for (const recipient of await this.store.webhooks.listRecipients()) {
+      const webhook = await this.store.webhooks.findWebhook(recipient.id);
+      if (!webhook || webhook.directoryId !== null || !webhook.enabled) continue;
+      const result = await this.sendTo(recipient, message);
+      await this.store.webhooks.insertDelivery({
+        id: randomId('dlv'),
+        webhookId: recipient.id,
+        directoryId: '',
+        eventId: randomId('evt_admin'),
+        eventType: event.type,
+        sequence: 0,
+        attempt: 1,
+        at: now.toISOString(),
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        error: result.error,
+        responseExcerpt: result.responseExcerpt,
+        outcome: result.ok ? 'delivered' : 'failed',
+        kind: 'dispatch',
+      });
+    }
   }
 
   close(): void {

@@ -8,22 +8,9 @@ import type { Store } from '../store/store.js';
 import type { DeliveryRecord, NotificationRecipientRecord, WebhookRecord } from '../store/webhook-store.js';
 import type { NotificationDelivery } from './notification-delivery.js';
 import { parseRecipient } from './recipient-address.js';
+import { recipientView, type RecipientView } from './notification-views.js';
 
-/** A recipient as the admin API, the CLI and the console show it: never a chat URL in full. */
-export interface RecipientView {
-  id: string;
-  channel: NotificationRecipientRecord['channel'];
-  /** The e-mail address, or the chat host with the URL's last characters. */
-  recipient: string;
-  /** null: hears about every directory and about admin secrets. */
-  directoryId: string | null;
-  created: string;
-  /** `failing`: the last attempt failed and is being retried; `paused`: retries ran out. */
-  state: 'ok' | 'failing' | 'paused';
-  failingSince: string | null;
-  /** Why the latest attempt failed, while it is failing. */
-  lastError: string | null;
-}
+export type { RecipientView } from './notification-views.js';
 
 export interface NotificationLogEntry extends DeliveryRecord {
   recipient: string;
@@ -146,27 +133,10 @@ export class NotificationService {
     return recipient;
   }
 
-  private async view(recipient: NotificationRecipientRecord, knownDirectoryId?: string | null): Promise<RecipientView> {
-    const directoryId = knownDirectoryId !== undefined ? knownDirectoryId : ((await this.store.webhooks.findWebhook(recipient.id))?.directoryId ?? null);
-    const streams = await this.store.webhooks.listStreams(recipient.id);
-    const paused = streams.some((s) => s.pausedAt !== null);
-    const failing = streams.filter((s) => s.failingSince !== null);
-    let lastError: string | null = null;
-    if (paused || failing.length) {
-      const [latest] = await this.store.webhooks.listDeliveries({ webhookId: recipient.id, limit: 1 });
-      lastError = latest && latest.outcome !== 'delivered' ? (latest.error ?? (latest.statusCode !== null ? `HTTP ${latest.statusCode}` : 'failed')) : null;
-    }
-    return {
-      id: recipient.id,
-      channel: recipient.channel,
-      recipient: recipient.label,
-      directoryId,
-      created: recipient.created,
-      state: paused ? 'paused' : failing.length ? 'failing' : 'ok',
-      failingSince: failing.map((s) => s.failingSince!).sort()[0] ?? null,
-      lastError,
-    };
+  private view(recipient: NotificationRecipientRecord, knownDirectoryId?: string | null): Promise<RecipientView> {
+    return recipientView(this.store, recipient, knownDirectoryId);
   }
 }
+
 
 const recipientNotFound = (id: string) => notFoundProblem(`No notification recipient with id ${JSON.stringify(id)}; see "scimd notify list"`);

@@ -38,6 +38,7 @@ export function notificationFor(event: NotifiableEvent, context: NotificationCon
 
 const TEMPLATES: Record<string, Template> = {
   'secret.expiring': (event, context) => {
+    if (!event.directoryId) return adminSecretMessage(event, context);
     const secret = secretFacts(event.data);
     const directory = directoryLabel(event.directoryId, context);
     const daysLeft = Number(event.data.daysLeft);
@@ -61,6 +62,7 @@ const TEMPLATES: Record<string, Template> = {
     };
   },
   'secret.expired': (event, context) => {
+    if (!event.directoryId) return adminSecretMessage(event, context);
     const secret = secretFacts(event.data);
     const directory = directoryLabel(event.directoryId, context);
     return {
@@ -136,6 +138,30 @@ const TEMPLATES: Record<string, Template> = {
     ...(context.publicUrl ? { link: { label: 'Open the scimd console', url: `${context.publicUrl}/#/notifications` } } : {}),
   }),
 };
+
+/** An admin secret (no directory) expiring or expired: what breaks and how to replace it. */
+function adminSecretMessage(event: NotifiableEvent, context: NotificationContext): NotificationMessage {
+  const secret = secretFacts(event.data);
+  const expired = event.type === 'secret.expired';
+  const daysLeft = Number(event.data.daysLeft);
+  const when = expired ? 'has expired' : daysLeft <= 0 ? 'expires today' : `expires in ${plural(daysLeft, 'day')}`;
+  return {
+    eventType: event.type,
+    severity: expired ? 'critical' : 'warning',
+    title: `Admin secret "${secret.name}" ${when}`,
+    summary: `The admin secret "${secret.name}" (…${secret.suffix}) ${when}${expired ? `, at ${formatTime(secret.expiresAt)}` : ''}. Scripts, remote CLI commands (--url) and console sign-ins that use it ${expired ? 'are refused now' : 'will be refused then'}.`,
+    facts: [
+      ['Secret', `"${secret.name}" (…${secret.suffix}, ${secret.id})`],
+      [expired ? 'Expired' : 'Expires', expired ? `${formatTime(secret.expiresAt)} (${agoText(secret.expiresAt, context.now)})` : `${formatTime(secret.expiresAt)} (${plural(daysLeft, 'day')} left)`],
+    ],
+    steps: [
+      `Create a new admin secret: \`scimd admin token create --name "${secret.name} ${context.now.getUTCFullYear() + 1}"\` (on the server's database, or with --url and a valid admin secret). It is shown once.`,
+      'Put it where the old one is used: SCIMD_ADMIN_SECRET of scripts and remote CLI commands, your password manager for console sign-in.',
+      `Revoke the old one: \`scimd admin token revoke ${secret.id}\`.`,
+    ],
+    ...(context.publicUrl ? { link: { label: 'Open the scimd console', url: `${context.publicUrl}/` } } : {}),
+  };
+}
 
 function connectionMessage(
   event: NotifiableEvent,

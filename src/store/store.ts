@@ -221,6 +221,13 @@ export interface Store {
    * wins; the winner appends `events` to the secret's directory in the same transaction.
    */
   claimSecretMilestone(secretId: string, milestone: SecretMilestone, events: EventDraft[], now: string): Promise<boolean>;
+  /** Directories whose last request is at or before `cutoff` and whose quiet spell has not been announced. */
+  quietDirectories(cutoff: string): Promise<{ id: string; lastRequestAt: string }[]>;
+  /**
+   * Marks a directory's quiet spell (since `lastRequestAt`) announced, once across replicas; the
+   * winner appends `events` in the same transaction. A request after it starts a new spell.
+   */
+  claimQuietDirectory(directoryId: string, lastRequestAt: string, events: EventDraft[], now: string): Promise<boolean>;
   /** Active secrets expiring before `horizon` whose expiry has not been announced yet. */
   secretsNearingExpiry(horizon: string): Promise<SecretRecord[]>;
   /** What the directory's traffic looks like, for status pages; undefined when there is no such directory. */

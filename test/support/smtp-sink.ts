@@ -7,6 +7,8 @@ export interface ReceivedMail {
   to: string[];
   /** Who logged in to send it. */
   user: string | undefined;
+  /** Whether the session ran over TLS (STARTTLS or smtps). */
+  secure: boolean;
   raw: string;
   subject: string;
   text: string;
@@ -22,12 +24,16 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(credentials = { user: 'scimd', pass: 'mail-password' }): Promise<SmtpSink> {
+/**
+ * Without `tls` the sink offers no STARTTLS and accepts the login in clear (loopback only). With a
+ * certificate it offers STARTTLS and accepts a login only after it (`smtp://`), or speaks TLS from
+ * the first byte (`secure`, `smtps://`).
+ */
+export async function startSmtpSink(credentials = { user: 'scimd', pass: 'mail-password' }, tls?: { cert: string; key: string; secure?: boolean }): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
-    // No certificate in the test: STARTTLS is not offered, so the login goes over loopback in clear.
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
+    ...(tls ? { key: tls.key, cert: tls.cert, secure: tls.secure === true } : { disabledCommands: ['STARTTLS'] }),
+    allowInsecureAuth: !tls,
     logger: false,
     onAuth(auth, _session, callback) {
       if (auth.username === credentials.user && auth.password === credentials.pass) return callback(null, { user: auth.username });
@@ -42,6 +48,7 @@ export async function startSmtpSink(credentials = { user: 'scimd', pass: 'mail-p
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           user: session.user as string | undefined,
+          secure: session.secure,
           raw,
           ...decodeMail(raw),
         });
@@ -49,11 +56,13 @@ export async function startSmtpSink(credentials = { user: 'scimd', pass: 'mail-p
       });
     },
   });
+  // A client that gives up on the TLS handshake is an expected case in tests, not a crash.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
-    url: `smtp://${credentials.user}:${credentials.pass}@127.0.0.1:${port}`,
+    url: `${tls?.secure ? 'smtps' : 'smtp'}://${credentials.user}:${credentials.pass}@127.0.0.1:${port}`,
     mails,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

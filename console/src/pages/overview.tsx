@@ -24,6 +24,12 @@ export function Overview() {
               <DirectoryCard key={d.id} status={d} />
             ))}
           </ul>
+          {(data.failingNotifications ?? []).length > 0 && (
+            <p class="warning" data-testid="failing-notifications">
+              Notifications do not reach{' '}
+              {data.failingNotifications!.map((n) => `${n.recipient} (${n.state}${n.lastError ? `: ${n.lastError}` : ''})`).join(', ')}. See <code>scimd notify log</code>.
+            </p>
+          )}
           {data.adminSecrets.some((s) => s.state === 'expiring') && (
             <p class="warning">
               An admin secret is expiring: {data.adminSecrets.filter((s) => s.state === 'expiring').map((s) => `${s.name} (…${s.suffix}) on ${formatDate(s.expiresAt)}`).join(', ')}.

@@ -23,6 +23,7 @@ import type { ProvisioningRuntime } from '../../provisioning/provisioning-runtim
 import type { EventServices } from '../event-setup.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
+import { registerNotificationRoutes } from './notification-routes.js';
 
 export const ADMIN_PREFIX = '/api/v1';
 
@@ -77,6 +78,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     registerStatusRoutes(admin, context, () => options.provisioning.connections(), clock);
     registerEventRoutes(admin, { store, feed: options.events.feed, scimUrl: context.scimUrl });
     registerWebhookRoutes(admin, { ...context, webhooks: options.events.webhooks });
+    registerNotificationRoutes(admin, { ...context, notifications: options.events.notifications });
     registerBrowseRoutes(admin, { context, resources: options.resources, store, clock });
     registerConnectionRoutes(admin, () => options.provisioning.connections());
   });

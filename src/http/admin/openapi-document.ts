@@ -5,6 +5,7 @@
 import { AUDIT_TARGET_TYPES } from '../../store/store.js';
 import { connectionOpenApi } from './connection-openapi.js';
 import { eventOpenApi } from './event-openapi.js';
+import { notificationOpenApi } from './notification-openapi.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -41,6 +42,7 @@ const adminErrors = {
 const notFound = { '404': problem('No such directory or secret.') };
 const connections = connectionOpenApi({ ref, json, ok, problem, adminErrors });
 const events = eventOpenApi({ ref, json, ok, problem, adminErrors });
+const notifications = notificationOpenApi({ ref, json, ok, problem, adminErrors });
 const secretBody = {
   required: false,
   content: json({
@@ -291,6 +293,7 @@ export const OPENAPI_DOCUMENT = {
     },
     ...connections.paths,
     ...events.paths,
+    ...notifications.paths,
   },
   components: {
     securitySchemes: {
@@ -301,6 +304,7 @@ export const OPENAPI_DOCUMENT = {
     schemas: {
       ...connections.schemas,
       ...events.schemas,
+      ...notifications.schemas,
       Problem: {
         type: 'object',
         required: ['type', 'title', 'status', 'detail'],
@@ -352,6 +356,7 @@ export const OPENAPI_DOCUMENT = {
           attention: { type: 'boolean' },
           directories: { type: 'array', items: ref('DirectoryStatus') },
           adminSecrets: { type: 'array', items: ref('Secret') },
+          failingNotifications: { type: 'array', description: 'Notification recipients whose channel fails (they count as needing attention).', items: ref('NotificationRecipient') },
           connections: {
             type: 'array',
             description: 'Provisioning connections, worst first.',

@@ -352,7 +352,7 @@ export const postgresMigrations: Migration[] = [
   },
   {
     version: 13,
-    name: 'notifications: recipients (e-mail, Slack, Teams) delivered as webhook streams of the notify format',
+    name: 'notifications: recipients (e-mail, Slack, Teams) delivered as webhook streams of the notify format; when a quiet directory was announced',
     sql: `
       CREATE TABLE notification_recipients (
         id TEXT PRIMARY KEY REFERENCES webhooks(id) ON DELETE CASCADE,
@@ -361,6 +361,7 @@ export const postgresMigrations: Migration[] = [
         label TEXT NOT NULL,
         created TEXT NOT NULL
       );
+      ALTER TABLE directories ADD COLUMN quiet_announced_at TEXT;
     `,
   },
   {

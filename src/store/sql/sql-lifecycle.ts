@@ -52,6 +52,29 @@ export class SqlLifecycle {
     });
   }
 
+  async quietDirectories(cutoff: string): Promise<{ id: string; lastRequestAt: string }[]> {
+    const rows = await this.driver.all<{ id: string; last_request_at: string }>(
+      `SELECT id, last_request_at FROM directories
+       WHERE last_request_at IS NOT NULL AND last_request_at <= $1 AND (quiet_announced_at IS NULL OR quiet_announced_at < last_request_at)
+       ORDER BY id`,
+      [cutoff],
+    );
+    return rows.map((r) => ({ id: r.id, lastRequestAt: r.last_request_at }));
+  }
+
+  async claimQuietDirectory(directoryId: string, lastRequestAt: string, events: EventDraft[], now: string): Promise<boolean> {
+    return this.driver.transaction(async (tx) => {
+      // Only while the spell is the one seen: a request in between moved last_request_at on.
+      const changed = await tx.run(
+        `UPDATE directories SET quiet_announced_at = $1
+         WHERE id = $2 AND last_request_at = $3 AND (quiet_announced_at IS NULL OR quiet_announced_at < last_request_at)`,
+        [now, directoryId, lastRequestAt],
+      );
+      if (changed && events.length) await this.appendEvents(tx, directoryId, events, now);
+      return changed > 0;
+    });
+  }
+
   async claimSecretMilestone(secretId: string, milestone: SecretMilestone, events: EventDraft[], now: string): Promise<boolean> {
     const [set, condition, params] = milestoneUpdate(milestone);
     return this.driver.transaction(async (tx) => {

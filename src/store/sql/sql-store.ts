@@ -424,6 +424,14 @@ export class SqlStore implements Store {
     return this.lifecycle.markDirectoryConnected(directoryId, at, events);
   }
 
+  quietDirectories(cutoff: string): Promise<{ id: string; lastRequestAt: string }[]> {
+    return this.lifecycle.quietDirectories(cutoff);
+  }
+
+  claimQuietDirectory(directoryId: string, lastRequestAt: string, events: EventDraft[], now: string): Promise<boolean> {
+    return this.lifecycle.claimQuietDirectory(directoryId, lastRequestAt, events, now);
+  }
+
   claimSecretMilestone(secretId: string, milestone: SecretMilestone, events: EventDraft[], now: string): Promise<boolean> {
     return this.lifecycle.claimSecretMilestone(secretId, milestone, events, now);
   }

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { NotificationService } from '../../notifications/notification-service.js';
+import { created, type AdminRouteContext } from './admin-context.js';
+import { bodyFields, numberParam, optionalString, queryParam, requiredString } from './request-input.js';
+
+type RecipientParams = { Params: { recipient: string } };
+
+/** Notification recipients: list, add, remove, send a test now, the delivery log (docs/notifications.md). */
+export function registerNotificationRoutes(app: FastifyInstance, context: AdminRouteContext & { notifications: NotificationService }): void {
+  const { notifications, actor } = context;
+
+  app.get('/notifications', async () => ({ recipients: await notifications.list() }));
+
+  app.post('/notifications', async (request, reply) => {
+    const fields = bodyFields(request.body, ['recipient', 'directory']);
+    const directory = optionalString(fields, 'directory');
+    const recipient = await notifications.create(actor(request), { recipient: requiredString(fields, 'recipient'), ...(directory !== undefined ? { directory } : {}) });
+    return created(reply, `/api/v1/notifications/${recipient.id}`, recipient);
+  });
+
+  app.delete<RecipientParams>('/notifications/:recipient', async (request) => notifications.remove(actor(request), request.params.recipient));
+
+  app.post<RecipientParams>('/notifications/:recipient/test', async (request) => notifications.test(actor(request), request.params.recipient));
+
+  app.get('/notifications/log', async (request) => {
+    const limit = numberParam(request.query, 'limit');
+    const recipient = queryParam(request.query, 'recipient');
+    return notifications.log({ ...(limit !== undefined ? { limit } : {}), ...(recipient !== undefined ? { recipient } : {}) });
+  });
+}
