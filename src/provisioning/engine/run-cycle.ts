@@ -15,7 +15,7 @@ import { countOf, type CycleCounts, type Plan } from '../planner/plan.js';
 import type { ConnectionStore, CycleRecord, CycleSummary, LogEntry } from '../store/connection-store.js';
 import { CycleBusy, CycleLease } from './cycle-lease.js';
 import { holdEscrowed, retryTime } from './escrow.js';
-import { credentialQuarantine, failureQuarantine } from './quarantine.js';
+import { credentialQuarantine, failingRun, failureQuarantine, isFailingCycle } from './quarantine.js';
 import { PlanExecutor } from './execute-plan.js';
 import type { MemberBatches } from './group-writes.js';
 import { matchTargets } from './match-targets.js';
@@ -109,6 +109,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
 
   try {
     await store.interruptRunningCycles(connection.id);
+    const previousFailing = failingRun(await store.listCycles(connection.id, 10));
     await store.startCycle(cycle);
     progress('source', 0, 1);
     let prepared;
@@ -252,7 +253,9 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     const failedObjects = new Set(plan.failures.map((f) => stateKey(f.type, f.key)));
     Object.assign(summary, result.counts, { unchanged: plan.unchanged, failed: result.counts.failed + failedObjects.size });
     if (result.authRefused) quarantine = credentialQuarantine(result.authRefused, now());
-    else quarantine = failureQuarantine(result.counts, now()) ?? undefined;
+    else quarantine = failureQuarantine(result.counts, previousFailing, now()) ?? undefined;
+    if (isFailingCycle(result.counts) && !result.throttled) summary.failing = true;
+    if (result.throttled) return await finish('interrupted', `Paused by the target: ${result.throttled}`);
     if (result.aborted && options.signal?.aborted && !result.authRefused) return await finish('interrupted', `Stopped early: ${result.aborted}`);
     if (result.aborted) return await finish('failed', `Stopped early: ${result.aborted}`);
     return await finish('completed', summary.drift ? describeDrift(summary.drift) : null);

@@ -36,6 +36,8 @@ export interface CycleSummary extends CycleCounts {
   deprovisions: number;
   /** A full reconcile's reading of the target before it planned. */
   drift?: DriftReport;
+  /** Most of what it sent failed (see engine/quarantine.ts): several such cycles in a row quarantine. */
+  failing?: boolean;
 }
 
 export interface CycleRecord {
