@@ -63,9 +63,11 @@ export class ConnectionService implements ConnectionClient {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  async list(): Promise<(ConnectionDetails & { lastCycle: CycleRecord | null })[]> {
+  async list(): Promise<(ConnectionDetails & { lastCycle: CycleRecord | null; escrowNextRetry: string | null })[]> {
     const connections = await this.store.listConnections();
-    return Promise.all(connections.map(async (c) => ({ ...details(c), lastCycle: (await this.store.listCycles(c.id, 1))[0] ?? null })));
+    return Promise.all(
+      connections.map(async (c) => ({ ...details(c), lastCycle: (await this.store.listCycles(c.id, 1))[0] ?? null, escrowNextRetry: await this.store.nextEscrowRetry(c.id) })),
+    );
   }
 
   async get(ref: string) {

@@ -45,8 +45,9 @@ export interface ExecutionContext {
   targetProfile?: TargetProfile | null;
 }
 
-type Category = 'created' | 'updated' | 'disabled' | 'deleted' | 'failed';
-const RANK: Record<Category, number> = { updated: 1, created: 2, disabled: 3, deleted: 4, failed: 5 };
+type Category = 'adopted' | 'created' | 'updated' | 'disabled' | 'deleted' | 'failed';
+/** An object counts once, in its strongest category: a write that was sent outranks an adoption alone. */
+const RANK: Record<Category, number> = { adopted: 1, updated: 2, created: 3, disabled: 4, deleted: 5, failed: 6 };
 
 interface Outcome {
   batch: Partial<StateBatch>;
@@ -97,7 +98,7 @@ export class PlanExecutor {
       if (all.length) await this.runPhase(name, all);
       if (this.aborted) break;
     }
-    const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, failed: 0 };
+    const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, failed: 0, adopted: 0 };
     for (const category of this.categories.values()) counts[category]++;
     return {
       counts,
@@ -210,7 +211,7 @@ export class PlanExecutor {
     const status = changes.length ? (await this.ctx.updates.update(endpointOf(step.type), found.id!, patchOperations(changes))).status : 409;
     const state = this.state(step.type, step.key);
     Object.assign(state, { targetId: found.id!, ownership: 'adopted', phase: 'linked', sent: pickManaged(step.attributes, config.managedPaths), managerKey: null, failures: 0, lastError: null });
-    this.mark(step, 'updated');
+    this.mark(step, 'adopted');
     return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { targetId: found.id!, status, detail: 'it already existed on the target (409); taken over instead' })] } };
   }
 
@@ -230,7 +231,7 @@ export class PlanExecutor {
       failures: 0,
       lastError: null,
     } satisfies Partial<ObjectState>);
-    this.mark(step, step.ownership === 'created' ? 'created' : 'updated');
+    this.mark(step, step.ownership === 'created' ? 'created' : 'adopted');
     return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { status })] } };
   }
 

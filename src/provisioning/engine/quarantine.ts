@@ -20,8 +20,12 @@ export function credentialQuarantine(detail: string, now: Date): Quarantine {
 
 /** Whether a cycle's counts make it a failing cycle (see above). */
 export function isFailingCycle(counts: Omit<CycleCounts, 'unchanged'>): boolean {
-  const attempted = counts.created + counts.updated + counts.disabled + counts.deleted + counts.failed;
+  const attempted = attemptedOf(counts);
   return counts.failed >= MIN_FAILURES && counts.failed / attempted > FAILURE_RATIO;
+}
+
+function attemptedOf(counts: Omit<CycleCounts, 'unchanged'>): number {
+  return counts.created + counts.updated + counts.disabled + counts.deleted + counts.failed + (counts.adopted ?? 0);
 }
 
 /** How many failing real cycles in a row end the history (newest first), before the current one. */
@@ -38,7 +42,7 @@ export function failingRun(cyclesNewestFirst: CycleRecord[]): number {
 /** The quarantine a failing cycle brings when it is the FAILING_CYCLES-th in a row; null otherwise. */
 export function failureQuarantine(counts: Omit<CycleCounts, 'unchanged'>, previousFailing: number, now: Date): Quarantine | null {
   if (!isFailingCycle(counts) || previousFailing + 1 < FAILING_CYCLES) return null;
-  const attempted = counts.created + counts.updated + counts.disabled + counts.deleted + counts.failed;
+  const attempted = attemptedOf(counts);
   const percent = Math.round((counts.failed * 100) / attempted);
   return {
     reason: 'failures',

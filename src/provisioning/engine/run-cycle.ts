@@ -176,7 +176,8 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     const at = now().toISOString();
 
     if (verdict.tripped && !options.allowDeletes && !options.dryRun) {
-      Object.assign(summary, predictedCounts(plan), { failed: 0 });
+      // Nothing was sent: the counts stay at zero and the would-be counts are the plan's.
+      summary.planned = predictedCounts(plan);
       const held = plan.steps.filter((s) => s.action === 'disable' || s.action === 'delete');
       await store.commit(connection.id, {
         upserts: [],
@@ -281,7 +282,7 @@ async function rememberBatchSize(store: ConnectionStore, connection: ConnectionR
 
 /** The summary a plan predicts, per object: the strongest of its steps, or failed. */
 export function predictedCounts(plan: Plan): CycleCounts {
-  const rank: (keyof CycleCounts)[] = ['updated', 'created', 'disabled', 'deleted', 'failed'];
+  const rank: (keyof CycleCounts)[] = ['adopted', 'updated', 'created', 'disabled', 'deleted', 'failed'];
   const byObject = new Map<string, keyof CycleCounts>();
   const mark = (key: string, category: keyof CycleCounts) => {
     const current = byObject.get(key);
@@ -289,8 +290,8 @@ export function predictedCounts(plan: Plan): CycleCounts {
   };
   for (const step of plan.steps) mark(stateKey(step.type, step.key), step.action === 'adopt' && step.ownership === 'created' ? 'created' : countOf(step));
   for (const failure of plan.failures) mark(stateKey(failure.type, failure.key), 'failed');
-  const counts: CycleCounts = { created: 0, updated: 0, disabled: 0, deleted: 0, unchanged: plan.unchanged, failed: 0 };
-  for (const category of byObject.values()) counts[category]++;
+  const counts: CycleCounts = { created: 0, updated: 0, disabled: 0, deleted: 0, unchanged: plan.unchanged, failed: 0, adopted: 0 };
+  for (const category of byObject.values()) counts[category] = (counts[category] ?? 0) + 1;
   return counts;
 }
 

@@ -38,6 +38,8 @@ export interface CycleSummary extends CycleCounts {
   drift?: DriftReport;
   /** Most of what it sent failed (see engine/quarantine.ts): several such cycles in a row quarantine. */
   failing?: boolean;
+  /** A cycle the deletion threshold stopped sent nothing: its counts are zero and these are what it would have done. */
+  planned?: CycleCounts;
 }
 
 export interface CycleRecord {
