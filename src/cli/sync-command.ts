@@ -148,6 +148,10 @@ function printOnDemand(report: OnDemandReport): void {
   const width = Math.max(...report.steps.map((s) => s.step.length));
   for (const step of report.steps) {
     process.stdout.write(`  ${marks[step.status]}  ${step.step.padEnd(width)}  ${step.detail}\n`);
+    // The step announces the target attributes: list them, one a line.
+    if (step.step === 'Mapping' && step.data && typeof step.data === 'object' && !Array.isArray(step.data)) {
+      for (const [path, v] of Object.entries(step.data)) process.stdout.write(`        ${path}: ${value(v)}\n`);
+    }
     if (step.step === 'Plan' && Array.isArray(step.data)) {
       for (const { changes } of step.data as { changes: unknown }[]) {
         if (Array.isArray(changes)) for (const c of changes as { path: string; from?: unknown; to?: unknown }[]) if (c && typeof c === 'object' && 'path' in c) process.stdout.write(`        ${c.path}: ${value(c.from)} → ${value(c.to)}\n`);
