@@ -13,8 +13,13 @@ import { connectionEncryptor } from '../provisioning/connections/encryption-key.
 import { HttpConnectionClient, type ConnectionClient } from '../provisioning/connections/connection-client.js';
 import { ConnectionService } from '../provisioning/connections/connection-service.js';
 import { withConnections } from '../provisioning/connections/open-connections.js';
+import { CredentialKeeper } from '../provisioning/credentials/credential-keeper.js';
+import type { LifecycleLogger } from '../lifecycle/lifecycle-logger.js';
 import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
+
+/** Reading an expiry logs nothing; a CLI command reports through its own output. */
+const QUIET: LifecycleLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Options of every administration command: a database, or a server and an admin secret. */
 export interface AdminConnectionOptions extends GlobalOptions {
@@ -47,7 +52,11 @@ export async function withAdminClient<T>(options: AdminConnectionOptions, work: 
 export async function withConnectionClient<T>(options: AdminConnectionOptions, work: (client: ConnectionClient) => Promise<T>, env = process.env): Promise<T> {
   const remote = remoteAdmin(options, env);
   if (remote) return work(new HttpConnectionClient(remote));
-  return withConnections(existingDatabaseOf(options), (store, encryptor) => work(new ConnectionService(store, encryptor)));
+  return withConnections(existingDatabaseOf(options), (store, encryptor) => {
+    // As in the server: a passing test reads a scimd target's secret expiry and stores it.
+    const keeper = new CredentialKeeper({ store, encryptor, log: QUIET, clock: () => new Date() });
+    return work(new ConnectionService(store, encryptor, { afterTest: (connection, report) => keeper.afterTest(connection, report) }));
+  });
 }
 
 /** The server's admin API when `--url` (or SCIMD_URL) is given, checked; undefined for the database. */

@@ -6,6 +6,7 @@ import { registerAdminCommand } from './admin-command.js';
 import { refuseUrlWhereUnsupported } from './admin-connection.js';
 import { registerAuditCommand } from './audit-command.js';
 import { registerCheckCommand } from './check-command.js';
+import { exitQuietlyWhenOutputCloses } from './closed-output.js';
 import { registerConnectionCommand } from './connection-command.js';
 import { registerDirectoryCommand } from './directory-command.js';
 import { registerImportCommand } from './import-command.js';
@@ -20,6 +21,7 @@ import { registerEventsCommand } from './events-command.js';
 import { registerWebhookCommand } from './webhook-command.js';
 import { registerNotifyCommand } from './notify-command.js';
 
+exitQuietlyWhenOutputCloses();
 const program = new Command();
 program
   .name('scimd')

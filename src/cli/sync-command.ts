@@ -121,13 +121,13 @@ export function registerSyncCommand(program: Command): void {
       const cycles = await withConnectionClient(opts, (client) => client.cycles(name, Number(opts.limit ?? 20)));
       if (opts.json) return printJson(cycles);
       printTable(
-        ['CYCLE', 'STARTED', 'STATUS', 'SECONDS', 'CREATED', 'UPDATED', 'DISABLED', 'DELETED', 'UNCHANGED', 'FAILED', 'REQUESTS'],
+        ['CYCLE', 'STARTED', 'STATUS', 'SECONDS', 'CREATED', 'ADOPTED', 'UPDATED', 'DISABLED', 'DELETED', 'UNCHANGED', 'FAILED', 'REQUESTS'],
         cycles.map((c) => [
           c.id,
           shortTime(c.startedAt),
           `${c.status}${c.dryRun ? ' (dry run)' : ''}`,
           c.summary ? (c.summary.durationMs / 1000).toFixed(1) : '-',
-          ...(['created', 'updated', 'disabled', 'deleted', 'unchanged', 'failed', 'requests'] as const).map((k) => String(c.summary?.[k] ?? '-')),
+          ...(['created', 'adopted', 'updated', 'disabled', 'deleted', 'unchanged', 'failed', 'requests'] as const).map((k) => String(c.summary ? (c.summary[k] ?? 0) : '-')),
         ]),
       );
     });
@@ -148,6 +148,10 @@ function printOnDemand(report: OnDemandReport): void {
   const width = Math.max(...report.steps.map((s) => s.step.length));
   for (const step of report.steps) {
     process.stdout.write(`  ${marks[step.status]}  ${step.step.padEnd(width)}  ${step.detail}\n`);
+    // The step announces the target attributes: list them, one a line.
+    if (step.step === 'Mapping' && step.data && typeof step.data === 'object' && !Array.isArray(step.data)) {
+      for (const [path, v] of Object.entries(step.data)) process.stdout.write(`        ${path}: ${value(v)}\n`);
+    }
     if (step.step === 'Plan' && Array.isArray(step.data)) {
       for (const { changes } of step.data as { changes: unknown }[]) {
         if (Array.isArray(changes)) for (const c of changes as { path: string; from?: unknown; to?: unknown }[]) if (c && typeof c === 'object' && 'path' in c) process.stdout.write(`        ${c.path}: ${value(c.from)} → ${value(c.to)}\n`);
@@ -166,7 +170,9 @@ function jsonReport(report: CycleOutcome): unknown {
 function printReport(name: string, report: CycleOutcome): void {
   const { cycle, summary, plan } = report;
   const seconds = (summary.durationMs / 1000).toFixed(1);
-  const counts = (['created', 'updated', 'disabled', 'deleted', 'unchanged', 'failed'] as const).map((k) => `${k} ${summary[k]}`).join('  ');
+  const countsOf = (c: typeof summary | NonNullable<typeof summary.planned>) =>
+    (['created', 'adopted', 'updated', 'disabled', 'deleted', 'unchanged', 'failed'] as const).map((k) => `${k} ${c[k] ?? 0}`).join('  ');
+  const counts = countsOf(summary);
   if (cycle.dryRun && plan) {
     process.stdout.write(`Dry run ${cycle.id} of ${name}: nothing was changed on the target. The plan:\n`);
     for (const step of plan.steps.slice(0, PRINTED_STEPS)) process.stdout.write(`  ${describeStep(step)}\n`);
@@ -176,7 +182,9 @@ function printReport(name: string, report: CycleOutcome): void {
   } else {
     process.stdout.write(`Cycle ${cycle.id} of ${name}: ${cycle.status} in ${seconds} s\n`);
   }
-  process.stdout.write(`  ${cycle.dryRun ? 'would be: ' : ''}${counts}\n  ${summary.requests} requests to the target${summary.retries ? ` (${summary.retries} retried)` : ''}\n`);
+  if (summary.planned) process.stdout.write(`  nothing was sent; the plan it stopped: ${countsOf(summary.planned)}\n`);
+  else process.stdout.write(`  ${cycle.dryRun ? 'would be: ' : ''}${counts}\n`);
+  process.stdout.write(`  ${summary.requests} requests to the target${summary.retries ? ` (${summary.retries} retried)` : ''}\n`);
   for (const problem of summary.sourceProblems.slice(0, 10)) process.stdout.write(`  source: ${problem}\n`);
   if (cycle.message) process.stdout.write(`${cycle.message}\n`);
   if (report.quarantine) process.stdout.write(`The connection is quarantined: ${report.quarantine.detail}\n`);

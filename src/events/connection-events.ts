@@ -3,7 +3,7 @@ import type { EventDraft } from './event-types.js';
 /**
  * Provisioning connections belong to no directory, so their events go to one outbox stream of
  * their own under this reserved id (directory ids are `dir_…`, so it never collides with one).
- * The feed serves it at /api/v1/connections/events; global webhooks (no directory) deliver it.
+ * The feed serves it as /api/v1/directories/connections/events; global webhooks (no directory) deliver it.
  */
 export const CONNECTION_STREAM = 'connections';
 
@@ -21,10 +21,16 @@ export interface ConnectionEventData {
   failures?: number;
 }
 
-/** The event draft for a connection's state change. */
-export function connectionEvent(type: ConnectionEventType, data: ConnectionEventData): EventDraft {
+/** A connection event before it is numbered, with when it happened (the engine's clock). */
+export interface ConnectionEventDraft extends EventDraft {
+  occurredAt: string;
+}
+
+/** The event draft for a connection's state change at `at`. */
+export function connectionEvent(type: ConnectionEventType, data: ConnectionEventData, at: Date): ConnectionEventDraft {
   const { failures, ...rest } = data;
   return {
+    occurredAt: at.toISOString(),
     type,
     subject: { type: 'Connection', id: data.connectionId },
     data: { ...rest, ...(failures === undefined ? {} : { failures }) },

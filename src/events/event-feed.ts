@@ -1,6 +1,7 @@
 import { AdminError } from '../admin/admin-error.js';
 import type { Store } from '../store/store.js';
 import type { JsonObject } from '../scim/json.js';
+import { CONNECTION_STREAM } from './connection-events.js';
 import type { DirectoryEvent } from './event-types.js';
 import { toSecurityEventToken } from './security-event-token.js';
 import type { EventNotifier } from './event-notifier.js';
@@ -89,8 +90,12 @@ export function feedResponse(directoryId: string, page: FeedPage, format: FeedFo
   return { directoryId, format, events: sets, next: page.next, latest: page.latest };
 }
 
-/** A directory by id or name; a deleted directory's events stay readable by its id. */
+/**
+ * A directory by id or name; a deleted directory's events stay readable by its id. `connections`
+ * names the provisioning connections' stream (a directory of that name is read by its id).
+ */
 export async function feedDirectory(store: Store, ref: string): Promise<string | undefined> {
+  if (ref === CONNECTION_STREAM) return CONNECTION_STREAM;
   const directory = await store.findDirectoryRecord(ref);
   if (directory) return directory.id;
   if ((await store.readEvents(ref, 0, 1)).length) return ref;

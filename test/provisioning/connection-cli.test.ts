@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import Database from 'better-sqlite3';
 import { BACKENDS, type Backend } from '../support/databases.js';
+import { adminApi } from '../support/admin-api.js';
 import { CliHarness } from './support/cli-harness.js';
 
 /** Every stored credential column of the engine database, read raw. */
@@ -109,6 +110,19 @@ for (const backend of BACKENDS) {
       assert.match(shown.stdout, /target note: +the target has no users/);
       assert.match(human.stdout, /Testing the source, file:.*users\.csv\n {2}ok {4}Source file +.*users\.csv \(\d+ bytes\) is readable/);
       assert.match(human.stdout, /ok {4}Source read +\d+ users \(\d+ in scope\) and \d+ groups/);
+    });
+
+    it('a test run from the CLI learns a scimd target secret\'s expiry, so show no longer says it is unknown', async () => {
+      const { call } = await adminApi(h.server);
+      const secret = (await call('POST', `/directories/${h.directory.id}/secrets`, { name: 'engine', expiresIn: '90d' })).body;
+      await h.json(['connection', 'create', 'expiring', '--source', `file:${h.dir}/users.csv`, '--target', h.proxy.baseUrl, '--secret', '-'], { input: `${secret.secret}\n` });
+      assert.match((await h.run(['connection', 'show', 'expiring'])).stdout, /expiry unknown/);
+      const report = await h.json(['connection', 'test', 'expiring']);
+      assert.equal(report.ok, true, JSON.stringify(report.steps));
+      const shown = await h.json(['connection', 'show', 'expiring']);
+      assert.equal(shown.credential.expiresAt, secret.expiresAt, 'the expiry the target reported is stored');
+      assert.doesNotMatch((await h.run(['connection', 'show', 'expiring'])).stdout, /expiry unknown/);
+      await h.run(['connection', 'delete', 'expiring']);
     });
 
     it('fails the test when the source file is gone, naming the file, and still tests the target', async () => {

@@ -42,6 +42,8 @@ for (const backend of BACKENDS) {
       const result = await h.run(['sync', 'hr', '--user', 'e3']);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /ok +Source +found/);
+      assert.match(result.stdout, /ok +Mapping +the mappings produced these target attributes\n +userName: "cy@acme.com"\n/);
+      assert.match(result.stdout, /\n +title: "Rep"\n/);
       assert.match(result.stdout, /ok +Plan +create it/);
       assert.match(result.stdout, /ok +Target: create +success; the target answered 201/);
       assert.ok((await targetUsers()).has('cy@acme.com'));

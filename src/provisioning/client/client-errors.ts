@@ -17,6 +17,25 @@ export class ScimClientError extends Error {
 }
 
 /**
+ * The target throttled (429 or 503) and asked to wait longer than the engine pauses a cycle, or
+ * kept throttling through every attempt. Not the object's fault: the cycle stops and the next one
+ * carries on, with nothing counted as failed.
+ */
+export class TargetThrottled extends ScimClientError {
+  constructor(
+    method: string,
+    path: string,
+    status: number,
+    detail: string,
+    /** The wait the target asked for, when it said. */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(method, path, status, detail);
+    this.name = 'TargetThrottled';
+  }
+}
+
+/**
  * No answer: the connection failed, dropped or timed out. `sent` says whether the request had
  * been written completely, that is whether the target may have acted on it.
  */

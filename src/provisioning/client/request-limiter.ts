@@ -1,4 +1,10 @@
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The limiter's notion of time: real by default; tests pass a virtual clock whose sleep moves it. */
+export interface LimiterTiming {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+const REAL_TIMING: LimiterTiming = { now: Date.now, sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
 
 /**
  * Keeps the client within a target's limits: at most `concurrency` requests in flight, at most
@@ -15,6 +21,7 @@ export class RequestLimiter {
     private readonly ratePerSecond: number,
     /** Shared by every limiter of one target, so a pause outlives the client that was told (the next cycle waits too). */
     private readonly pause: TargetPause = { until: 0 },
+    private readonly timing: LimiterTiming = REAL_TIMING,
   ) {
     if (!(concurrency >= 1)) throw new Error('concurrency must be at least 1');
   }
@@ -24,12 +31,12 @@ export class RequestLimiter {
     if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
     for (;;) {
-      const now = Date.now();
+      const now = this.timing.now();
       const wait = Math.max(this.pause.until - now, this.ratePerSecond > 0 ? this.nextStart - now : 0);
       if (wait <= 0) break;
-      await sleep(wait);
+      await this.timing.sleep(wait);
     }
-    if (this.ratePerSecond > 0) this.nextStart = Math.max(Date.now(), this.nextStart) + 1000 / this.ratePerSecond;
+    if (this.ratePerSecond > 0) this.nextStart = Math.max(this.timing.now(), this.nextStart) + 1000 / this.ratePerSecond;
     let released = false;
     return () => {
       if (released) return;

@@ -5,11 +5,16 @@ export interface RetryPolicy {
   /** First backoff step; each retry doubles it, up to `capMs`. */
   baseMs: number;
   capMs: number;
-  /** A Retry-After longer than this fails the request instead of stalling the cycle. */
+  /**
+   * The longest Retry-After the cycle pauses for; a longer one stops the cycle (TargetThrottled),
+   * and the next cycle carries on, with nothing counted as failed.
+   */
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseMs: 250, capMs: 30_000, maxRetryAfterMs: 120_000 };
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseMs: 250, capMs: 30_000, maxRetryAfterMs: MAX_RETRY_AFTER_MS };
 
 /**
  * Exponential backoff with full jitter (a random wait between zero and the doubled step), so

@@ -1,4 +1,4 @@
-import { ScimClientError, TransportError } from './client-errors.js';
+import { ScimClientError, TargetThrottled, TransportError } from './client-errors.js';
 import type { Credential } from './credentials.js';
 import { HttpTransport, type HttpResponse, type TlsDetails } from './http-transport.js';
 import { RequestLimiter, targetPause } from './request-limiter.js';
@@ -31,6 +31,8 @@ export interface ScimClientOptions {
   settleMs?: number;
   /** Waits between attempts (backoff, Retry-After, settling); tests pass one that records instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /** The time in ms, for Retry-After and pauses; a test's virtual clock goes with its `sleep`. */
+  clock?: () => number;
 }
 
 /** One HTTP attempt, as reported to `onAttempt`. */
@@ -109,6 +111,7 @@ export class ScimClient {
   private readonly retry: RetryPolicy;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
 
   constructor(private readonly options: ScimClientOptions) {
     const url = new URL(options.baseUrl);
@@ -117,10 +120,11 @@ export class ScimClient {
     this.baseUrl = url.toString().replace(/\/+$/, '');
     const concurrency = options.concurrency ?? 8;
     this.transport = new HttpTransport({ maxSockets: concurrency, timeoutMs: options.timeoutMs ?? 60_000, rejectUnauthorized: options.rejectUnauthorized });
-    this.limiter = new RequestLimiter(concurrency, options.ratePerSecond ?? 0, targetPause(this.baseUrl));
+    this.sleep = options.sleep ?? realSleep;
+    this.now = options.clock ?? Date.now;
+    this.limiter = new RequestLimiter(concurrency, options.ratePerSecond ?? 0, targetPause(this.baseUrl), { now: this.now, sleep: this.sleep });
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? realSleep;
   }
 
   /** Sends one request with the retry rules above; resolves on 2xx, throws ScimClientError otherwise. */
@@ -169,14 +173,17 @@ export class ScimClient {
       // 500, 502 and 504 may hide a request the target carried out; 408 says it never got the whole request.
       const gateway = status === 500 || status === 502 || status === 504;
       const timedOut = status === 408;
-      const retryAfter = throttled ? parseRetryAfter(response.headers['retry-after']) : undefined;
+      const retryAfter = throttled ? parseRetryAfter(response.headers['retry-after'], this.now()) : undefined;
       // A throttle is about the whole target, so every request waits, not only this one, and
       // even when this request has used its last attempt.
-      if (retryAfter !== undefined && retryAfter <= this.retry.maxRetryAfterMs) this.limiter.pauseUntil(Date.now() + retryAfter);
+      if (retryAfter !== undefined && retryAfter <= this.retry.maxRetryAfterMs) this.limiter.pauseUntil(this.now() + retryAfter);
+      // Asked to wait longer than a cycle pauses, or throttled on every attempt: not the object's fault.
+      if (throttled && ((retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) || attempt >= this.retry.maxAttempts)) {
+        throw new TargetThrottled(method, path, status, errorFrom(method, path, response).detail, retryAfter);
+      }
       if ((throttled || gateway || timedOut) && attempt < this.retry.maxAttempts) {
         // A server or gateway error may hide a request the target did carry out: for a POST that is ambiguous.
         if (gateway && !idempotent) throw new AmbiguousWrite(errorFrom(method, path, response));
-        if (retryAfter !== undefined && retryAfter > this.retry.maxRetryAfterMs) throw errorFrom(method, path, response);
         await this.sleep(retryAfter ?? backoffDelay(attempt, this.retry, this.random));
         continue;
       }

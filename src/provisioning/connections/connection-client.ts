@@ -8,7 +8,8 @@ import { loadMappingFile, type ConnectionInput } from './connection-input.js';
 import type { ConnectionDetails, ConnectionService, LogPage, SourceCheck } from './connection-service.js';
 import type { TestReport } from './connection-test.js';
 
-export type ConnectionSummary = ConnectionDetails & { lastCycle: CycleRecord | null };
+/** `escrowNextRetry`: when the next object that failed is retried; null when none waits in escrow. */
+export type ConnectionSummary = ConnectionDetails & { lastCycle: CycleRecord | null; escrowNextRetry?: string | null };
 export type ConnectionShow = Awaited<ReturnType<ConnectionService['get']>>;
 export type CredentialInput = Pick<ConnectionInput, 'secret' | 'secretExpires' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'oauthScope'>;
 export interface LogRequest {

@@ -39,6 +39,10 @@ export function connectionHealth(c: ConnectionSummary, now: Date, warningDays: n
     }
     if (daysLeft !== null && daysLeft < 0) return ['credential_expired', `the target secret expired on ${expiresAt!.slice(0, 10)}: "scimd connection set-secret ${c.name}"`];
     if (last && (last.status === 'failed' || last.status === 'stopped')) return ['failing', `the last cycle ${last.status}${last.message ? `: ${last.message}` : ''}`];
+    // Objects that fail are the admin's to fix (a refused value, a conflict): a cycle that completes around them is not health.
+    const failed = last?.status === 'completed' ? (last.summary?.failed ?? 0) : 0;
+    if (failed > 0) return ['failing', `${failed} object${failed === 1 ? '' : 's'} failed in the last cycle: "scimd sync log ${c.name} --failed" says why; they are retried from escrow`];
+    if (c.escrowNextRetry) return ['failing', `objects that failed wait in escrow (next retry ${c.escrowNextRetry}): "scimd sync log ${c.name} --failed" says why`];
     if (daysLeft !== null && daysLeft < warningDays) {
       const rotates = c.credentialState?.expirySource === 'target' ? '; scimd rotates it itself before then' : `: "scimd connection set-secret ${c.name}"`;
       return ['credential_expiring', `the target secret expires in ${daysLeft} days (${expiresAt!.slice(0, 10)})${rotates}`];

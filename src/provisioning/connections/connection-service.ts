@@ -1,3 +1,4 @@
+import { recoveredEvent } from '../engine/connection-state-events.js';
 import type { Encryptor } from '../../auth/encryption.js';
 import { cycleOutcome, type ConnectionClient, type CycleOutcome, type OnDemandRequest, type RunRequest } from './connection-client.js';
 import { AdminError, conflictProblem, invalidInput, notFoundProblem } from '../../admin/admin-error.js';
@@ -62,9 +63,11 @@ export class ConnectionService implements ConnectionClient {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  async list(): Promise<(ConnectionDetails & { lastCycle: CycleRecord | null })[]> {
+  async list(): Promise<(ConnectionDetails & { lastCycle: CycleRecord | null; escrowNextRetry: string | null })[]> {
     const connections = await this.store.listConnections();
-    return Promise.all(connections.map(async (c) => ({ ...details(c), lastCycle: (await this.store.listCycles(c.id, 1))[0] ?? null })));
+    return Promise.all(
+      connections.map(async (c) => ({ ...details(c), lastCycle: (await this.store.listCycles(c.id, 1))[0] ?? null, escrowNextRetry: await this.store.nextEscrowRetry(c.id) })),
+    );
   }
 
   async get(ref: string) {
@@ -137,7 +140,7 @@ export class ConnectionService implements ConnectionClient {
     } finally {
       target.close();
     }
-    if (report.ok && c.quarantine) await this.store.setQuarantine(c.id, null);
+    if (report.ok && c.quarantine) await this.store.setQuarantine(c.id, null, recoveredEvent(c, 'Test Connection passed', c.quarantine.since, this.clock()));
     await this.options.afterTest?.(c, report);
     return report;
   }
@@ -206,7 +209,7 @@ export class ConnectionService implements ConnectionClient {
 
   async clearQuarantine(ref: string): Promise<ConnectionDetails> {
     const c = await this.require(ref);
-    await this.store.setQuarantine(c.id, null);
+    await this.store.setQuarantine(c.id, null, c.quarantine ? recoveredEvent(c, 'an admin cleared the quarantine', c.quarantine.since, this.clock()) : undefined);
     return details({ ...c, quarantine: null });
   }
 

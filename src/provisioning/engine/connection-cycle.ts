@@ -3,6 +3,7 @@ import type { Encryptor } from '../../auth/encryption.js';
 import type { ConnectionRecord } from '../connections/connection.js';
 import { decryptCredential, storedSecret } from '../connections/target-client.js';
 import type { ConnectionStore } from '../store/connection-store.js';
+import { quarantinedEvent, recoveredEvent, stoppedEvent, stoppedSince } from './connection-state-events.js';
 import { runCycle, type CycleOptions, type CycleReport } from './run-cycle.js';
 
 export interface ConnectionCycleOptions extends Pick<CycleOptions, 'dryRun' | 'full' | 'allowDeletes' | 'honourEscrow' | 'signal' | 'onProgress' | 'clientOptions' | 'now' | 'chunkSize'> {
@@ -29,6 +30,7 @@ export async function runConnectionCycle(options: ConnectionCycleOptions): Promi
   const released = Boolean(connection.allowDeletes);
   const now = options.now ?? (() => new Date());
   const full = options.full ?? (options.scheduled === true && fullReconcileDue(connection, now()));
+  const stoppedFrom = options.dryRun ? null : stoppedSince(await store.listCycles(connection.id, 20));
   const report = await runCycle({
     ...options,
     full,
@@ -39,11 +41,18 @@ export async function runConnectionCycle(options: ConnectionCycleOptions): Promi
     allowDeletes: options.allowDeletes || released,
   });
   if (options.dryRun) return report;
+  const at = now();
   if (report.quarantine) {
     const same = connection.quarantine?.reason === report.quarantine.reason;
-    await store.setQuarantine(connection.id, same ? { ...report.quarantine, since: connection.quarantine!.since } : report.quarantine);
+    const quarantine = same ? { ...report.quarantine, since: connection.quarantine!.since } : report.quarantine;
+    // An event when the state changes: entering quarantine, or for another reason; not on every cycle of it.
+    await store.setQuarantine(connection.id, quarantine, same ? undefined : quarantinedEvent(connection, quarantine, report.summary.failed, at));
   } else if (report.cycle.status === 'completed' && connection.quarantine) {
-    await store.setQuarantine(connection.id, null);
+    await store.setQuarantine(connection.id, null, recoveredEvent(connection, `a cycle completed after the quarantine (${connection.quarantine.detail})`, connection.quarantine.since, at));
+  }
+  if (report.cycle.status === 'stopped' && !stoppedFrom) await store.appendConnectionEvent(stoppedEvent(connection, report.cycle, at));
+  if (report.cycle.status === 'completed' && stoppedFrom) {
+    await store.appendConnectionEvent(recoveredEvent(connection, 'a cycle completed after the deletion threshold had stopped it', stoppedFrom, at));
   }
   if (released && report.cycle.status === 'completed') await store.setAllowDeletes(connection.id, false);
   if (full && !options.dryRun && report.cycle.status === 'completed') {

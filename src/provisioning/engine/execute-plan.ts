@@ -1,4 +1,4 @@
-import { isAuthenticationFailure, ScimClientError, TransportError } from '../client/client-errors.js';
+import { isAuthenticationFailure, ScimClientError, TargetThrottled, TransportError } from '../client/client-errors.js';
 import type { PatchOperationBody, ResourceEndpoint, ScimClient, ScimObject } from '../client/scim-client.js';
 import type { TargetUpdates } from '../client/target-updates.js';
 import { ENTERPRISE_USER_SCHEMA } from '../../scim/schema/urns.js';
@@ -45,8 +45,9 @@ export interface ExecutionContext {
   targetProfile?: TargetProfile | null;
 }
 
-type Category = 'created' | 'updated' | 'disabled' | 'deleted' | 'failed';
-const RANK: Record<Category, number> = { updated: 1, created: 2, disabled: 3, deleted: 4, failed: 5 };
+type Category = 'adopted' | 'created' | 'updated' | 'disabled' | 'deleted' | 'failed';
+/** An object counts once, in its strongest category: a write that was sent outranks an adoption alone. */
+const RANK: Record<Category, number> = { adopted: 1, updated: 2, created: 3, disabled: 4, deleted: 5, failed: 6 };
 
 interface Outcome {
   batch: Partial<StateBatch>;
@@ -70,6 +71,8 @@ export class PlanExecutor {
   /** The target's refusal of the credential, when that is what stopped the cycle. */
   private authRefused?: string;
   private transportFailures = 0;
+  /** The target throttled beyond what a cycle waits for: the cycle stopped, nothing counted as failed. */
+  private throttled?: string;
   /** Member writes for the whole cycle, so a batch size the target refused is not sent again. */
   readonly groupWriter: GroupWriter;
 
@@ -78,7 +81,7 @@ export class PlanExecutor {
     this.groupWriter = new GroupWriter(ctx.updates, batches, ctx.targetProfile);
   }
 
-  async run(plan: Plan): Promise<{ counts: Omit<CycleCounts, 'unchanged'>; aborted?: string; authRefused?: string }> {
+  async run(plan: Plan): Promise<{ counts: Omit<CycleCounts, 'unchanged'>; aborted?: string; authRefused?: string; throttled?: string }> {
     const userWrites = plan.steps.filter((s) => s.type === 'User' && ['adopt', 'update', 'disable'].includes(s.action));
     const userCreates = plan.steps.filter((s) => s.type === 'User' && s.action === 'create') as Extract<PlanStep, { action: 'create' }>[];
     this.managerSteps = new Set(plan.steps.filter((s) => s.action === 'set-manager').map((s) => s.key));
@@ -95,9 +98,14 @@ export class PlanExecutor {
       if (all.length) await this.runPhase(name, all);
       if (this.aborted) break;
     }
-    const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, failed: 0 };
+    const counts = { created: 0, updated: 0, disabled: 0, deleted: 0, failed: 0, adopted: 0 };
     for (const category of this.categories.values()) counts[category]++;
-    return { counts, ...(this.aborted ? { aborted: this.aborted } : {}), ...(this.authRefused ? { authRefused: this.authRefused } : {}) };
+    return {
+      counts,
+      ...(this.aborted ? { aborted: this.aborted } : {}),
+      ...(this.authRefused ? { authRefused: this.authRefused } : {}),
+      ...(this.throttled ? { throttled: this.throttled } : {}),
+    };
   }
 
   private async runPhase(name: string, steps: PlanStep[]): Promise<void> {
@@ -203,7 +211,7 @@ export class PlanExecutor {
     const status = changes.length ? (await this.ctx.updates.update(endpointOf(step.type), found.id!, patchOperations(changes))).status : 409;
     const state = this.state(step.type, step.key);
     Object.assign(state, { targetId: found.id!, ownership: 'adopted', phase: 'linked', sent: pickManaged(step.attributes, config.managedPaths), managerKey: null, failures: 0, lastError: null });
-    this.mark(step, 'updated');
+    this.mark(step, 'adopted');
     return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { targetId: found.id!, status, detail: 'it already existed on the target (409); taken over instead' })] } };
   }
 
@@ -223,7 +231,7 @@ export class PlanExecutor {
       failures: 0,
       lastError: null,
     } satisfies Partial<ObjectState>);
-    this.mark(step, step.ownership === 'created' ? 'created' : 'updated');
+    this.mark(step, step.ownership === 'created' ? 'created' : 'adopted');
     return { batch: { upserts: [{ ...state }], log: [this.log(step, 'success', { status })] } };
   }
 
@@ -297,6 +305,7 @@ export class PlanExecutor {
 
   private failure(step: PlanStep, error: unknown): Outcome {
     const message = this.ctx.redactor.text(error instanceof Error ? error.message : String(error));
+    if (error instanceof TargetThrottled) return this.throttle(step, error, message);
     const status = error instanceof ScimClientError ? error.status : null;
     if (isAuthenticationFailure(error)) this.authRefused ??= message;
     if (isAuthenticationFailure(error)) this.aborted ??= `the target refused the credential (${message}); check it with "scimd connection test" and replace it with "scimd connection set-secret"`;
@@ -315,6 +324,17 @@ export class PlanExecutor {
     this.mark(step, 'failed');
     const keep = state.targetId !== null || state.phase === 'creating' || step.action === 'create';
     return { batch: { upserts: keep ? [{ ...state, phase: step.action === 'create' ? 'creating' : state.phase }] : [], log: [this.log(step, 'failure', { status, detail })] } };
+  }
+
+  /**
+   * A throttle the cycle does not wait out stops the cycle; the object is not failed and not put
+   * in escrow (it did nothing wrong): the next cycle sends it again.
+   */
+  private throttle(step: PlanStep, error: TargetThrottled, message: string): Outcome {
+    const wait = error.retryAfterMs !== undefined ? `asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s (Retry-After)` : 'kept throttling through every retry';
+    this.throttled ??= `the target ${wait}, longer than a cycle pauses (15 minutes); nothing was counted as failed and the next cycle carries on from here`;
+    this.aborted ??= this.throttled;
+    return { batch: { log: [this.log(step, 'skipped', { status: error.status, detail: `not sent: ${this.throttled} (${message})` })] } };
   }
 
   private log(step: PlanStep, result: LogEntry['result'], extra: { targetId?: string | null; status?: number | null; detail?: string | null } = {}): LogEntry {

@@ -15,7 +15,7 @@ import { countOf, type CycleCounts, type Plan } from '../planner/plan.js';
 import type { ConnectionStore, CycleRecord, CycleSummary, LogEntry } from '../store/connection-store.js';
 import { CycleBusy, CycleLease } from './cycle-lease.js';
 import { holdEscrowed, retryTime } from './escrow.js';
-import { credentialQuarantine, failureQuarantine } from './quarantine.js';
+import { credentialQuarantine, failingRun, failureQuarantine, isFailingCycle } from './quarantine.js';
 import { PlanExecutor } from './execute-plan.js';
 import type { MemberBatches } from './group-writes.js';
 import { matchTargets } from './match-targets.js';
@@ -109,6 +109,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
 
   try {
     await store.interruptRunningCycles(connection.id);
+    const previousFailing = failingRun(await store.listCycles(connection.id, 10));
     await store.startCycle(cycle);
     progress('source', 0, 1);
     let prepared;
@@ -175,7 +176,8 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     const at = now().toISOString();
 
     if (verdict.tripped && !options.allowDeletes && !options.dryRun) {
-      Object.assign(summary, predictedCounts(plan), { failed: 0 });
+      // Nothing was sent: the counts stay at zero and the would-be counts are the plan's.
+      summary.planned = predictedCounts(plan);
       const held = plan.steps.filter((s) => s.action === 'disable' || s.action === 'delete');
       await store.commit(connection.id, {
         upserts: [],
@@ -252,7 +254,9 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     const failedObjects = new Set(plan.failures.map((f) => stateKey(f.type, f.key)));
     Object.assign(summary, result.counts, { unchanged: plan.unchanged, failed: result.counts.failed + failedObjects.size });
     if (result.authRefused) quarantine = credentialQuarantine(result.authRefused, now());
-    else quarantine = failureQuarantine(result.counts, now()) ?? undefined;
+    else quarantine = failureQuarantine(result.counts, previousFailing, now()) ?? undefined;
+    if (isFailingCycle(result.counts) && !result.throttled) summary.failing = true;
+    if (result.throttled) return await finish('interrupted', `Paused by the target: ${result.throttled}`);
     if (result.aborted && options.signal?.aborted && !result.authRefused) return await finish('interrupted', `Stopped early: ${result.aborted}`);
     if (result.aborted) return await finish('failed', `Stopped early: ${result.aborted}`);
     return await finish('completed', summary.drift ? describeDrift(summary.drift) : null);
@@ -278,7 +282,7 @@ async function rememberBatchSize(store: ConnectionStore, connection: ConnectionR
 
 /** The summary a plan predicts, per object: the strongest of its steps, or failed. */
 export function predictedCounts(plan: Plan): CycleCounts {
-  const rank: (keyof CycleCounts)[] = ['updated', 'created', 'disabled', 'deleted', 'failed'];
+  const rank: (keyof CycleCounts)[] = ['adopted', 'updated', 'created', 'disabled', 'deleted', 'failed'];
   const byObject = new Map<string, keyof CycleCounts>();
   const mark = (key: string, category: keyof CycleCounts) => {
     const current = byObject.get(key);
@@ -286,8 +290,8 @@ export function predictedCounts(plan: Plan): CycleCounts {
   };
   for (const step of plan.steps) mark(stateKey(step.type, step.key), step.action === 'adopt' && step.ownership === 'created' ? 'created' : countOf(step));
   for (const failure of plan.failures) mark(stateKey(failure.type, failure.key), 'failed');
-  const counts: CycleCounts = { created: 0, updated: 0, disabled: 0, deleted: 0, unchanged: plan.unchanged, failed: 0 };
-  for (const category of byObject.values()) counts[category]++;
+  const counts: CycleCounts = { created: 0, updated: 0, disabled: 0, deleted: 0, unchanged: plan.unchanged, failed: 0, adopted: 0 };
+  for (const category of byObject.values()) counts[category] = (counts[category] ?? 0) + 1;
   return counts;
 }
 

@@ -62,6 +62,8 @@ export interface CycleCounts {
   deleted: number;
   unchanged: number;
   failed: number;
+  /** Target objects taken over (adopted) this cycle; an adoption that also changed values counts here, not in `updated`. */
+  adopted?: number;
 }
 
 /** Which summary counter a step counts in; membership and manager changes are updates. */
@@ -73,6 +75,8 @@ export function countOf(step: PlanStep): keyof CycleCounts {
       return 'disabled';
     case 'delete':
       return 'deleted';
+    case 'adopt':
+      return 'adopted';
     default:
       return 'updated';
   }

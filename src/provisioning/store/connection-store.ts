@@ -1,3 +1,4 @@
+import type { ConnectionEventDraft } from '../../events/connection-events.js';
 import type { DriftReport } from '../engine/refresh-from-target.js';
 import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential, TargetProfile } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
@@ -35,6 +36,10 @@ export interface CycleSummary extends CycleCounts {
   deprovisions: number;
   /** A full reconcile's reading of the target before it planned. */
   drift?: DriftReport;
+  /** Most of what it sent failed (see engine/quarantine.ts): several such cycles in a row quarantine. */
+  failing?: boolean;
+  /** A cycle the deletion threshold stopped sent nothing: its counts are zero and these are what it would have done. */
+  planned?: CycleCounts;
 }
 
 export interface CycleRecord {
@@ -102,8 +107,13 @@ export interface ConnectionStore {
   listConnections(): Promise<ConnectionRecord[]>;
   /** Deletes a connection with its state, cycles and log; false when it did not exist. */
   deleteConnection(id: string): Promise<boolean>;
-  /** Quarantines the connection (or clears it with null); the rest of the record is untouched. */
-  setQuarantine(connectionId: string, quarantine: Quarantine | null): Promise<void>;
+  /**
+   * Quarantines the connection (or clears it with null); the rest of the record is untouched.
+   * `event` (connection.quarantined or .recovered) is written to the outbox in the same transaction.
+   */
+  setQuarantine(connectionId: string, quarantine: Quarantine | null, event?: ConnectionEventDraft): Promise<void>;
+  /** Writes a connection event (connection.stopped, .recovered) to the outbox's connections stream. */
+  appendConnectionEvent(event: ConnectionEventDraft): Promise<void>;
   /** Releases (or re-arms) the deletion threshold for the next cycle. */
   setAllowDeletes(connectionId: string, allow: boolean): Promise<void>;
   setCredentialState(connectionId: string, state: CredentialState | null): Promise<void>;

@@ -1,3 +1,5 @@
+import { randomId } from '../../auth/secret-format.js';
+import { CONNECTION_STREAM, type ConnectionEventDraft } from '../../events/connection-events.js';
 import { foldCase } from '../../scim/compare.js';
 import { conflict } from '../../scim/errors.js';
 import type { SqlDriver, SqlExecutor } from '../../store/sql/sql-driver.js';
@@ -6,6 +8,9 @@ import type { ObjectState, ObjectType } from '../planner/object-state.js';
 import type { Store } from '../../store/store.js';
 import { SqlStore } from '../../store/sql/sql-store.js';
 import type { ConnectionStore, CycleRecord, CycleStatus, CycleSummary, LogEntry, LogQuery, SourceCache, SourceCacheChange, StateBatch } from './connection-store.js';
+
+/** The `settings` row that counts the connections stream's events. */
+const CONNECTION_SEQUENCE_KEY = 'connection_events_sequence';
 
 /** Rows per multi-row statement: well under both databases' parameter limits. */
 const ROWS_PER_STATEMENT = 200;
@@ -66,8 +71,32 @@ export class SqlConnectionStore implements ConnectionStore {
     });
   }
 
-  async setQuarantine(connectionId: string, quarantine: Quarantine | null): Promise<void> {
-    await this.driver.run('UPDATE provisioning_connections SET quarantine = $1 WHERE id = $2', [quarantine ? JSON.stringify(quarantine) : null, connectionId]);
+  async setQuarantine(connectionId: string, quarantine: Quarantine | null, event?: ConnectionEventDraft): Promise<void> {
+    await this.driver.transaction(async (tx) => {
+      await tx.run('UPDATE provisioning_connections SET quarantine = $1 WHERE id = $2', [quarantine ? JSON.stringify(quarantine) : null, connectionId]);
+      if (event) await this.insertConnectionEvent(tx, event);
+    });
+  }
+
+  async appendConnectionEvent(event: ConnectionEventDraft): Promise<void> {
+    await this.driver.transaction((tx) => this.insertConnectionEvent(tx, event));
+  }
+
+  /**
+   * Numbers the event in the connections stream and stores it. The counter lives in `settings`
+   * (not MAX(sequence)), so it never goes back when retention deletes old events; its row lock
+   * orders concurrent writers on PostgreSQL (SQLite writers are serialised already).
+   */
+  private async insertConnectionEvent(tx: SqlExecutor, event: ConnectionEventDraft): Promise<void> {
+    const row = await tx.get<{ value: string }>(
+      `INSERT INTO settings (key, value) VALUES ($1, '1')
+       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT) RETURNING value`,
+      [CONNECTION_SEQUENCE_KEY],
+    );
+    await tx.run(
+      `INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)`,
+      [randomId('evt'), CONNECTION_STREAM, Number(row!.value), event.type, event.subject.type, event.subject.id, event.occurredAt, this.driver.dialect.encodeDocument(event.data)],
+    );
   }
 
   async setAllowDeletes(connectionId: string, allow: boolean): Promise<void> {
