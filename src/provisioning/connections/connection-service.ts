@@ -212,7 +212,7 @@ export class ConnectionService implements ConnectionClient {
 
   async require(ref: string): Promise<ConnectionRecord> {
     const connection = await this.store.findConnection(ref);
-    if (!connection) throw notFoundProblem(`No connection ${JSON.stringify(ref)}`);
+    if (!connection) throw notFoundProblem(`No connection ${JSON.stringify(ref)}; "scimd connection list" shows the connections there are`);
     return connection;
   }
 
