@@ -47,7 +47,7 @@ export async function withAdminClient<T>(options: AdminConnectionOptions, work: 
 export async function withConnectionClient<T>(options: AdminConnectionOptions, work: (client: ConnectionClient) => Promise<T>, env = process.env): Promise<T> {
   const remote = remoteAdmin(options, env);
   if (remote) return work(new HttpConnectionClient(remote));
-  return withConnections(existingDatabaseOf(options), (store, encryptor) => work(new ConnectionService(store, encryptor)));
+  return withConnections(existingDatabaseOf(options), (store, encryptor) => work(new ConnectionService(store, encryptor, { actor: { id: `cli:${osUser(env)}`, ip: null } })));
 }
 
 /** The server's admin API when `--url` (or SCIMD_URL) is given, checked; undefined for the database. */

@@ -73,7 +73,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     registerEventRoutes(admin, { store, feed: options.events.feed, scimUrl: context.scimUrl });
     registerWebhookRoutes(admin, { ...context, webhooks: options.events.webhooks });
     registerBrowseRoutes(admin, { context, resources: options.resources, store, clock });
-    registerConnectionRoutes(admin, () => options.provisioning.connections());
+    registerConnectionRoutes(admin, () => options.provisioning.connections(), context.actor);
   });
   await app.register(selfRoutes, { service, bearer: options.bearer });
   await app.register(sessionRoutes, { auth, sessions, store, clock });
