@@ -41,7 +41,7 @@ export function directoryStatus(directory: DirectoryRecord, connection: Connecti
     const first = expiring[0];
     const successor = active.find((s) => s.state === 'active' && (s.expiresAt === null || s.expiresAt > first.expiresAt!));
     summary =
-      `client secret ${nameOf(first)} expires in ${plural(first.daysLeft!, 'day')} (${first.expiresAt})` +
+      `client secret ${nameOf(first)} expires in ${first.daysLeft ? plural(first.daysLeft, 'day') : 'less than a day'} (${first.expiresAt})` +
       (successor
         ? successor.firstUsedAt
           ? `; its successor ${nameOf(successor)} is in use, so revoke the old one`

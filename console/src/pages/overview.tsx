@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { HealthBadge } from '../components/health-badge';
 import { Loading, Page } from '../components/page';
-import { formatDate, formatDateTime, plural, relative } from '../format';
+import { formatDate, formatDateTime, plural, rejectedSecret, relative } from '../format';
 import { href } from '../router';
 import type { DirectoryStatus, StatusReport } from '../types';
 import { useLoad } from '../use-load';
@@ -65,7 +65,7 @@ function DirectoryCard({ status: d }: { status: DirectoryStatus }) {
         <div>
           <dt>Rejected requests</dt>
           <dd data-testid="rejected">
-            {d.rejectedCount ? `${d.rejectedCount}; last ${relative(d.lastRejectedAt)} with a ${d.lastRejectedReason ?? 'refused'} secret` : 'none'}
+            {d.rejectedCount ? `${d.rejectedCount}; last ${relative(d.lastRejectedAt)} with ${rejectedSecret(d.lastRejectedReason)}` : 'none'}
           </dd>
         </div>
         <div>
