@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -77,5 +80,24 @@ describe('the console through a correct rotation, in a real browser', () => {
     const card = page.locator('[data-testid="directory-card"][data-directory="Renewal"]');
     await card.waitFor();
     assert.doesNotMatch(await card.innerText(), /Refusing its client/);
+  });
+
+  test('a connection is badged "running" only while its schedule is on', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'scimd-badge-'));
+    try {
+      writeFileSync(join(folder, 'users.csv'), 'userName,externalId\nann@acme.com,e1\n');
+      const created = await admin('POST', '/connections', { name: 'badged', source: `file:${folder}/users.csv`, target: `${origin}/scim/v2`, secret: secrets.new!.secret, schedule: 'off' });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      await page.getByRole('link', { name: 'Provisioning' }).click();
+      const badge = page.getByTestId('connection-badge');
+      await badge.waitFor();
+      assert.equal(await badge.innerText(), 'schedule off');
+      assert.equal((await admin('PATCH', '/connections/badged', { schedule: '6h' })).status, 200);
+      await page.reload();
+      await page.getByTestId('connection-badge').waitFor();
+      assert.equal(await page.getByTestId('connection-badge').innerText(), 'running (every 6h)');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
