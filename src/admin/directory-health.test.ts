@@ -69,6 +69,14 @@ describe('directory health', () => {
     assert.equal(tenDaysLess.secrets[0]!.daysLeft, 10, 'as the console says "in 10 days"');
   });
 
+  it('right after the first request, before the counters are flushed: no "at null", no 0 requests', () => {
+    const status = directoryStatus(directory, connection({ firstRequestAt: at(-60_000), lastRequestAt: null, requestCount: 0, lastClientIp: null }), [secret({})], options);
+    assert.equal(status.health, 'healthy');
+    assert.doesNotMatch(status.summary, /null/);
+    assert.equal(status.lastRequestAt, at(-60_000));
+    assert.equal(status.requestCount, 1);
+  });
+
   it('a rejection clears once an active secret carries accepted traffic after it, however recent the rejection', () => {
     const revoked = secret({ id: 'sec_old', name: 'old', suffix: 'oooo', revokedAt: at(-3 * HOUR), lastUsedAt: at(-2 * HOUR) });
     const rejected = { lastRejectedAt: at(-2 * HOUR), lastRejectedSecretId: 'sec_old', lastRejectedReason: 'revoked' as const, rejectedCount: 1 };
