@@ -82,6 +82,16 @@ describe('the console through a correct rotation, in a real browser', () => {
     assert.doesNotMatch(await card.innerText(), /Refusing its client/);
   });
 
+  test('a brand-new directory without a secret is "No secret yet", not a red "No active secret"', async () => {
+    assert.equal((await admin('POST', '/directories', { name: 'Brand new' })).status, 201);
+    await page.getByRole('link', { name: 'Directories' }).click();
+    await page.reload();
+    const badge = page.locator('[data-testid="directory-card"][data-directory="Brand new"]').getByTestId('health-badge');
+    await badge.waitFor();
+    assert.match(await badge.innerText(), /No secret yet/);
+    assert.match((await badge.getAttribute('class')) ?? '', /health-not_connected/);
+  });
+
   test('a connection is badged "running" only while its schedule is on', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'scimd-badge-'));
     try {

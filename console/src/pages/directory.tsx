@@ -59,7 +59,7 @@ export function DirectoryPage({ id }: { id: string }) {
           <div class="card">
             <div class="card-head">
               <h2>Connection</h2>
-              <HealthBadge health={s.health} />
+              <HealthBadge health={s.health} connected={s.connected} />
             </div>
             <p data-testid="directory-summary">{s.summary}</p>
             <label for="tenant-url">Tenant URL (SCIM base URL)</label>

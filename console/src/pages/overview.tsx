@@ -46,7 +46,7 @@ function DirectoryCard({ status: d }: { status: DirectoryStatus }) {
         <h2>
           <a href={href('directories', d.id)}>{d.name}</a>
         </h2>
-        <HealthBadge health={d.health} />
+        <HealthBadge health={d.health} connected={d.connected} />
       </div>
       <p class="card-summary">{d.summary}</p>
       <dl class="facts">
