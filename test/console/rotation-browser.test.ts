@@ -82,6 +82,14 @@ describe('the console through a correct rotation, in a real browser', () => {
     assert.doesNotMatch(await card.innerText(), /Refusing its client/);
   });
 
+  test('the console has a favicon that the server serves', async () => {
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    assert.ok(href, 'a <link rel="icon">');
+    const icon = await fetch(new URL(href, origin));
+    assert.equal(icon.status, 200);
+    assert.equal(icon.headers.get('content-type'), 'image/svg+xml');
+  });
+
   test('a brand-new directory without a secret is "No secret yet", not a red "No active secret"', async () => {
     assert.equal((await admin('POST', '/directories', { name: 'Brand new' })).status, 201);
     await page.getByRole('link', { name: 'Directories' }).click();
