@@ -82,6 +82,16 @@ describe('the console through a correct rotation, in a real browser', () => {
     assert.doesNotMatch(await card.innerText(), /Refusing its client/);
   });
 
+  test('the event list numbers each entry once, by its sequence', async () => {
+    await page.getByRole('link', { name: 'Events & webhooks' }).click();
+    await page.getByLabel('Directory').selectOption({ label: 'Renewal' });
+    await page.getByTestId('event').first().waitFor();
+    const list = page.getByTestId('event-list');
+    assert.equal(await list.evaluate((element) => element.tagName), 'UL');
+    assert.equal(await list.evaluate('getComputedStyle(document.querySelector("[data-testid=event-list]")).listStyleType'), 'none');
+    assert.match(await page.getByTestId('event').first().innerText(), /#\d+/);
+  });
+
   test('the console has a favicon that the server serves', async () => {
     const href = await page.locator('link[rel="icon"]').getAttribute('href');
     assert.ok(href, 'a <link rel="icon">');
