@@ -22,7 +22,8 @@ export function relative(iso: string | null | undefined, now = Date.now()): stri
   ];
   for (const [size, unit] of units) {
     if (abs >= size) {
-      const n = Math.floor(abs / size);
+      // Days to the nearest day, as the server's daysLeft; smaller units whole.
+      const n = size === 86_400_000 ? Math.round(abs / size) : Math.floor(abs / size);
       const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
       return ms < 0 ? `${text} ago` : `in ${text}`;
     }
@@ -33,6 +34,12 @@ export function relative(iso: string | null | undefined, now = Date.now()): stri
 export function plural(n: number, unit: string): string {
   if (n === 1) return `${n} ${unit}`;
   return `${n} ${unit.endsWith('y') ? `${unit.slice(0, -1)}ies` : `${unit}s`}`;
+}
+
+/** "an expired secret", "a revoked secret": the article follows the word. */
+export function rejectedSecret(reason: string | null | undefined): string {
+  const word = reason ?? 'refused';
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word} secret`;
 }
 
 export const HEALTH_LABELS: Record<string, string> = {

@@ -61,6 +61,22 @@ describe('directory health', () => {
     assert.match(status.summary, /"Entra" \(…abcd\), which expired 10 days ago/);
   });
 
+  it('a secret with minutes left has 0 days left and "expires in less than a day", not "in 1 day"', () => {
+    const status = directoryStatus(directory, connection({}), [secret({ expiresAt: at(60_000) })], options);
+    assert.equal(status.secrets[0]!.daysLeft, 0);
+    assert.match(status.summary, /expires in less than a day/);
+    const tenDaysLess = directoryStatus(directory, connection({}), [secret({ expiresAt: at(10 * DAY - HOUR) })], options);
+    assert.equal(tenDaysLess.secrets[0]!.daysLeft, 10, 'as the console says "in 10 days"');
+  });
+
+  it('right after the first request, before the counters are flushed: no "at null", no 0 requests', () => {
+    const status = directoryStatus(directory, connection({ firstRequestAt: at(-60_000), lastRequestAt: null, requestCount: 0, lastClientIp: null }), [secret({})], options);
+    assert.equal(status.health, 'healthy');
+    assert.doesNotMatch(status.summary, /null/);
+    assert.equal(status.lastRequestAt, at(-60_000));
+    assert.equal(status.requestCount, 1);
+  });
+
   it('a rejection clears once an active secret carries accepted traffic after it, however recent the rejection', () => {
     const revoked = secret({ id: 'sec_old', name: 'old', suffix: 'oooo', revokedAt: at(-3 * HOUR), lastUsedAt: at(-2 * HOUR) });
     const rejected = { lastRejectedAt: at(-2 * HOUR), lastRejectedSecretId: 'sec_old', lastRejectedReason: 'revoked' as const, rejectedCount: 1 };

@@ -22,7 +22,7 @@ export function directoryStatus(directory: DirectoryRecord, connection: Connecti
   const views = secrets.map((s) => secretView(s, now, options.windowDays));
   const active = views.filter((s) => s.state === 'active' || s.state === 'expiring');
   const expiries = active.map((s) => s.expiresAt).filter((e): e is string => e !== null).sort();
-  const c = connection ?? emptyConnection(directory.id);
+  const c = withFirstRequest(connection ?? emptyConnection(directory.id));
   const rejection = rejectionNow(c, active, now, options.idleHours);
   const expiring = active.filter((s) => s.state === 'expiring').sort((a, b) => (a.expiresAt! < b.expiresAt! ? -1 : 1));
   const idleFor = c.lastRequestAt ? now.getTime() - Date.parse(c.lastRequestAt) : null;
@@ -41,7 +41,7 @@ export function directoryStatus(directory: DirectoryRecord, connection: Connecti
     const first = expiring[0];
     const successor = active.find((s) => s.state === 'active' && (s.expiresAt === null || s.expiresAt > first.expiresAt!));
     summary =
-      `client secret ${nameOf(first)} expires in ${plural(first.daysLeft!, 'day')} (${first.expiresAt})` +
+      `client secret ${nameOf(first)} expires in ${first.daysLeft ? plural(first.daysLeft, 'day') : 'less than a day'} (${first.expiresAt})` +
       (successor
         ? successor.firstUsedAt
           ? `; its successor ${nameOf(successor)} is in use, so revoke the old one`
@@ -108,6 +108,16 @@ function nameOf(secret: SecretView): string {
 
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The first request is written at once, the counters and the last request every few seconds:
+ * until they catch up, the first request stands in for them (no "last request at null" beside
+ * "connected", no "0 requests").
+ */
+function withFirstRequest(c: ConnectionStatus): ConnectionStatus {
+  if (!c.firstRequestAt) return c;
+  return { ...c, lastRequestAt: c.lastRequestAt ?? c.firstRequestAt, requestCount: Math.max(c.requestCount, 1) };
 }
 
 /** The connection's recorded figures, without the directory id the status names as `id`. */

@@ -11,7 +11,8 @@ const DAY_MS = 86_400_000;
 export function secretView(record: SecretRecord, now: Date, windowDays: number): SecretView {
   const state = secretState(record, now);
   const msLeft = record.expiresAt === null ? null : Date.parse(record.expiresAt) - now.getTime();
-  const daysLeft = state === 'active' && msLeft !== null ? Math.ceil(msLeft / DAY_MS) : null;
+  // Days left to the nearest day, as the console's "in 10 days" counts them; under a day is 0, not 1.
+  const daysLeft = state === 'active' && msLeft !== null ? (msLeft < DAY_MS ? 0 : Math.round(msLeft / DAY_MS)) : null;
   const listState: SecretListState = state === 'active' && msLeft !== null && msLeft <= windowDays * DAY_MS ? 'expiring' : state;
   return {
     id: record.id,

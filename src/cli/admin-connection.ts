@@ -55,7 +55,7 @@ export async function withConnectionClient<T>(options: AdminConnectionOptions, w
   return withConnections(existingDatabaseOf(options), (store, encryptor) => {
     // As in the server: a passing test reads a scimd target's secret expiry and stores it.
     const keeper = new CredentialKeeper({ store, encryptor, log: QUIET, clock: () => new Date() });
-    return work(new ConnectionService(store, encryptor, { afterTest: (connection, report) => keeper.afterTest(connection, report) }));
+    return work(new ConnectionService(store, encryptor, { actor: { id: `cli:${osUser(env)}`, ip: null }, afterTest: (connection, report) => keeper.afterTest(connection, report) }));
   });
 }
 

@@ -139,7 +139,7 @@ export function registerConnectionCommand(program: Command): void {
         ['mappings', details.mappings === 'default' ? 'default (direct for SCIM columns, else Entra\'s)' : 'custom'],
         ['scoping', JSON.stringify(details.scoping)],
         ...Object.entries(settings).map(([k, v]) => [k, String(v)] as [string, string]),
-        ['managed', `${details.managed.users} users, ${details.managed.groups} groups, ${details.managed.failing} failing`],
+        ['managed', `${count(details.managed.users, 'user')}, ${count(details.managed.groups, 'group')}, ${details.managed.failing} failing`],
         ...operationalState(details),
         ...targetProfileLines(details.targetProfile),
       ];
@@ -259,4 +259,9 @@ function printTestReport(report: TestReport): void {
     for (const step of steps) process.stdout.write(`  ${marks[step.status]}  ${step.step.padEnd(width)}  ${step.detail}\n`);
   }
   process.stdout.write(report.ok ? 'The connection works.\n' : 'The connection does not work; see the failed steps above.\n');
+}
+
+/** "1 user", "2 users". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

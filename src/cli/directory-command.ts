@@ -3,6 +3,7 @@ import type { SettingsPatch, SettingsView } from '../admin/admin-views.js';
 import { invalidValue } from '../scim/errors.js';
 import { commandOptions, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
 import { printJson, printTable, shortTime } from './output.js';
+import { scimUrlText } from './scim-url-text.js';
 
 interface SetOptions extends AdminConnectionOptions {
   maxActiveSecrets?: string;
@@ -23,7 +24,7 @@ export function registerDirectoryCommand(program: Command): void {
       const created = await withAdminClient(opts, (client) => client.createDirectory(name));
       const result = { id: created.id, name: created.name, scimUrl: created.scimUrl };
       if (opts.json) return printJson(result);
-      process.stdout.write(`Created directory ${result.name} (${result.id})\nSCIM base URL: ${result.scimUrl}\n`);
+      process.stdout.write(`Created directory ${result.name} (${result.id})\nSCIM base URL: ${scimUrlText(result.scimUrl, opts)}\n`);
       process.stdout.write(`Next: scimd token create ${result.name}\n`);
     });
 

@@ -14,7 +14,7 @@ export function secretTable(secrets: SecretView[]): string[] {
 /** `2027-11-28 10:00 (365 days)`, or `never`. */
 export function expiry(secret: SecretView): string {
   if (!secret.expiresAt) return 'never';
-  return secret.daysLeft === null ? shortTime(secret.expiresAt) : `${shortTime(secret.expiresAt)} (${secret.daysLeft} day${secret.daysLeft === 1 ? '' : 's'})`;
+  return secret.daysLeft === null ? shortTime(secret.expiresAt) : `${shortTime(secret.expiresAt)} (${secret.daysLeft === 0 ? 'under a day' : `${secret.daysLeft} day${secret.daysLeft === 1 ? '' : 's'}`})`;
 }
 
 function lastUse(secret: SecretView): string {

@@ -133,7 +133,7 @@ async function serve(config: ServerConfig): Promise<void> {
   // stdout carries the JSON log lines, and this one line scripts wait for. The banner goes to
   // stderr, never through the logger: a person at the terminal sees it, a log shipper reading
   // stdout never receives the secret.
-  process.stdout.write(`scimd serving ${url} on ${describeDatabase(config.db)}\n`);
+  process.stdout.write(`scimd serving ${url} on ${describeDatabase(config.db)}; admin console ${publicUrl.slice(0, -SCIM_PREFIX.length)}/\n`);
   if (bootstrap) process.stderr.write(bootstrapBanner(publicUrl, bootstrap));
   process.stderr.write(adminSecretNotice(publicUrl.slice(0, -SCIM_PREFIX.length), adminSecret));
   if (config.trustProxy === true) process.stderr.write('Warning: --trust-proxy all trusts every hop, so any client can forge its address (and dodge the failed-authentication limit); give a hop count or the proxies\' addresses instead\n');

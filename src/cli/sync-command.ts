@@ -13,6 +13,7 @@ interface SyncOptions extends GlobalOptions {
   full?: boolean;
   allowDeletes?: boolean;
   quiet?: boolean;
+  progress?: boolean;
   user?: string;
   group?: string;
   member?: string[];
@@ -40,6 +41,7 @@ export function registerSyncCommand(program: Command): void {
     .option('--group <key>', 'provision on demand: only this group (its source key) with up to 5 of its members, now; members not named and removals wait for the next cycle')
     .option('--member <key>', 'with --group: a member to provision with it (repeat, at most 5); left out, all members when the group has no more than 5', (value: string, previous: string[] = []) => [...previous, value])
     .option('--quiet', 'no progress output')
+    .option('--progress', 'progress as JSON lines on standard error even without a terminal (under cron and in pipes there is none unless asked)')
     .option('--json', 'print the cycle (and for a dry run the full plan) as JSON')
     .addHelpText(
       'after',
@@ -49,7 +51,7 @@ export function registerSyncCommand(program: Command): void {
         'attributes, then creates or adopts them, sends only changed attributes of known ones (PATCH), disables',
         'objects out of scope or disabled in the source, deletes after the connection\'s delay, sets managers and',
         'group memberships. An ordinary cycle trusts what it last sent; --full reads the target back first.',
-        'Progress goes to standard error: a live line in a terminal, JSON lines otherwise.',
+        'Progress goes to standard error: a live line in a terminal; without one, nothing unless --progress (JSON lines).',
         '',
         'Exit status: 0 done; 2 done, but some objects failed (see "scimd sync log <connection> --failed");',
         '3 stopped by the deletion threshold; 1 the cycle failed.',
@@ -75,7 +77,7 @@ export function registerSyncCommand(program: Command): void {
         process.exitCode = onDemand.ok ? 0 : 1;
         return;
       }
-      const reporter = opts.quiet ? undefined : new ProgressReporter();
+      const reporter = !opts.quiet && (opts.progress || process.stderr.isTTY) ? new ProgressReporter() : undefined;
       const report = await withConnectionClient(opts, async (client) => {
         const connection = (await client.list()).find((c) => c.name === name || c.id === name);
         const expiry = connection && expiryWarning(connection.name, connection.credential.expiresAt, new Date());

@@ -2,6 +2,7 @@ import { DURATION_UNITS } from '../auth/duration.js';
 import type { Command } from 'commander';
 import { commandOptions, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
 import { printJson } from './output.js';
+import { scimUrlText } from './scim-url-text.js';
 import { checkExpiresIn, createdSecretText, secretTable } from './secret-output.js';
 
 interface CreateOptions extends AdminConnectionOptions {
@@ -33,7 +34,7 @@ export function registerTokenCommand(program: Command): void {
       if (opts.json) return printJson({ id: secret.id, secret: secret.secret, expiresAt: secret.expiresAt, name: secret.name, directory: secret.directoryId, scimUrl });
       process.stdout.write(
         createdSecretText(`Client secret for directory ${directoryRef}`, secret, [
-          `  SCIM URL: ${scimUrl}`,
+          `  SCIM URL: ${scimUrlText(scimUrl, opts)}`,
           '',
           'Paste the URL into the identity provider as the Tenant URL and the secret as the Secret Token.',
         ]),

@@ -341,7 +341,7 @@ export interface AdminTransaction {
 }
 
 /** What an audit entry can be about; the admin API's OpenAPI document lists the same. */
-export const AUDIT_TARGET_TYPES = ['directory', 'secret', 'admin_secret', 'webhook'] as const;
+export const AUDIT_TARGET_TYPES = ['directory', 'secret', 'admin_secret', 'webhook', 'connection'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** One administrative action: who did what to which target, when and from where. */

@@ -48,7 +48,7 @@ for (const backend of BACKENDS) {
       const result = await runScimd(['directory', 'create', 'globex', ...db]);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /Created directory globex \(dir_\w+\)/);
-      assert.match(result.stdout, /SCIM base URL: http/);
+      assert.match(result.stdout, /SCIM base URL: unknown from here: http:\/\/127\.0\.0\.1:8080\/scim\/v2 if scimd serve runs with its default/);
       assert.match(result.stdout, /scimd token create globex/);
     });
 
@@ -142,7 +142,7 @@ for (const backend of BACKENDS) {
       assert.match(result.stdout, /^ {2}scimd_[0-9A-Za-z]+$/m);
       assert.match(result.stdout, /id:\s+sec_\w+/);
       assert.match(result.stdout, /expires:\s+\d{4}-\d\d-\d\dT/);
-      assert.match(result.stdout, /SCIM URL:\s+http/);
+      assert.match(result.stdout, /SCIM URL:\s+unknown from here: http/);
     });
 
     it('<directory> is an id or a name', async () => {
@@ -227,6 +227,14 @@ for (const backend of BACKENDS) {
       assert.notEqual(unknown.code, 0);
       assert.equal(unknown.stdout, '');
       assert.match(unknown.stderr, /No secret with id "sec_doesnotexist"/);
+    });
+
+    it('directory create and token create print the URL a server really serves when it is known', async () => {
+      const env = { SCIMD_PUBLIC_URL: 'https://scim.example.com' };
+      const created = await runScimd(['directory', 'create', 'public-url', ...db], env);
+      assert.match(created.stdout, /^SCIM base URL: https:\/\/scim\.example\.com\/scim\/v2$/m);
+      const token = await runScimd(['token', 'create', 'public-url', ...db], env);
+      assert.match(token.stdout, /^ {2}SCIM URL: https:\/\/scim\.example\.com\/scim\/v2$/m);
     });
   });
 }

@@ -79,7 +79,7 @@ for (const backend of BACKENDS) {
       } finally {
         await server.stop();
       }
-      assert.match(server.output(), /scimd serving /);
+      assert.match(server.output(), /scimd serving http:\/\/\S+\/scim\/v2 on .*; admin console http:\/\/\S+\//);
       assert.doesNotMatch(server.output() + server.errors(), SECRET, 'no secret is printed');
       assert.doesNotMatch(server.errors(), /Client secret/);
       assert.equal((await scimdJson<unknown[]>(['directory', 'list', '--db', database.url])).length, 1);

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -77,5 +80,52 @@ describe('the console through a correct rotation, in a real browser', () => {
     const card = page.locator('[data-testid="directory-card"][data-directory="Renewal"]');
     await card.waitFor();
     assert.doesNotMatch(await card.innerText(), /Refusing its client/);
+  });
+
+  test('the event list numbers each entry once, by its sequence', async () => {
+    await page.getByRole('link', { name: 'Events & webhooks' }).click();
+    await page.getByLabel('Directory').selectOption({ label: 'Renewal' });
+    await page.getByTestId('event').first().waitFor();
+    const list = page.getByTestId('event-list');
+    assert.equal(await list.evaluate((element) => element.tagName), 'UL');
+    assert.equal(await list.evaluate('getComputedStyle(document.querySelector("[data-testid=event-list]")).listStyleType'), 'none');
+    assert.match(await page.getByTestId('event').first().innerText(), /#\d+/);
+  });
+
+  test('the console has a favicon that the server serves', async () => {
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    assert.ok(href, 'a <link rel="icon">');
+    const icon = await fetch(new URL(href, origin));
+    assert.equal(icon.status, 200);
+    assert.equal(icon.headers.get('content-type'), 'image/svg+xml');
+  });
+
+  test('a brand-new directory without a secret is "No secret yet", not a red "No active secret"', async () => {
+    assert.equal((await admin('POST', '/directories', { name: 'Brand new' })).status, 201);
+    await page.getByRole('link', { name: 'Directories' }).click();
+    await page.reload();
+    const badge = page.locator('[data-testid="directory-card"][data-directory="Brand new"]').getByTestId('health-badge');
+    await badge.waitFor();
+    assert.match(await badge.innerText(), /No secret yet/);
+    assert.match((await badge.getAttribute('class')) ?? '', /health-not_connected/);
+  });
+
+  test('a connection is badged "running" only while its schedule is on', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'scimd-badge-'));
+    try {
+      writeFileSync(join(folder, 'users.csv'), 'userName,externalId\nann@acme.com,e1\n');
+      const created = await admin('POST', '/connections', { name: 'badged', source: `file:${folder}/users.csv`, target: `${origin}/scim/v2`, secret: secrets.new!.secret, schedule: 'off' });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      await page.getByRole('link', { name: 'Provisioning' }).click();
+      const badge = page.getByTestId('connection-badge');
+      await badge.waitFor();
+      assert.equal(await badge.innerText(), 'schedule off');
+      assert.equal((await admin('PATCH', '/connections/badged', { schedule: '6h' })).status, 200);
+      await page.reload();
+      await page.getByTestId('connection-badge').waitFor();
+      assert.equal(await page.getByTestId('connection-badge').innerText(), 'running (every 6h)');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -174,6 +174,15 @@ for (const backend of BACKENDS) {
       assert.deepEqual(log.map((e: { action: string; result: string }) => `${e.action} ${e.result}`), ['create success']);
     });
 
+    it('without a terminal, sync writes no progress to standard error unless asked with --progress', async () => {
+      const silent = await h.run(['sync', 'hr']);
+      assert.equal(silent.code, 0, silent.stderr);
+      assert.doesNotMatch(silent.stderr, /"progress"/, 'quiet under cron');
+      const asked = await h.run(['sync', 'hr', '--progress']);
+      assert.equal(asked.code, 0, asked.stderr);
+      assert.match(asked.stderr, /\{"progress":/);
+    });
+
     it('deletes the connection and its state, and leaves the target as it is', async () => {
       const deleted = await h.json(['connection', 'delete', 'hr']);
       assert.equal(deleted.name, 'hr');
@@ -181,7 +190,7 @@ for (const backend of BACKENDS) {
       assert.equal(await h.userCount(), 1);
       const missing = await h.run(['sync', 'hr']);
       assert.equal(missing.code, 1);
-      assert.match(missing.stderr, /No connection "hr"/);
+      assert.match(missing.stderr, /No connection "hr"; "scimd connection list" shows the connections there are/);
     });
 
     it('reads a Windows-1252 export with --source-encoding, and without it says to give one', async () => {

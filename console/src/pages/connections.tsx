@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { Loading, Page } from '../components/page';
-import { formatDateTime } from '../format';
+import { formatDateTime, plural } from '../format';
 import { href } from '../router';
 import { useLoad } from '../use-load';
 
@@ -68,6 +68,14 @@ interface LogEntry {
   seq?: number;
 }
 
+/** Quarantined, running on its schedule, or off (cycles only when asked): "running" only when a schedule is on. */
+function ScheduleBadge({ connection: c }: { connection: Connection }) {
+  if (c.quarantine) return <span class="badge state-revoked" data-testid="connection-badge">quarantined ({c.quarantine.reason})</span>;
+  const schedule = c.settings.schedule ?? 'off';
+  if (schedule === 'off' || schedule === 'manual') return <span class="badge state-expired" data-testid="connection-badge">schedule off</span>;
+  return <span class="badge state-active" data-testid="connection-badge">running ({schedule === 'continuous' ? 'continuous' : `every ${schedule}`})</span>;
+}
+
 const base = (id: string) => `/connections/${encodeURIComponent(id)}`;
 
 /** Every outbound provisioning connection with its state. */
@@ -84,7 +92,7 @@ export function ConnectionList() {
                   <h2>
                     <a href={href('connections', c.id)}>{c.name}</a>
                   </h2>
-                  <span class={`badge ${c.quarantine ? 'state-revoked' : 'state-active'}`}>{c.quarantine ? `quarantined (${c.quarantine.reason})` : 'running'}</span>
+                  <ScheduleBadge connection={c} />
                 </div>
                 <p class="card-summary">
                   {sourceText(c.source)} → <code>{c.target}</code>
@@ -202,7 +210,7 @@ export function ConnectionPage({ id }: { id: string }) {
               </div>
               <div>
                 <dt>Managed</dt>
-                <dd>{c.managed ? `${c.managed.users} users, ${c.managed.groups} groups, ${c.managed.failing} failing` : '—'}</dd>
+                <dd>{c.managed ? `${plural(c.managed.users, 'user')}, ${plural(c.managed.groups, 'group')}, ${c.managed.failing} failing` : '—'}</dd>
               </div>
               <div>
                 <dt>Deletion threshold</dt>
@@ -316,7 +324,7 @@ function CycleResultView({ result }: { result: CycleResult }) {
                     {typeof s.attributes?.userName === 'string' ? s.attributes.userName : typeof s.attributes?.displayName === 'string' ? s.attributes.displayName : ''}{' '}
                     <span class="mono muted">{s.key}</span>
                   </td>
-                  <td>{s.attributes ? Object.keys(s.attributes).join(', ') : s.changes ? s.changes.map((c) => c.path).join(', ') : s.members ? `${s.members.length} members` : ''}</td>
+                  <td>{s.attributes ? Object.keys(s.attributes).join(', ') : s.changes ? s.changes.map((c) => c.path).join(', ') : s.members ? plural(s.members.length, 'member') : ''}</td>
                 </tr>
               ))}
               {result.plan.failures.map((f, i) => (

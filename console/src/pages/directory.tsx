@@ -4,7 +4,7 @@ import { CopyButton } from '../components/copy-button';
 import { HealthBadge, StateBadge } from '../components/health-badge';
 import { Loading, Page } from '../components/page';
 import { SecretTimeline } from '../components/secret-timeline';
-import { formatDate, formatDateTime, relative } from '../format';
+import { formatDate, formatDateTime, plural, rejectedSecret, relative } from '../format';
 import { href } from '../router';
 import type { DirectoryDetails, DirectoryStatus, Secret, StatusReport } from '../types';
 import { useLoad } from '../use-load';
@@ -59,7 +59,7 @@ export function DirectoryPage({ id }: { id: string }) {
           <div class="card">
             <div class="card-head">
               <h2>Connection</h2>
-              <HealthBadge health={s.health} />
+              <HealthBadge health={s.health} connected={s.connected} />
             </div>
             <p data-testid="directory-summary">{s.summary}</p>
             <label for="tenant-url">Tenant URL (SCIM base URL)</label>
@@ -87,13 +87,13 @@ export function DirectoryPage({ id }: { id: string }) {
               <div>
                 <dt>Rejected</dt>
                 <dd data-testid="rejected">
-                  {s.rejectedCount ? `${s.rejectedCount}; last at ${formatDateTime(s.lastRejectedAt)} with a ${s.lastRejectedReason} secret` : 'none'}
+                  {s.rejectedCount ? `${s.rejectedCount}; last at ${formatDateTime(s.lastRejectedAt)} with ${rejectedSecret(s.lastRejectedReason)}` : 'none'}
                 </dd>
               </div>
               <div>
                 <dt>Holds</dt>
                 <dd>
-                  <a href={href('directories', id, 'users')}>{d.users} users</a>, <a href={href('directories', id, 'groups')}>{d.groups} groups</a>
+                  <a href={href('directories', id, 'users')}>{plural(d.users, 'user')}</a>, <a href={href('directories', id, 'groups')}>{plural(d.groups, 'group')}</a>
                 </dd>
               </div>
             </dl>
@@ -179,7 +179,7 @@ function SecretTable({ secrets, onRevoke }: { secrets: Secret[]; onRevoke: (secr
                 <StateBadge state={s.state} />
               </td>
               <td>
-                {s.revokedAt ? `revoked ${formatDate(s.revokedAt)}` : s.expiresAt ? `${formatDate(s.expiresAt)}${s.daysLeft !== null ? ` (${s.daysLeft} days)` : ''}` : 'never'}
+                {s.revokedAt ? `revoked ${formatDate(s.revokedAt)}` : s.expiresAt ? `${formatDate(s.expiresAt)}${s.daysLeft !== null ? ` (${relative(s.expiresAt)})` : ''}` : 'never'}
               </td>
               <td>{formatDate(s.created)}</td>
               <td>{s.lastUsedAt ? `${relative(s.lastUsedAt)} · ${s.lastUsedUserAgent ?? 'unknown client'}` : 'never'}</td>

@@ -73,7 +73,7 @@ function LiveFeed({ directory }: { directory: string }) {
       {events === null ? (
         <Loading what="events" />
       ) : events.length ? (
-        <ol class="history" reversed>
+        <ul class="history events" data-testid="event-list">
           {events.map((e) => (
             <li key={e.id} data-testid="event">
               <strong>{e.type}</strong> <span class="muted">#{e.sequence} · {formatDateTime(e.occurredAt)}</span> <span class="mono">{e.subject.type} {e.subject.id}</span>
@@ -83,7 +83,7 @@ function LiveFeed({ directory }: { directory: string }) {
               </details>
             </li>
           ))}
-        </ol>
+        </ul>
       ) : (
         <p>No events yet; they appear here as the identity provider writes.</p>
       )}

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { HealthBadge } from '../components/health-badge';
 import { Loading, Page } from '../components/page';
-import { formatDate, formatDateTime, plural, relative } from '../format';
+import { formatDate, formatDateTime, plural, rejectedSecret, relative } from '../format';
 import { href } from '../router';
 import type { DirectoryStatus, StatusReport } from '../types';
 import { useLoad } from '../use-load';
@@ -52,7 +52,7 @@ function DirectoryCard({ status: d }: { status: DirectoryStatus }) {
         <h2>
           <a href={href('directories', d.id)}>{d.name}</a>
         </h2>
-        <HealthBadge health={d.health} />
+        <HealthBadge health={d.health} connected={d.connected} />
       </div>
       <p class="card-summary">{d.summary}</p>
       <dl class="facts">
@@ -71,7 +71,7 @@ function DirectoryCard({ status: d }: { status: DirectoryStatus }) {
         <div>
           <dt>Rejected requests</dt>
           <dd data-testid="rejected">
-            {d.rejectedCount ? `${d.rejectedCount}; last ${relative(d.lastRejectedAt)} with a ${d.lastRejectedReason ?? 'refused'} secret` : 'none'}
+            {d.rejectedCount ? `${d.rejectedCount}; last ${relative(d.lastRejectedAt)} with ${rejectedSecret(d.lastRejectedReason)}` : 'none'}
           </dd>
         </div>
         <div>

@@ -80,7 +80,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     registerWebhookRoutes(admin, { ...context, webhooks: options.events.webhooks });
     registerNotificationRoutes(admin, { ...context, notifications: options.events.notifications });
     registerBrowseRoutes(admin, { context, resources: options.resources, store, clock });
-    registerConnectionRoutes(admin, () => options.provisioning.connections());
+    registerConnectionRoutes(admin, () => options.provisioning.connections(), context.actor);
   });
   await app.register(selfRoutes, { service, bearer: options.bearer });
   await app.register(sessionRoutes, { auth, sessions, store, clock });

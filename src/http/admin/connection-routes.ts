@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../../admin/admin-views.js';
 import { invalidInput } from '../../admin/admin-error.js';
 import type { ConnectionInput } from '../../provisioning/connections/connection-input.js';
 import type { ConnectionService } from '../../provisioning/connections/connection-service.js';
@@ -19,14 +20,14 @@ const CREDENTIAL_FIELDS = ['secret', 'secretExpires', 'tokenUrl', 'clientId', 'c
  * Admin credentials are required (the hook of the enclosing plugin); a secret is accepted in a
  * request body and never appears in a response.
  */
-export function registerConnectionRoutes(app: FastifyInstance, connections: () => Promise<ConnectionService>): void {
+export function registerConnectionRoutes(app: FastifyInstance, connections: () => Promise<ConnectionService>, actor: (request: FastifyRequest) => Actor): void {
   type Params = { Params: { connection: string } };
 
   app.get('/connections', async () => ({ connections: await (await connections()).list() }));
 
   app.post('/connections', async (request, reply) => {
     const fields = bodyFields(request.body, ['name', ...TEXT_FIELDS, ...FLAG_FIELDS, ...CREDENTIAL_FIELDS, 'mappings']);
-    const result = await (await connections()).create(requiredString(fields, 'name'), connectionInput(fields));
+    const result = await (await connections()).create(requiredString(fields, 'name'), connectionInput(fields), actor(request));
     return created(reply, `/api/v1/connections/${result.connection.id}`, result);
   });
 
@@ -34,16 +35,16 @@ export function registerConnectionRoutes(app: FastifyInstance, connections: () =
 
   app.patch<Params>('/connections/:connection', async (request) => {
     const fields = bodyFields(request.body, [...TEXT_FIELDS, ...FLAG_FIELDS, 'mappings']);
-    return (await connections()).update(request.params.connection, connectionInput(fields));
+    return (await connections()).update(request.params.connection, connectionInput(fields), actor(request));
   });
 
-  app.delete<Params>('/connections/:connection', async (request) => (await connections()).delete(request.params.connection));
+  app.delete<Params>('/connections/:connection', async (request) => (await connections()).delete(request.params.connection, actor(request)));
 
   app.post<Params>('/connections/:connection/test', async (request) => (await connections()).test(request.params.connection));
 
   app.put<Params>('/connections/:connection/secret', async (request) => {
     const fields = bodyFields(request.body, CREDENTIAL_FIELDS);
-    return (await connections()).setSecret(request.params.connection, connectionInput(fields));
+    return (await connections()).setSecret(request.params.connection, connectionInput(fields), actor(request));
   });
 
   app.post<Params>('/connections/:connection/run', async (request) => {
@@ -85,7 +86,7 @@ export function registerConnectionRoutes(app: FastifyInstance, connections: () =
     return (await connections()).provision(request.params.connection, { user: text('user'), group: text('group'), members: members as string[] | undefined });
   });
 
-  app.post<Params>('/connections/:connection/allow-deletions', async (request) => (await connections()).allowDeletions(request.params.connection));
+  app.post<Params>('/connections/:connection/allow-deletions', async (request) => (await connections()).allowDeletions(request.params.connection, actor(request)));
 
   app.delete<Params>('/connections/:connection/quarantine', async (request) => (await connections()).clearQuarantine(request.params.connection));
 }

@@ -3,6 +3,9 @@ import type { Encryptor } from '../../auth/encryption.js';
 import { cycleOutcome, type ConnectionClient, type CycleOutcome, type OnDemandRequest, type RunRequest } from './connection-client.js';
 import { AdminError, conflictProblem, invalidInput, notFoundProblem } from '../../admin/admin-error.js';
 import { ScimError } from '../../scim/errors.js';
+import { audit } from '../../admin/admin-service.js';
+import type { Actor } from '../../admin/admin-views.js';
+import type { JsonObject } from '../../scim/json.js';
 import type { ScimClientOptions } from '../client/scim-client.js';
 import { runConnectionCycle } from '../engine/connection-cycle.js';
 import { CycleBusy } from '../engine/cycle-lease.js';
@@ -42,6 +45,8 @@ export interface ConnectionServiceOptions {
   clientOptions?: Partial<ScimClientOptions>;
   /** Called after a test that passes (clears the quarantine) and before one runs (reads the secret's expiry). */
   afterTest?: (connection: ConnectionRecord, report: TestReport) => Promise<void>;
+  /** Who changes connections when a call names no one (the CLI's operating-system user). */
+  actor?: Actor;
 }
 
 const MAX_LOG_PAGE = 1000;
@@ -83,36 +88,41 @@ export class ConnectionService implements ConnectionClient {
     };
   }
 
-  async create(name: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
+  async create(name: string, input: ConnectionInput, actor?: Actor): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
     const parsed = parsing(() => newConnection(name, input, this.encryptor, this.clock()));
     // An expiry the admin typed is theirs: the credential keeper must not replace it with the target's.
     const record = { ...parsed, credentialState: enteredExpiryState(parsed, input) };
     const check = await this.checkSource(record);
     await this.store.createConnection(record);
+    await this.audit(actor, 'connection.created', record, { source: describeSource(record.source), target: record.targetUrl, schedule: record.settings.schedule ?? 'off' });
     return { connection: details(record), check };
   }
 
-  async update(ref: string, input: ConnectionInput): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
+  async update(ref: string, input: ConnectionInput, actor?: Actor): Promise<{ connection: ConnectionDetails; check: SourceCheck }> {
     const before = await this.require(ref);
     const record = parsing(() => applyConnectionInput(before, withoutCredential(input), this.encryptor, this.clock()));
     const check = await this.checkSource(record);
     await this.store.updateConnection(record);
+    await this.audit(actor, 'connection.updated', record, { changed: changedFields(input) });
     return { connection: details(record), check };
   }
 
-  async delete(ref: string): Promise<{ id: string; name: string }> {
+  async delete(ref: string, actor?: Actor): Promise<{ id: string; name: string }> {
     const c = await this.require(ref);
     await this.store.deleteConnection(c.id);
+    await this.audit(actor, 'connection.deleted', c, { target: c.targetUrl });
     return { id: c.id, name: c.name };
   }
 
   /** Update Credentials: a new secret (or OAuth client) and its expiry, swapped in one statement. */
-  async setSecret(ref: string, input: Pick<ConnectionInput, 'secret' | 'secretExpires' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'oauthScope'>): Promise<ConnectionDetails> {
+  async setSecret(ref: string, input: Pick<ConnectionInput, 'secret' | 'secretExpires' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'oauthScope'>, actor?: Actor): Promise<ConnectionDetails> {
     const before = await this.require(ref);
     if (!input.secret && !input.clientSecret) throw invalidInput('Give the new credential: secret, or tokenUrl, clientId and clientSecret');
     const record = parsing(() => applyConnectionInput(before, input, this.encryptor, this.clock()));
     const state = enteredExpiryState(record, input);
     await this.store.replaceCredential(record.id, { kind: record.credentialKind, encrypted: record.encryptedCredential, expiresAt: record.credentialExpiresAt, state, updated: record.updated });
+    // The credential itself never enters the log: only its kind and expiry.
+    await this.audit(actor, 'connection.secret_set', record, { kind: record.credentialKind, expiresAt: record.credentialExpiresAt });
     return details({ ...record, credentialState: state });
   }
 
@@ -201,9 +211,10 @@ export class ConnectionService implements ConnectionClient {
   }
 
   /** Entra's "Allow deletes": the next real cycle may pass the deletion threshold, once. */
-  async allowDeletions(ref: string): Promise<ConnectionDetails> {
+  async allowDeletions(ref: string, actor?: Actor): Promise<ConnectionDetails> {
     const c = await this.require(ref);
     await this.store.setAllowDeletes(c.id, true);
+    await this.audit(actor, 'connection.deletions_allowed', c, {});
     return details({ ...c, allowDeletes: true });
   }
 
@@ -213,9 +224,15 @@ export class ConnectionService implements ConnectionClient {
     return details({ ...c, quarantine: null });
   }
 
+  /** One audit entry about a connection; `detail` never holds a credential. */
+  private async audit(actor: Actor | undefined, action: string, c: ConnectionRecord, detail: JsonObject): Promise<void> {
+    const who = actor ?? this.options.actor ?? { id: 'system', ip: null };
+    await this.store.appendAudit(audit(who, this.clock().toISOString(), action, 'connection', c.id, null, { name: c.name, ...detail }));
+  }
+
   async require(ref: string): Promise<ConnectionRecord> {
     const connection = await this.store.findConnection(ref);
-    if (!connection) throw notFoundProblem(`No connection ${JSON.stringify(ref)}`);
+    if (!connection) throw notFoundProblem(`No connection ${JSON.stringify(ref)}; "scimd connection list" shows the connections there are`);
     return connection;
   }
 
@@ -272,4 +289,12 @@ function asInputError(error: unknown): unknown {
 /** The credential state of a secret whose expiry the admin entered (kept as entered), or none. */
 function enteredExpiryState(record: ConnectionRecord, input: Pick<ConnectionInput, 'secretExpires'>): CredentialState | null {
   return record.credentialExpiresAt && input.secretExpires !== undefined ? { expirySource: 'entered' } : null;
+}
+
+/** The names of the settings an update gave, never their values (a source secret may be among them). */
+function changedFields(input: ConnectionInput): string[] {
+  return Object.entries(input)
+    .filter(([, value]) => value !== undefined)
+    .map(([key]) => key)
+    .sort();
 }

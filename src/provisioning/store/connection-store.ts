@@ -1,4 +1,5 @@
 import type { ConnectionEventDraft } from '../../events/connection-events.js';
+import type { AuditEntry } from '../../store/store.js';
 import type { DriftReport } from '../engine/refresh-from-target.js';
 import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential, TargetProfile } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
@@ -100,6 +101,8 @@ export interface LogQuery {
  * provisioning log. One SQL implementation serves SQLite and PostgreSQL.
  */
 export interface ConnectionStore {
+  /** Adds an entry to the server's audit log (the same table the admin Store writes). */
+  appendAudit(entry: AuditEntry): Promise<void>;
   createConnection(connection: ConnectionRecord): Promise<void>;
   updateConnection(connection: ConnectionRecord): Promise<void>;
   /** By id, or by name case-insensitively. */

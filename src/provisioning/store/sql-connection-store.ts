@@ -1,5 +1,7 @@
 import { randomId } from '../../auth/secret-format.js';
 import { CONNECTION_STREAM, type ConnectionEventDraft } from '../../events/connection-events.js';
+import { insertAuditEntry } from '../../store/sql/sql-admin.js';
+import type { AuditEntry } from '../../store/store.js';
 import { foldCase } from '../../scim/compare.js';
 import { conflict } from '../../scim/errors.js';
 import type { SqlDriver, SqlExecutor } from '../../store/sql/sql-driver.js';
@@ -28,6 +30,10 @@ export class SqlConnectionStore implements ConnectionStore {
     /** False when the driver is the server's own connection, which the server closes. */
     private readonly options: { ownsDriver: boolean } = { ownsDriver: true },
   ) {}
+
+  appendAudit(entry: AuditEntry): Promise<void> {
+    return insertAuditEntry(this.driver, this.driver.dialect, entry);
+  }
 
   async createConnection(c: ConnectionRecord): Promise<void> {
     try {
