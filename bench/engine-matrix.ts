@@ -29,6 +29,8 @@ export interface PhaseResult {
   differences: string[];
   /** Said when the app does not show group members, so memberships could not be read back. */
   membersHidden: boolean;
+  /** How the state had to be read, where the app's paging could not be walked. */
+  note?: string;
   expected: { users: number; groups: number; memberships: number };
 }
 
@@ -90,21 +92,52 @@ async function getJson(target: MatrixTarget, path: string): Promise<Record<strin
   return (await response.json()) as Record<string, unknown>;
 }
 
-async function listAll(target: MatrixTarget, resource: 'Users' | 'Groups'): Promise<Record<string, unknown>[]> {
-  const all: Record<string, unknown>[] = [];
+/** Every resource of a type, paged; `complete` is false when the app's paging repeats itself (Jackson ignores startIndex). */
+async function listAll(target: MatrixTarget, resource: 'Users' | 'Groups'): Promise<{ resources: Record<string, unknown>[]; complete: boolean }> {
+  const byId = new Map<string, Record<string, unknown>>();
   const count = resource === 'Users' ? 200 : 20;
   for (let start = 1; ; start += count) {
     const page = await getJson(target, `/${resource}?startIndex=${start}&count=${count}`);
     const resources = (page.Resources as Record<string, unknown>[] | undefined) ?? [];
-    all.push(...resources);
-    if (resources.length === 0 || all.length >= Number(page.totalResults ?? 0)) return all;
+    const before = byId.size;
+    for (const r of resources) byId.set(String(r.id), r);
+    const total = Number(page.totalResults ?? 0);
+    if (byId.size >= total || resources.length === 0) return { resources: [...byId.values()], complete: true };
+    if (byId.size === before) return { resources: [...byId.values()], complete: false };
   }
 }
 
-/** What the app holds, compared with the source: users present with the right active flag, groups with their members. */
-async function compare(target: MatrixTarget, state: SourceState, leftUsers: number[]): Promise<{ differences: string[]; membersHidden: boolean }> {
-  const differences: string[] = [];
+/** One resource by an exact filter without paging parameters, for apps whose paging cannot be walked. */
+async function findOne(target: MatrixTarget, resource: 'Users' | 'Groups', attribute: string, value: string): Promise<Record<string, unknown> | undefined> {
+  const page = await getJson(target, `/${resource}?filter=${encodeURIComponent(`${attribute} eq "${value}"`)}`);
+  return ((page.Resources as Record<string, unknown>[] | undefined) ?? [])[0];
+}
+
+/** The users and groups the comparison needs: by paging, or one lookup each where paging repeats itself. */
+async function readBack(target: MatrixTarget, userNames: string[], groupNames: string[]): Promise<{ users: Record<string, unknown>[]; groups: Record<string, unknown>[]; note?: string }> {
   const users = await listAll(target, 'Users');
+  const groups = await listAll(target, 'Groups');
+  if (users.complete && groups.complete) return { users: users.resources, groups: groups.resources };
+  const found = async (resource: 'Users' | 'Groups', attribute: string, values: string[]) => {
+    const out: Record<string, unknown>[] = [];
+    for (const value of values) {
+      const r = await findOne(target, resource, attribute, value);
+      if (r) out.push(r);
+    }
+    return out;
+  };
+  return {
+    users: users.complete ? users.resources : await found('Users', 'userName', userNames),
+    groups: groups.complete ? groups.resources : await found('Groups', 'displayName', groupNames),
+    note: 'the app repeats its first page whatever startIndex says, so each object was looked up by a filter',
+  };
+}
+
+/** What the app holds, compared with the source: users present with the right active flag, groups with their members. */
+async function compare(target: MatrixTarget, state: SourceState, leftUsers: number[]): Promise<{ differences: string[]; membersHidden: boolean; note?: string }> {
+  const differences: string[] = [];
+  const read = await readBack(target, [...state.users, ...leftUsers].map(userName), [...state.groups.keys()].map((k) => `Matrix ${k}`));
+  const users = read.users;
   const byName = new Map(users.map((u) => [String(u.userName).toLowerCase(), u]));
   const nameById = new Map(users.map((u) => [String(u.id), String(u.userName).toLowerCase()]));
   const missing = state.users.filter((i) => !byName.has(userName(i)));
@@ -114,8 +147,9 @@ async function compare(target: MatrixTarget, state: SourceState, leftUsers: numb
   const stillActive = leftUsers.filter((i) => byName.has(userName(i)) && byName.get(userName(i))!.active !== false);
   if (stillActive.length) differences.push(`${stillActive.length} departed users still active`);
 
-  const groups = await listAll(target, 'Groups');
+  const groups = read.groups;
   const groupByName = new Map(groups.map((g) => [String(g.displayName), g]));
+  const missingGroups: string[] = [];
   let shownMembers = 0;
   let expectedMembers = 0;
   const memberDiffs: string[] = [];
@@ -123,7 +157,7 @@ async function compare(target: MatrixTarget, state: SourceState, leftUsers: numb
     expectedMembers += members.length;
     const group = groupByName.get(`Matrix ${key}`);
     if (!group) {
-      differences.push(`group Matrix ${key} missing`);
+      missingGroups.push(`Matrix ${key}`);
       continue;
     }
     const shown = new Set(((group.members as { value: string }[] | undefined) ?? []).map((m) => nameById.get(m.value) ?? `?${m.value}`));
@@ -133,9 +167,10 @@ async function compare(target: MatrixTarget, state: SourceState, leftUsers: numb
     const extra = [...shown].filter((n) => !wanted.has(n)).length;
     if (absent || extra) memberDiffs.push(`Matrix ${key}: ${absent} members missing, ${extra} extra`);
   }
+  if (missingGroups.length) differences.push(`${missingGroups.length} groups missing (e.g. ${missingGroups[0]})`);
   const membersHidden = shownMembers === 0 && expectedMembers > 0;
-  if (!membersHidden) differences.push(...memberDiffs);
-  return { differences, membersHidden };
+  if (!membersHidden && memberDiffs.length) differences.push(`${memberDiffs.length} groups with other members (e.g. ${memberDiffs[0]})`);
+  return { differences, membersHidden, ...(read.note ? { note: read.note } : {}) };
 }
 
 function expectedCounts(state: SourceState) {
@@ -162,8 +197,8 @@ export async function runEngineMatrix(target: MatrixTarget, log: (line: string) 
       const report: CycleReport = await runCycle({ store, connection: (await store.findConnection('matrix'))!, credential: decryptCredential(record, encryptor), full });
       const seconds = (Date.now() - started) / 1000;
       const left = range(0, 300).filter((i) => !state.users.includes(i) && i >= 280);
-      const { differences, membersHidden } = await compare(target, state, left);
-      const result: PhaseResult = { phase: name, seconds, requests: report.summary.requests, status: report.cycle.status, differences, membersHidden, expected: expectedCounts(state) };
+      const { differences, membersHidden, note } = await compare(target, state, left);
+      const result: PhaseResult = { phase: name, seconds, requests: report.summary.requests, status: report.cycle.status, differences, membersHidden, ...(note ? { note } : {}), expected: expectedCounts(state) };
       log(`  ${target.label} ${name}: ${report.cycle.status}, ${report.summary.requests} requests, ${seconds.toFixed(1)} s, ${differences.length ? differences.join('; ') : 'exact'}${membersHidden ? ' (members hidden on GET)' : ''}`);
       results.push(result);
     };
@@ -196,7 +231,8 @@ export function renderEngineMatrix(columns: { label: string; results: PhaseResul
   for (const column of columns) {
     for (const r of column.results) {
       const verdict = r.status !== 'completed' && r.status !== 'error' ? `cycle ${r.status}` : r.differences.length ? `❌ ${r.differences.join('; ')}` : r.membersHidden ? '✅ users and groups exact; members not shown by the app on GET, so memberships could not be read back' : '✅ exact';
-      lines.push(`| ${column.label} | ${r.phase} | ${r.expected.users} / ${r.expected.groups} / ${r.expected.memberships} | ${verdict} | ${r.requests} | ${r.seconds.toFixed(1)} s |`);
+      const how = r.note ? ` (${r.note})` : '';
+      lines.push(`| ${column.label} | ${r.phase} | ${r.expected.users} / ${r.expected.groups} / ${r.expected.memberships} | ${verdict}${how} | ${r.requests} | ${r.seconds.toFixed(1)} s |`);
     }
   }
   lines.push('');
