@@ -96,9 +96,10 @@ async function getJson(target: MatrixTarget, path: string): Promise<Record<strin
 async function listAll(target: MatrixTarget, resource: 'Users' | 'Groups'): Promise<{ resources: Record<string, unknown>[]; complete: boolean }> {
   const byId = new Map<string, Record<string, unknown>>();
   const count = resource === 'Users' ? 200 : 20;
-  for (let start = 1; ; start += count) {
+  // The next page starts after what this one returned: an app may answer fewer than asked (better-auth gives at most 100).
+  for (let start = 1, resources: Record<string, unknown>[] = []; ; start += resources.length) {
     const page = await getJson(target, `/${resource}?startIndex=${start}&count=${count}`);
-    const resources = (page.Resources as Record<string, unknown>[] | undefined) ?? [];
+    resources = (page.Resources as Record<string, unknown>[] | undefined) ?? [];
     const before = byId.size;
     for (const r of resources) byId.set(String(r.id), r);
     const total = Number(page.totalResults ?? 0);
