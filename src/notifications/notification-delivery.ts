@@ -1,4 +1,5 @@
 import type { Encryptor } from '../auth/encryption.js';
+import { deliveryRecord } from '../webhooks/delivery-record.js';
 import { randomId } from '../auth/secret-format.js';
 import type { Store } from '../store/store.js';
 import type { NotificationRecipientRecord } from '../store/webhook-store.js';
@@ -63,22 +64,7 @@ export class NotificationDelivery {
       const webhook = await this.store.webhooks.findWebhook(recipient.id);
       if (!webhook || webhook.directoryId !== null || !webhook.enabled) continue;
       const result = await this.sendTo(recipient, message);
-      await this.store.webhooks.insertDelivery({
-        id: randomId('dlv'),
-        webhookId: recipient.id,
-        directoryId: '',
-        eventId: randomId('evt_admin'),
-        eventType: event.type,
-        sequence: 0,
-        attempt: 1,
-        at: now.toISOString(),
-        statusCode: result.statusCode,
-        durationMs: result.durationMs,
-        error: result.error,
-        responseExcerpt: result.responseExcerpt,
-        outcome: result.ok ? 'delivered' : 'failed',
-        kind: 'dispatch',
-      });
+      await this.store.webhooks.insertDelivery(deliveryRecord({ webhookId: recipient.id, directoryId: '', eventId: randomId('evt_admin'), eventType: event.type, sequence: 0, attempt: 1, kind: 'dispatch' }, result, now));
     }
   }
 

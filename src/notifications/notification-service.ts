@@ -1,4 +1,5 @@
 import { invalidInput, notFoundProblem } from '../admin/admin-error.js';
+import { deliveryRecord } from '../webhooks/delivery-record.js';
 import { directoryNotFound } from '../admin/admin-refusals.js';
 import { audit } from '../admin/admin-service.js';
 import type { Actor } from '../admin/admin-views.js';
@@ -94,22 +95,7 @@ export class NotificationService {
     const delivery = this.options.delivery();
     const message = (await delivery.compose({ type: 'notify.test', directoryId: '', data: { requestedBy: actor.id } }, now))!;
     const result = await delivery.sendTo(recipient, message);
-    const record: DeliveryRecord = {
-      id: randomId('dlv'),
-      webhookId: id,
-      directoryId: webhook?.directoryId ?? '',
-      eventId: randomId('evt_test'),
-      eventType: 'notify.test',
-      sequence: 0,
-      attempt: 1,
-      at: now.toISOString(),
-      statusCode: result.statusCode,
-      durationMs: result.durationMs,
-      error: result.error,
-      responseExcerpt: result.responseExcerpt,
-      outcome: result.ok ? 'delivered' : 'failed',
-      kind: 'test',
-    };
+    const record = deliveryRecord({ webhookId: id, directoryId: webhook?.directoryId ?? '', eventId: randomId('evt_test'), eventType: 'notify.test', sequence: 0, attempt: 1, kind: 'test' }, result, now);
     await this.store.webhooks.insertDelivery(record);
     return record;
   }

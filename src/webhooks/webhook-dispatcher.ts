@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { deliveryRecord } from './delivery-record.js';
 import { hostname } from 'node:os';
-import { randomId } from '../auth/secret-format.js';
 import type { DirectoryEvent } from '../events/event-types.js';
 import type { EventNotifier } from '../events/event-notifier.js';
 import type { NotificationDelivery } from '../notifications/notification-delivery.js';
@@ -144,22 +144,7 @@ export class WebhookDispatcher {
         const result = await attempt(now);
         if (signal.aborted) return;
         attempts += 1;
-        const delivery: DeliveryRecord = {
-          id: randomId('dlv'),
-          webhookId: webhook.id,
-          directoryId: stream.directoryId,
-          eventId: event.id,
-          eventType: event.type,
-          sequence: event.sequence,
-          attempt: attempts,
-          at: now.toISOString(),
-          statusCode: result.statusCode,
-          durationMs: result.durationMs,
-          error: result.error,
-          responseExcerpt: result.responseExcerpt,
-          outcome: 'delivered',
-          kind: 'dispatch',
-        };
+        const delivery = { ...deliveryRecord({ webhookId: webhook.id, directoryId: stream.directoryId, eventId: event.id, eventType: event.type, sequence: event.sequence, attempt: attempts, kind: 'dispatch' }, result, now), outcome: 'delivered' as const };
         if (result.ok) {
           if (!(await this.progress(stream, { kind: 'advanced', deliveredSequence: event.sequence }, delivery))) return;
           position = event.sequence;

@@ -1,4 +1,5 @@
 import { invalidInput, notFoundProblem } from '../admin/admin-error.js';
+import { deliveryRecord } from './delivery-record.js';
 import { directoryNotFound } from '../admin/admin-refusals.js';
 import { audit } from '../admin/admin-service.js';
 import type { Actor } from '../admin/admin-views.js';
@@ -212,22 +213,7 @@ export class WebhookService {
     const now = this.options.clock();
     const secrets = this.options.secrets.signingSecrets(webhook.secrets, now);
     const result = await sendWebhook(webhook.url, webhookHeaders(event.id, body, secrets, now), body, this.options.timeoutMs);
-    const delivery: DeliveryRecord = {
-      id: randomId('dlv'),
-      webhookId: webhook.id,
-      directoryId: event.directoryId,
-      eventId: event.id,
-      eventType: event.type,
-      sequence: event.sequence,
-      attempt,
-      at: now.toISOString(),
-      statusCode: result.statusCode,
-      durationMs: result.durationMs,
-      error: result.error,
-      responseExcerpt: result.responseExcerpt,
-      outcome: result.ok ? 'delivered' : 'failed',
-      kind,
-    };
+    const delivery = deliveryRecord({ webhookId: webhook.id, directoryId: event.directoryId, eventId: event.id, eventType: event.type, sequence: event.sequence, attempt, kind }, result, now);
     await this.store.webhooks.insertDelivery(delivery);
     return delivery;
   }

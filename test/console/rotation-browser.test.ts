@@ -35,10 +35,12 @@ describe('the console through a correct rotation, in a real browser', () => {
   const scim = (secret: string) => fetch(`${origin}/scim/v2/Users`, { headers: { authorization: `Bearer ${secret}`, 'user-agent': 'rotation-idp/1.0' } }).then((r) => r.status);
   const secrets: Record<string, { id: string; secret: string }> = {};
   let directoryId = '';
+  // CSV sources must live in the server's source folder (issue 15.8).
+  const sourceFolder = mkdtempSync(join(tmpdir(), 'scimd-badge-'));
 
   before(async () => {
     database = await createTestDatabase('sqlite');
-    scimd = await startScimd(['--db', database.url, '--no-bootstrap'], { SCIMD_ADMIN_SECRET: adminSecret });
+    scimd = await startScimd(['--db', database.url, '--no-bootstrap'], { SCIMD_ADMIN_SECRET: adminSecret, SCIMD_SOURCE_DIR: sourceFolder });
     origin = new URL(scimd.url).origin;
     browser = await launchChromium();
     page = await browser.context.newPage();
@@ -111,7 +113,7 @@ describe('the console through a correct rotation, in a real browser', () => {
   });
 
   test('a connection is badged "running" only while its schedule is on', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'scimd-badge-'));
+    const folder = sourceFolder;
     try {
       writeFileSync(join(folder, 'users.csv'), 'userName,externalId\nann@acme.com,e1\n');
       const created = await admin('POST', '/connections', { name: 'badged', source: `file:${folder}/users.csv`, target: `${origin}/scim/v2`, secret: secrets.new!.secret, schedule: 'off' });
