@@ -92,7 +92,11 @@ async function getJson(target: MatrixTarget, path: string): Promise<Record<strin
   return (await response.json()) as Record<string, unknown>;
 }
 
-/** Every resource of a type, paged; `complete` is false when the app's paging repeats itself (Jackson ignores startIndex). */
+/**
+ * Every resource of a type, paged until a page is empty. totalResults is not trusted (Jackson
+ * answers the page's length); `complete` is false when a page brings nothing new (an app whose
+ * paging repeats itself).
+ */
 async function listAll(target: MatrixTarget, resource: 'Users' | 'Groups'): Promise<{ resources: Record<string, unknown>[]; complete: boolean }> {
   const byId = new Map<string, Record<string, unknown>>();
   const count = resource === 'Users' ? 200 : 20;
@@ -100,10 +104,9 @@ async function listAll(target: MatrixTarget, resource: 'Users' | 'Groups'): Prom
   for (let start = 1, resources: Record<string, unknown>[] = []; ; start += resources.length) {
     const page = await getJson(target, `/${resource}?startIndex=${start}&count=${count}`);
     resources = (page.Resources as Record<string, unknown>[] | undefined) ?? [];
+    if (resources.length === 0) return { resources: [...byId.values()], complete: true };
     const before = byId.size;
     for (const r of resources) byId.set(String(r.id), r);
-    const total = Number(page.totalResults ?? 0);
-    if (byId.size >= total || resources.length === 0) return { resources: [...byId.values()], complete: true };
     if (byId.size === before) return { resources: [...byId.values()], complete: false };
   }
 }
@@ -130,7 +133,7 @@ async function readBack(target: MatrixTarget, userNames: string[], groupNames: s
   return {
     users: users.complete ? users.resources : await found('Users', 'userName', userNames),
     groups: groups.complete ? groups.resources : await found('Groups', 'displayName', groupNames),
-    note: 'the app repeats its first page whatever startIndex says, so each object was looked up by a filter',
+    note: `the app's ${[users.complete ? '' : 'Users', groups.complete ? '' : 'Groups'].filter(Boolean).join(' and ')} list repeats a page whatever startIndex says, so each of those was looked up by a filter`,
   };
 }
 

@@ -177,7 +177,9 @@ if (BACKENDS.includes('postgres')) {
           headers: { authorization: `Bearer ${dir.secret}`, ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }) },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
-      await assert.rejects(contestedGroup(scim), /kept and added members/);
+      // The faulty store loses updates (the member check fails) or, when two of its whole-list
+      // writes collide in PostgreSQL, answers 503: either way the race check refuses it.
+      await assert.rejects(contestedGroup(scim), /kept and added members|^AssertionError \[ERR_ASSERTION\]: 503 /);
     });
   });
 }

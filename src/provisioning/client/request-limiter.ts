@@ -47,6 +47,20 @@ export class RequestLimiter {
     };
   }
 
+  /**
+   * Waits out a pause that began while the caller held its slot (a Retry-After read by another
+   * request during an await of its own). Resolves in the same tick when there is none, so a
+   * request sent right after it cannot start inside a pause.
+   */
+  async settle(): Promise<void> {
+    for (let wait = this.pause.until - this.timing.now(); wait > 0; wait = this.pause.until - this.timing.now()) await this.timing.sleep(wait);
+  }
+
+  /** Whether a pause holds requests now. */
+  paused(): boolean {
+    return this.pause.until > this.timing.now();
+  }
+
   /** Holds every new request until the given time. */
   pauseUntil(time: number): void {
     this.pause.until = Math.max(this.pause.until, time);

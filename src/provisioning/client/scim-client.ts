@@ -136,12 +136,15 @@ export class ScimClient {
       const release = await this.limiter.acquire();
       let response: HttpResponse;
       try {
+        const authorization = await this.options.credential.authorization();
+        // Nothing may await between this check and the send: a Retry-After read meanwhile holds this request too.
+        if (this.limiter.paused()) await this.limiter.settle();
         response = await this.transport.send({
           method,
           url: this.url(path, options.query),
           label: path,
           headers: {
-            authorization: await this.options.credential.authorization(),
+            authorization,
             accept: `${SCIM_JSON}, application/json`,
             'user-agent': this.options.userAgent ?? 'scimd-provisioning',
             ...(options.body !== undefined ? { 'content-type': SCIM_JSON } : {}),
@@ -202,6 +205,7 @@ export class ScimClient {
     try {
       const authorization = options.authorization === undefined ? await this.options.credential.authorization() : options.authorization;
       const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+      if (this.limiter.paused()) await this.limiter.settle();
       const response = await this.transport.send({
         method,
         url: this.url(path, options.query),
