@@ -12,20 +12,20 @@ const MAX_ENTRIES = 10_000;
  * unknown secret always costs a read (and cannot fill the cache).
  */
 export class VerifiedSecretCache {
-  private readonly entries = new Map<string, { record: SecretRecord; token: string }>();
+  private readonly entries = new Map<string, { record: SecretRecord; version: string }>();
 
   constructor(private readonly store: Store) {}
 
   async findByHash(hash: string): Promise<SecretRecord | undefined> {
-    // The token is read before the secret, so a change that lands in between makes the entry stale at once.
-    const token = await this.store.secretChangeToken();
+    // The change version is read before the secret, so a change that lands in between makes the entry stale at once.
+    const version = await this.store.secretChangeToken();
     const cached = this.entries.get(hash);
-    if (token !== undefined && cached?.token === token) return cached.record;
+    if (version !== undefined && cached?.version === version) return cached.record;
     if (cached) this.entries.delete(hash);
     const record = await this.store.findSecretByHash(hash);
-    if (record && token !== undefined) {
+    if (record && version !== undefined) {
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(hash, { record, token });
+      this.entries.set(hash, { record, version });
     }
     return record;
   }
