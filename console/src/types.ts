@@ -139,3 +139,32 @@ export interface DirectoryEvent {
   subject: { type: string; id: string; version?: number };
   data: Record<string, unknown>;
 }
+
+/** A notification recipient as GET /notifications lists it: a chat URL arrives masked, never whole. */
+export interface NotificationRecipient {
+  id: string;
+  channel: 'email' | 'slack' | 'teams';
+  recipient: string;
+  /** null: every directory and the admin secrets. */
+  directoryId: string | null;
+  created: string;
+  state: 'ok' | 'failing' | 'paused';
+  failingSince: string | null;
+  lastError: string | null;
+}
+
+/** One attempt to reach a recipient (the notification delivery log). */
+export interface NotificationDelivery {
+  id: string;
+  webhookId: string;
+  recipient?: string;
+  eventType: string;
+  attempt: number;
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+  outcome: string;
+  kind: string;
+}

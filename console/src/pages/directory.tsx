@@ -9,6 +9,7 @@ import { href } from '../router';
 import type { DirectoryDetails, DirectoryStatus, Secret, StatusReport } from '../types';
 import { useLoad } from '../use-load';
 import { rotationState } from './rotation';
+import { DirectoryNotifications } from './notifications';
 import { CreateSecretDialog, RevokeSecretDialog } from './secret-dialogs';
 
 /** Links between a directory's pages. */
@@ -113,6 +114,7 @@ export function DirectoryPage({ id }: { id: string }) {
             <SecretTimeline secrets={s.secrets} warningDays={warningDays} />
             <SecretTable secrets={s.secrets} onRevoke={setRevoking} />
           </div>
+          <DirectoryNotifications directoryId={d.id} />
         </>
       )}
       {creating && d && (

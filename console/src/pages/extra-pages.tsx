@@ -2,8 +2,9 @@ import type { VNode } from 'preact';
 import { href } from '../router';
 import { ConnectionList, ConnectionPage } from './connections';
 import { EventsPage, WebhookPage, WebhooksPage } from './events';
+import { NotificationsPage } from './notifications';
 
-/** Navigation to the events, webhooks and provisioning pages. */
+/** Navigation to the events, webhooks, provisioning and notifications pages. */
 export function extraNav(current: string): VNode {
   return (
     <>
@@ -13,6 +14,9 @@ export function extraNav(current: string): VNode {
       <a href={href('connections')} aria-current={current === 'connections' ? 'page' : undefined}>
         Provisioning
       </a>
+      <a href={href('notifications')} aria-current={current === 'notifications' ? 'page' : undefined}>
+        Notifications
+      </a>
     </>
   );
 }
@@ -21,5 +25,6 @@ export function extraPages([top, id]: string[]): VNode | null {
   if (top === 'events') return <EventsPage key={id ?? ''} {...(id ? { directory: id } : {})} />;
   if (top === 'webhooks') return id ? <WebhookPage key={id} id={id} /> : <WebhooksPage />;
   if (top === 'connections') return id ? <ConnectionPage key={id} id={id} /> : <ConnectionList />;
+  if (top === 'notifications') return <NotificationsPage />;
   return null;
 }
