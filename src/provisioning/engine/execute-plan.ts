@@ -340,7 +340,8 @@ export class PlanExecutor {
   }
 
   private log(step: PlanStep, result: LogEntry['result'], extra: { targetId?: string | null; status?: number | null; detail?: string | null } = {}): LogEntry {
-    return stepLog(this.ctx.cycleId, this.ctx.now().toISOString(), step, result, this.ctx.redactor, extra);
+    const origin = this.ctx.desired.get(stateKey(step.type, step.key))?.origin ?? null;
+    return stepLog(this.ctx.cycleId, this.ctx.now().toISOString(), step, result, this.ctx.redactor, { ...extra, origin });
   }
 
   private mark(step: PlanStep, category: Category): void {
