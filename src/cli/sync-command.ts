@@ -108,7 +108,7 @@ export function registerSyncCommand(program: Command): void {
       if (opts.json) return printJson(entries);
       printTable(
         ['TIME', 'CYCLE', 'TYPE', 'OBJECT', 'ACTION', 'RESULT', 'STATUS', 'DETAIL'],
-        entries.map((e) => [shortTime(e.at), e.cycleId, e.type, e.key, e.action, e.result, e.status === null ? '' : String(e.status), describeEntry(e)]),
+        entries.map((e) => [shortTime(e.at), e.cycleId, e.type, e.origin ? `${e.origin} (${e.key})` : e.key, e.action, e.result, e.status === null ? '' : String(e.status), describeEntry(e)]),
       );
     });
 

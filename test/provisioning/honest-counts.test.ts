@@ -62,5 +62,31 @@ for (const backend of BACKENDS) {
       assert.match(still.summary, /wait in escrow/);
       h.proxy.refuse = () => undefined;
     });
+
+    it('a failed adoption is a failing object: show counts it, escrow holds it, health says so', async () => {
+      await h.directory.request('POST', '/Users', { schemas: [USER], userName: 'cal@acme.com', externalId: 'a1', title: 'Old', active: true });
+      h.csv('refuse.csv', HEADER, [['cal@acme.com', 'a1', 'Rep']]);
+      await h.connect('refuse', { source: `file:${h.dir}/refuse.csv` });
+      h.proxy.refuse = (method) => (method === 'PATCH' || method === 'PUT' ? { status: 400, detail: 'title is read-only here' } : undefined);
+      const report = await h.sync('refuse');
+      assert.equal(report.summary.failed, 1, JSON.stringify(report.summary));
+      const service = new ConnectionService(h.store, h.encryptor);
+      const shown = await service.get('refuse');
+      assert.equal(shown.managed.failing, 1, 'show counts the object whose adoption failed');
+      assert.equal(shown.escrow.objects, 1);
+      assert.ok(shown.escrow.nextRetry, 'it waits in escrow');
+      const state = (await h.store.loadObjects(shown.id)).find((s) => s.key === 'a1')!;
+      assert.equal(state.targetId, null, 'it is not linked: the next attempt looks it up again');
+      assert.match(state.lastError ?? '', /read-only/);
+      const held = await h.sync('refuse', { honourEscrow: true });
+      assert.equal(held.summary.failed, 0);
+      const health = connectionsHealth(await service.list(), new Date(), 30).find((c) => c.name === 'refuse')!;
+      assert.equal(health.health, 'failing', health.summary);
+      h.proxy.refuse = () => undefined;
+      const retried = await h.sync('refuse');
+      assert.equal(retried.summary.adopted, 1, JSON.stringify(retried.summary));
+      assert.equal((await service.get('refuse')).managed.failing, 0);
+      assert.equal((await h.targetUsers()).get('cal@acme.com')!.title, 'Rep');
+    });
   });
 }

@@ -60,6 +60,17 @@ for (const backend of BACKENDS) {
       assert.equal(h.proxy.exchanges.length, 0);
     });
 
+    it('names each log row by its DN beside the entryUUID, so an admin knows the entry', async () => {
+      const dn = 'uid=ann,ou=people,dc=example,dc=test';
+      const uuid = await ldap.entryUuid(dn);
+      const rows = await h.json(['sync', 'log', 'corp', '--object', uuid]);
+      assert.ok(rows.length > 0);
+      for (const row of rows) assert.equal(row.origin, dn, JSON.stringify(row));
+      const text = await h.run(['sync', 'log', 'corp', '--object', uuid]);
+      assert.equal(text.code, 0, text.stderr);
+      assert.ok(text.stdout.includes(`${dn} (${uuid})`), text.stdout);
+    });
+
     it("checks the attributes a mapping reads against the directory's schema: one no entry holds yet is fine, a misspelt one is refused", async () => {
       const userName = { target: 'userName', expression: 'Coalesce([uid], [sAMAccountName])', matching: 1 };
       h.file('typo.json', JSON.stringify({ users: [userName, { target: 'displayName', expression: 'Join(" ", [givenNmae], [sn])' }] }));

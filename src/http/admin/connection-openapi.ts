@@ -185,6 +185,7 @@ export function connectionOpenApi(h: OpenApiHelpers): { paths: Record<string, ob
           at: { type: 'string', format: 'date-time' },
           type: { enum: ['User', 'Group'] },
           key: { type: 'string' },
+          origin: { type: ['string', 'null'], description: 'Where the source has the object, as an admin knows it (an LDAP DN, a CSV line); null once it left the source.' },
           targetId: { type: ['string', 'null'] },
           action: { type: 'string' },
           result: { enum: ['planned', 'success', 'failure', 'skipped'] },

@@ -322,7 +322,9 @@ export class PlanExecutor {
       detail = `${message}; the target object no longer exists, so the next cycle looks for it again`;
     }
     this.mark(step, 'failed');
-    const keep = state.targetId !== null || state.phase === 'creating' || step.action === 'create';
+    // An adoption that failed has no link yet, but its failure must be kept (escrow, "failing" in show
+    // and status); the unlinked state makes the next attempt look the object up again.
+    const keep = state.targetId !== null || state.phase === 'creating' || step.action === 'create' || step.action === 'adopt';
     return { batch: { upserts: keep ? [{ ...state, phase: step.action === 'create' ? 'creating' : state.phase }] : [], log: [this.log(step, 'failure', { status, detail })] } };
   }
 
@@ -338,7 +340,8 @@ export class PlanExecutor {
   }
 
   private log(step: PlanStep, result: LogEntry['result'], extra: { targetId?: string | null; status?: number | null; detail?: string | null } = {}): LogEntry {
-    return stepLog(this.ctx.cycleId, this.ctx.now().toISOString(), step, result, this.ctx.redactor, extra);
+    const origin = this.ctx.desired.get(stateKey(step.type, step.key))?.origin ?? null;
+    return stepLog(this.ctx.cycleId, this.ctx.now().toISOString(), step, result, this.ctx.redactor, { ...extra, origin });
   }
 
   private mark(step: PlanStep, category: Category): void {

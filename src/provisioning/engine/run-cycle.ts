@@ -22,7 +22,7 @@ import { matchTargets } from './match-targets.js';
 import { prepareSource } from './prepare-source.js';
 import { describeDrift, refreshFromTarget } from './refresh-from-target.js';
 import { Redactor } from './redactor.js';
-import { failureLog, stepLog } from './step-log.js';
+import { failureLog, type OriginOf, stepLog } from './step-log.js';
 
 export interface CycleOptions {
   store: ConnectionStore;
@@ -120,6 +120,8 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
     }
     summary.sourceProblems = prepared.snapshot.problems.slice(0, 100);
     const redactor = new Redactor(secretsOf(options.credential), [...prepared.userConfig.mappings, ...prepared.groupConfig.mappings].filter((m) => m.redacted).map((m) => m.path.text));
+    const desired = new Map([...prepared.users, ...prepared.groups].map((d) => [stateKey(d.type, d.key), d]));
+    const originOf: OriginOf = (o) => desired.get(stateKey(o.type, o.key))?.origin ?? null;
     const states = new Map((await store.loadObjects(connection.id)).map((s) => [stateKey(s.type, s.key), s] as [string, ObjectState]));
     const memberships = new Map<string, Set<string>>();
     for (const { group, member } of await store.loadMemberships(connection.id)) {
@@ -185,7 +187,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
         membershipAdds: [],
         membershipRemoves: [],
         membershipRemovesOfMember: [],
-        log: held.map((step) => stepLog(cycle.id, at, step, 'skipped', redactor, { detail: `held by the deletion threshold (${verdict.limit})` })),
+        log: held.map((step) => stepLog(cycle.id, at, step, 'skipped', redactor, { detail: `held by the deletion threshold (${verdict.limit})`, origin: originOf(step) })),
       });
       const message =
         `Stopped: this cycle would disable or delete ${verdict.deprovisions} objects, above the deletion threshold of ${verdict.limit}. ` +
@@ -195,7 +197,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
 
     if (options.dryRun) {
       Object.assign(summary, predictedCounts(plan));
-      const log: LogEntry[] = [...plan.steps.map((step) => stepLog(cycle.id, at, step, 'planned', redactor)), ...plan.failures.map((f) => failureLog(cycle.id, at, f, redactor))];
+      const log: LogEntry[] = [...plan.steps.map((step) => stepLog(cycle.id, at, step, 'planned', redactor, { origin: originOf(step) })), ...plan.failures.map((f) => failureLog(cycle.id, at, f, redactor, originOf(f)))];
       for (let i = 0; i < log.length; i += 2000) {
         await store.commit(connection.id, { upserts: [], deletes: [], membershipAdds: [], membershipRemoves: [], membershipRemovesOfMember: [], log: log.slice(i, i + 2000) });
       }
@@ -218,10 +220,10 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
         upserts.push({ ...state });
       }
     }
-    const failureLogs = plan.failures.map((f) => failureLog(cycle.id, at, f, redactor));
+    const failureLogs = plan.failures.map((f) => failureLog(cycle.id, at, f, redactor, originOf(f)));
     for (const step of escrowed) {
       const state = states.get(stateKey(step.type, step.key))!;
-      failureLogs.push(stepLog(cycle.id, at, step, 'skipped', redactor, { detail: `in escrow after ${state.failures} failed attempt(s); retried at ${state.retryAt}` }));
+      failureLogs.push(stepLog(cycle.id, at, step, 'skipped', redactor, { detail: `in escrow after ${state.failures} failed attempt(s); retried at ${state.retryAt}`, origin: originOf(step) }));
     }
     for (const failure of plan.failures) {
       const state = states.get(stateKey(failure.type, failure.key));
@@ -237,7 +239,7 @@ export async function runCycle(options: CycleOptions): Promise<CycleReport> {
       cycleId: cycle.id,
       states,
       memberships,
-      desired: new Map([...prepared.users, ...prepared.groups].map((d) => [stateKey(d.type, d.key), d])),
+      desired,
       userConfig: prepared.userConfig,
       groupConfig: prepared.groupConfig,
       adopt: connection.settings.adopt,

@@ -32,12 +32,23 @@ export function stepDetail(step: PlanStep): string | null {
   return null;
 }
 
-export function stepLog(cycleId: string, at: string, step: PlanStep, result: LogEntry['result'], redactor: Redactor, extra: { targetId?: string | null; status?: number | null; detail?: string | null } = {}): LogEntry {
+/** Where the source has an object, by its plan key; null for objects no longer in the source. */
+export type OriginOf = (object: { type: PlanStep['type']; key: string }) => string | null;
+
+export function stepLog(
+  cycleId: string,
+  at: string,
+  step: PlanStep,
+  result: LogEntry['result'],
+  redactor: Redactor,
+  extra: { targetId?: string | null; status?: number | null; detail?: string | null; origin?: string | null } = {},
+): LogEntry {
   return {
     cycleId,
     at,
     type: step.type,
     key: step.key,
+    origin: extra.origin ?? null,
     targetId: extra.targetId !== undefined ? extra.targetId : 'targetId' in step ? step.targetId : null,
     action: step.action,
     result,
@@ -47,12 +58,13 @@ export function stepLog(cycleId: string, at: string, step: PlanStep, result: Log
   };
 }
 
-export function failureLog(cycleId: string, at: string, failure: PlanFailure, redactor: Redactor): LogEntry {
+export function failureLog(cycleId: string, at: string, failure: PlanFailure, redactor: Redactor, origin: string | null = null): LogEntry {
   return {
     cycleId,
     at,
     type: failure.type,
     key: failure.key,
+    origin,
     targetId: failure.targetId,
     action: failure.action,
     result: 'failure',

@@ -12,6 +12,8 @@ export interface LogEntry {
   at: string;
   type: ObjectType;
   key: string;
+  /** Where the source has the object, in words an admin knows (an LDAP DN, a CSV line); null when it left the source. */
+  origin?: string | null;
   targetId: string | null;
   /** create, adopt, update, disable, delete, set-manager, add-members, remove-members, map, match, skip. */
   action: string;

@@ -210,8 +210,8 @@ export class SqlConnectionStore implements ConnectionStore {
       );
       await insertRows(
         tx,
-        'provisioning_log (connection_id, cycle_id, at, object_type, source_key, target_id, action, result, status, detail, changes)',
-        batch.log.map((e) => [connectionId, e.cycleId, e.at, e.type, e.key, e.targetId, e.action, e.result, e.status, e.detail, e.changes === undefined || e.changes === null ? null : JSON.stringify(e.changes)]),
+        'provisioning_log (connection_id, cycle_id, at, object_type, source_key, origin, target_id, action, result, status, detail, changes)',
+        batch.log.map((e) => [connectionId, e.cycleId, e.at, e.type, e.key, e.origin ?? null, e.targetId, e.action, e.result, e.status, e.detail, e.changes === undefined || e.changes === null ? null : JSON.stringify(e.changes)]),
         '',
       );
     });
@@ -267,6 +267,7 @@ export class SqlConnectionStore implements ConnectionStore {
       at: String(r.at),
       type: r.object_type as ObjectType,
       key: String(r.source_key),
+      origin: (r.origin as string | null) ?? null,
       targetId: (r.target_id as string | null) ?? null,
       action: String(r.action),
       result: r.result as LogEntry['result'],

@@ -365,6 +365,13 @@ export const postgresMigrations: Migration[] = [
     `,
   },
   {
+    version: 15,
+    name: 'provisioning log: where the source has each object (an LDAP DN, a CSV line), beside its key',
+    sql: `
+      ALTER TABLE provisioning_log ADD COLUMN origin TEXT;
+    `,
+  },
+  {
     version: 16,
     name: 'durations: a bare "m" (minutes until now) is refused from now on; stored schedules say min',
     sql: `

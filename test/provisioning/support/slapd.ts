@@ -31,8 +31,12 @@ export class Slapd {
   private process?: ChildProcess;
   private output = '';
 
-  static async start(options: { tls?: boolean } = {}): Promise<Slapd> {
+  /** slapd.conf `limits` lines for the database (the root DN is never limited), e.g. a paged-results cap. */
+  private limits: string[] = [];
+
+  static async start(options: { tls?: boolean; limits?: string[] } = {}): Promise<Slapd> {
     const slapd = new Slapd();
+    slapd.limits = options.limits ?? [];
     if (options.tls) slapd.makeCertificates();
     await slapd.launch();
     await slapd.seedBase();
@@ -63,6 +67,7 @@ export class Slapd {
         `directory ${join(this.dir, 'db')}`,
         'index objectClass eq',
         'index entryUUID eq',
+        ...this.limits,
         '',
       ].join('\n'),
     );

@@ -1,5 +1,6 @@
 import { Client } from 'ldapts';
 import { foldCase } from '../../../scim/compare.js';
+import { pageSizeHint } from './page-size-hint.js';
 import { SourceCacheSession } from '../source-cache.js';
 import { decryptSourceSecret } from '../source-secret.js';
 import type { Source, SourceContext, SourceGroupRecord, SourceRecord, SourceSchema, SourceSnapshot } from '../source.js';
@@ -127,7 +128,8 @@ export class LdapSource implements Source {
         }
       }
     } catch (error) {
-      throw new Error(`searching ${this.spec.baseDn} for ${filter} failed: ${(error as Error).message}`);
+      const hint = pageSizeHint(error, this.spec.pageSize);
+      throw new Error(`searching ${this.spec.baseDn} for ${filter} failed: ${(error as Error).message}${hint ? `; ${hint}` : ''}`);
     }
   }
 
