@@ -59,7 +59,9 @@ export class HttpTransport {
 
   constructor(private readonly options: TransportOptions) {
     this.agent = new Agent({
-      connections: options.maxSockets,
+      // Twice the requests the client lets fly: a socket still winding down its last answer must not
+      // make undici queue an admitted request, which it would send later, perhaps during a Retry-After pause.
+      connections: options.maxSockets * 2,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       connect: guardedConnector({
