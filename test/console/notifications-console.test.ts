@@ -124,7 +124,8 @@ describe('the console manages notification recipients', () => {
   test('a recipient added on the page is listed with its chat URL masked', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
     await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
-    assert.match(await page.locator('main').innerText(), /No recipients yet/);
+    // The list loads after the heading: wait for it rather than read the page while it says "Loading".
+    await page.locator('main').getByText('No recipients yet').waitFor();
     await page.getByLabel('E-mail address or chat webhook').fill(`slack+${hookUrl}`);
     await page.getByLabel('Directory').selectOption({ label: 'acme' });
     await page.getByRole('button', { name: 'Add recipient' }).click();
@@ -141,8 +142,8 @@ describe('the console manages notification recipients', () => {
   test("the directory's page lists who hears about it, with a link to the Notifications page", async () => {
     await page.goto(`${origin}/#/directories/dir_notify_page`);
     const section = page.getByTestId('directory-notifications');
-    await section.getByText('this directory').waitFor();
-    assert.match(await section.innerText(), /slack\+http:\/\/127\.0\.0\.1:\d+\/…/);
+    await section.getByText(/slack\+http:\/\/127\.0\.0\.1:\d+\/…/).waitFor();
+    assert.match(await section.innerText(), /this directory/);
     await section.getByRole('link', { name: 'Manage notifications' }).click();
     await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
   });
