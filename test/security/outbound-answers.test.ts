@@ -67,7 +67,7 @@ describe('outbound answers are read up to a size limit', () => {
     }
   });
 
-  it('an answer within the limit arrives whole, over one kept-alive connection', async () => {
+  it('an answer within the limit arrives whole, over kept-alive connections', async () => {
     const sockets = new Set<unknown>();
     const body = JSON.stringify({ padding: 'z'.repeat(3 * MiB) });
     const server = http.createServer((req, res) => {
@@ -79,8 +79,9 @@ describe('outbound answers are read up to a size limit', () => {
     const transport = new HttpTransport({ maxSockets: 1, timeoutMs: 60_000 });
     try {
       const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ok`);
-      for (let i = 0; i < 3; i++) assert.equal((await transport.send({ method: 'GET', url, headers: {}, label: '/ok' })).text, body);
-      assert.equal(sockets.size, 1, 'three requests share one keep-alive socket');
+      for (let i = 0; i < 6; i++) assert.equal((await transport.send({ method: 'GET', url, headers: {}, label: '/ok' })).text, body);
+      // The pool holds twice the sockets of the requests in flight (so it never queues one the client admitted): six requests one at a time reuse them.
+      assert.ok(sockets.size <= 2, `six requests one at a time used ${sockets.size} sockets`);
     } finally {
       transport.close();
       server.closeAllConnections();
