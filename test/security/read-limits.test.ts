@@ -32,6 +32,7 @@ for (const backend of BACKENDS) {
       assertScimError(await search(names(21), []), 400, 'tooMany');
       assertScimError(await search(names(11), names(10)), 400, 'tooMany');
       assertScimError(await dir.request('GET', `/Users?count=1&attributes=${names(21).join(',')}`), 400, 'tooMany');
+      assertScimError(await dir.request('POST', '/.search', { schemas: [SEARCH_SCHEMA], attributes: names(21), count: 1 }), 400, 'tooMany');
       assertStatus(await search(names(10), names(10)), 200);
     });
 
@@ -47,6 +48,8 @@ for (const backend of BACKENDS) {
       assertScimError(whole, 400, 'tooMany');
       assert.match(whole.body.detail, /narrow the request/);
       assertScimError(await dir.request('POST', '/Users/.search', { schemas: [SEARCH_SCHEMA] }), 400, 'tooMany');
+      assertScimError(await dir.request('POST', '/.search', { schemas: [SEARCH_SCHEMA] }), 400, 'tooMany');
+      assertStatus(await dir.request('POST', '/.search', { schemas: [SEARCH_SCHEMA], count: 2 }), 200);
       assertStatus(await dir.request('GET', '/Users?count=2'), 200);
       assertStatus(await dir.request('GET', `/Users?attributes=userName`), 200);
     });

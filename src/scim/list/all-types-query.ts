@@ -3,7 +3,7 @@ import type { Filter } from '../filter/ast.js';
 import type { FilterLimits } from '../filter/parser.js';
 import { findKey, type JsonObject } from '../json.js';
 import { formatAttrPath, parseAttrPath, type AttrPath } from '../path/attr-path.js';
-import { parseProjection, type Projection } from '../resource/projection.js';
+import { DEFAULT_PROJECTION_LIMITS, parseProjection, type Projection } from '../resource/projection.js';
 import { resourceModels, type ResourceTypeName } from '../schema/resource-models.js';
 import { resolveAttribute, type ResolvedAttribute } from '../schema/resolve.js';
 import { parseListQuery, type PagingSettings } from './list-query.js';
@@ -28,7 +28,7 @@ export interface AllTypesQuery {
  * defines is still a 400 invalidFilter, as a typo would otherwise silently match nothing.
  * Cursor paging is per resource type and refused here.
  */
-export function parseAllTypesQuery(params: JsonObject, paging: PagingSettings, limits?: FilterLimits): AllTypesQuery {
+export function parseAllTypesQuery(params: JsonObject, paging: PagingSettings, limits?: FilterLimits, maxProjectionEntries = DEFAULT_PROJECTION_LIMITS.maxEntries): AllTypesQuery {
   const key = (name: string) => findKey(params, name);
   const cursorKey = key('cursor');
   if (cursorKey !== undefined && params[cursorKey] !== null) throw invalidValue('Cursor paging is per resource type: search /Users/.search or /Groups/.search for a cursor, or page this search with startIndex');
@@ -38,13 +38,16 @@ export function parseAllTypesQuery(params: JsonObject, paging: PagingSettings, l
     const found = key(name);
     if (found !== undefined) delete common[found];
   }
-  const base = parseListQuery(resourceModels[0], common, paging, limits);
+  const base = parseListQuery(resourceModels[0], common, paging, limits, maxProjectionEntries);
   if (base.filter) checkDefinedSomewhere(base.filter);
 
   const sortByKey = key('sortBy');
   const sortByText = sortByKey === undefined ? undefined : params[sortByKey];
   const projection = Object.fromEntries(
-    resourceModels.map((model) => [model.name, parseProjection(model, params[key('attributes') ?? ''], params[key('excludedAttributes') ?? ''])]),
+    resourceModels.map((model) => [
+      model.name,
+      parseProjection(model, params[key('attributes') ?? ''], params[key('excludedAttributes') ?? ''], { maxEntries: maxProjectionEntries, filterLimits: limits ?? DEFAULT_PROJECTION_LIMITS.filterLimits }),
+    ]),
   ) as Record<ResourceTypeName, Projection>;
   const query: AllTypesQuery = { sortOrder: base.sortOrder, startIndex: base.startIndex, count: base.count, projection };
   if (base.filter) query.filter = base.filter;
