@@ -1,17 +1,9 @@
 import { randomId } from '../auth/secret-format.js';
-import type { DeliveryKind, DeliveryRecord } from '../store/webhook-store.js';
+import type { DeliveryRecord } from '../store/webhook-store.js';
 import type { SendResult } from './webhook-sender.js';
 
 /** Which event went to which webhook (or notification recipient), and on which try. */
-export interface DeliveryAttempt {
-  webhookId: string;
-  directoryId: string;
-  eventId: string;
-  eventType: string;
-  sequence: number;
-  attempt: number;
-  kind: DeliveryKind;
-}
+export type DeliveryAttempt = Pick<DeliveryRecord, 'webhookId' | 'directoryId' | 'eventId' | 'eventType' | 'sequence' | 'attempt' | 'kind'>;
 
 /** The delivery log's record of one attempt: what was sent, when, and what the receiver answered. */
 export function deliveryRecord(attempt: DeliveryAttempt, result: SendResult, at: Date): DeliveryRecord {

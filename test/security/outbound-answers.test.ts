@@ -11,7 +11,7 @@ import { HttpTransport } from '../../src/provisioning/client/http-transport.js';
 import { adminApi, assertOk, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { endlessPeer, type EndlessPeer } from './support/endless-peer.js';
+import { endlessPeer, pumpForever, type EndlessPeer } from './support/endless-peer.js';
 
 const MiB = 1024 * 1024;
 
@@ -42,17 +42,7 @@ describe('outbound answers are read up to a size limit', () => {
     let wrote = 0;
     const server = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(10 * 1024 * MiB) });
-      const chunk = Buffer.alloc(64 * 1024, 'y');
-      const pump = () => {
-        // Every chunk handed to the socket counts, including the one that fills its buffer.
-        let more = true;
-        while (!res.destroyed && more) {
-          more = res.write(chunk);
-          wrote += chunk.length;
-        }
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      pump();
+      pumpForever(res, Buffer.alloc(64 * 1024, 'y'), (bytes) => (wrote += bytes));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const transport = new HttpTransport({ maxSockets: 1, timeoutMs: 60_000 });

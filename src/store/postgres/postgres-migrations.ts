@@ -339,18 +339,6 @@ export const postgresMigrations: Migration[] = [
     `,
   },
   {
-    version: 14,
-    name: 'verified-secret cache: a change to who a secret lets in notifies the replicas in the same transaction',
-    // A trigger rather than NOTIFY calls beside each write: every path that creates, revokes,
-    // re-dates or deletes a secret (directory deletion included) is covered, and the
-    // notification is sent only if the change commits. Last-use bookkeeping does not notify.
-    sql: `
-      CREATE FUNCTION scimd_secrets_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('scimd_secrets', ''); RETURN NULL; END $$;
-      CREATE TRIGGER secrets_changed AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF hash, scope, directory_id, expires_at, revoked_at ON secrets
-        FOR EACH STATEMENT EXECUTE FUNCTION scimd_secrets_changed();
-    `,
-  },
-  {
     version: 13,
     name: 'notifications: recipients (e-mail, Slack, Teams) delivered as webhook streams of the notify format; when a quiet directory was announced',
     sql: `
@@ -362,6 +350,18 @@ export const postgresMigrations: Migration[] = [
         created TEXT NOT NULL
       );
       ALTER TABLE directories ADD COLUMN quiet_announced_at TEXT;
+    `,
+  },
+  {
+    version: 14,
+    name: 'verified-secret cache: a change to who a secret lets in notifies the replicas in the same transaction',
+    // A trigger rather than NOTIFY calls beside each write: every path that creates, revokes,
+    // re-dates or deletes a secret (directory deletion included) is covered, and the
+    // notification is sent only if the change commits. Last-use bookkeeping does not notify.
+    sql: `
+      CREATE FUNCTION scimd_secrets_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('scimd_secrets', ''); RETURN NULL; END $$;
+      CREATE TRIGGER secrets_changed AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF hash, scope, directory_id, expires_at, revoked_at ON secrets
+        FOR EACH STATEMENT EXECUTE FUNCTION scimd_secrets_changed();
     `,
   },
   {

@@ -661,23 +661,8 @@ export class SqlStore implements Store {
   }
 
   private async updateRow(tx: SqlExecutor, pk: number, current: StoredResource, data: JsonObject, now: string): Promise<StoredResource> {
-    const model = modelFor(current.type);
-    const columns = indexedColumns(model, data);
-    const dialect = this.driver.dialect;
-    await tx.run(
-      `UPDATE resources SET name = $1, name_key = $2, display = $3, external_id = $4, active = $5, data = $6,
-         version = version + 1, last_modified = $7 WHERE pk = $8`,
-      [
-        columns.name,
-        columns.nameKey,
-        columns.display,
-        columns.externalId,
-        columns.active === null ? null : dialect.booleanParam(columns.active),
-        dialect.encodeDocument(data),
-        now,
-        pk,
-      ],
-    );
+    const params = new SqlParams();
+    await tx.run(this.rowUpdate(params, pk, current.type, data, now), params.values);
     await this.writeIndexedValues(tx, pk, current.type, data, true);
     return { ...current, data, version: current.version + 1, lastModified: now };
   }

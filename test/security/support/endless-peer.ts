@@ -11,6 +11,19 @@ export interface EndlessPeer {
   close(): Promise<void>;
 }
 
+/** Writes `chunk` to `res` until the client goes away, calling `wrote` for every chunk handed to the socket (the one that fills its buffer too). */
+export function pumpForever(res: http.ServerResponse, chunk: Buffer, wrote: (bytes: number) => void): void {
+  const pump = () => {
+    let more = true;
+    while (!res.destroyed && more) {
+      more = res.write(chunk);
+      wrote(chunk.length);
+    }
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  pump();
+}
+
 /** A peer that answers every request 200 with a body that never ends, and counts what it managed to send. */
 export async function endlessPeer(): Promise<EndlessPeer> {
   let sent = 0;
@@ -21,17 +34,8 @@ export async function endlessPeer(): Promise<EndlessPeer> {
     req.resume();
     res.writeHead(200, { 'content-type': 'application/scim+json' });
     res.write('{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"Resources":[],"padding":"');
-    const pump = () => {
-      // Every chunk handed to the socket counts, including the one that fills its buffer.
-      let more = true;
-      while (!res.destroyed && more) {
-        more = res.write(chunk);
-        sent += chunk.length;
-      }
-      if (!res.destroyed) res.once('drain', pump);
-    };
     res.on('close', markClosed);
-    pump();
+    pumpForever(res, chunk, (bytes) => (sent += bytes));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
