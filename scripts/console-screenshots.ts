@@ -4,6 +4,8 @@
  * to the console in Chromium and saves the main pages to docs/screenshots/*.png.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,12 @@ async function main(): Promise<void> {
   const scimd = await startScimd(['--db', join(scratch, 'scimd.db'), '--no-bootstrap'], { SCIMD_ADMIN_SECRET: adminSecret, SCIMD_NO_SCHEDULER: '1' });
   const origin = new URL(scimd.url).origin;
   const browser = await launchChromium({ width: 1280, height: 860 });
+  // A chat webhook on loopback that answers as Slack does, for the Notifications page's test message.
+  const chat: Server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+  });
+  await new Promise<void>((resolve) => chat.listen(0, '127.0.0.1', resolve));
   try {
     const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
       const response = await fetch(`${origin}/api/v1${path}`, {
@@ -61,6 +69,11 @@ async function main(): Promise<void> {
     // Apple Business Manager: created, never connected.
     const apple = await admin('POST', '/directories', { name: 'Apple Business Manager' });
     await admin('POST', `/directories/${apple.id}/secrets`, { name: 'ABM' });
+
+    // Notifications: the on-call mailbox for everything, and an ops channel for Entra production with a test sent.
+    await admin('POST', '/notifications', { recipient: 'oncall@example.com' });
+    const channel = await admin('POST', '/notifications', { recipient: `slack+http://127.0.0.1:${(chat.address() as AddressInfo).port}/services/T01/B02/ops`, directory: entra.id });
+    await admin('POST', `/notifications/${channel.id}/test`, {});
 
     // Activity is flushed every few seconds: wait until the status shows it.
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
@@ -112,8 +125,12 @@ async function main(): Promise<void> {
     await page.goto(`${origin}/#/audit`);
     await page.getByTestId('audit-row').first().waitFor();
     await shoot('audit');
+    await page.goto(`${origin}/#/notifications`);
+    await page.getByTestId('notification-log').waitFor();
+    await shoot('notifications');
   } finally {
     await browser.close();
+    await new Promise((resolve) => chat.close(resolve));
     await scimd.stop('SIGKILL');
     await rm(scratch, { recursive: true, force: true });
   }
