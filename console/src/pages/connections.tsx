@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { Loading, Page } from '../components/page';
-import { When } from '../components/when';
+import { When, WithDates } from '../components/when';
 import { absolute, plural, relative } from '../format';
 import { href } from '../router';
 import { useLoad } from '../use-load';
@@ -271,7 +271,9 @@ export function ConnectionPage({ id }: { id: string }) {
                 <strong>
                   Quarantined since <When iso={c.quarantine.since} /> ({c.quarantine.reason})
                 </strong>
-                <p>{c.quarantine.detail}</p>
+                <p>
+                  <WithDates text={c.quarantine.detail} />
+                </p>
                 <button type="button" class="secondary small" onClick={() => act('clear', () => api('DELETE', `${base(id)}/quarantine`))}>
                   Clear quarantine
                 </button>
@@ -280,7 +282,9 @@ export function ConnectionPage({ id }: { id: string }) {
             {c.lastCycle?.status === 'stopped' || c.cycles?.[0]?.status === 'stopped' ? (
               <div class="rotation pending" data-testid="circuit-breaker">
                 <strong>The deletion threshold stopped the last cycle</strong>
-                <p>{c.cycles?.[0]?.message ?? 'More deletions were planned than the threshold allows.'} Review the dry-run plan, then allow them once.</p>
+                <p>
+                  <WithDates text={c.cycles?.[0]?.message ?? 'More deletions were planned than the threshold allows.'} /> Review the dry-run plan, then allow them once.
+                </p>
                 <button type="button" class="danger small" onClick={() => act('allow', () => api('POST', `${base(id)}/allow-deletions`))}>
                   Allow the deletions once
                 </button>
@@ -433,7 +437,7 @@ function Cycles({ id, round, onShowLog }: { id: string; round: number; onShowLog
                 </td>
                 <td>{c.dryRun ? 'dry run' : 'run'}</td>
                 <td>{c.status}</td>
-                <td>{c.summary ? counts(c.summary) : c.message ?? ''}</td>
+                <td>{c.summary ? counts(c.summary) : <WithDates text={c.message ?? ''} />}</td>
                 <td>
                   <a href="#provisioning-log" onClick={(e) => (e.preventDefault(), onShowLog(c.id), document.getElementById('provisioning-log')?.scrollIntoView())}>
                     Log

@@ -5,7 +5,7 @@ import { HealthBadge, StateBadge } from '../components/health-badge';
 import { Loading, Page } from '../components/page';
 import { SecretTimeline } from '../components/secret-timeline';
 import { plural, rejectedSecret } from '../format';
-import { When } from '../components/when';
+import { When, WithDates } from '../components/when';
 import { href } from '../router';
 import type { DirectoryDetails, DirectoryStatus, Secret, StatusReport } from '../types';
 import { useLoad } from '../use-load';
@@ -63,7 +63,9 @@ export function DirectoryPage({ id }: { id: string }) {
               <h2>Connection</h2>
               <HealthBadge health={s.health} connected={s.connected} />
             </div>
-            <p data-testid="directory-summary">{s.summary}</p>
+            <p data-testid="directory-summary">
+              <WithDates text={s.summary} />
+            </p>
             <label for="tenant-url">Tenant URL (SCIM base URL)</label>
             <div class="row">
               <input id="tenant-url" class="mono" readOnly value={d.scimUrl} onFocus={(e) => (e.target as HTMLInputElement).select()} />

@@ -3,7 +3,7 @@ import { api, ApiError } from '../api';
 import { HealthBadge } from '../components/health-badge';
 import { Loading, Page } from '../components/page';
 import { plural, rejectedSecret } from '../format';
-import { When } from '../components/when';
+import { When, WithDates } from '../components/when';
 import { href } from '../router';
 import type { DirectoryStatus, StatusReport } from '../types';
 import { useLoad } from '../use-load';
@@ -64,7 +64,9 @@ function DirectoryCard({ status: d }: { status: DirectoryStatus }) {
         </h2>
         <HealthBadge health={d.health} connected={d.connected} />
       </div>
-      <p class="card-summary">{d.summary}</p>
+      <p class="card-summary">
+        <WithDates text={d.summary} />
+      </p>
       <dl class="facts">
         <div>
           <dt>Connected</dt>
