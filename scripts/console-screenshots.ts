@@ -1,10 +1,13 @@
 /**
  * `npm run screenshots`: starts a scimd on a scratch database, gives it a few directories in
  * telling states (healthy mid-rotation, a secret expiring, refusing a revoked secret), signs in
- * to the console in Chromium and saves the main pages to docs/screenshots/*.png.
+ * to the console in Chromium and saves the main pages to docs/screenshots/*.png (the
+ * Notifications page and a provisioning connection's page among them).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +20,19 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 async function main(): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'scimd-screenshots-'));
   const adminSecret = randomBytes(36).toString('base64url');
-  const scimd = await startScimd(['--db', join(scratch, 'scimd.db'), '--no-bootstrap'], { SCIMD_ADMIN_SECRET: adminSecret, SCIMD_NO_SCHEDULER: '1' });
+  const scimd = await startScimd(['--db', join(scratch, 'scimd.db'), '--no-bootstrap', '--source-dir', scratch], {
+    SCIMD_ADMIN_SECRET: adminSecret,
+    SCIMD_NO_SCHEDULER: '1',
+    SCIMD_KEY_FILE: join(scratch, 'scimd.key'),
+  });
   const origin = new URL(scimd.url).origin;
   const browser = await launchChromium({ width: 1280, height: 860 });
+  // A chat webhook on loopback that answers as Slack does, for the Notifications page's test message.
+  const chat: Server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+  });
+  await new Promise<void>((resolve) => chat.listen(0, '127.0.0.1', resolve));
   try {
     const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
       const response = await fetch(`${origin}/api/v1${path}`, {
@@ -61,6 +74,11 @@ async function main(): Promise<void> {
     // Apple Business Manager: created, never connected.
     const apple = await admin('POST', '/directories', { name: 'Apple Business Manager' });
     await admin('POST', `/directories/${apple.id}/secrets`, { name: 'ABM' });
+
+    // Notifications: the on-call mailbox for everything, and an ops channel for Entra production with a test sent.
+    await admin('POST', '/notifications', { recipient: 'oncall@example.com' });
+    const channel = await admin('POST', '/notifications', { recipient: `slack+http://127.0.0.1:${(chat.address() as AddressInfo).port}/services/T01/B02/ops`, directory: entra.id });
+    await admin('POST', `/notifications/${channel.id}/test`, {});
 
     // Activity is flushed every few seconds: wait until the status shows it.
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
@@ -112,8 +130,28 @@ async function main(): Promise<void> {
     await page.goto(`${origin}/#/audit`);
     await page.getByTestId('audit-row').first().waitFor();
     await shoot('audit');
+    await page.goto(`${origin}/#/notifications`);
+    await page.getByTestId('notification-log').waitFor();
+    await shoot('notifications');
+
+    // Provisioning: an HR export into another directory of this server, where one person already was
+    // (adopted), then a change of name, then a cycle with nothing to do.
+    const app = await admin('POST', '/directories', { name: 'Wiki' });
+    const appSecret = (await admin('POST', `/directories/${app.id}/secrets`, { name: 'scimd engine' })).secret as string;
+    await scim(appSecret, 'POST', '/Users', { schemas: [USER], userName: 'ada@example.com', active: true }, 'scimd-screenshots');
+    const people = (rows: string[]) => writeFile(join(scratch, 'hr.csv'), `userName,externalId,name.givenName,name.familyName,active\n${rows.join('\n')}\n`);
+    await people(['ada@example.com,e1,Ada,Lovelace,true', 'grace@example.com,e2,Grace,Hopper,true', 'alan@example.com,e3,Alan,Turing,true']);
+    const connection = (await admin('POST', '/connections', { name: 'hr-to-wiki', source: `file:${join(scratch, 'hr.csv')}`, target: scimd.url, secret: appSecret, schedule: 'off' })).connection;
+    await admin('POST', `/connections/${connection.id}/run`, {});
+    await people(['ada@example.com,e1,Ada,Lovelace,true', 'grace@example.com,e2,Grace,Hopper,true', 'alan@example.com,e3,Alan Mathison,Turing,true']);
+    await admin('POST', `/connections/${connection.id}/run`, {});
+    await admin('POST', `/connections/${connection.id}/run`, {});
+    await page.goto(`${origin}/#/connections/${connection.id}`);
+    await page.getByTestId('log-changes').first().waitFor();
+    await shoot('connection');
   } finally {
     await browser.close();
+    await new Promise((resolve) => chat.close(resolve));
     await scimd.stop('SIGKILL');
     await rm(scratch, { recursive: true, force: true });
   }

@@ -1,13 +1,22 @@
-/** Dates and durations as an admin reads them: the day plus the time in UTC, and relative ages. */
+/**
+ * Dates as an admin reads them: relative ("3 hours ago", "in 9 days") on the page, the absolute
+ * day and time in UTC in its tooltip (see components/when.tsx). Never an ISO string on screen.
+ */
 
-export function formatDate(iso: string | null | undefined): string {
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "6 Dec 2026", in UTC as the server keeps time. */
+export function shortDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toISOString().slice(0, 10);
+  const d = new Date(iso);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
+/** "6 Dec 2026, 20:05 UTC": the absolute time behind a relative one. */
+export function absolute(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const d = new Date(iso);
+  return `${shortDate(iso)}, ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
 }
 
 /** "3 minutes ago", "in 12 days". */

@@ -151,6 +151,8 @@ export interface NotificationRecipient {
   state: 'ok' | 'failing' | 'paused';
   failingSince: string | null;
   lastError: string | null;
+  /** Its newest delivery attempt, whatever the others sent since; null before the first. */
+  lastDelivery?: NotificationDelivery | null;
 }
 
 /** One attempt to reach a recipient (the notification delivery log). */

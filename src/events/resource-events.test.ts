@@ -17,7 +17,7 @@ describe('resource events', () => {
     assert.deepEqual(resourceEvent(undefined, user(1, { userName: 'a' })), {
       type: 'user.created',
       subject: { type: 'User', id: 'u1', version: 1 },
-      data: { attributes: { userName: 'a' } },
+      data: { attributes: { userName: 'a' }, display: 'a' },
     });
     assert.equal(resourceEvent(user(3, { userName: 'a' }), undefined)?.type, 'user.deleted');
   });
@@ -30,6 +30,7 @@ describe('resource events', () => {
       changed: ['nickName', 'title', `${ext}:department`],
       before: { [`${ext}:department`]: 'S', title: 'x' },
       after: { [`${ext}:department`]: 'T', nickName: 'n' },
+      display: 'a',
     });
   });
 

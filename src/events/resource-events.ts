@@ -13,8 +13,9 @@ export function resourceEvent(before: StoredResource | undefined, after: StoredR
   if (!resource) return undefined;
   const prefix = resource.type === 'User' ? 'user' : 'group';
   const subject = { type: resource.type, id: resource.id, ...(after ? { version: after.version } : {}) };
-  if (!before && after) return { type: `${prefix}.created` as EventType, subject, data: { attributes: after.data } };
-  if (before && !after) return { type: `${prefix}.deleted` as EventType, subject: { type: before.type, id: before.id, version: before.version }, data: { attributes: before.data } };
+  const display = displayOf(resource);
+  if (!before && after) return { type: `${prefix}.created` as EventType, subject, data: { attributes: after.data, display } };
+  if (before && !after) return { type: `${prefix}.deleted` as EventType, subject: { type: before.type, id: before.id, version: before.version }, data: { attributes: before.data, display } };
   const changes = changedAttributes(before!.data, after!.data);
   if (changes.names.length === 0) return undefined;
   let type: EventType = `${prefix}.updated` as EventType;
@@ -22,7 +23,15 @@ export function resourceEvent(before: StoredResource | undefined, after: StoredR
     if (after!.data.active === false) type = 'user.deactivated';
     else if (before!.data.active === false) type = 'user.reactivated';
   }
-  return { type, subject, data: { changed: changes.names, before: changes.before, after: changes.after } };
+  return { type, subject, data: { changed: changes.names, before: changes.before, after: changes.after, display } };
+}
+
+/**
+ * What people call a user or group (its userName or displayName), carried by its events as
+ * `display` so feeds, logs and messages can name the subject without looking it up.
+ */
+export function displayOf(resource: StoredResource): string {
+  return String((resource.type === 'User' ? resource.data.userName : resource.data.displayName) ?? resource.id);
 }
 
 /**

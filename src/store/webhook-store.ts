@@ -133,6 +133,8 @@ export interface WebhookStore {
   findRecipient(id: string): Promise<NotificationRecipientRecord | undefined>;
   /** Every notification recipient, oldest first. */
   listRecipients(): Promise<NotificationRecipientRecord[]>;
+  /** The newest delivery of each notification recipient that has one, however busy the others are. */
+  latestRecipientDeliveries(): Promise<DeliveryRecord[]>;
   /** The oldest sequence of a directory still in the outbox (undefined when it holds none). */
   oldestSequence(directoryId: string): Promise<number | undefined>;
 

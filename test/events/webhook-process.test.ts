@@ -103,7 +103,7 @@ for (const backend of BACKENDS) {
           headers: { authorization: `Bearer ${clientSecret}`, 'content-type': 'application/scim+json' },
           body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'tailed' }),
         });
-        await waitFor('the tailed event', () => /user\.created\s+User\//.test(output), { detail: () => output });
+        await waitFor('the tailed event', () => /user\.created\s+tailed \(User\//.test(output), { detail: () => output });
       } finally {
         tail.kill();
       }

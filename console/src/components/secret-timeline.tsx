@@ -1,4 +1,4 @@
-import { formatDate } from '../format';
+import { shortDate } from '../format';
 import type { Secret } from '../types';
 
 const DAY = 86_400_000;
@@ -19,7 +19,7 @@ export function SecretTimeline({ secrets, warningDays, now = Date.now() }: { sec
   const x = (t: number) => LEFT + ((t - start) / (end - start)) * (WIDTH - 2 * LEFT);
   const height = secrets.length * ROW + 34;
   const description = secrets
-    .map((s) => `${s.name}: ${s.state}, from ${formatDate(s.created)} to ${s.revokedAt ? `revoked ${formatDate(s.revokedAt)}` : s.expiresAt ? formatDate(s.expiresAt) : 'no expiry'}`)
+    .map((s) => `${s.name}: ${s.state}, from ${shortDate(s.created)} to ${s.revokedAt ? `revoked ${shortDate(s.revokedAt)}` : s.expiresAt ? shortDate(s.expiresAt) : 'no expiry'}`)
     .join('; ');
   return (
     <figure class="timeline">
@@ -45,10 +45,10 @@ export function SecretTimeline({ secrets, warningDays, now = Date.now() }: { sec
           today
         </text>
         <text class="axis-label" x={LEFT} y={height - 6}>
-          {formatDate(new Date(start).toISOString())}
+          {shortDate(new Date(start).toISOString())}
         </text>
         <text class="axis-label" x={WIDTH - LEFT} y={height - 6} text-anchor="end">
-          {formatDate(new Date(end).toISOString())}
+          {shortDate(new Date(end).toISOString())}
         </text>
       </svg>
       <figcaption>

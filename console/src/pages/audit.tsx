@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Loading, Page } from '../components/page';
-import { formatDateTime } from '../format';
+import { When } from '../components/when';
 import type { AuditEntry } from '../types';
 import { useLoad } from '../use-load';
 
@@ -29,7 +29,9 @@ export function AuditPage() {
               <tbody>
                 {page.data.entries.map((e) => (
                   <tr key={e.id} data-testid="audit-row">
-                    <td>{formatDateTime(e.at)}</td>
+                    <td>
+                      <When iso={e.at} />
+                    </td>
                     <th scope="row">{e.action}</th>
                     <td class="mono">{e.targetId}</td>
                     <td class="mono">

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { Loading, Page } from '../components/page';
-import { formatDateTime, plural } from '../format';
+import { When, WithDates } from '../components/when';
+import { absolute, plural, relative } from '../format';
 import { href } from '../router';
 import { useLoad } from '../use-load';
 
@@ -17,7 +18,7 @@ interface Cycle {
   dryRun: boolean;
   status: string;
   message: string | null;
-  summary: { created: number; updated: number; disabled: number; deleted: number; unchanged: number; failed: number; durationMs: number; deprovisions: number } | null;
+  summary: { created: number; adopted?: number; updated: number; disabled: number; deleted: number; unchanged: number; failed: number; durationMs: number; deprovisions: number } | null;
 }
 interface Connection {
   id: string;
@@ -61,10 +62,14 @@ interface LogEntry {
   at: string;
   type: string;
   key: string;
+  /** Where the source has the object: an LDAP DN, a CSV file and line. */
+  origin?: string | null;
   action: string;
   result: string;
   status: number | null;
   detail: string | null;
+  /** Attribute changes ({path, from, to}), created attributes, or member keys. */
+  changes?: unknown;
   seq?: number;
 }
 
@@ -97,7 +102,16 @@ export function ConnectionList() {
                 <p class="card-summary">
                   {sourceText(c.source)} → <code>{c.target}</code>
                 </p>
-                <p class="muted">{c.lastCycle ? `Last cycle ${formatDateTime(c.lastCycle.startedAt)}: ${c.lastCycle.status}${c.lastCycle.summary ? `, ${counts(c.lastCycle.summary)}` : ''}` : 'No cycle yet'}</p>
+                <p class="muted">
+                  {c.lastCycle ? (
+                    <>
+                      Last cycle <When iso={c.lastCycle.startedAt} />: {c.lastCycle.status}
+                      {c.lastCycle.summary ? `, ${counts(c.lastCycle.summary)}` : ''}
+                    </>
+                  ) : (
+                    'No cycle yet'
+                  )}
+                </p>
               </li>
             ))}
           </ul>
@@ -170,6 +184,7 @@ export function ConnectionPage({ id }: { id: string }) {
   const [result, setResult] = useState<CycleResult | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [logRound, setLogRound] = useState(0);
+  const [logCycle, setLogCycle] = useState<string | null>(null);
   const act = async (label: string, work: () => Promise<void>) => {
     setBusy(label);
     try {
@@ -201,7 +216,13 @@ export function ConnectionPage({ id }: { id: string }) {
                 <dt>Credential</dt>
                 <dd>
                   {c.credential.kind}
-                  {c.credential.expiresAt ? `, expires ${formatDateTime(c.credential.expiresAt)}` : ''}
+                  {c.credential.expiresAt ? (
+                    <>
+                      , expires <When iso={c.credential.expiresAt} />
+                    </>
+                  ) : (
+                    ''
+                  )}
                 </dd>
               </div>
               <div>
@@ -235,14 +256,24 @@ export function ConnectionPage({ id }: { id: string }) {
                 <dt>Full reconcile</dt>
                 <dd>
                   {c.settings.fullSyncEvery ? `every ${c.settings.fullSyncEvery}` : 'on demand'}
-                  {c.targetProfile?.lastFullSyncAt ? `, last ${formatDateTime(c.targetProfile.lastFullSyncAt)}` : ''}
+                  {c.targetProfile?.lastFullSyncAt ? (
+                    <>
+                      , last <When iso={c.targetProfile.lastFullSyncAt} />
+                    </>
+                  ) : (
+                    ''
+                  )}
                 </dd>
               </div>
             </dl>
             {c.quarantine && (
               <div class="rotation pending" data-testid="quarantine">
-                <strong>Quarantined since {formatDateTime(c.quarantine.since)} ({c.quarantine.reason})</strong>
-                <p>{c.quarantine.detail}</p>
+                <strong>
+                  Quarantined since <When iso={c.quarantine.since} /> ({c.quarantine.reason})
+                </strong>
+                <p>
+                  <WithDates text={c.quarantine.detail} />
+                </p>
                 <button type="button" class="secondary small" onClick={() => act('clear', () => api('DELETE', `${base(id)}/quarantine`))}>
                   Clear quarantine
                 </button>
@@ -251,7 +282,9 @@ export function ConnectionPage({ id }: { id: string }) {
             {c.lastCycle?.status === 'stopped' || c.cycles?.[0]?.status === 'stopped' ? (
               <div class="rotation pending" data-testid="circuit-breaker">
                 <strong>The deletion threshold stopped the last cycle</strong>
-                <p>{c.cycles?.[0]?.message ?? 'More deletions were planned than the threshold allows.'} Review the dry-run plan, then allow them once.</p>
+                <p>
+                  <WithDates text={c.cycles?.[0]?.message ?? 'More deletions were planned than the threshold allows.'} /> Review the dry-run plan, then allow them once.
+                </p>
                 <button type="button" class="danger small" onClick={() => act('allow', () => api('POST', `${base(id)}/allow-deletions`))}>
                   Allow the deletions once
                 </button>
@@ -272,8 +305,8 @@ export function ConnectionPage({ id }: { id: string }) {
           {test && <TestResult report={test} />}
           {result && <CycleResultView result={result} />}
           <UpdateCredentials id={id} onSaved={() => connection.reload()} />
-          <Cycles id={id} round={logRound} />
-          <Logs id={id} round={logRound} />
+          <Cycles id={id} round={logRound} onShowLog={setLogCycle} />
+          <Logs id={id} round={logRound} cycle={logCycle} onAllCycles={() => setLogCycle(null)} />
         </>
       )}
     </Page>
@@ -375,7 +408,7 @@ function UpdateCredentials({ id, onSaved }: { id: string; onSaved: () => void })
   );
 }
 
-function Cycles({ id, round }: { id: string; round: number }) {
+function Cycles({ id, round, onShowLog }: { id: string; round: number; onShowLog: (cycle: string) => void }) {
   const cycles = useLoad(() => api<{ cycles: Cycle[] }>('GET', `${base(id)}/cycles?limit=20`), [id, round]);
   const list = cycles.data?.cycles ?? [];
   return (
@@ -391,15 +424,25 @@ function Cycles({ id, round }: { id: string; round: number }) {
               <th scope="col">Kind</th>
               <th scope="col">Status</th>
               <th scope="col">Counts</th>
+              <th scope="col">
+                <span class="visually-hidden">Log</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {list.map((c) => (
               <tr key={c.id}>
-                <td>{formatDateTime(c.startedAt)}</td>
+                <td>
+                  <When iso={c.startedAt} />
+                </td>
                 <td>{c.dryRun ? 'dry run' : 'run'}</td>
                 <td>{c.status}</td>
-                <td>{c.summary ? counts(c.summary) : c.message ?? ''}</td>
+                <td>{c.summary ? counts(c.summary) : <WithDates text={c.message ?? ''} />}</td>
+                <td>
+                  <a href="#provisioning-log" onClick={(e) => (e.preventDefault(), onShowLog(c.id), document.getElementById('provisioning-log')?.scrollIntoView())}>
+                    Log
+                  </a>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -409,49 +452,97 @@ function Cycles({ id, round }: { id: string; round: number }) {
   );
 }
 
-/** Objects processed and failures per cycle, oldest on the left. */
+/**
+ * Objects processed and failures per cycle, oldest on the left, on labelled axes (time across,
+ * objects up). A cycle that changed nothing still gets a thin neutral bar, so it shows it ran.
+ */
 function CycleChart({ cycles }: { cycles: Cycle[] }) {
   const data = [...cycles].reverse().filter((c) => c.summary);
   if (!data.length) return null;
-  const processed = (c: Cycle) => (c.summary ? c.summary.created + c.summary.updated + c.summary.disabled + c.summary.deleted : 0);
-  const max = Math.max(1, ...data.map((c) => processed(c) + (c.summary?.failed ?? 0)));
-  const width = 640;
-  const height = 140;
-  const bar = Math.min(40, (width - 20) / data.length - 4);
+  const processed = (c: Cycle) => (c.summary ? c.summary.created + (c.summary.adopted ?? 0) + c.summary.updated + c.summary.disabled + c.summary.deleted : 0);
+  const failedOf = (c: Cycle) => c.summary?.failed ?? 0;
+  const max = Math.max(1, ...data.map((c) => processed(c) + failedOf(c)));
+  const [left, top, width, height] = [48, 8, 600, 140];
+  const bar = Math.max(2, Math.min(40, width / data.length - 4));
+  const noop = 3;
+  const y = (n: number) => top + height - (n / max) * height;
+  const bottom = top + height;
   return (
-    <figure class="timeline">
-      <svg viewBox={`0 0 ${width} ${height + 20}`} role="img" aria-label={`Objects processed and failures per cycle: ${data.map((c) => `${processed(c)} processed, ${c.summary?.failed ?? 0} failed`).join('; ')}`}>
+    <figure class="timeline cycle-chart">
+      <svg
+        viewBox={`0 0 ${left + width + 8} ${bottom + 40}`}
+        role="img"
+        aria-label={`Objects processed and failures per cycle, oldest first: ${data.map((c) => `${processed(c)} processed, ${failedOf(c)} failed`).join('; ')}`}
+      >
+        <line class="axis" x1={left} x2={left} y1={top} y2={bottom} />
+        <line class="axis" x1={left} x2={left + width} y1={bottom} y2={bottom} />
+        {[0, max].map((n) => (
+          <text key={n} class="axis-label tick" x={left - 6} y={y(n) + 4} text-anchor="end">
+            {n}
+          </text>
+        ))}
+        <text class="axis-label" data-testid="chart-y-label" transform={`translate(12 ${top + height / 2}) rotate(-90)`} text-anchor="middle">
+          objects
+        </text>
         {data.map((c, i) => {
-          const x = 10 + i * (bar + 4);
-          const ok = (processed(c) / max) * height;
-          const failed = ((c.summary?.failed ?? 0) / max) * height;
+          const x = left + 4 + i * (bar + 4);
+          const done = processed(c);
+          const failed = failedOf(c);
+          const title = `${absolute(c.startedAt)}: ${done ? `${done} processed` : 'nothing changed'}, ${failed} failed`;
+          if (!done && !failed) {
+            return (
+              <rect key={c.id} class="chart-noop" data-testid="cycle-bar" data-noop="true" x={x} y={bottom - noop} width={bar} height={noop}>
+                <title>{title}</title>
+              </rect>
+            );
+          }
           return (
-            <g key={c.id}>
-              <rect class="chart-ok" x={x} y={height - ok - failed} width={bar} height={ok} />
-              <rect class="chart-failed" x={x} y={height - failed} width={bar} height={failed} />
+            <g key={c.id} data-testid="cycle-bar">
+              <title>{title}</title>
+              <rect class="chart-ok" x={x} y={y(done + failed)} width={bar} height={bottom - y(done)} />
+              <rect class="chart-failed" x={x} y={y(failed)} width={bar} height={bottom - y(failed)} />
             </g>
           );
         })}
-        <line class="axis" x1={0} x2={width} y1={height} y2={height} />
+        <text class="axis-label tick" x={left} y={bottom + 16}>
+          <title>{absolute(data[0].startedAt)}</title>
+          {relative(data[0].startedAt)}
+        </text>
+        <text class="axis-label tick" x={left + width} y={bottom + 16} text-anchor="end">
+          <title>{absolute(data[data.length - 1].startedAt)}</title>
+          {relative(data[data.length - 1].startedAt)}
+        </text>
+        <text class="axis-label" data-testid="chart-x-label" x={left + width / 2} y={bottom + 34} text-anchor="middle">
+          time (cycles, oldest first)
+        </text>
       </svg>
       <figcaption>
-        <span class="legend ok-legend">■ processed</span> <span class="legend failed-legend">■ failed</span> per cycle, oldest first
+        <span class="legend ok-legend">■ processed</span> <span class="legend failed-legend">■ failed</span> <span class="legend noop-legend">▬ nothing changed</span> per cycle
       </figcaption>
     </figure>
   );
 }
 
-function Logs({ id, round }: { id: string; round: number }) {
+function Logs({ id, round, cycle, onAllCycles }: { id: string; round: number; cycle: string | null; onAllCycles: () => void }) {
   const [filters, setFilters] = useState({ object: '', action: '', result: '' });
   const [applied, setApplied] = useState(filters);
   const logs = useLoad(() => {
     const params = new URLSearchParams({ limit: '50' });
     for (const [key, value] of Object.entries(applied)) if (value) params.set(key, value);
+    if (cycle) params.set('cycle', cycle);
     return api<{ entries: LogEntry[]; next?: number }>('GET', `${base(id)}/logs?${params}`);
-  }, [id, round, applied.object, applied.action, applied.result]);
+  }, [id, round, cycle, applied.object, applied.action, applied.result]);
   return (
-    <div class="card">
+    <div class="card" id="provisioning-log">
       <h2>Provisioning log</h2>
+      {cycle && (
+        <p data-testid="log-cycle">
+          Cycle <span class="mono">{cycle}</span> only.{' '}
+          <button type="button" class="secondary small" onClick={onAllCycles}>
+            Show every cycle
+          </button>
+        </p>
+      )}
       <form
         class="row filters"
         onSubmit={(e) => {
@@ -495,17 +586,27 @@ function Logs({ id, round }: { id: string; round: number }) {
           </thead>
           <tbody>
             {(logs.data?.entries ?? []).map((e, i) => (
-              <tr key={e.seq ?? i}>
-                <td>{formatDateTime(e.at)}</td>
-                <td class="mono">
-                  {e.type} {e.key}
+              <tr key={e.seq ?? i} data-testid="log-entry">
+                <td>
+                  <When iso={e.at} />
+                </td>
+                <td>
+                  {e.type} <span class="mono">{e.key}</span>
+                  {e.origin && (
+                    <div class="muted mono" data-testid="log-origin">
+                      {e.origin}
+                    </div>
+                  )}
                 </td>
                 <th scope="row">{e.action}</th>
                 <td>
                   {e.result}
                   {e.status ? ` (${e.status})` : ''}
                 </td>
-                <td>{e.detail ?? ''}</td>
+                <td>
+                  {e.detail ?? ''}
+                  <LogChanges changes={e.changes} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -515,8 +616,42 @@ function Logs({ id, round }: { id: string; round: number }) {
   );
 }
 
+/** What a log line changed, as `scimd sync log` prints it: one `path: from → to` a line, created attributes, or member keys. */
+function LogChanges({ changes }: { changes: unknown }) {
+  const lines = changeLines(changes);
+  if (!lines.length) return null;
+  return (
+    <ul class="changes" data-testid="log-changes">
+      {lines.map((line, i) => (
+        <li key={i} class="mono">
+          {line}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function changeLines(changes: unknown): string[] {
+  const value = (v: unknown) => (v === undefined ? '∅' : JSON.stringify(v));
+  if (Array.isArray(changes)) {
+    return changes.map((c) => (c !== null && typeof c === 'object' && 'path' in c ? `${String(c.path)}: ${value((c as { from?: unknown }).from)} → ${value((c as { to?: unknown }).to)}` : String(c)));
+  }
+  if (changes === null || typeof changes !== 'object') return [];
+  const c = changes as { attributes?: Record<string, unknown>; manager?: string; members?: string[]; from?: unknown; to?: unknown };
+  // A created object: its attributes, manager and members; a manager change: from → to.
+  if (c.attributes) {
+    return [
+      ...Object.entries(c.attributes).map(([path, v]) => `${path} = ${value(v)}`),
+      ...(c.manager ? [`manager = ${c.manager}`] : []),
+      ...(c.members ? [`members = ${c.members.length}`] : []),
+    ];
+  }
+  if ('from' in c || 'to' in c) return [`manager: ${value(c.from)} → ${value(c.to)}`];
+  return [];
+}
+
 function counts(s: NonNullable<Cycle['summary']>): string {
-  return `${s.created} created, ${s.updated} updated, ${s.disabled} disabled, ${s.deleted} deleted, ${s.unchanged} unchanged, ${s.failed} failed`;
+  return `${s.created} created, ${s.adopted ?? 0} adopted, ${s.updated} updated, ${s.disabled} disabled, ${s.deleted} deleted, ${s.unchanged} unchanged, ${s.failed} failed`;
 }
 
 function sourceText(source: Record<string, unknown>): string {

@@ -4,7 +4,8 @@ import { CopyButton } from '../components/copy-button';
 import { HealthBadge, StateBadge } from '../components/health-badge';
 import { Loading, Page } from '../components/page';
 import { SecretTimeline } from '../components/secret-timeline';
-import { formatDate, formatDateTime, plural, rejectedSecret, relative } from '../format';
+import { plural, rejectedSecret } from '../format';
+import { When, WithDates } from '../components/when';
 import { href } from '../router';
 import type { DirectoryDetails, DirectoryStatus, Secret, StatusReport } from '../types';
 import { useLoad } from '../use-load';
@@ -62,7 +63,9 @@ export function DirectoryPage({ id }: { id: string }) {
               <h2>Connection</h2>
               <HealthBadge health={s.health} connected={s.connected} />
             </div>
-            <p data-testid="directory-summary">{s.summary}</p>
+            <p data-testid="directory-summary">
+              <WithDates text={s.summary} />
+            </p>
             <label for="tenant-url">Tenant URL (SCIM base URL)</label>
             <div class="row">
               <input id="tenant-url" class="mono" readOnly value={d.scimUrl} onFocus={(e) => (e.target as HTMLInputElement).select()} />
@@ -71,12 +74,12 @@ export function DirectoryPage({ id }: { id: string }) {
             <dl class="facts">
               <div>
                 <dt>Connected</dt>
-                <dd data-testid="connected">{s.connected ? `yes, first request ${formatDateTime(s.firstRequestAt)}` : 'no request yet'}</dd>
+                <dd data-testid="connected">{s.connected ? <>yes, first request <When iso={s.firstRequestAt} /></> : 'no request yet'}</dd>
               </div>
               <div>
                 <dt>Last request</dt>
                 <dd data-testid="last-request">
-                  {s.lastRequestAt ? `${relative(s.lastRequestAt)} from ${s.lastUserAgent ?? 'an unknown client'} at ${s.lastClientIp ?? 'an unknown address'}` : '—'}
+                  {s.lastRequestAt ? <><When iso={s.lastRequestAt} /> from {s.lastUserAgent ?? 'an unknown client'} at {s.lastClientIp ?? 'an unknown address'}</> : '—'}
                 </dd>
               </div>
               <div>
@@ -88,7 +91,7 @@ export function DirectoryPage({ id }: { id: string }) {
               <div>
                 <dt>Rejected</dt>
                 <dd data-testid="rejected">
-                  {s.rejectedCount ? `${s.rejectedCount}; last at ${formatDateTime(s.lastRejectedAt)} with ${rejectedSecret(s.lastRejectedReason)}` : 'none'}
+                  {s.rejectedCount ? <>{s.rejectedCount}; last <When iso={s.lastRejectedAt} /> with {rejectedSecret(s.lastRejectedReason)}</> : 'none'}
                 </dd>
               </div>
               <div>
@@ -181,10 +184,12 @@ function SecretTable({ secrets, onRevoke }: { secrets: Secret[]; onRevoke: (secr
                 <StateBadge state={s.state} />
               </td>
               <td>
-                {s.revokedAt ? `revoked ${formatDate(s.revokedAt)}` : s.expiresAt ? `${formatDate(s.expiresAt)}${s.daysLeft !== null ? ` (${relative(s.expiresAt)})` : ''}` : 'never'}
+                {s.revokedAt ? <>revoked <When iso={s.revokedAt} /></> : <When iso={s.expiresAt} />}
               </td>
-              <td>{formatDate(s.created)}</td>
-              <td>{s.lastUsedAt ? `${relative(s.lastUsedAt)} · ${s.lastUsedUserAgent ?? 'unknown client'}` : 'never'}</td>
+              <td>
+                <When iso={s.created} />
+              </td>
+              <td>{s.lastUsedAt ? <><When iso={s.lastUsedAt} /> · {s.lastUsedUserAgent ?? 'unknown client'}</> : 'never'}</td>
               <td>
                 {!s.revokedAt && (
                   <button type="button" class="danger small" onClick={() => onRevoke(s)} aria-label={`Revoke ${s.name} (…${s.suffix})`}>

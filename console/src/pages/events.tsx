@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { CopyButton } from '../components/copy-button';
 import { Loading, Page } from '../components/page';
-import { formatDateTime } from '../format';
+import { When } from '../components/when';
+import { eventSubjectName } from '../event-subject';
+import { useDirectoryNames } from '../use-directory-names';
 import { href } from '../router';
 import type { DirectoryEvent } from '../types';
 import { useLoad } from '../use-load';
@@ -33,12 +35,12 @@ export function EventsPage({ directory }: { directory?: string }) {
           </select>
         </div>
       )}
-      {selected ? <LiveFeed key={selected} directory={selected} /> : directories.data ? <p>No directories yet.</p> : <Loading what="directories" />}
+      {selected ? <LiveFeed key={selected} directory={selected} names={new Map((directories.data?.directories ?? []).map((d) => [d.id, d.name]))} /> : directories.data ? <p>No directories yet.</p> : <Loading what="directories" />}
     </Page>
   );
 }
 
-function LiveFeed({ directory }: { directory: string }) {
+function LiveFeed({ directory, names }: { directory: string; names: Map<string, string> }) {
   const [events, setEvents] = useState<DirectoryEvent[] | null>(null);
   const [live, setLive] = useState(true);
   useEffect(() => {
@@ -62,6 +64,12 @@ function LiveFeed({ directory }: { directory: string }) {
     });
     return () => stop.abort();
   }, [directory, live]);
+  // Names the listed events carry, by subject id: a member event names a member the list has seen.
+  const seen = new Map<string, string>();
+  for (const e of [...(events ?? [])].reverse()) {
+    const name = eventSubjectName(e);
+    if (name) seen.set(e.subject.id, name);
+  }
   return (
     <div class="card" aria-live="polite" aria-busy={events === null}>
       <div class="card-head">
@@ -76,7 +84,11 @@ function LiveFeed({ directory }: { directory: string }) {
         <ul class="history events" data-testid="event-list">
           {events.map((e) => (
             <li key={e.id} data-testid="event">
-              <strong>{e.type}</strong> <span class="muted">#{e.sequence} · {formatDateTime(e.occurredAt)}</span> <span class="mono">{e.subject.type} {e.subject.id}</span>
+              <strong>{e.type}</strong>{' '}
+              <span class="muted">
+                #{e.sequence} · <When iso={e.occurredAt} />
+              </span>{' '}
+              <EventSubject event={e} names={names} seen={seen} />
               <details>
                 <summary>Data</summary>
                 <pre class="json">{JSON.stringify(e.data, null, 2)}</pre>
@@ -88,6 +100,26 @@ function LiveFeed({ directory }: { directory: string }) {
         <p>No events yet; they appear here as the identity provider writes.</p>
       )}
     </div>
+  );
+}
+
+/** The subject by its name (a link for users and groups), its id beside it; a member event names the member too. */
+function EventSubject({ event: e, names, seen }: { event: DirectoryEvent; names: Map<string, string>; seen: Map<string, string> }) {
+  const name = eventSubjectName(e) ?? (e.subject.type === 'Directory' ? names.get(e.subject.id) : undefined);
+  const page = e.subject.type === 'User' ? 'users' : e.subject.type === 'Group' ? 'groups' : null;
+  const member = e.data.member as { value?: string; type?: string } | undefined;
+  const label = name ?? e.subject.id;
+  return (
+    <span data-testid="event-subject">
+      {e.subject.type} {page && !e.type.endsWith('.deleted') ? <a href={href('directories', e.directoryId, page, e.subject.id)}>{label}</a> : <strong>{label}</strong>}
+      {name && <span class="mono muted"> {e.subject.id}</span>}
+      {member?.value && (
+        <>
+          {' '}
+          · member <a href={href('directories', e.directoryId, member.type === 'Group' ? 'groups' : 'users', member.value)}>{seen.get(member.value) ?? member.value}</a>
+        </>
+      )}
+    </span>
   );
 }
 
@@ -118,6 +150,7 @@ interface Delivery {
 /** Webhook endpoints; a new one's signing secret is shown once. */
 export function WebhooksPage() {
   const list = useLoad(() => api<{ webhooks: Webhook[] }>('GET', '/webhooks'), []);
+  const directories = useDirectoryNames();
   const [url, setUrl] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<(Webhook & { secret: string }) | null>(null);
@@ -159,7 +192,7 @@ export function WebhooksPage() {
                   <th scope="row">
                     <a href={href('webhooks', w.id)}>{w.url}</a>
                   </th>
-                  <td>{w.directoryId ?? 'all'}</td>
+                  <td>{w.directoryId ? (directories.get(w.directoryId) ?? w.directoryId) : 'all'}</td>
                   <td>{w.eventTypes.length ? w.eventTypes.join(', ') : 'all'}</td>
                   <td>{w.format}</td>
                   <td>{w.enabled ? 'yes' : 'no'}</td>
@@ -203,6 +236,7 @@ export function WebhookPage({ id }: { id: string }) {
   const path = `/webhooks/${encodeURIComponent(id)}`;
   const webhook = useLoad(() => api<Webhook>('GET', path), [id]);
   const deliveries = useLoad(() => api<{ deliveries: Delivery[] }>('GET', `${path}/deliveries?limit=50`), [id]);
+  const directories = useDirectoryNames();
   const refresh = () => {
     webhook.reload();
     deliveries.reload();
@@ -221,8 +255,14 @@ export function WebhookPage({ id }: { id: string }) {
           <ul>
             {(w.streams ?? []).map((s) => (
               <li key={s.directoryId}>
-                <span class="mono">{s.directoryId}</span>: {s.state}, {s.behind} behind
-                {s.failingSince ? `, failing since ${formatDateTime(s.failingSince)}` : ''}
+                {directories.get(s.directoryId) ?? <span class="mono">{s.directoryId}</span>}: {s.state}, {s.behind} behind
+                {s.failingSince ? (
+                  <>
+                    , failing since <When iso={s.failingSince} />
+                  </>
+                ) : (
+                  ''
+                )}
                 {s.pausedAt ? `, paused: ${s.pauseReason ?? ''}` : ''}
               </li>
             ))}
@@ -258,7 +298,9 @@ export function WebhookPage({ id }: { id: string }) {
             <tbody>
               {(deliveries.data?.deliveries ?? []).map((d) => (
                 <tr key={d.id}>
-                  <td>{formatDateTime(d.at)}</td>
+                  <td>
+                    <When iso={d.at} />
+                  </td>
                   <td>
                     {d.eventType} #{d.sequence} ({d.kind}, attempt {d.attempt})
                   </td>

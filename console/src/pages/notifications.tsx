@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { Dialog } from '../components/dialog';
 import { Loading, Page } from '../components/page';
-import { formatDateTime } from '../format';
+import { When } from '../components/when';
 import { href } from '../router';
 import type { NotificationDelivery, NotificationRecipient } from '../types';
 import { useLoad } from '../use-load';
@@ -27,9 +27,6 @@ export function NotificationsPage() {
     log.reload();
   };
   const names = new Map((directories.data?.directories ?? []).map((d) => [d.id, d.name]));
-  // The log is newest first: the first entry of a recipient is its last delivery.
-  const latest = new Map<string, NotificationDelivery>();
-  for (const d of log.data?.deliveries ?? []) if (!latest.has(d.webhookId)) latest.set(d.webhookId, d);
   const sendTest = async (recipient: NotificationRecipient) => {
     setTested(null);
     try {
@@ -70,7 +67,7 @@ export function NotificationsPage() {
             </thead>
             <tbody>
               {recipients.data.recipients.map((r) => {
-                const last = latest.get(r.id);
+                const last = r.lastDelivery;
                 return (
                   <tr key={r.id} data-testid="recipient-row" data-recipient={r.id}>
                     <th scope="row" class="mono">
@@ -79,7 +76,15 @@ export function NotificationsPage() {
                     <td>{r.channel}</td>
                     <td>{r.directoryId ? <a href={href('directories', r.directoryId)}>{names.get(r.directoryId) ?? r.directoryId}</a> : 'all directories'}</td>
                     <td data-testid="recipient-last">
-                      {r.state !== 'ok' ? `${r.state}${r.lastError ? `: ${r.lastError}` : ''}` : last ? `${deliveryOutcome(last)}, ${formatDateTime(last.at)}` : 'nothing sent yet'}
+                      {r.state !== 'ok' ? (
+                        `${r.state}${r.lastError ? `: ${r.lastError}` : ''}`
+                      ) : last ? (
+                        <>
+                          {deliveryOutcome(last)}, <When iso={last.at} />
+                        </>
+                      ) : (
+                        'nothing sent yet'
+                      )}
                     </td>
                     <td class="actions-row">
                       <button type="button" class="secondary small" onClick={() => sendTest(r)} aria-label={`Send a test to ${r.recipient}`}>
@@ -123,7 +128,9 @@ export function NotificationsPage() {
                 <tbody>
                   {log.data.deliveries.map((d) => (
                     <tr key={d.id}>
-                      <td>{formatDateTime(d.at)}</td>
+                      <td>
+                        <When iso={d.at} />
+                      </td>
                       <td class="mono">{d.recipient ?? d.webhookId}</td>
                       <td>
                         {d.eventType} ({d.kind}, attempt {d.attempt})

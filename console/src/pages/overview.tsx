@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { HealthBadge } from '../components/health-badge';
 import { Loading, Page } from '../components/page';
-import { formatDate, formatDateTime, plural, rejectedSecret, relative } from '../format';
+import { plural, rejectedSecret } from '../format';
+import { When, WithDates } from '../components/when';
 import { href } from '../router';
 import type { DirectoryStatus, StatusReport } from '../types';
 import { useLoad } from '../use-load';
@@ -32,7 +33,16 @@ export function Overview() {
           )}
           {data.adminSecrets.some((s) => s.state === 'expiring') && (
             <p class="warning">
-              An admin secret is expiring: {data.adminSecrets.filter((s) => s.state === 'expiring').map((s) => `${s.name} (…${s.suffix}) on ${formatDate(s.expiresAt)}`).join(', ')}.
+              An admin secret is expiring:{' '}
+              {data.adminSecrets
+                .filter((s) => s.state === 'expiring')
+                .map((s, i) => (
+                  <span key={s.id}>
+                    {i > 0 && ', '}
+                    {s.name} (…{s.suffix}) expires <When iso={s.expiresAt} />
+                  </span>
+                ))}
+              .
             </p>
           )}
         </>
@@ -54,24 +64,26 @@ function DirectoryCard({ status: d }: { status: DirectoryStatus }) {
         </h2>
         <HealthBadge health={d.health} connected={d.connected} />
       </div>
-      <p class="card-summary">{d.summary}</p>
+      <p class="card-summary">
+        <WithDates text={d.summary} />
+      </p>
       <dl class="facts">
         <div>
           <dt>Connected</dt>
-          <dd data-testid="connected">{d.connected ? `yes, since ${formatDateTime(d.firstRequestAt)}` : 'no'}</dd>
+          <dd data-testid="connected">{d.connected ? <>yes, since <When iso={d.firstRequestAt} /></> : 'no'}</dd>
         </div>
         <div>
           <dt>Last request</dt>
-          <dd>{d.lastRequestAt ? `${relative(d.lastRequestAt)} from ${d.lastUserAgent ?? 'an unknown client'} (${d.lastClientIp ?? 'unknown address'})` : 'none yet'}</dd>
+          <dd>{d.lastRequestAt ? <><When iso={d.lastRequestAt} /> from {d.lastUserAgent ?? 'an unknown client'} ({d.lastClientIp ?? 'unknown address'})</> : 'none yet'}</dd>
         </div>
         <div>
           <dt>Soonest expiry</dt>
-          <dd>{soonest ? (soonest.expiresAt ? `${soonest.name} on ${formatDate(soonest.expiresAt)} (${relative(soonest.expiresAt)})` : `${soonest.name} never expires`) : 'no active secret'}</dd>
+          <dd>{soonest ? (soonest.expiresAt ? <>{soonest.name} expires <When iso={soonest.expiresAt} /></> : `${soonest.name} never expires`) : 'no active secret'}</dd>
         </div>
         <div>
           <dt>Rejected requests</dt>
           <dd data-testid="rejected">
-            {d.rejectedCount ? `${d.rejectedCount}; last ${relative(d.lastRejectedAt)} with ${rejectedSecret(d.lastRejectedReason)}` : 'none'}
+            {d.rejectedCount ? <>{d.rejectedCount}; last <When iso={d.lastRejectedAt} /> with {rejectedSecret(d.lastRejectedReason)}</> : 'none'}
           </dd>
         </div>
         <div>

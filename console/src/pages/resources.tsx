@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { Loading, Page } from '../components/page';
 import { Pager } from '../components/pager';
-import { formatDateTime } from '../format';
+import { When } from '../components/when';
 import { href } from '../router';
 import type { DirectoryEvent, ListResponse, ScimGroup, ScimUser } from '../types';
 import { useLoad } from '../use-load';
@@ -139,7 +139,9 @@ export function ResourceDetail({ directory, kind, id }: { directory: string; kin
             <ol class="history">
               {history.data.events.map((e) => (
                 <li key={e.id}>
-                  <strong>{e.type}</strong> <span class="muted">{formatDateTime(e.occurredAt)}</span>
+                  <strong>{e.type}</strong> <span class="muted">
+                    <When iso={e.occurredAt} />
+                  </span>
                   {Array.isArray(e.data.changed) && <span> — changed {(e.data.changed as string[]).join(', ')}</span>}
                   <details>
                     <summary>Event data</summary>

@@ -1,4 +1,4 @@
-import { formatDateTime } from '../format';
+import { relative } from '../format';
 import type { Secret } from '../types';
 
 /**
@@ -21,13 +21,13 @@ export function rotationState(secrets: Secret[]): { headline: string; detail: st
   if (stillUsed.length) {
     return {
       headline: `The new secret "${newest.name}" is in use, and so is the old one`,
-      detail: `${stillUsed.map((s) => `"${s.name}" was last used ${formatDateTime(s.lastUsedAt)} from ${s.lastUsedUserAgent ?? 'an unknown client'}`).join('; ')}, after the new secret's first use at ${formatDateTime(newest.firstUsedAt)}. Some client still has the old secret; find it before revoking.`,
+      detail: `${stillUsed.map((s) => `"${s.name}" was last used ${relative(s.lastUsedAt)} from ${s.lastUsedUserAgent ?? 'an unknown client'}`).join('; ')}, after the new secret's first use ${relative(newest.firstUsedAt)}. Some client still has the old secret; find it before revoking.`,
       safeToRevoke: null,
     };
   }
   return {
     headline: `Rotation complete: "${newest.name}" carries the traffic`,
-    detail: `No request has used ${older.map((s) => `"${s.name}"`).join(', ')} since the new secret's first use at ${formatDateTime(newest.firstUsedAt)}.`,
+    detail: `No request has used ${older.map((s) => `"${s.name}"`).join(', ')} since the new secret's first use ${relative(newest.firstUsedAt)}.`,
     safeToRevoke: older[0].id,
   };
 }

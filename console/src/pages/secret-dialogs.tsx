@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { CopyButton } from '../components/copy-button';
 import { Dialog } from '../components/dialog';
-import { formatDate, formatDateTime, relative } from '../format';
+import { When } from '../components/when';
 import type { CreatedSecret, Secret } from '../types';
 import { replacedByRotation } from './rotation';
 
@@ -39,7 +39,7 @@ export function CreateSecretDialog({ directoryId, scimUrl, onClose }: { director
     return (
       <Dialog title="Client secret created" onClose={() => onClose(true)}>
         <p class="warning">
-          This is the only time the secret is shown. Copy it now; scimd keeps only a hash. It {created.expiresAt ? `expires on ${formatDate(created.expiresAt)}` : 'never expires'}.
+          This is the only time the secret is shown. Copy it now; scimd keeps only a hash. It {created.expiresAt ? <>expires <When iso={created.expiresAt} /></> : 'never expires'}.
         </p>
         <label for="new-secret">Client secret "{created.name}"</label>
         <div class="row">
@@ -138,7 +138,7 @@ export function RevokeSecretDialog({ secret, secrets, onClose }: { secret: Secre
         <li>Every request that presents this secret is refused from now on (HTTP 401). This cannot be undone.</li>
         {secret.lastUsedAt ? (
           <li class={recentlyUsed ? 'warning' : ''}>
-            It was last used {relative(secret.lastUsedAt)} ({formatDateTime(secret.lastUsedAt)}) by {secret.lastUsedUserAgent ?? 'an unknown client'} from {secret.lastUsedIp ?? 'an unknown address'}
+            It was last used <When iso={secret.lastUsedAt} /> by {secret.lastUsedUserAgent ?? 'an unknown client'} from {secret.lastUsedIp ?? 'an unknown address'}
             {replaced ? ', before the rotation: nothing has used it since the new secret took over.' : recentlyUsed ? ': that client stops provisioning until it gets another secret.' : '.'}
           </li>
         ) : (

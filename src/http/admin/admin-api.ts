@@ -78,7 +78,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     registerStatusRoutes(admin, context, () => options.provisioning.connections(), clock);
     registerEventRoutes(admin, { store, feed: options.events.feed, scimUrl: context.scimUrl });
     registerWebhookRoutes(admin, { ...context, webhooks: options.events.webhooks });
-    registerNotificationRoutes(admin, { ...context, notifications: options.events.notifications });
+    registerNotificationRoutes(admin, { ...context, notifications: options.events.notifications, store });
     registerBrowseRoutes(admin, { context, resources: options.resources, store, clock });
     registerConnectionRoutes(admin, () => options.provisioning.connections(), context.actor);
   });

@@ -1,15 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { NotificationService } from '../../notifications/notification-service.js';
+import type { Store } from '../../store/store.js';
 import { created, type AdminRouteContext } from './admin-context.js';
 import { bodyFields, numberParam, optionalString, queryParam, requiredString } from './request-input.js';
 
 type RecipientParams = { Params: { recipient: string } };
 
 /** Notification recipients: list, add, remove, send a test now, the delivery log (docs/notifications.md). */
-export function registerNotificationRoutes(app: FastifyInstance, context: AdminRouteContext & { notifications: NotificationService }): void {
-  const { notifications, actor } = context;
+export function registerNotificationRoutes(app: FastifyInstance, context: AdminRouteContext & { notifications: NotificationService; store: Store }): void {
+  const { notifications, actor, store } = context;
 
-  app.get('/notifications', async () => ({ recipients: await notifications.list() }));
+  // Each recipient with its own newest delivery, read per recipient (not from a page of the merged log).
+  app.get('/notifications', async () => {
+    const [recipients, latest] = await Promise.all([notifications.list(), store.webhooks.latestRecipientDeliveries()]);
+    const byRecipient = new Map(latest.map((d) => [d.webhookId, d]));
+    return { recipients: recipients.map((r) => ({ ...r, lastDelivery: byRecipient.get(r.id) ?? null })) };
+  });
 
   app.post('/notifications', async (request, reply) => {
     const fields = bodyFields(request.body, ['recipient', 'directory']);

@@ -34,7 +34,7 @@ import { queryAllTypes } from './sql-all-types-query.js';
 import { randomId } from '../../auth/secret-format.js';
 import { CONNECTION_STREAM } from '../../events/connection-events.js';
 import type { DirectoryEvent, EventDraft } from '../../events/event-types.js';
-import { resourceEvent } from '../../events/resource-events.js';
+import { displayOf, resourceEvent } from '../../events/resource-events.js';
 import { INDEXED_VALUES, indexedValuesOf } from './value-index.js';
 import { SqlParams } from './sql-params.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
@@ -286,9 +286,9 @@ export class SqlStore implements Store {
     await this.write(directoryId, async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       // The groups that lose this member change too: their versions move and each gets an event.
-      const groups = await tx.all<{ id: string; version: number | string }>(
+      const groups = await tx.all<{ id: string; version: number | string; name: string }>(
         `UPDATE resources SET version = version + 1, last_modified = $1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = $2)
-         RETURNING id, version`,
+         RETURNING id, version, name`,
         [options.now, current.pk],
       );
       await tx.run('DELETE FROM resources WHERE pk = $1', [current.pk]);
@@ -298,7 +298,7 @@ export class SqlStore implements Store {
         directoryId,
         [
           resourceEvent(current.resource, undefined),
-          ...groups.map((g): EventDraft => ({ type: 'group.member_removed', subject: { type: 'Group', id: g.id, version: Number(g.version) }, data: { member } })),
+          ...groups.map((g): EventDraft => ({ type: 'group.member_removed', subject: { type: 'Group', id: g.id, version: Number(g.version) }, data: { member, display: g.name } })),
         ],
         options.now,
       );
@@ -907,9 +907,10 @@ const NO_DELTA: MembershipDelta = { added: [], removed: [] };
 /** One event per member that joined or left a group. */
 function membershipEvents(group: StoredResource, delta: MembershipDelta): EventDraft[] {
   const subject = { type: 'Group' as const, id: group.id, version: group.version };
+  const display = displayOf(group);
   return [
-    ...delta.added.map((m): EventDraft => ({ type: 'group.member_added', subject, data: { member: { value: m.id, type: m.type } } })),
-    ...delta.removed.map((m): EventDraft => ({ type: 'group.member_removed', subject, data: { member: { value: m.id, type: m.type } } })),
+    ...delta.added.map((m): EventDraft => ({ type: 'group.member_added', subject, data: { member: { value: m.id, type: m.type }, display } })),
+    ...delta.removed.map((m): EventDraft => ({ type: 'group.member_removed', subject, data: { member: { value: m.id, type: m.type }, display } })),
   ];
 }
 

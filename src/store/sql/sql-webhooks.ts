@@ -68,6 +68,16 @@ export class SqlWebhooks implements WebhookStore {
     return rows.map(recipientFromRow);
   }
 
+  async latestRecipientDeliveries(): Promise<DeliveryRecord[]> {
+    // One row per recipient: its highest pk, found on the (webhook_id, pk) index.
+    const rows = await this.driver.all<DeliveryRow>(
+      `SELECT d.* FROM webhook_deliveries d
+       JOIN (SELECT l.webhook_id, MAX(l.pk) AS pk FROM webhook_deliveries l JOIN notification_recipients r ON r.id = l.webhook_id GROUP BY l.webhook_id) latest ON latest.pk = d.pk
+       ORDER BY d.webhook_id`,
+    );
+    return rows.map(deliveryFromRow);
+  }
+
   async listStreams(webhookId: string): Promise<WebhookStream[]> {
     const rows = await this.driver.all<StreamRow>(`SELECT ${STREAM_COLUMNS} FROM webhook_cursors c WHERE c.webhook_id = $1 ORDER BY c.directory_id`, [webhookId]);
     return rows.map(streamFromRow);
