@@ -21,7 +21,7 @@ export function registerEventsCommand(program: Command): void {
 
   events
     .command('tail <directory>')
-    .description('print a directory\'s events as they happen (id or name); Ctrl-C stops')
+    .description('print a directory\'s events as they happen (id or name; `connections` and `admin` for the streams of no directory); Ctrl-C stops')
     .option('--after <sequence>', 'start after this sequence (0: every event still kept); default: only new events')
     .option('--format <format>', 'json (scimd events), set or set-notice (RFC 9967 security event tokens); json and set print one JSON document per line', 'text')
     .option('--no-follow', 'print the events there are and stop, instead of waiting for more')

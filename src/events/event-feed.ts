@@ -1,7 +1,7 @@
 import { AdminError } from '../admin/admin-error.js';
 import type { Store } from '../store/store.js';
 import type { JsonObject } from '../scim/json.js';
-import { CONNECTION_STREAM } from './connection-events.js';
+import { isSystemStream } from './system-streams.js';
 import type { DirectoryEvent } from './event-types.js';
 import { toSecurityEventToken } from './security-event-token.js';
 import type { EventNotifier } from './event-notifier.js';
@@ -92,10 +92,10 @@ export function feedResponse(directoryId: string, page: FeedPage, format: FeedFo
 
 /**
  * A directory by id or name; a deleted directory's events stay readable by its id. `connections`
- * names the provisioning connections' stream (a directory of that name is read by its id).
+ * and `admin` name the streams of no directory (a directory of such a name is read by its id).
  */
 export async function feedDirectory(store: Store, ref: string): Promise<string | undefined> {
-  if (ref === CONNECTION_STREAM) return CONNECTION_STREAM;
+  if (isSystemStream(ref)) return ref;
   const directory = await store.findDirectoryRecord(ref);
   if (directory) return directory.id;
   if ((await store.readEvents(ref, 0, 1)).length) return ref;

@@ -49,7 +49,7 @@ export interface EventDraft {
 export interface DirectoryEvent extends EventDraft {
   /** Globally unique, stable across deliveries: `evt_…`. */
   id: string;
-  /** The directory, or CONNECTION_STREAM for the provisioning connections' events (they belong to no directory). */
+  /** The directory, or a stream of no directory (SYSTEM_STREAMS): the provisioning connections', the admin secrets'. */
   directoryId: string;
   /** Per directory, starting at 1, with no gaps. */
   sequence: number;

@@ -21,6 +21,7 @@ import { registerResourceRoutes } from './scim/resource-routes.js';
 import { sendScim } from './scim/scim-reply.js';
 import { registerMetrics } from './metrics/metrics-routes.js';
 import { metricsAccess } from './metrics/metrics-access.js';
+import type { SecretUsage } from '../lifecycle/secret-usage.js';
 import { registerConnectionMetrics } from './metrics/connection-metrics.js';
 import { logDirectory, registerRequestLog, requestLogOptions } from './request-log.js';
 import { registerResponseSecurityHeaders } from './response-security-headers.js';
@@ -84,7 +85,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('publicUrl', publicUrl);
   registerRequestLog(app);
   registerResponseSecurityHeaders(app, { tls: tlsFilesOf(config) !== undefined });
-  const metrics = registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock, failedAuths) });
+  // A scraper still sending an expired or revoked admin secret is announced like any other use;
+  // the lifecycle that does it is registered further down, before the first request.
+  const adminRejections = { rejected: (...args: Parameters<SecretUsage['rejected']>) => app.lifecycle.usage.rejected(...args) };
+  const metrics = registerMetrics(app, { store, clock, access: metricsAccess(config, store, clock, failedAuths, adminRejections) });
   registerCertificateReload(app, tlsFilesOf(config));
 
   const protocol: ProtocolSettings = {
@@ -159,7 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: SCIM_PREFIX },
   );
-  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, signingKey, bearer: auth, resources, events, provisioning, publicUrl });
+  await app.register(adminApi, { prefix: ADMIN_PREFIX, store, config, clock, failedAuths, signingKey, bearer: auth, resources, events, provisioning, publicUrl, rejections: adminRejections });
   registerScimErrors(app);
   return app;
 }

@@ -14,8 +14,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The webhook dispatcher: `start(issuer)` for `scimd serve` (and tests), stopped when the app closes. */
     webhooks: WebhookDispatcher;
-    /** Sends notifications outside the outbox (admin secrets, which belong to no directory). */
-    notifications: NotificationDelivery;
   }
 }
 
@@ -52,7 +50,6 @@ export function registerEvents(app: FastifyInstance, options: { store: Store; co
     logRetentionMs: config.eventRetentionMs,
   });
   app.decorate('webhooks', dispatcher);
-  app.decorate('notifications', notifications);
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) notifier.notify();
   });

@@ -29,8 +29,6 @@ export async function registerLifecycle(app: FastifyInstance, options: { store: 
     warningDays: config.expiryWarningDays,
     eventRetentionMs: config.eventRetentionMs,
     quietAfterMs: config.notify.quietAfterMs,
-    // Notifications are set up after the lifecycle (src/http/event-setup.ts); read when a sweep announces.
-    onAdminSecretEvent: (event, now) => app.notifications.announceToAll(event, now),
     activityFlushMs: config.activityFlushMs,
   });
   app.decorate('lifecycle', lifecycle);

@@ -15,6 +15,11 @@ function secretEvent(type: EventDraft['type'], secret: SecretRecord, data: Event
   };
 }
 
+/** How log lines name a secret: a client secret belongs to a directory, an admin secret to none. */
+export function secretKind(secret: SecretRecord): string {
+  return secret.directoryId ? 'client secret' : 'admin secret';
+}
+
 const clientData = (client: ClientInfo) => ({ clientIp: client.ip, userAgent: client.userAgent });
 
 export function directoryConnected(directoryId: string, secret: SecretRecord, client: ClientInfo): EventDraft {
@@ -59,8 +64,12 @@ export function secretAutoRevoked(secret: SecretRecord, successor: SecretRecord,
   });
 }
 
-/** How a rejected credential arrived: as a bearer secret, inside an access token, or at the token endpoint. */
-export type CredentialRoute = 'bearer_secret' | 'access_token' | 'token_endpoint';
+/**
+ * How a rejected credential arrived: a client secret as a bearer secret, inside an access token or
+ * at the token endpoint; an admin secret as the admin API's bearer (CLI --url, scripts, /metrics)
+ * or at console sign-in.
+ */
+export type CredentialRoute = 'bearer_secret' | 'access_token' | 'token_endpoint' | 'admin_api' | 'console_sign_in';
 
 export function authRejected(secret: SecretRecord, reason: 'expired' | 'revoked', route: CredentialRoute, client: ClientInfo): EventDraft {
   return secretEvent('auth.rejected', secret, { reason, revokedAt: secret.revokedAt, via: route, ...clientData(client) });

@@ -1,11 +1,10 @@
 import { effectiveSettings } from '../admin/directory-settings.js';
 import { secretState } from '../auth/secrets.js';
 import { randomId } from '../auth/secret-format.js';
-import type { EventDraft } from '../events/event-types.js';
 import type { SecretRecord, Store } from '../store/store.js';
 import { secretsToAutoRevoke } from './auto-rotation.js';
 import { dueWarning, warningHorizon } from './expiry-warnings.js';
-import { AUTO_ROTATION_ACTOR, directoryQuiet, secretAutoRevoked, secretExpired, secretExpiring } from './lifecycle-events.js';
+import { AUTO_ROTATION_ACTOR, directoryQuiet, secretKind, secretAutoRevoked, secretExpired, secretExpiring } from './lifecycle-events.js';
 import type { LifecycleLogger } from './lifecycle-logger.js';
 
 export interface SweeperOptions {
@@ -18,11 +17,6 @@ export interface SweeperOptions {
   eventRetentionMs: number;
   /** A directory with traffic and none for this long is announced once (`directory.quiet`); 0 or absent: never. */
   quietAfterMs?: number;
-  /**
-   * Admin secrets belong to no directory, so their expiry events have no outbox stream: the
-   * replica that claimed the milestone hands the event here (notifications) once.
-   */
-  onAdminSecretEvent?: (event: EventDraft, now: Date) => Promise<void>;
   /** Runs first, so decisions see this process's latest activity (the activity flush). */
   beforeSweep?: () => Promise<void>;
 }
@@ -88,8 +82,7 @@ export class LifecycleSweeper {
         const expired = secretExpired(secret);
         if (await store.claimSecretMilestone(secret.id, { kind: 'expired', at }, [expired], at)) {
           report.expired += 1;
-          await this.announceAdminSecret(secret, expired, now);
-          log.warn(context, `client secret "${secret.name}" expired at ${secret.expiresAt}; requests with it are refused`);
+          log.warn(context, `${secretKind(secret)} "${secret.name}" expired at ${secret.expiresAt}; requests with it are refused`);
         }
         continue;
       }
@@ -99,19 +92,13 @@ export class LifecycleSweeper {
       const expiring = secretExpiring(secret, due, newerInUse);
       if (await store.claimSecretMilestone(secret.id, { kind: 'warned', days: due.thresholdDays }, [expiring], at)) {
         report.warned += 1;
-        await this.announceAdminSecret(secret, expiring, now);
         log.warn(
           { ...context, daysLeft: due.daysLeft, newerSecretInUse: newerInUse },
-          `client secret "${secret.name}" expires in ${due.daysLeft} day${due.daysLeft === 1 ? '' : 's'}` +
-            (newerInUse ? '; a newer secret already carries traffic' : '; create a new one and update the identity provider'),
+          `${secretKind(secret)} "${secret.name}" expires in ${due.daysLeft} day${due.daysLeft === 1 ? '' : 's'}` +
+            (newerInUse ? '; a newer secret already carries traffic' : secret.directoryId ? '; create a new one and update the identity provider' : '; create a new one and replace it where it is used'),
         );
       }
     }
-  }
-
-  private async announceAdminSecret(secret: SecretRecord, event: EventDraft, now: Date): Promise<void> {
-    if (secret.directoryId || !this.options.onAdminSecretEvent) return;
-    await this.options.onAdminSecretEvent(event, now).catch((err) => this.options.log.error({ err, secretId: secret.id }, 'could not announce an admin secret'));
   }
 
   /** Directories that had traffic and went quiet: announced once per quiet spell, by whichever replica claims it. */

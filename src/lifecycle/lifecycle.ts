@@ -1,4 +1,3 @@
-import type { EventDraft } from '../events/event-types.js';
 import type { Store } from '../store/store.js';
 import { ActivityRecorder } from './activity-recorder.js';
 import type { LifecycleLogger } from './lifecycle-logger.js';
@@ -13,8 +12,6 @@ export interface LifecycleOptions {
   eventRetentionMs: number;
   /** See SweeperOptions.quietAfterMs. */
   quietAfterMs?: number;
-  /** See SweeperOptions.onAdminSecretEvent. */
-  onAdminSecretEvent?: (event: EventDraft, now: Date) => Promise<void>;
   /** How often buffered activity is written; 0 writes only on `flush()` and `close()`. */
   activityFlushMs: number;
 }

@@ -49,7 +49,8 @@ export class SecretUsage {
   }
 
   /**
-   * A request with an expired or revoked secret: counted on its directory, and announced as
+   * A request with an expired or revoked secret (a client secret, or an admin secret at the admin
+   * API or console sign-in): counted on its directory if it has one, and announced as
    * `auth.rejected` with a warning at most once an hour per secret.
    */
   async rejected(secret: SecretRecord, reason: 'expired' | 'revoked', route: CredentialRoute, client: ClientInfo): Promise<void> {
@@ -69,9 +70,10 @@ export class SecretUsage {
     }
     if (!claimed) return;
     const since = reason === 'expired' ? secret.expiresAt : secret.revokedAt;
+    const [what, who] = secret.directoryId ? ['a client secret', 'the identity provider needs'] : ['an admin secret', 'whatever sends it needs'];
     this.log.warn(
       { directoryId: secret.directoryId, secretId: secret.id, secretName: secret.name, reason, since, via: route, clientIp: client.ip, userAgent: client.userAgent },
-      `refused a request with a client secret that ${reason === 'expired' ? 'expired' : 'was revoked'} at ${since}; the identity provider needs a current secret`,
+      `refused a request with ${what} that ${reason === 'expired' ? 'expired' : 'was revoked'} at ${since}; ${who} a current secret`,
     );
   }
 

@@ -1,6 +1,5 @@
 import type { Encryptor } from '../auth/encryption.js';
-import { deliveryRecord } from '../webhooks/delivery-record.js';
-import { randomId } from '../auth/secret-format.js';
+import { isSystemStream } from '../events/system-streams.js';
 import type { Store } from '../store/store.js';
 import type { NotificationRecipientRecord } from '../store/webhook-store.js';
 import { sendWebhook, type SendResult } from '../webhooks/webhook-sender.js';
@@ -28,10 +27,14 @@ export class NotificationDelivery {
     this.email = new EmailSender({ ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), ...(config.from ? { from: config.from } : {}), timeoutMs });
   }
 
-  /** The message for an event, or undefined when people are not told about this kind of event. */
+  /**
+   * The message for an event, or undefined when people are not told about this kind of event.
+   * Events of a stream of no directory (connections, admin secrets) reach templates without one.
+   */
   async compose(event: NotifiableEvent, now: Date): Promise<NotificationMessage | undefined> {
-    const directory = event.directoryId ? await this.store.findDirectoryRecord(event.directoryId) : undefined;
-    return notificationFor(event, {
+    const directoryId = isSystemStream(event.directoryId) ? '' : event.directoryId;
+    const directory = directoryId ? await this.store.findDirectoryRecord(directoryId) : undefined;
+    return notificationFor({ ...event, directoryId }, {
       now,
       ...(directory ? { directoryName: directory.name } : {}),
       ...(this.config.publicUrl ? { publicUrl: this.config.publicUrl } : {}),
@@ -50,22 +53,6 @@ export class NotificationDelivery {
     const url = this.encryptor.decrypt(recipient.address);
     const body = JSON.stringify(recipient.channel === 'slack' ? slackPayload(message) : teamsPayload(message));
     return sendWebhook(url, { 'content-type': 'application/json', 'user-agent': 'scimd-notifications' }, body, this.timeoutMs, signal);
-  }
-
-  /**
-   * Tells every recipient without a directory about an event that has no directory stream (an
-   * admin secret's expiry), once, now, and logs each attempt. Unlike outbox deliveries these are
-   * not retried; the claim that produced the event already ran once across replicas.
-   */
-  async announceToAll(event: Pick<NotifiableEvent, 'type' | 'data'>, now: Date): Promise<void> {
-    const message = await this.compose({ ...event, directoryId: '' }, now);
-    if (!message) return;
-    for (const recipient of await this.store.webhooks.listRecipients()) {
-      const webhook = await this.store.webhooks.findWebhook(recipient.id);
-      if (!webhook || webhook.directoryId !== null || !webhook.enabled) continue;
-      const result = await this.sendTo(recipient, message);
-      await this.store.webhooks.insertDelivery(deliveryRecord({ webhookId: recipient.id, directoryId: '', eventId: randomId('evt_admin'), eventType: event.type, sequence: 0, attempt: 1, kind: 'dispatch' }, result, now));
-    }
   }
 
   close(): void {

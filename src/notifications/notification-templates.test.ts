@@ -29,6 +29,24 @@ describe('notification templates', () => {
     assert.deepEqual(message.facts.find(([label]) => label === 'Client address'), ['Client address', '203.0.113.9']);
   });
 
+  it('says which admin secret is still presented after it expired, where, by whom, and how to replace it', () => {
+    const data = { ...secretData, secretName: 'nightly export', expiresAt: '2026-12-01T10:00:00.000Z', reason: 'expired', revokedAt: null, via: 'admin_api', clientIp: '198.51.100.4', userAgent: 'curl/8.5' };
+    const message = notificationFor({ type: 'auth.rejected', directoryId: '', data }, { now, publicUrl: 'https://scim.example.com' })!;
+    assert.equal(message.title, 'Something still uses the expired admin secret "nightly export"');
+    assert.equal(message.severity, 'critical');
+    assert.match(message.summary, /from 198\.51\.100\.4 \(curl\/8\.5\) presented the admin secret "nightly export" \(…x9Q2\) to the admin API .* expired at 2026-12-01 10:00 UTC/);
+    assert.deepEqual(message.facts.slice(0, 2), [
+      ['Secret', '"nightly export" (…x9Q2, sec_1)'],
+      ['Expired', '2026-12-01 10:00 UTC (5 days ago)'],
+    ]);
+    assert.match(message.steps.join(' '), /scimd admin token create --name "nightly export 2027"/);
+    assert.match(message.steps.join(' '), /SCIMD_ADMIN_SECRET/);
+    assert.equal(message.link!.url, 'https://scim.example.com/');
+    const revoked = notificationFor({ type: 'auth.rejected', directoryId: '', data: { ...data, reason: 'revoked', revokedAt: '2026-12-01T08:30:00.000Z', via: 'console_sign_in' } }, { now })!;
+    assert.equal(revoked.title, 'Something still uses the revoked admin secret "nightly export"');
+    assert.deepEqual(revoked.facts.slice(1, 3), [['Revoked', '2026-12-01 08:30 UTC'], ['Presented to', 'the console sign-in']]);
+  });
+
   it('has a message for each connection event of the failures work, keyed by its type', () => {
     const data = { connectionId: 'con_1', connectionName: 'payroll', reason: 'target answered 401 on 5 cycles', since: '2026-12-05T09:00:00.000Z', failures: 5 };
     const quarantined = notificationFor({ type: 'connection.quarantined', directoryId: 'dir_1', data }, { now, publicUrl: 'https://scim.example.com' })!;

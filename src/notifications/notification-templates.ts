@@ -80,6 +80,7 @@ const TEMPLATES: Record<string, Template> = {
     };
   },
   'auth.rejected': (event, context) => {
+    if (!event.directoryId) return adminSecretRejectedMessage(event, context);
     const secret = secretFacts(event.data);
     const directory = directoryLabel(event.directoryId, context);
     const revoked = event.data.reason === 'revoked';
@@ -154,13 +155,55 @@ function adminSecretMessage(event: NotifiableEvent, context: NotificationContext
       ['Secret', `"${secret.name}" (…${secret.suffix}, ${secret.id})`],
       [expired ? 'Expired' : 'Expires', expired ? `${formatTime(secret.expiresAt)} (${agoText(secret.expiresAt, context.now)})` : `${formatTime(secret.expiresAt)} (${plural(daysLeft, 'day')} left)`],
     ],
-    steps: [
-      `Create a new admin secret: \`scimd admin token create --name "${secret.name} ${context.now.getUTCFullYear() + 1}"\` (on the server's database, or with --url and a valid admin secret). It is shown once.`,
-      'Put it where the old one is used: SCIMD_ADMIN_SECRET of scripts and remote CLI commands, your password manager for console sign-in.',
-      `Revoke the old one: \`scimd admin token revoke ${secret.id}\`.`,
-    ],
-    ...(context.publicUrl ? { link: { label: 'Open the scimd console', url: `${context.publicUrl}/` } } : {}),
+    steps: [...adminReplacementSteps(secret, context), `Revoke the old one: \`scimd admin token revoke ${secret.id}\`.`],
+    ...consoleHome(context),
   };
+}
+
+/** Where an admin secret was presented (the event's `via`), named as the reader knows the place. */
+const ADMIN_ROUTES: Record<string, string> = { admin_api: 'the admin API (a script, a remote CLI command with --url, or a metrics scraper)', console_sign_in: 'the console sign-in' };
+
+/**
+ * Something still presents an expired or revoked admin secret: it is refused, so that script,
+ * scraper or person has stopped working; give it a current secret.
+ */
+function adminSecretRejectedMessage(event: NotifiableEvent, context: NotificationContext): NotificationMessage {
+  const secret = secretFacts(event.data);
+  const revoked = event.data.reason === 'revoked';
+  const why = revoked ? `was revoked at ${formatTime(String(event.data.revokedAt))}` : `expired at ${formatTime(secret.expiresAt)}`;
+  const via = ADMIN_ROUTES[String(event.data.via)] ?? 'the admin API';
+  const client = [event.data.clientIp ? `from ${String(event.data.clientIp)}` : '', event.data.userAgent ? `(${String(event.data.userAgent)})` : ''].filter(Boolean).join(' ');
+  const facts: Array<[string, string]> = [
+    ['Secret', `"${secret.name}" (…${secret.suffix}, ${secret.id})`],
+    revoked ? ['Revoked', formatTime(String(event.data.revokedAt))] : ['Expired', `${formatTime(secret.expiresAt)} (${agoText(secret.expiresAt, context.now)})`],
+    ['Presented to', via],
+    ['Client address', String(event.data.clientIp ?? 'unknown')],
+  ];
+  if (event.data.userAgent) facts.push(['Client', String(event.data.userAgent)]);
+  return {
+    eventType: event.type,
+    severity: 'critical',
+    title: `Something still uses the ${revoked ? 'revoked' : 'expired'} admin secret "${secret.name}"`,
+    summary: `A client${client ? ` ${client}` : ''} presented the admin secret "${secret.name}" (…${secret.suffix}) to ${via}, and it ${why}. Such requests are refused with 401, so whatever sends it has stopped working. This is repeated at most once an hour while it lasts.`,
+    facts,
+    steps: [
+      'Find what sends it: the client address and program above, and scripts, cron jobs, CI variables or scrapers that set SCIMD_ADMIN_SECRET.',
+      ...adminReplacementSteps(secret, context),
+    ],
+    ...consoleHome(context),
+  };
+}
+
+/** Create a successor admin secret and put it where the old one is used. */
+function adminReplacementSteps(secret: { name: string }, context: NotificationContext): string[] {
+  return [
+    `Create a new admin secret: \`scimd admin token create --name "${secret.name} ${context.now.getUTCFullYear() + 1}"\` (on the server's database, or with --url and a valid admin secret). It is shown once.`,
+    'Put it where the old one is used: SCIMD_ADMIN_SECRET of scripts and remote CLI commands, your password manager for console sign-in.',
+  ];
+}
+
+function consoleHome(context: NotificationContext): Pick<NotificationMessage, 'link'> {
+  return context.publicUrl ? { link: { label: 'Open the scimd console', url: `${context.publicUrl}/` } } : {};
 }
 
 function connectionMessage(

@@ -218,7 +218,7 @@ export interface Store {
   markDirectoryConnected(directoryId: string, at: string, events: EventDraft[]): Promise<boolean>;
   /**
    * Records a lifecycle milestone of a secret with a conditional UPDATE, so exactly one replica
-   * wins; the winner appends `events` to the secret's directory in the same transaction.
+   * wins; the winner appends `events` to the secret's directory (an admin secret's to the admin stream) in the same transaction.
    */
   claimSecretMilestone(secretId: string, milestone: SecretMilestone, events: EventDraft[], now: string): Promise<boolean>;
   /** Directories whose last request is at or before `cutoff` and whose quiet spell has not been announced. */

@@ -21,6 +21,10 @@ export interface SmtpSink {
   /** `smtp://user:pass@127.0.0.1:port` */
   url: string;
   mails: ReceivedMail[];
+  /** How many of the next messages to refuse with `451` (a temporary failure), for retry tests. */
+  refusing: number;
+  /** Messages refused so far. */
+  refused: number;
   close(): Promise<void>;
 }
 
@@ -31,6 +35,7 @@ export interface SmtpSink {
  */
 export async function startSmtpSink(credentials = { user: 'scimd', pass: 'mail-password' }, tls?: { cert: string; key: string; secure?: boolean }): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
+  let sink: SmtpSink | undefined;
   const server = new SMTPServer({
     ...(tls ? { key: tls.key, cert: tls.cert, secure: tls.secure === true } : { disabledCommands: ['STARTTLS'] }),
     allowInsecureAuth: !tls,
@@ -43,6 +48,11 @@ export async function startSmtpSink(credentials = { user: 'scimd', pass: 'mail-p
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (sink && sink.refusing > 0) {
+          sink.refusing -= 1;
+          sink.refused += 1;
+          return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         mails.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -60,12 +70,15 @@ export async function startSmtpSink(credentials = { user: 'scimd', pass: 'mail-p
   server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
-  return {
+  sink = {
     port,
     url: `${tls?.secure ? 'smtps' : 'smtp'}://${credentials.user}:${credentials.pass}@127.0.0.1:${port}`,
     mails,
+    refusing: 0,
+    refused: 0,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return sink;
 }
 
 /** Just enough MIME for the tests: the subject and the text/plain and text/html parts, decoded. */

@@ -7,7 +7,7 @@ import type { Store } from '../../store/store.js';
 import type { ResourceService } from '../../directory/resource-service.js';
 import type { BearerAuth } from '../scim/auth.js';
 import { rejectUnstorableUrlText } from '../scim/storable-input.js';
-import { AdminAuth } from './admin-auth.js';
+import { AdminAuth, type AdminSecretRejections } from './admin-auth.js';
 import { registerBrowseRoutes } from './browse-routes.js';
 import { SESSION_LIFETIMES, sessionRoutes } from './session-routes.js';
 import { SessionTokenCodec } from './session-token.js';
@@ -45,6 +45,8 @@ export interface AdminApiOptions {
   provisioning: ProvisioningRuntime;
   /** Where clients reach the server, for tenant URLs. */
   publicUrl: PublicUrl;
+  /** Announces expired or revoked admin secrets that are still presented (the secret lifecycle). */
+  rejections: AdminSecretRejections;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   const { store, config, clock, failedAuths } = options;
   const service = new AdminService(store, { clock, warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs });
   const sessions = new SessionTokenCodec(options.signingKey, SESSION_LIFETIMES);
-  const auth = new AdminAuth(store, failedAuths, clock, sessions);
+  const auth = new AdminAuth(store, failedAuths, clock, options.rejections, sessions);
   registerProblemErrors(app);
   app.addHook('onRequest', rejectUnstorableUrlText);
   // Admin answers describe secrets and tenants: no cache may keep them.

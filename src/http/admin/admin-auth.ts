@@ -3,6 +3,8 @@ import type { Actor } from '../../admin/admin-views.js';
 import { authenticateAdminSecret, VerifiedAdminSecrets } from '../../auth/admin-secrets.js';
 import type { FailedAuthLimiter } from '../../auth/failed-auth-limiter.js';
 import { secretState } from '../../auth/secrets.js';
+import type { CredentialRoute } from '../../lifecycle/lifecycle-events.js';
+import type { SecretUsage } from '../../lifecycle/secret-usage.js';
 import type { SecretRecord, Store } from '../../store/store.js';
 import { clientInfo } from '../client-auth.js';
 import { AuthError } from '../scim/errors.js';
@@ -12,11 +14,15 @@ import type { SessionClaims, SessionTokenCodec } from './session-token.js';
 const CHALLENGE = 'Bearer realm="scimd admin"';
 const SESSION_REFRESH_SECONDS = 60;
 
+/** Where an expired or revoked admin secret is announced (`auth.rejected`, at most hourly): the lifecycle's SecretUsage. */
+export type AdminSecretRejections = Pick<SecretUsage, 'rejected'>;
+
 /**
  * `Authorization: Bearer <admin secret>` for the admin API, or the console's session cookie. No or an invalid credential gets 401
  * with the RFC 6750 challenge (429 once the address has failed too often); a valid directory
  * secret gets 403, since it is genuine but opens only its directory's SCIM API and self-rotation.
- * The admin secret's last use is recorded, so `admin token list` shows which ones are alive.
+ * The admin secret's last use is recorded, so `admin token list` shows which ones are alive; an
+ * expired or revoked one is announced, since whatever still sends it has stopped working.
  */
 export class AdminAuth {
   private readonly actors = new WeakMap<FastifyRequest, Actor>();
@@ -27,6 +33,7 @@ export class AdminAuth {
     private readonly store: Store,
     private readonly limiter: FailedAuthLimiter,
     private readonly clock: () => Date,
+    private readonly rejections: AdminSecretRejections,
     /** The console's session tokens; without them only bearer secrets are accepted. */
     readonly sessions?: SessionTokenCodec,
   ) {}
@@ -43,7 +50,7 @@ export class AdminAuth {
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new AuthError(401, 'Authentication required: send "Authorization: Bearer <admin secret>"', { 'www-authenticate': CHALLENGE });
-    const secret = await this.checkAdminSecret(request, match[1]);
+    const secret = await this.checkAdminSecret(request, match[1], 'admin_api');
     this.actors.set(request, { id: secret.id, ip: clientInfo(request, this.clock()).ip });
   };
 
@@ -51,7 +58,7 @@ export class AdminAuth {
    * An admin secret presented as a bearer token or at console sign-in: its record, with its use
    * recorded, or the refusal (failures count towards the address's limit).
    */
-  async checkAdminSecret(request: FastifyRequest, token: string): Promise<SecretRecord> {
+  async checkAdminSecret(request: FastifyRequest, token: string, route: Extract<CredentialRoute, 'admin_api' | 'console_sign_in'>): Promise<SecretRecord> {
     const client = clientInfo(request, this.clock());
     const result = await authenticateAdminSecret(this.store, token, client.at, this.verified);
     if (result.ok) {
@@ -64,6 +71,9 @@ export class AdminAuth {
       throw new AuthError(403, 'This is a directory client secret; the admin API needs an admin secret (scimd admin token create)', {
         'www-authenticate': `${CHALLENGE}, error="insufficient_scope"`,
       });
+    }
+    if (result.secret?.scope === 'admin' && (result.reason === 'expired' || result.reason === 'revoked')) {
+      await this.rejections.rejected(result.secret, result.reason, route, client).catch((err) => request.log.warn({ err, secretId: result.secret!.id }, 'could not record rejected admin secret'));
     }
     const retryAfter = client.ip === null ? undefined : this.limiter.recordFailure(client.ip, client.at);
     if (retryAfter !== undefined) {

@@ -44,7 +44,7 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRouteO
 
   app.post('/session', async (request, reply) => {
     const fields = bodyFields(request.body, ['secret']);
-    const secret = await auth.checkAdminSecret(request, requiredString(fields, 'secret'));
+    const secret = await auth.checkAdminSecret(request, requiredString(fields, 'secret'), 'console_sign_in');
     const { token, claims } = sessions.issue(secret.id, clock());
     setSessionCookie(request, reply, token, sessions.lifetimes.absoluteSeconds);
     return reply.code(201).send(view(claims, secret));

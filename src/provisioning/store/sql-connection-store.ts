@@ -1,6 +1,6 @@
-import { randomId } from '../../auth/secret-format.js';
 import { CONNECTION_STREAM, type ConnectionEventDraft } from '../../events/connection-events.js';
 import { insertAuditEntry } from '../../store/sql/sql-admin.js';
+import { appendSystemEvent } from '../../store/sql/system-stream-events.js';
 import type { AuditEntry } from '../../store/store.js';
 import { foldCase } from '../../scim/compare.js';
 import { conflict } from '../../scim/errors.js';
@@ -10,9 +10,6 @@ import type { ObjectState, ObjectType } from '../planner/object-state.js';
 import type { Store } from '../../store/store.js';
 import { SqlStore } from '../../store/sql/sql-store.js';
 import type { ConnectionStore, CycleRecord, CycleStatus, CycleSummary, LogEntry, LogQuery, SourceCache, SourceCacheChange, StateBatch } from './connection-store.js';
-
-/** The `settings` row that counts the connections stream's events. */
-const CONNECTION_SEQUENCE_KEY = 'connection_events_sequence';
 
 /** Rows per multi-row statement: well under both databases' parameter limits. */
 const ROWS_PER_STATEMENT = 200;
@@ -88,21 +85,10 @@ export class SqlConnectionStore implements ConnectionStore {
     await this.driver.transaction((tx) => this.insertConnectionEvent(tx, event));
   }
 
-  /**
-   * Numbers the event in the connections stream and stores it. The counter lives in `settings`
-   * (not MAX(sequence)), so it never goes back when retention deletes old events; its row lock
-   * orders concurrent writers on PostgreSQL (SQLite writers are serialised already).
-   */
-  private async insertConnectionEvent(tx: SqlExecutor, event: ConnectionEventDraft): Promise<void> {
-    const row = await tx.get<{ value: string }>(
-      `INSERT INTO settings (key, value) VALUES ($1, '1')
-       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT) RETURNING value`,
-      [CONNECTION_SEQUENCE_KEY],
-    );
-    await tx.run(
-      `INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)`,
-      [randomId('evt'), CONNECTION_STREAM, Number(row!.value), event.type, event.subject.type, event.subject.id, event.occurredAt, this.driver.dialect.encodeDocument(event.data)],
-    );
+  /** Numbers the event in the connections stream and stores it (see appendSystemEvent). */
+  private insertConnectionEvent(tx: SqlExecutor, event: ConnectionEventDraft): Promise<void> {
+    const { occurredAt, ...draft } = event;
+    return appendSystemEvent(tx, this.driver.dialect, CONNECTION_STREAM, draft, occurredAt);
   }
 
   async setAllowDeletes(connectionId: string, allow: boolean): Promise<void> {

@@ -1,8 +1,10 @@
 import type { EventDraft } from '../../events/event-types.js';
+import { ADMIN_STREAM } from '../../events/system-streams.js';
 import type { JsonObject } from '../../scim/json.js';
 import type { ActivityBatch, ConnectionStatus, DirectoryActivity, SecretMilestone, SecretRecord } from '../store.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import { secretFromRow, type SecretRow } from './secret-rows.js';
+import { appendSystemEvent } from './system-stream-events.js';
 
 /** Appends events inside a transaction (SqlStore's outbox writer). */
 export type AppendEvents = (tx: SqlExecutor, directoryId: string, drafts: EventDraft[], now: string) => Promise<void>;
@@ -83,7 +85,12 @@ export class SqlLifecycle {
         [secretId, ...params],
       );
       if (!row) return false;
-      if (row.directory_id && events.length) await this.appendEvents(tx, row.directory_id, events, now);
+      if (row.directory_id) {
+        if (events.length) await this.appendEvents(tx, row.directory_id, events, now);
+      } else {
+        // An admin secret: its events go to the admin stream, which global recipients deliver.
+        for (const event of events) await appendSystemEvent(tx, this.driver.dialect, ADMIN_STREAM, event, now);
+      }
       return true;
     });
   }

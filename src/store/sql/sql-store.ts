@@ -32,7 +32,7 @@ import { indexedColumns, membershipColumn, RESOURCE_COLUMNS, resourceFromRow, ty
 import { sortExpression } from './sort-compiler.js';
 import { queryAllTypes } from './sql-all-types-query.js';
 import { randomId } from '../../auth/secret-format.js';
-import { CONNECTION_STREAM } from '../../events/connection-events.js';
+import { isSystemStream } from '../../events/system-streams.js';
 import type { DirectoryEvent, EventDraft } from '../../events/event-types.js';
 import { displayOf, resourceEvent } from '../../events/resource-events.js';
 import { INDEXED_VALUES, indexedValuesOf } from './value-index.js';
@@ -44,6 +44,7 @@ import { SqlAdmin } from './sql-admin.js';
 import { SqlWebhooks } from './sql-webhooks.js';
 import type { WebhookStore } from '../webhook-store.js';
 import { isDeadLocalOwner } from '../lease-owner.js';
+import { systemStreamSequence } from './system-stream-events.js';
 
 /** Ids per statement when members are looked up or inserted in bulk. */
 const CHUNK = 500;
@@ -398,10 +399,7 @@ export class SqlStore implements Store {
 
   async lastSequence(directoryId: string): Promise<number> {
     const row = await this.driver.get<{ last_sequence: number | string }>('SELECT last_sequence FROM directories WHERE id = $1', [directoryId]);
-    if (!row && directoryId === CONNECTION_STREAM) {
-      const counter = await this.driver.get<{ value: string }>("SELECT value FROM settings WHERE key = 'connection_events_sequence'");
-      return Number(counter?.value ?? 0);
-    }
+    if (!row && isSystemStream(directoryId)) return systemStreamSequence(this.driver, directoryId);
     return Number(row?.last_sequence ?? 0);
   }
 

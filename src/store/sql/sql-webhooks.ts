@@ -1,4 +1,4 @@
-import { CONNECTION_STREAM } from '../../events/connection-events.js';
+import { SYSTEM_STREAMS } from '../../events/system-streams.js';
 import type { AuditEntry } from '../store.js';
 import type {
   ClaimedStream,
@@ -14,9 +14,10 @@ import type {
 import { insertAuditEntry } from './sql-admin.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { Row, SqlDriver, SqlExecutor } from './sql-driver.js';
+import { systemStreamEnd } from './system-stream-events.js';
 
-/** Where the connections stream ends now: a new global webhook starts there. */
-const CONNECTION_LATEST = `COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'connection_events_sequence'), 0)`;
+/** The streams of no directory, as an SQL list of literals (constants, never input). */
+const SYSTEM_STREAM_LIST = SYSTEM_STREAMS.map((s) => `'${s}'`).join(', ');
 
 /** The directory's latest sequence; a deleted directory's streams read it from the outbox instead. */
 const LATEST_SEQUENCE = `COALESCE((SELECT d.last_sequence FROM directories d WHERE d.id = c.directory_id),
@@ -179,19 +180,21 @@ export class SqlWebhooks implements WebhookStore {
        WHERE w.directory_id IS NULL AND NOT EXISTS (SELECT 1 FROM webhook_cursors c WHERE c.webhook_id = w.id AND c.directory_id = d.id)
        ON CONFLICT DO NOTHING`,
     );
-    // The provisioning connections' stream, which no directory row stands for, from its current end.
-    await this.driver.run(
-      `INSERT INTO webhook_cursors (webhook_id, directory_id, delivered_sequence, attempts)
-       SELECT w.id, $1, ${CONNECTION_LATEST}, 0 FROM webhooks w
-       WHERE w.directory_id IS NULL AND NOT EXISTS (SELECT 1 FROM webhook_cursors c WHERE c.webhook_id = w.id AND c.directory_id = $1)
-       ON CONFLICT DO NOTHING`,
-      [CONNECTION_STREAM],
-    );
+    // The streams no directory row stands for (connections, admin secrets), each from its current end.
+    for (const stream of SYSTEM_STREAMS) {
+      await this.driver.run(
+        `INSERT INTO webhook_cursors (webhook_id, directory_id, delivered_sequence, attempts)
+         SELECT w.id, $1, ${systemStreamEnd(stream)}, 0 FROM webhooks w
+         WHERE w.directory_id IS NULL AND NOT EXISTS (SELECT 1 FROM webhook_cursors c WHERE c.webhook_id = w.id AND c.directory_id = $1)
+         ON CONFLICT DO NOTHING`,
+        [stream],
+      );
+    }
   }
 
   async removeFinishedStreams(): Promise<void> {
     await this.driver.run(
-      `DELETE FROM webhook_cursors WHERE webhook_cursors.directory_id <> '${CONNECTION_STREAM}' AND NOT EXISTS (SELECT 1 FROM directories d WHERE d.id = webhook_cursors.directory_id)
+      `DELETE FROM webhook_cursors WHERE webhook_cursors.directory_id NOT IN (${SYSTEM_STREAM_LIST}) AND NOT EXISTS (SELECT 1 FROM directories d WHERE d.id = webhook_cursors.directory_id)
          AND NOT EXISTS (SELECT 1 FROM events e WHERE e.directory_id = webhook_cursors.directory_id AND e.sequence > webhook_cursors.delivered_sequence)`,
     );
   }
@@ -271,10 +274,12 @@ class SqlWebhookTransaction implements WebhookTransaction {
       [webhook.id, webhook.directoryId],
     );
     if (webhook.directoryId === null) {
-      await this.tx.run(`INSERT INTO webhook_cursors (webhook_id, directory_id, delivered_sequence, attempts) VALUES (CAST($1 AS TEXT), CAST($2 AS TEXT), ${CONNECTION_LATEST}, 0)`, [
-        webhook.id,
-        CONNECTION_STREAM,
-      ]);
+      for (const stream of SYSTEM_STREAMS) {
+        await this.tx.run(`INSERT INTO webhook_cursors (webhook_id, directory_id, delivered_sequence, attempts) VALUES (CAST($1 AS TEXT), CAST($2 AS TEXT), ${systemStreamEnd(stream)}, 0)`, [
+          webhook.id,
+          stream,
+        ]);
+      }
     }
   }
 
