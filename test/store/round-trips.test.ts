@@ -20,9 +20,9 @@ const EXPECTED: Record<string, Record<Backend, number>> = {
   'first page of 100 users': { sqlite: 6, postgres: 6 },
   'next cursor page of 100 users': { sqlite: 5, postgres: 5 },
   'create user': { sqlite: 6, postgres: 2 },
-  'PATCH user': { sqlite: 9, postgres: 6 },
-  'add one member': { sqlite: 10, postgres: 7 },
-  'DELETE user': { sqlite: 9, postgres: 7 },
+  'PATCH user': { sqlite: 9, postgres: 5 },
+  'add one member': { sqlite: 10, postgres: 6 },
+  'DELETE user': { sqlite: 9, postgres: 6 },
 };
 
 const USERS = 150;

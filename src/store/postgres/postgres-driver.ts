@@ -52,7 +52,7 @@ export class PostgresDriver implements SqlDriver {
   /** One statement as its own transaction (atomic by itself, so a conflict is retried like a transaction). */
   private autocommit(sql: string, params: unknown[]): Promise<pg.QueryResult> {
     return retryConflicts(async () => {
-      const client = await this.pool.connect();
+      const client = await this.checkout();
       let failure: unknown;
       try {
         return await this.send(client, sql, params);
@@ -78,7 +78,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   private async inTransaction<T>(work: (tx: SqlExecutor) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.checkout();
     const query = (sql: string, params: unknown[] = []) => this.send(client, sql, params);
     let failure: unknown;
     const tx: SqlExecutor = {
@@ -101,6 +101,21 @@ export class PostgresDriver implements SqlDriver {
   }
 
   /**
+   * A connection from the pool. pg emits 'error' on a connection whose socket fails even while a
+   * query on it gets the same error; unheard, that event would end the process, so each
+   * connection gets a listener once (the failed query reports the error, and the pool drops the
+   * broken connection when it is released).
+   */
+  private async checkout(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    if (!this.prepared.has(client)) {
+      client.on('error', () => undefined);
+      this.prepared.set(client, new PreparedStatements());
+    }
+    return client;
+  }
+
+  /**
    * Sends one statement on `client`. A fixed text (see fixedStatement) runs under a name of the
    * connection's (see PreparedStatements), so PostgreSQL parses it once per connection; any other
    * goes unnamed and is planned for the values bound.
@@ -108,8 +123,7 @@ export class PostgresDriver implements SqlDriver {
   private send(client: pg.PoolClient, sql: string, params: unknown[]): Promise<pg.QueryResult> {
     this.statementCount++;
     if (params.length === 0 || !isFixedStatement(sql)) return client.query(sql, params);
-    let prepared = this.prepared.get(client);
-    if (!prepared) this.prepared.set(client, (prepared = new PreparedStatements()));
+    const prepared = this.prepared.get(client)!;
     return client.query({ name: prepared.nameFor(sql), text: sql, values: params });
   }
 

@@ -303,7 +303,7 @@ export class SqlStore implements Store {
       const changes: MemberChange[] = model.membership === 'members' ? [{ op: 'replace', members: input.members ?? [] }] : [];
       const result = await this.commitChange(tx, directoryId, current, input.data, changes, options.now);
       return result.resource;
-    }, model.nameAttribute);
+    }, model.nameAttribute, 'by-resource-lock');
   }
 
   async patchResource(
@@ -318,7 +318,7 @@ export class SqlStore implements Store {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const outcome = change(current.resource);
       return this.commitChange(tx, directoryId, current, outcome.data, outcome.memberChanges, options.now);
-    }, model.nameAttribute);
+    }, model.nameAttribute, 'by-resource-lock');
   }
 
   async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
@@ -344,7 +344,7 @@ export class SqlStore implements Store {
         options.now,
         this.driver.dialect.writableCte ? (params) => `deleted AS (${deletion(params)}), ` : undefined,
       );
-    });
+    }, undefined, 'by-resource-lock');
   }
 
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
@@ -543,12 +543,20 @@ export class SqlStore implements Store {
    * then meeting their resource locks (a deadlock); writes do not block each other until they
    * take the next event sequence numbers. A unique-constraint violation becomes 409 uniqueness.
    * A write whose first statement inserts a row referencing the directory may skip the check:
-   * the foreign key check locks the directory's row the same way, and fails when it is gone.
+   * the foreign key check locks the directory's row the same way, and fails when it is gone. A
+   * write that starts with lockResource skips it where the lock has a mode (PostgreSQL): that
+   * statement takes the same lock on the directory before it locks the resource.
    */
-  private async write<T>(directoryId: string, work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string, directoryChecked: 'by-foreign-key' | 'first' = 'first'): Promise<T> {
+  private async write<T>(
+    directoryId: string,
+    work: (tx: SqlExecutor) => Promise<T>,
+    uniqueAttribute?: string,
+    directoryChecked: 'by-foreign-key' | 'by-resource-lock' | 'first' = 'first',
+  ): Promise<T> {
+    const checkFirst = directoryChecked === 'first' || (directoryChecked === 'by-resource-lock' && !this.driver.dialect.lockForWrite);
     try {
       return await this.driver.transaction(async (tx) => {
-        if (directoryChecked === 'first') {
+        if (checkFirst) {
           const directory = await tx.get(fixedStatement(`SELECT 1 AS present FROM directories WHERE id = $1${this.driver.dialect.lockForWrite}`), [directoryId]);
           if (!directory) throw directoryGone();
         }
@@ -559,16 +567,26 @@ export class SqlStore implements Store {
     }
   }
 
-  /** Reads the resource for a write (locking its row where the database can) and checks If-Match. */
+  /**
+   * Reads the resource for a write (locking its row where the database can) and checks If-Match.
+   * Where the directory's lock has a mode (PostgreSQL), the same statement takes it first, as
+   * write() would have: an uncorrelated EXISTS runs once, before the resources are scanned, so
+   * the order stays directory, then resource.
+   */
   private async lockResource(tx: SqlExecutor, directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions) {
+    const dialect = this.driver.dialect;
     // A user's groups come along (a user write does not change them), so the answer needs no
     // second read; a group's members are left out, as they may be many and the write changes them.
-    const membership = type === 'User' ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
+    const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
+    const directoryLock = dialect.lockForWrite ? ` AND EXISTS (SELECT 1 FROM directories d WHERE d.id = $1${dialect.lockForWrite})` : '';
     const row = await tx.get<ResourceRow>(
-      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${this.driver.dialect.forUpdate}`),
+      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${directoryLock}${dialect.forUpdate ? `${dialect.forUpdate} OF r` : ''}`),
       [directoryId, type, id],
     );
-    if (!row) throw resourceNotFound(type, id);
+    if (!row) {
+      if (directoryLock && !(await tx.get(fixedStatement('SELECT 1 AS present FROM directories WHERE id = $1'), [directoryId]))) throw directoryGone();
+      throw resourceNotFound(type, id);
+    }
     const resource = resourceFromRow(row, this.driver.dialect);
     if (options.ifMatch && !matchesVersion(options.ifMatch, resource.version)) {
       throw preconditionFailed(`The ${type} has changed: its version is now W/"${resource.version}"`);
