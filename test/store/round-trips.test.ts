@@ -19,10 +19,10 @@ const EXPECTED: Record<string, Record<Backend, number>> = {
   'filter userName eq': { sqlite: 5, postgres: 5 },
   'first page of 100 users': { sqlite: 6, postgres: 6 },
   'next cursor page of 100 users': { sqlite: 5, postgres: 5 },
-  'create user': { sqlite: 6, postgres: 6 },
-  'PATCH user': { sqlite: 9, postgres: 8 },
-  'add one member': { sqlite: 10, postgres: 8 },
-  'DELETE user': { sqlite: 9, postgres: 9 },
+  'create user': { sqlite: 6, postgres: 2 },
+  'PATCH user': { sqlite: 9, postgres: 5 },
+  'add one member': { sqlite: 10, postgres: 6 },
+  'DELETE user': { sqlite: 9, postgres: 6 },
 };
 
 const USERS = 150;

@@ -4,6 +4,8 @@ import type { Row, SqlDriver, SqlExecutor } from '../sql/sql-driver.js';
 import type { DatabaseStats } from '../store.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { PostgresSecretListener } from './postgres-secret-listener.js';
+import { PreparedStatements } from './prepared-statements.js';
+import { isFixedStatement } from '../sql/fixed-statements.js';
 
 export interface PostgresOptions {
   /** Most connections the pool opens. */
@@ -20,6 +22,8 @@ export class PostgresDriver implements SqlDriver {
   private statementCount = 0;
 
   private readonly secretListener: PostgresSecretListener;
+  /** Each pooled connection's statement names. */
+  private readonly prepared = new WeakMap<pg.PoolClient, PreparedStatements>();
 
   constructor(connectionString: string, options: PostgresOptions = {}) {
     this.secretListener = new PostgresSecretListener(connectionString);
@@ -34,8 +38,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
-    this.statementCount++;
-    return (await guard(this.pool.query(sql, params))).rows as T[];
+    return (await this.autocommit(sql, params)).rows as T[];
   }
 
   async get<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
@@ -43,23 +46,31 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    this.statementCount++;
-    return (await guard(this.pool.query(sql, params))).rowCount ?? 0;
+    return (await this.autocommit(sql, params)).rowCount ?? 0;
+  }
+
+  /** One statement as its own transaction (atomic by itself, so a conflict is retried like a transaction). */
+  private autocommit(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    return retryConflicts(async () => {
+      const client = await this.checkout();
+      let failure: unknown;
+      try {
+        return await this.send(client, sql, params);
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        this.release(client, failure);
+      }
+    });
   }
 
   /**
    * Runs work in one transaction. A deadlock or serialization failure rolled everything back, so
    * the work is run again (a few times, after a short random pause) before the client sees a 503.
    */
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.inTransaction(work);
-      } catch (error) {
-        if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) return guard(Promise.reject(error));
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-      }
-    }
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return retryConflicts(() => this.inTransaction(work));
   }
 
   readSnapshot<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -67,11 +78,9 @@ export class PostgresDriver implements SqlDriver {
   }
 
   private async inTransaction<T>(work: (tx: SqlExecutor) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const client = await this.pool.connect();
-    const query = (sql: string, params: unknown[] = []) => {
-      this.statementCount++;
-      return client.query(sql, params);
-    };
+    const client = await this.checkout();
+    const query = (sql: string, params: unknown[] = []) => this.send(client, sql, params);
+    let failure: unknown;
     const tx: SqlExecutor = {
       all: async <R extends Row>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows as R[],
       get: async <R extends Row>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows[0] as R | undefined,
@@ -83,11 +92,66 @@ export class PostgresDriver implements SqlDriver {
       await query('COMMIT');
       return result;
     } catch (error) {
+      failure = error;
       await query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      this.release(client, failure);
     }
+  }
+
+  /**
+   * A connection from the pool. pg emits 'error' on a connection whose socket fails even while a
+   * query on it gets the same error; unheard, that event would end the process, so each
+   * connection gets a listener once (the failed query reports the error, and the pool drops the
+   * broken connection when it is released).
+   */
+  private async checkout(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    if (!this.prepared.has(client)) {
+      client.on('error', () => undefined);
+      this.prepared.set(client, new PreparedStatements());
+    }
+    return client;
+  }
+
+  /**
+   * Sends one statement on `client`. A fixed text (see fixedStatement) runs under a name of the
+   * connection's (see PreparedStatements), so PostgreSQL parses it once per connection; any other
+   * goes unnamed and is planned for the values bound.
+   */
+  private send(client: pg.PoolClient, sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    this.statementCount++;
+    if (params.length === 0 || !isFixedStatement(sql)) return client.query(sql, params);
+    const prepared = this.prepared.get(client)!;
+    return client.query({ name: prepared.nameFor(sql), text: sql, values: params });
+  }
+
+  /**
+   * Hands a connection back to the pool, first deallocating the statement names it dropped. A
+   * connection whose prepared plans no longer fit the tables (a migration by another replica
+   * changed a column a statement returns) is closed rather than reused.
+   */
+  private release(client: pg.PoolClient, failure?: unknown): void {
+    if (isStalePlan(failure)) {
+      this.prepared.delete(client);
+      client.release(true);
+      return;
+    }
+    const dropped = this.prepared.get(client)?.takeDropped() ?? [];
+    if (dropped.length === 0) {
+      client.release();
+      return;
+    }
+    this.statementCount++;
+    // Off the request's path: the connection returns to the pool once the server has forgotten them.
+    client.query(dropped.map((name) => `DEALLOCATE ${name}`).join('; ')).then(
+      () => {
+        forgetParsed(client, dropped);
+        client.release();
+      },
+      (error: Error) => client.release(error),
+    );
   }
 
   /** A session-level advisory lock, so replicas that start together migrate one at a time. */
@@ -130,6 +194,29 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 /** Transaction conflicts (deadlock, serialization failure): nothing was written, retrying works. */
 const CONFLICT_CODES = new Set(['40P01', '40001']);
 const CONFLICT_ATTEMPTS = 4;
+
+/** Runs `work` again (a few times, after a short random pause) while it fails with a conflict. */
+async function retryConflicts<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(isConflict(error) || isStalePlan(error)) || attempt >= CONFLICT_ATTEMPTS) return guard(Promise.reject(error));
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+/** "cached plan must not change result type": a prepared statement outlived a change to its table. */
+function isStalePlan(error: unknown): boolean {
+  return String((error as { code?: unknown } | null)?.code ?? '') === '0A000' && /cached plan/.test(error instanceof Error ? error.message : '');
+}
+
+/** Removes deallocated names from pg's record of what the connection has parsed (kept bounded too). */
+function forgetParsed(client: pg.PoolClient, names: string[]): void {
+  const connection = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection;
+  for (const name of names) delete connection?.parsedStatements?.[name];
+}
 
 function isConflict(error: unknown): boolean {
   return CONFLICT_CODES.has(String((error as { code?: unknown } | null)?.code ?? ''));

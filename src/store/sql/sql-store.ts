@@ -37,6 +37,7 @@ import type { DirectoryEvent, EventDraft } from '../../events/event-types.js';
 import { displayOf, resourceEvent } from '../../events/resource-events.js';
 import { INDEXED_VALUES, indexedValuesOf } from './value-index.js';
 import { SqlParams } from './sql-params.js';
+import { fixedStatement } from './fixed-statements.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import { insertSecretRow, secretFromRow, type SecretRow } from './secret-rows.js';
 import { SqlLifecycle } from './sql-lifecycle.js';
@@ -132,7 +133,7 @@ export class SqlStore implements Store {
   }
 
   async findSecretByHash(hash: string): Promise<SecretRecord | undefined> {
-    const row = await this.driver.get<SecretRow>('SELECT * FROM secrets WHERE hash = $1', [hash]);
+    const row = await this.driver.get<SecretRow>(fixedStatement('SELECT * FROM secrets WHERE hash = $1'), [hash]);
     return row && secretFromRow(row);
   }
 
@@ -141,7 +142,7 @@ export class SqlStore implements Store {
   }
 
   async findSecret(id: string): Promise<SecretRecord | undefined> {
-    const row = await this.driver.get<SecretRow>('SELECT * FROM secrets WHERE id = $1', [id]);
+    const row = await this.driver.get<SecretRow>(fixedStatement('SELECT * FROM secrets WHERE id = $1'), [id]);
     return row && secretFromRow(row);
   }
 
@@ -163,7 +164,7 @@ export class SqlStore implements Store {
   }
 
   async recordSecretUse(id: string, at: string, ip: string | null, userAgent: string | null): Promise<void> {
-    await this.driver.run('UPDATE secrets SET last_used_at = $1, last_used_ip = $2, last_used_ua = $3 WHERE id = $4', [at, ip, userAgent, id]);
+    await this.driver.run(fixedStatement('UPDATE secrets SET last_used_at = $1, last_used_ip = $2, last_used_ua = $3 WHERE id = $4'), [at, ip, userAgent, id]);
   }
 
   // ---- resources ------------------------------------------------------------------------
@@ -171,10 +172,11 @@ export class SqlStore implements Store {
   async createResource(directoryId: string, type: ResourceTypeName, resource: NewResource, options: WriteOptions): Promise<StoredResource> {
     const model = modelFor(type);
     const columns = indexedColumns(model, resource.data);
+    if (this.driver.dialect.writableCte && !resource.members?.length) return this.createInOneStatement(directoryId, type, resource, options);
     return this.write(directoryId, async (tx) => {
       const row = await tx.get<{ pk: number | string }>(
-        `INSERT INTO resources (directory_id, type, id, name, name_key, display, external_id, active, data, version, created, last_modified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING pk`,
+        fixedStatement(`INSERT INTO resources (directory_id, type, id, name, name_key, display, external_id, active, data, version, created, last_modified)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING pk`),
         [
           directoryId,
           type,
@@ -198,6 +200,43 @@ export class SqlStore implements Store {
       // The INSERT's foreign key check finds the directory and key-share-locks its row, as the
       // explicit check would: one statement fewer per create.
     }, model.nameAttribute, 'by-foreign-key');
+  }
+
+  /**
+   * A create without members as one statement, atomic on its own (PostgreSQL): the row, its
+   * indexed values, the sequence bump and the event in data-modifying WITHs, one round trip and
+   * no BEGIN or COMMIT. The row is inserted before the directory's sequence is touched, as in a
+   * transaction, and no lock on the directory is held before that UPDATE (the foreign key check
+   * runs at the end of the statement), so a waiting deletion cannot deadlock with it.
+   */
+  private async createInOneStatement(directoryId: string, type: ResourceTypeName, resource: NewResource, options: WriteOptions): Promise<StoredResource> {
+    const model = modelFor(type);
+    const columns = indexedColumns(model, resource.data);
+    const created: StoredResource = { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
+    const row = [directoryId, type, resource.id, columns.name, columns.nameKey, columns.display, columns.externalId];
+    const active = columns.active === null ? null : this.driver.dialect.booleanParam(columns.active);
+    const ctes = (params: SqlParams) => {
+      const insert = `INSERT INTO resources (directory_id, type, id, name, name_key, display, external_id, active, data, version, created, last_modified)
+         VALUES (${params.list(row)}, ${params.add(active)}, ${params.add(this.driver.dialect.encodeDocument(resource.data))}, 1, ${params.add(options.now)}, ${params.add(options.now)}) RETURNING pk`;
+      return `created AS (${insert}), indexed AS (${this.indexedValuesInsert(params, 'SELECT pk FROM created', type, resource.data)}), `;
+    };
+    try {
+      await this.numberAndInsertEvents(this.driver, directoryId, [resourceEvent(undefined, created)!], options.now, { ctes, after: 'created' });
+    } catch (error) {
+      throw writeError(error, this.driver.dialect, model.nameAttribute);
+    }
+    // A new user is in no group yet; a new group's members are read back by the caller when shown.
+    return type === 'User' ? { ...created, membership: [] } : created;
+  }
+
+  /**
+   * An INSERT of a document's indexed values for the resource `pk` selects, with one text
+   * whatever their number (arrays, unnested), so it stays one prepared statement.
+   */
+  private indexedValuesInsert(params: SqlParams, pk: string, type: ResourceTypeName, data: JsonObject): string {
+    const rows = indexedValuesOf(type, data);
+    const [keys, values] = [params.add(rows.map((r) => r.key)), params.add(rows.map((r) => r.value))];
+    return `INSERT INTO resource_values (resource_pk, attribute, value_key) SELECT (${pk}), v.attribute, v.value_key FROM unnest(${keys}::text[], ${values}::text[]) AS v(attribute, value_key)`;
   }
 
   async insertResources(directoryId: string, type: ResourceTypeName, resources: NewResource[], options: WriteOptions): Promise<string[]> {
@@ -246,7 +285,7 @@ export class SqlStore implements Store {
   async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined> {
     const membership = includeMembership ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
     const row = await this.driver.get<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`,
+      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`),
       [directoryId, type, id],
     );
     return row && resourceFromRow(row, this.driver.dialect);
@@ -265,7 +304,7 @@ export class SqlStore implements Store {
       const changes: MemberChange[] = model.membership === 'members' ? [{ op: 'replace', members: input.members ?? [] }] : [];
       const result = await this.commitChange(tx, directoryId, current, input.data, changes, options.now);
       return result.resource;
-    }, model.nameAttribute);
+    }, model.nameAttribute, 'by-resource-lock');
   }
 
   async patchResource(
@@ -280,7 +319,7 @@ export class SqlStore implements Store {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const outcome = change(current.resource);
       return this.commitChange(tx, directoryId, current, outcome.data, outcome.memberChanges, options.now);
-    }, model.nameAttribute);
+    }, model.nameAttribute, 'by-resource-lock');
   }
 
   async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
@@ -288,11 +327,13 @@ export class SqlStore implements Store {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       // The groups that lose this member change too: their versions move and each gets an event.
       const groups = await tx.all<{ id: string; version: number | string; name: string }>(
-        `UPDATE resources SET version = version + 1, last_modified = $1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = $2)
-         RETURNING id, version, name`,
+        fixedStatement(`UPDATE resources SET version = version + 1, last_modified = $1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = $2)
+         RETURNING id, version, name`),
         [options.now, current.pk],
       );
-      await tx.run('DELETE FROM resources WHERE pk = $1', [current.pk]);
+      // Where a WITH can hold the DELETE (PostgreSQL), it joins the events' statement.
+      const deletion = (params: SqlParams) => `DELETE FROM resources WHERE pk = ${params.add(current.pk)}`;
+      if (!this.driver.dialect.writableCte) await tx.run(deletion(new SqlParams()), [current.pk]);
       const member = { value: id, type };
       await this.appendEvents(
         tx,
@@ -302,8 +343,9 @@ export class SqlStore implements Store {
           ...groups.map((g): EventDraft => ({ type: 'group.member_removed', subject: { type: 'Group', id: g.id, version: Number(g.version) }, data: { member, display: g.name } })),
         ],
         options.now,
+        this.driver.dialect.writableCte ? (params) => `deleted AS (${deletion(params)}), ` : undefined,
       );
-    });
+    }, undefined, 'by-resource-lock');
   }
 
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
@@ -398,7 +440,7 @@ export class SqlStore implements Store {
   }
 
   async lastSequence(directoryId: string): Promise<number> {
-    const row = await this.driver.get<{ last_sequence: number | string }>('SELECT last_sequence FROM directories WHERE id = $1', [directoryId]);
+    const row = await this.driver.get<{ last_sequence: number | string }>(fixedStatement('SELECT last_sequence FROM directories WHERE id = $1'), [directoryId]);
     if (!row && isSystemStream(directoryId)) return systemStreamSequence(this.driver, directoryId);
     return Number(row?.last_sequence ?? 0);
   }
@@ -499,36 +541,50 @@ export class SqlStore implements Store {
    * then meeting their resource locks (a deadlock); writes do not block each other until they
    * take the next event sequence numbers. A unique-constraint violation becomes 409 uniqueness.
    * A write whose first statement inserts a row referencing the directory may skip the check:
-   * the foreign key check locks the directory's row the same way, and fails when it is gone.
+   * the foreign key check locks the directory's row the same way, and fails when it is gone. A
+   * write that starts with lockResource skips it where the lock has a mode (PostgreSQL): that
+   * statement takes the same lock on the directory before it locks the resource.
    */
-  private async write<T>(directoryId: string, work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string, directoryChecked: 'by-foreign-key' | 'first' = 'first'): Promise<T> {
+  private async write<T>(
+    directoryId: string,
+    work: (tx: SqlExecutor) => Promise<T>,
+    uniqueAttribute?: string,
+    directoryChecked: 'by-foreign-key' | 'by-resource-lock' | 'first' = 'first',
+  ): Promise<T> {
+    const checkFirst = directoryChecked === 'first' || (directoryChecked === 'by-resource-lock' && !this.driver.dialect.lockForWrite);
     try {
       return await this.driver.transaction(async (tx) => {
-        if (directoryChecked === 'first') {
-          const directory = await tx.get(`SELECT 1 AS present FROM directories WHERE id = $1${this.driver.dialect.lockForWrite}`, [directoryId]);
+        if (checkFirst) {
+          const directory = await tx.get(fixedStatement(`SELECT 1 AS present FROM directories WHERE id = $1${this.driver.dialect.lockForWrite}`), [directoryId]);
           if (!directory) throw directoryGone();
         }
         return work(tx);
       });
     } catch (error) {
-      if (uniqueAttribute && this.driver.dialect.isUniqueViolation(error)) {
-        throw uniqueness(`A resource with this ${uniqueAttribute} already exists in the directory`);
-      }
-      if (this.driver.dialect.isForeignKeyViolation(error)) throw directoryGone();
-      throw error;
+      throw writeError(error, this.driver.dialect, uniqueAttribute);
     }
   }
 
-  /** Reads the resource for a write (locking its row where the database can) and checks If-Match. */
+  /**
+   * Reads the resource for a write (locking its row where the database can) and checks If-Match.
+   * Where the directory's lock has a mode (PostgreSQL), the same statement takes it first, as
+   * write() would have: an uncorrelated EXISTS runs once, before the resources are scanned, so
+   * the order stays directory, then resource.
+   */
   private async lockResource(tx: SqlExecutor, directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions) {
+    const dialect = this.driver.dialect;
     // A user's groups come along (a user write does not change them), so the answer needs no
     // second read; a group's members are left out, as they may be many and the write changes them.
-    const membership = type === 'User' ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
+    const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
+    const directoryLock = dialect.lockForWrite ? ` AND EXISTS (SELECT 1 FROM directories d WHERE d.id = $1${dialect.lockForWrite})` : '';
     const row = await tx.get<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${this.driver.dialect.forUpdate}`,
+      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${directoryLock}${dialect.forUpdate ? `${dialect.forUpdate} OF r` : ''}`),
       [directoryId, type, id],
     );
-    if (!row) throw resourceNotFound(type, id);
+    if (!row) {
+      if (directoryLock && !(await tx.get(fixedStatement('SELECT 1 AS present FROM directories WHERE id = $1'), [directoryId]))) throw directoryGone();
+      throw resourceNotFound(type, id);
+    }
     const resource = resourceFromRow(row, this.driver.dialect);
     if (options.ifMatch && !matchesVersion(options.ifMatch, resource.version)) {
       throw preconditionFailed(`The ${type} has changed: its version is now W/"${resource.version}"`);
@@ -554,9 +610,14 @@ export class SqlStore implements Store {
     const updated = { ...current.resource, data, version: current.resource.version + 1, lastModified: now };
     const events = [resourceEvent(current.resource, updated), ...membershipEvents(updated, delta)];
     if (this.driver.dialect.writableCte) {
-      // The row is locked by this transaction already: its UPDATE can join the events' statement.
-      await this.writeIndexedValues(tx, current.pk, current.resource.type, data, true);
-      await this.appendEvents(tx, directoryId, events, now, (params) => this.rowUpdate(params, current.pk, current.resource.type, data, now));
+      // The row is locked by this transaction already: its UPDATE and its indexed values can join
+      // the events' statement (one snapshot: the DELETE does not see the rows the INSERT adds).
+      await this.appendEvents(tx, directoryId, events, now, (params) => {
+        const update = `written AS (${this.rowUpdate(params, current.pk, current.resource.type, data, now)}), `;
+        if (!INDEXED_VALUES.some((v) => v.type === current.resource.type)) return update;
+        const pk = params.add(current.pk);
+        return `${update}unindexed AS (DELETE FROM resource_values WHERE resource_pk = ${pk}), indexed AS (${this.indexedValuesInsert(params, pk, current.resource.type, data)}), `;
+      });
     } else {
       await this.updateRow(tx, current.pk, current.resource, data, now);
       await this.appendEvents(tx, directoryId, events, now);
@@ -575,24 +636,29 @@ export class SqlStore implements Store {
     directoryId: string,
     drafts: (EventDraft | undefined)[],
     now: string,
-    /** A data-modifying statement for a WITH of the events' statement (PostgreSQL), run with it. */
+    /**
+     * Data-modifying WITHs (`name AS (…), ` each) run with the events' statement (PostgreSQL); in
+     * a write without events they run as a statement of their own.
+     */
     alongside?: (params: SqlParams) => string,
   ): Promise<void> {
     const events = drafts.filter((d): d is EventDraft => d !== undefined);
     if (events.length === 0) {
       if (alongside) {
         const params = new SqlParams();
-        await tx.run(alongside(params), params.values);
+        await tx.run(`WITH ${alongside(params).replace(/, $/, '')} SELECT 1`, params.values);
       }
       return;
+    }
+    if (this.driver.dialect.writableCte && events.length <= INSERT_ROWS) {
+      return this.numberAndInsertEvents(tx, directoryId, events, now, { ctes: alongside, lockFirst: Boolean(this.driver.dialect.lockForSequence) });
     }
     // Upgrading the write's lock on the directory with SELECT … FOR NO KEY UPDATE (rather than
     // letting the UPDATE wait) queues behind other writers without queueing behind a deletion.
     if (this.driver.dialect.lockForSequence) await tx.get(`SELECT 1 AS locked FROM directories WHERE id = $1${this.driver.dialect.lockForSequence}`, [directoryId]);
-    if (this.driver.dialect.writableCte && events.length <= INSERT_ROWS) return this.numberAndInsertEvents(tx, directoryId, events, now, alongside);
     if (alongside) {
       const params = new SqlParams();
-      await tx.run(alongside(params), params.values);
+      await tx.run(`WITH ${alongside(params).replace(/, $/, '')} SELECT 1`, params.values);
     }
     const row = await tx.get<{ last_sequence: number | string }>(
       'UPDATE directories SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING last_sequence',
@@ -616,23 +682,42 @@ export class SqlStore implements Store {
     }
   }
 
-  /** The sequence bump and the events' insert in one statement, where a WITH can hold the UPDATE (PostgreSQL). */
-  private async numberAndInsertEvents(tx: SqlExecutor, directoryId: string, events: EventDraft[], now: string, alongside?: (params: SqlParams) => string): Promise<void> {
+  /**
+   * The sequence bump and the events' insert in one statement, where a WITH can hold the UPDATE
+   * (PostgreSQL). `ctes` are more WITHs run with it; `after` names one of them that must run
+   * before the directory's row is touched. `lockFirst` takes the directory's row with
+   * `SELECT … FOR NO KEY UPDATE` before the UPDATE (a one-time filter of it): a transaction that
+   * holds a key-share lock on the row upgrades it that way without queueing behind a waiting
+   * deletion of the directory, which would deadlock, as the UPDATE's own wait would.
+   */
+  private async numberAndInsertEvents(
+    tx: SqlExecutor,
+    directoryId: string,
+    events: EventDraft[],
+    now: string,
+    options: { ctes?: (params: SqlParams) => string; after?: string; lockFirst?: boolean } = {},
+  ): Promise<void> {
     const dialect = this.driver.dialect;
     const params = new SqlParams();
-    const extra = alongside ? `written AS (${alongside(params)}), ` : '';
+    let extra = options.ctes?.(params) ?? '';
     const [directory, at, count] = [params.add(directoryId), params.add(now), params.add(events.length)];
+    const conditions = [`id = ${directory}`];
+    if (options.lockFirst) {
+      extra += `locked AS (SELECT 1 FROM directories WHERE id = ${directory}${dialect.lockForSequence}), `;
+      conditions.push('EXISTS (SELECT 1 FROM locked)');
+    }
+    if (options.after) conditions.push(`EXISTS (SELECT 1 FROM ${options.after})`);
     const values = events.map((event, j) => {
       const columns = [randomId('evt'), j, event.type, event.subject.type, event.subject.id, event.subject.version ?? null, dialect.encodeDocument(event.data)];
       const [id, offset, type, subjectType, subjectId, version, data] = columns.map((c) => params.add(c));
       return `(${id}, ${offset}::int, ${type}, ${subjectType}, ${subjectId}, ${version}::int, ${data}::jsonb)`;
     });
     const inserted = await tx.all(
-      `WITH ${extra}numbered AS (UPDATE directories SET last_sequence = last_sequence + ${count}::int WHERE id = ${directory} RETURNING last_sequence)
+      fixedStatement(`WITH ${extra}numbered AS (UPDATE directories SET last_sequence = last_sequence + ${count}::int WHERE ${conditions.join(' AND ')} RETURNING last_sequence)
        INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data)
        SELECT v.id, ${directory}, n.last_sequence - ${count}::int + 1 + v.offset_in_write, v.type, v.subject_type, v.subject_id, v.subject_version, ${at}, v.data
          FROM numbered n, (VALUES ${values.join(', ')}) AS v(id, offset_in_write, type, subject_type, subject_id, subject_version, data)
-       RETURNING sequence`,
+       RETURNING sequence`),
       params.values,
     );
     if (inserted.length !== events.length) throw directoryGone();
@@ -748,9 +833,9 @@ export class SqlStore implements Store {
       const directory = params.add(directoryId);
       const group = params.add(groupPk);
       const rows = await tx.all<{ pk: number | string; id: string; type: string; added: boolean }>(
-        `WITH found AS (SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})${memberLock}),
+        fixedStatement(`WITH found AS (SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(members.slice(i, i + CHUNK).map((m) => m.value))})${memberLock}),
            inserted AS (INSERT INTO memberships (group_pk, member_pk) SELECT ${group}, pk FROM found ON CONFLICT DO NOTHING RETURNING member_pk)
-         SELECT f.pk, f.id, f.type, i.member_pk IS NOT NULL AS added FROM found f LEFT JOIN inserted i ON i.member_pk = f.pk`,
+         SELECT f.pk, f.id, f.type, i.member_pk IS NOT NULL AS added FROM found f LEFT JOIN inserted i ON i.member_pk = f.pk`),
         params.values,
       );
       for (const row of rows) {
@@ -789,15 +874,15 @@ export class SqlStore implements Store {
       const group = params.add(groupPk);
       const directory = params.add(directoryId);
       const rows = await tx.all<{ pk: number | string; id: string; type: string }>(
-        `SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(ids.slice(i, i + CHUNK))})
-           AND EXISTS (SELECT 1 FROM memberships m WHERE m.group_pk = ${group} AND m.member_pk = resources.pk)`,
+        fixedStatement(`SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(ids.slice(i, i + CHUNK))})
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.group_pk = ${group} AND m.member_pk = resources.pk)`),
         params.values,
       );
       if (!rows.length) continue;
       const members = rows.map((r) => ({ pk: Number(r.pk), id: r.id, type: r.type as ResourceTypeName }));
       const del = new SqlParams();
       const g = del.add(groupPk);
-      await tx.run(`DELETE FROM memberships WHERE group_pk = ${g} AND member_pk IN (${del.list(members.map((m) => m.pk))})`, del.values);
+      await tx.run(fixedStatement(`DELETE FROM memberships WHERE group_pk = ${g} AND member_pk IN (${del.list(members.map((m) => m.pk))})`), del.values);
       removed.push(...members);
     }
     return removed;
@@ -928,4 +1013,11 @@ interface EventRow {
 /** A write that raced the deletion of its directory: the directory, and so the resource, is gone. */
 function directoryGone() {
   return notFound('The directory no longer exists');
+}
+
+/** A write's error as the client should see it: 409 uniqueness, or 404 when the directory went away. */
+function writeError(error: unknown, dialect: SqlDriver['dialect'], uniqueAttribute?: string): unknown {
+  if (uniqueAttribute && dialect.isUniqueViolation(error)) return uniqueness(`A resource with this ${uniqueAttribute} already exists in the directory`);
+  if (dialect.isForeignKeyViolation(error)) return directoryGone();
+  return error;
 }

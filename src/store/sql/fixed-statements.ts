@@ -1,0 +1,21 @@
+/** Most texts registered; past it a text runs unnamed (a misuse with run-time texts cannot grow memory). */
+const MAX_TEXTS = 1_000;
+
+const texts = new Set<string>();
+
+/**
+ * Marks a statement text as fixed by the code and safe to plan once: one whose rows are found by
+ * a unique key or primary key (or that only inserts), so the plan is the same whatever values are
+ * bound. PostgreSQL runs such texts as named statements, parsed once per connection and after a
+ * few executions planned once (a generic plan). Filters, pages and counts are never marked: with
+ * one small and one large directory a generic plan for them scans the whole table for the small
+ * one (see docs/performance.md), so they are planned for their values on every execution.
+ */
+export function fixedStatement(sql: string): string {
+  if (texts.size < MAX_TEXTS) texts.add(sql);
+  return sql;
+}
+
+export function isFixedStatement(sql: string): boolean {
+  return texts.has(sql);
+}
