@@ -4,7 +4,7 @@ import { CopyButton } from '../components/copy-button';
 import { Loading, Page } from '../components/page';
 import { formatDateTime } from '../format';
 import { href } from '../router';
-import type { DirectoryEvent } from '../types';
+import type { Delivery, DirectoryEvent, WebhookDetails, WebhookView } from '../types';
 import { useLoad } from '../use-load';
 
 const SHOWN = 100;
@@ -91,29 +91,8 @@ function LiveFeed({ directory }: { directory: string }) {
   );
 }
 
-interface Webhook {
-  id: string;
-  directoryId: string | null;
-  url: string;
-  description: string;
-  eventTypes: string[];
-  format: string;
-  enabled: boolean;
-  created: string;
-  streams?: { directoryId: string; behind: number; state: string; attempts: number; failingSince: string | null; pausedAt: string | null; pauseReason: string | null; nextAttemptAt: string | null }[];
-}
-interface Delivery {
-  id: string;
-  eventType: string;
-  sequence: number;
-  attempt: number;
-  at: string;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  outcome: string;
-  kind: string;
-}
+/** A webhook as listed, or read with its delivery positions. */
+type Webhook = WebhookView & Partial<Pick<WebhookDetails, 'streams'>>;
 
 /** Webhook endpoints; a new one's signing secret is shown once. */
 export function WebhooksPage() {

@@ -8,9 +8,8 @@ import { loadMappingFile, type ConnectionInput } from './connection-input.js';
 import type { ConnectionDetails, ConnectionService, LogPage, SourceCheck } from './connection-service.js';
 import type { TestReport } from './connection-test.js';
 
-/** `escrowNextRetry`: when the next object that failed is retried; null when none waits in escrow. */
-export type ConnectionSummary = ConnectionDetails & { lastCycle: CycleRecord | null; escrowNextRetry?: string | null };
-export type ConnectionShow = Awaited<ReturnType<ConnectionService['get']>>;
+export type { ConnectionShow, ConnectionSummary, CycleOutcome } from '../../admin/api-views.js';
+import type { ConnectionShow, ConnectionSummary, CycleOutcome } from '../../admin/api-views.js';
 export type CredentialInput = Pick<ConnectionInput, 'secret' | 'secretExpires' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'oauthScope'>;
 export interface LogRequest {
   cycle?: string;
@@ -33,14 +32,6 @@ export interface OnDemandRequest {
   user?: string;
   group?: string;
   members?: string[];
-}
-
-/** A cycle's outcome as the admin API and `--json` show it: the plan only for dry runs and stopped cycles. */
-export interface CycleOutcome {
-  cycle: CycleRecord;
-  summary: CycleReport['summary'];
-  quarantine?: Quarantine;
-  plan?: Pick<Plan, 'steps' | 'failures'>;
 }
 
 export function cycleOutcome(report: CycleReport): CycleOutcome {

@@ -10,6 +10,7 @@ import { parseDeleteAfter } from '../engine/run-cycle.js';
 import { hasSourceInput, parseSourceSpec, withoutSecrets, type SourceInput } from '../sources/source-spec.js';
 import { parseSchedule } from '../scheduler/schedule.js';
 import { DEFAULT_SETTINGS, type ConnectionRecord, type TargetCredential } from './connection.js';
+import type { ConnectionView } from '../../admin/api-views.js';
 
 /** What `scimd connection create|update` accepts, as the CLI hands it over (text). */
 export interface ConnectionInput extends SourceInput {
@@ -115,20 +116,7 @@ export function applyConnectionInput(existing: ConnectionRecord, input: Connecti
   return record;
 }
 
-/** A connection as `list`, `show` and `--json` print it: never the secret. */
-export interface ConnectionView {
-  id: string;
-  name: string;
-  /** The source without its encrypted secret. */
-  source: Record<string, unknown>;
-  target: string;
-  credential: { kind: ConnectionRecord['credentialKind']; expiresAt: string | null };
-  mappings: ConnectionRecord['mappings'] | 'default';
-  scoping: ConnectionRecord['scoping'];
-  settings: Omit<ConnectionRecord['settings'], 'deletionThreshold'> & { deletionThreshold: string };
-  created: string;
-  updated: string;
-}
+export type { ConnectionView } from '../../admin/api-views.js';
 
 export function describeConnection(c: ConnectionRecord): ConnectionView {
   return {
