@@ -1,3 +1,8 @@
+/**
+ * The JSON shapes of administration, shared by the admin API, its OpenAPI document, the remote
+ * CLI, the local CLI and the console, so all of them print the same thing. They are declared in
+ * api-views.ts (which the console imports too); this module adds what only the server needs.
+ */
 export { HEALTH_ORDER } from './api-views.js';
 export type {
   AuditPage,
@@ -13,12 +18,6 @@ export type {
   SettingsView,
   StatusReport,
 } from './api-views.js';
-
-/**
- * The JSON shapes of administration, shared by the admin API, its OpenAPI document, the remote
- * CLI, the local CLI and the console, so all of them print the same thing. They are declared in
- * api-views.ts (which the console imports too); this module adds what only the server needs.
- */
 
 /** Who performs an action: an admin secret's id, a directory secret's id (self-rotation), `cli:<os user>`. */
 export interface Actor {

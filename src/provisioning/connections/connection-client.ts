@@ -1,11 +1,9 @@
 import type { HttpAdminClient } from '../../admin/http-admin-client.js';
 import type { OnDemandReport } from '../engine/provision-on-demand.js';
 import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
-import type { Plan } from '../planner/plan.js';
 import type { CycleRecord } from '../store/connection-store.js';
-import type { Quarantine } from './connection.js';
 import { loadMappingFile, type ConnectionInput } from './connection-input.js';
-import type { ConnectionDetails, ConnectionService, LogPage, SourceCheck } from './connection-service.js';
+import type { ConnectionDetails, LogPage, SourceCheck } from './connection-service.js';
 import type { TestReport } from './connection-test.js';
 
 export type { ConnectionShow, ConnectionSummary, CycleOutcome } from '../../admin/api-views.js';

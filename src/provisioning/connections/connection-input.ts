@@ -4,13 +4,12 @@ import { readFileSync } from 'node:fs';
 import type { Encryptor } from '../../auth/encryption.js';
 import { durationHint, parseDuration } from '../../auth/duration.js';
 import { isJsonObject } from '../../scim/json.js';
-import type { AttributeMapping, ObjectMappings } from '../mapping/mapping.js';
+import type { AttributeMapping, ConnectionView, ObjectMappings } from '../../admin/api-views.js';
 import { describeThreshold, parseDeletionThreshold } from '../planner/circuit-breaker.js';
 import { parseDeleteAfter } from '../engine/run-cycle.js';
 import { hasSourceInput, parseSourceSpec, withoutSecrets, type SourceInput } from '../sources/source-spec.js';
 import { parseSchedule } from '../scheduler/schedule.js';
 import { DEFAULT_SETTINGS, type ConnectionRecord, type TargetCredential } from './connection.js';
-import type { ConnectionView } from '../../admin/api-views.js';
 
 /** What `scimd connection create|update` accepts, as the CLI hands it over (text). */
 export interface ConnectionInput extends SourceInput {

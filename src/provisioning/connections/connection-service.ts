@@ -13,12 +13,12 @@ import { prepareSource, sourceCheckOf, type SourceCheck } from '../engine/prepar
 import { ON_DEMAND_GROUP_MEMBERS, provisionOnDemand, type OnDemandReport } from '../engine/provision-on-demand.js';
 import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
 import type { ConnectionStore, CycleRecord, LogEntry, LogQuery } from '../store/connection-store.js';
-import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput, type ConnectionView } from './connection-input.js';
+import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput } from './connection-input.js';
 import { combinedReport, testConnection, type TestReport } from './connection-test.js';
 import { testSource } from './source-test.js';
 import { describeSource } from '../sources/source-spec.js';
 import { DEFAULT_MEMBERS_PER_REQUEST } from '../engine/group-writes.js';
-import type { ConnectionRecord, CredentialState, Quarantine } from './connection.js';
+import type { ConnectionRecord, CredentialState } from './connection.js';
 import { decryptCredential, secretsOf, targetClient } from './target-client.js';
 import type { ConnectionDetails } from '../../admin/api-views.js';
 

@@ -1,6 +1,5 @@
-import type { JsonValue } from '../../scim/json.js';
 import type { ObjectType } from './object-state.js';
-import type { Change, CycleCounts, DeprovisionReason, PlanFailure, PlanStep, StepAction } from '../../admin/api-views.js';
+import type { CycleCounts, PlanFailure, PlanStep } from '../../admin/api-views.js';
 
 export type { Change, CycleCounts, DeprovisionReason, PlanFailure, PlanStep, StepAction } from '../../admin/api-views.js';
 

@@ -1,9 +1,7 @@
 import type { ConnectionEventDraft } from '../../events/connection-events.js';
 import type { AuditEntry } from '../../store/store.js';
-import type { DriftReport } from '../engine/refresh-from-target.js';
 import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential, TargetProfile } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
-import type { CycleCounts } from '../planner/plan.js';
 import type { Store } from '../../store/store.js';
 import type { CycleRecord, CycleStatus, CycleSummary, LogEntry } from '../../admin/api-views.js';
 
