@@ -1,107 +1,43 @@
-/** The admin API's JSON shapes the console reads (see /api/v1/openapi.json). */
+/**
+ * The admin API's JSON shapes the console reads. The views are declared once, in the server's
+ * src/admin/api-views.ts (types and constants only, nothing that needs Node), and named here as
+ * the pages know them; only the SCIM records below are the console's own reading of RFC 7643.
+ */
+export type {
+  AnyConnectionView as Connection,
+  AuditEntry,
+  CreatedSecret,
+  CycleRecord as Cycle,
+  DeliveryView as Delivery,
+  DirectoryDetails,
+  DirectoryEvent,
+  DirectoryHealth as Health,
+  DirectoryStatus,
+  LogEntry,
+  Quarantine,
+  RecipientView as NotificationRecipient,
+  SecretListState as SecretState,
+  SecretView as Secret,
+  SessionView as Session,
+  SettingsView as Settings,
+  StatusReport,
+  TargetProfile,
+  TestReport,
+  WebhookDetails,
+  WebhookView,
+  WebhookWithSecret,
+} from '../../src/admin/api-views';
+import type { CycleOutcome, DeliveryView, NotificationLogEntry, PlanFailure, PlanStep } from '../../src/admin/api-views';
 
-export type SecretState = 'active' | 'expiring' | 'expired' | 'revoked';
-export type Health = 'rejecting' | 'no_active_secret' | 'expiring' | 'idle' | 'not_connected' | 'healthy';
+/** A notification delivery: from the log (with its recipient) or a test's answer (without). */
+export type NotificationDelivery = DeliveryView & Partial<Pick<NotificationLogEntry, 'recipient'>>;
 
-export interface Secret {
-  id: string;
-  name: string;
-  suffix: string;
-  directoryId: string | null;
-  created: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  firstUsedAt: string | null;
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
-  lastUsedUserAgent: string | null;
-  state: SecretState;
-  daysLeft: number | null;
-}
+/** A cycle's outcome, its plan steps readable without narrowing on their action. */
+export type CycleResult = Omit<CycleOutcome, 'plan'> & { plan?: { steps: AnyOf<PlanStep>[]; failures: PlanFailure[] } };
 
-export interface CreatedSecret extends Secret {
-  secret: string;
-}
-
-export interface DirectoryStatus {
-  id: string;
-  name: string;
-  health: Health;
-  summary: string;
-  attention: boolean;
-  connected: boolean;
-  firstRequestAt: string | null;
-  lastRequestAt: string | null;
-  lastClientIp: string | null;
-  lastUserAgent: string | null;
-  requestCount: number;
-  errorCount: number;
-  rejectedCount: number;
-  lastRejectedAt: string | null;
-  lastRejectedSecretId: string | null;
-  lastRejectedReason: string | null;
-  nextExpiry: string | null;
-  secrets: Secret[];
-}
-
-export interface StatusReport {
-  generatedAt: string;
-  warningWindowDays: number;
-  idleHours: number;
-  attention: boolean;
-  directories: DirectoryStatus[];
-  adminSecrets: Secret[];
-  /** Notification recipients whose channel fails: scimd's messages do not reach them. */
-  failingNotifications?: FailingNotification[];
-}
-
-export interface FailingNotification {
-  id: string;
-  channel: 'email' | 'slack' | 'teams';
-  recipient: string;
-  state: 'failing' | 'paused';
-  failingSince: string | null;
-  lastError: string | null;
-}
-
-export interface Settings {
-  maxActiveSecrets: number;
-  defaultSecretLifetime: string;
-  allowSelfRotation: boolean;
-  autoRevokeGraceHours: number | null;
-}
-
-export interface DirectoryDetails {
-  id: string;
-  name: string;
-  created: string;
-  settings: Settings;
-  scimUrl: string;
-  users: number;
-  groups: number;
-  activeSecrets: number;
-}
-
-export interface Session {
-  adminSecret: { id: string; name: string; suffix: string };
-  csrfToken: string;
-  signedInAt: string;
-  idleExpiresAt: string;
-  expiresAt: string;
-  idleTimeoutSeconds: number;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  actorIp: string | null;
-  action: string;
-  targetType: string;
-  targetId: string;
-  directoryId: string | null;
-  detail: Record<string, unknown>;
-}
+type KeysOf<U> = U extends unknown ? keyof U : never;
+/** A union whose members each also have the other members' fields, as absent. */
+type AnyOf<U, All extends PropertyKey = KeysOf<U>> = U extends unknown ? U & { [K in Exclude<All, keyof U>]?: undefined } : never;
 
 export interface ListResponse<T> {
   totalResults: number;
@@ -128,45 +64,4 @@ export interface ScimGroup {
   externalId?: string;
   meta?: { created?: string; lastModified?: string };
   [key: string]: unknown;
-}
-
-export interface DirectoryEvent {
-  id: string;
-  directoryId: string;
-  sequence: number;
-  occurredAt: string;
-  type: string;
-  subject: { type: string; id: string; version?: number };
-  data: Record<string, unknown>;
-}
-
-/** A notification recipient as GET /notifications lists it: a chat URL arrives masked, never whole. */
-export interface NotificationRecipient {
-  id: string;
-  channel: 'email' | 'slack' | 'teams';
-  recipient: string;
-  /** null: every directory and the admin secrets. */
-  directoryId: string | null;
-  created: string;
-  state: 'ok' | 'failing' | 'paused';
-  failingSince: string | null;
-  lastError: string | null;
-  /** Its newest delivery attempt, whatever the others sent since; null before the first. */
-  lastDelivery?: NotificationDelivery | null;
-}
-
-/** One attempt to reach a recipient (the notification delivery log). */
-export interface NotificationDelivery {
-  id: string;
-  webhookId: string;
-  recipient?: string;
-  eventType: string;
-  attempt: number;
-  at: string;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  responseExcerpt: string | null;
-  outcome: string;
-  kind: string;
 }

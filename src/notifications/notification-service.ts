@@ -13,9 +13,8 @@ import { recipientView, type RecipientView } from './notification-views.js';
 
 export type { RecipientView } from './notification-views.js';
 
-export interface NotificationLogEntry extends DeliveryRecord {
-  recipient: string;
-}
+export type { NotificationLogEntry } from '../admin/api-views.js';
+import type { NotificationLogEntry } from '../admin/api-views.js';
 
 const MAX_LOG_PAGE = 500;
 

@@ -1,21 +1,8 @@
+import type { RecipientView } from '../admin/api-views.js';
 import type { Store } from '../store/store.js';
 import type { NotificationRecipientRecord } from '../store/webhook-store.js';
 
-/** A recipient as the admin API, the CLI and the console show it: never a chat URL in full. */
-export interface RecipientView {
-  id: string;
-  channel: NotificationRecipientRecord['channel'];
-  /** The e-mail address, or the chat host with the URL's last characters. */
-  recipient: string;
-  /** null: hears about every directory (those created later too) and the admin secrets. */
-  directoryId: string | null;
-  created: string;
-  /** `failing`: the last attempt failed and is being retried; `paused`: retries ran out. */
-  state: 'ok' | 'failing' | 'paused';
-  failingSince: string | null;
-  /** Why the latest attempt failed, while it is failing. */
-  lastError: string | null;
-}
+export type { RecipientView } from '../admin/api-views.js';
 
 /** A recipient with its channel's state, read from its delivery streams and latest attempt. */
 export async function recipientView(store: Store, recipient: NotificationRecipientRecord, knownDirectoryId?: string | null): Promise<RecipientView> {

@@ -8,6 +8,7 @@ import type { StoredResource } from '../scim/resource/representation.js';
 import type { ResourceTypeName } from '../scim/schema/resource-models.js';
 import type { ResolvedAttribute } from '../scim/schema/resolve.js';
 import type { WebhookStore } from './webhook-store.js';
+import type { AuditEntry, DirectoryTraffic } from '../admin/api-views.js';
 
 /** A tenant: its own users, groups and client secrets behind the one tenant URL. */
 export interface Directory {
@@ -281,18 +282,8 @@ export interface SecretUse {
 }
 
 /** A directory's connection health as recorded: Apple's "active" is `firstRequestAt` being set. */
-export interface ConnectionStatus {
+export interface ConnectionStatus extends DirectoryTraffic {
   directoryId: string;
-  firstRequestAt: string | null;
-  lastRequestAt: string | null;
-  lastClientIp: string | null;
-  lastUserAgent: string | null;
-  requestCount: number;
-  errorCount: number;
-  rejectedCount: number;
-  lastRejectedAt: string | null;
-  lastRejectedSecretId: string | null;
-  lastRejectedReason: string | null;
 }
 
 /** A once-only (or once-per-period) step in a secret's life; see `Store.claimSecretMilestone`. */
@@ -340,24 +331,9 @@ export interface AdminTransaction {
   claimMarker(key: string, value: string): Promise<boolean>;
 }
 
-/** What an audit entry can be about; the admin API's OpenAPI document lists the same. */
-export const AUDIT_TARGET_TYPES = ['directory', 'secret', 'admin_secret', 'webhook', 'connection'] as const;
-export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
-
-/** One administrative action: who did what to which target, when and from where. */
-export interface AuditEntry {
-  id: string;
-  at: string;
-  /** The admin secret's id, the directory secret's id (self-rotation), `cli:<os user>` or `system:…`. */
-  actor: string;
-  actorIp: string | null;
-  /** What was done, such as `directory.created` or `secret.revoked`. */
-  action: string;
-  targetType: AuditTargetType;
-  targetId: string;
-  directoryId: string | null;
-  detail: JsonObject;
-}
+// What an audit entry can be about, and the entry itself: admin API views (api-views.ts).
+export { AUDIT_TARGET_TYPES } from '../admin/api-views.js';
+export type { AuditEntry, AuditTargetType } from '../admin/api-views.js';
 
 export interface AuditQuery {
   /** Only entries about this directory. */

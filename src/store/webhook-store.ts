@@ -1,14 +1,9 @@
+import type { DeliveryOutcome, DeliveryView, NotificationChannel, WebhookFormat } from '../admin/api-views.js';
 import type { AuditEntry } from './store.js';
 
-/**
- * How a webhook's body is shaped: scimd's own event JSON, or an RFC 9967 SET (full or notice).
- * `notify` rows are notification recipients (src/notifications): a message for a person, sent by
- * e-mail or to a chat, from the same streams, retries and delivery log.
- */
-export type WebhookFormat = 'json' | 'scim-set' | 'scim-set-notice' | 'notify';
-
-/** Where a notification recipient is reached. */
-export type NotificationChannel = 'email' | 'slack' | 'teams';
+// How a webhook's body is shaped (`notify` rows are notification recipients, src/notifications),
+// where a recipient is reached, and what a delivery attempt came to: admin API views (api-views.ts).
+export type { DeliveryKind, DeliveryOutcome, NotificationChannel, WebhookFormat } from '../admin/api-views.js';
 
 /** The person (or chat) behind a `notify` webhook row, stored under the same id. */
 export interface NotificationRecipientRecord {
@@ -60,29 +55,8 @@ export interface WebhookStream {
   latestSequence: number;
 }
 
-export type DeliveryOutcome = 'delivered' | 'failed' | 'dead';
-export type DeliveryKind = 'dispatch' | 'resend' | 'test';
-
-/** One attempt to deliver one event to one webhook, as the delivery log keeps it. */
-export interface DeliveryRecord {
-  id: string;
-  webhookId: string;
-  directoryId: string;
-  eventId: string;
-  eventType: string;
-  sequence: number;
-  /** 1 for the first try of an event, counting up with each retry. */
-  attempt: number;
-  at: string;
-  statusCode: number | null;
-  durationMs: number;
-  /** Why it failed when there was no HTTP answer (timeout, refused connection). */
-  error: string | null;
-  /** The start of the receiver's answer, truncated. */
-  responseExcerpt: string | null;
-  outcome: DeliveryOutcome;
-  kind: DeliveryKind;
-}
+/** One attempt to deliver one event to one webhook, as the delivery log keeps it and the API shows it. */
+export type DeliveryRecord = DeliveryView;
 
 export interface DeliveryQuery {
   webhookId: string;

@@ -1,47 +1,7 @@
-import type { DeliveryRecord, WebhookFormat, WebhookRecord, WebhookStream } from '../store/webhook-store.js';
+import type { StreamView, WebhookView } from '../admin/api-views.js';
+import type { WebhookRecord, WebhookStream } from '../store/webhook-store.js';
 
-/** A webhook as the admin API and the CLI show it: never its signing secrets. */
-export interface WebhookView {
-  id: string;
-  /** null: a global webhook, which receives every directory's events. */
-  directoryId: string | null;
-  url: string;
-  description: string;
-  eventTypes: string[];
-  format: WebhookFormat;
-  enabled: boolean;
-  created: string;
-  updated: string | null;
-}
-
-/** One directory's delivery position for a webhook. */
-export interface StreamView {
-  directoryId: string;
-  deliveredSequence: number;
-  latestSequence: number;
-  /** Events not yet delivered (or skipped by the filter). */
-  behind: number;
-  state: 'idle' | 'delivering' | 'retrying' | 'paused';
-  attempts: number;
-  nextAttemptAt: string | null;
-  failingSince: string | null;
-  pausedAt: string | null;
-  pauseReason: string | null;
-}
-
-export interface WebhookDetails extends WebhookView {
-  streams: StreamView[];
-  /** While a rotation's overlap runs: when the previous secret stops signing. */
-  previousSecretExpiresAt: string | null;
-}
-
-/** Returned once, when a webhook is made or its secret rotated: the only time the secret is shown. */
-export interface WebhookWithSecret extends WebhookView {
-  secret: string;
-  previousSecretExpiresAt: string | null;
-}
-
-export type DeliveryView = DeliveryRecord;
+export type { DeliveryView, StreamView, WebhookDetails, WebhookView, WebhookWithSecret } from '../admin/api-views.js';
 
 export function webhookView(record: WebhookRecord): WebhookView {
   return {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSecret } from '../../src/auth/secrets.js';
-import { OPENAPI_DOCUMENT } from '../../src/http/admin/openapi-document.js';
 import { adminApi, assertOk, assertProblem, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -393,19 +392,22 @@ for (const backend of BACKENDS) {
         const response = await call('GET', '/openapi.json', undefined, null);
         assertOk(response);
         assert.equal(response.body.openapi, '3.1.0');
-        assert.deepEqual(response.body, JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)));
+        assert.deepEqual(response.body.servers, [{ url: '/api/v1' }]);
+        assert.match(response.headers.get('cache-control') ?? '', /max-age=300/);
       });
 
       it('every registered /api/v1 route and method is described in the OpenAPI document, and nothing else is', async () => {
+        const document = (await call('GET', '/openapi.json', undefined, null)).body as { paths: Record<string, Record<string, { summary: string }>> };
         const registered = registeredRoutes(server.app.printRoutes({ commonPrefix: false }))
           .filter((r) => r.path.startsWith('/api/v1/'))
           .flatMap((r) => r.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${r.path.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}')}`))
           .sort();
-        const documented = Object.entries(OPENAPI_DOCUMENT.paths)
-          .flatMap(([path, item]) => Object.keys(item).filter((k) => k !== 'parameters').map((method) => `${method.toUpperCase()} ${path.toLowerCase()}`))
+        const documented = Object.entries(document.paths)
+          .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path.toLowerCase()}`))
           .sort();
-        assert.ok(registered.length >= 19, `found the routes: ${registered.join(', ')}`);
+        assert.ok(registered.length >= 50, `found the routes: ${registered.join(', ')}`);
         assert.deepEqual(registered, documented);
+        for (const [path, item] of Object.entries(document.paths)) for (const [method, operation] of Object.entries(item)) assert.ok(operation.summary, `${method} ${path} has a summary`);
       });
     });
   });

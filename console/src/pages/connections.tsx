@@ -4,75 +4,10 @@ import { Loading, Page } from '../components/page';
 import { When, WithDates } from '../components/when';
 import { absolute, plural, relative } from '../format';
 import { href } from '../router';
+import type { Connection, Cycle, CycleResult, LogEntry, TestReport } from '../types';
 import { useLoad } from '../use-load';
 
-interface Quarantine {
-  reason: string;
-  detail: string;
-  since: string;
-}
-interface Cycle {
-  id: string;
-  startedAt: string;
-  finishedAt: string | null;
-  dryRun: boolean;
-  status: string;
-  message: string | null;
-  summary: { created: number; adopted?: number; updated: number; disabled: number; deleted: number; unchanged: number; failed: number; durationMs: number; deprovisions: number } | null;
-}
-interface Connection {
-  id: string;
-  name: string;
-  source: Record<string, unknown>;
-  target: string;
-  credential: { kind: string; expiresAt: string | null };
-  settings: { schedule?: string; deletionThreshold: string; membersPerRequest?: number; fullSyncEvery?: string };
-  quarantine: Quarantine | null;
-  allowDeletes: boolean;
-  targetProfile?: TargetProfile | null;
-  lastCycle?: Cycle | null;
-  managed?: { users: number; groups: number; failing: number };
-  escrow?: { objects: number; nextRetry: string | null };
-  cycles?: Cycle[];
-}
-/** How the target treats groups, as Test Connection's probe group and cycles learned it. */
-interface TargetProfile {
-  probedAt?: string;
-  keepsMembersOnPost?: boolean | null;
-  showsMembersOnGet?: boolean | null;
-  largestAcceptedBatch?: number | null;
-  refusedBatch?: number | null;
-  note?: string | null;
-  lastFullSyncAt?: string | null;
-}
 const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
-interface TestReport {
-  ok: boolean;
-  target: string;
-  steps: { side?: 'source' | 'target'; step: string; status: string; detail: string }[];
-}
-interface CycleResult {
-  cycle: Cycle;
-  summary: Cycle['summary'];
-  quarantine?: Quarantine;
-  plan?: { steps: { action: string; type: string; key: string; attributes?: Record<string, unknown>; changes?: { path: string }[]; members?: string[] }[]; failures: { type: string; key: string; action: string; detail: string }[] };
-}
-interface LogEntry {
-  cycleId: string;
-  at: string;
-  type: string;
-  key: string;
-  /** Where the source has the object: an LDAP DN, a CSV file and line. */
-  origin?: string | null;
-  action: string;
-  result: string;
-  status: number | null;
-  detail: string | null;
-  /** Attribute changes ({path, from, to}), created attributes, or member keys. */
-  changes?: unknown;
-  seq?: number;
-}
-
 /** Quarantined, running on its schedule, or off (cycles only when asked): "running" only when a schedule is on. */
 function ScheduleBadge({ connection: c }: { connection: Connection }) {
   if (c.quarantine) return <span class="badge state-revoked" data-testid="connection-badge">quarantined ({c.quarantine.reason})</span>;

@@ -6,7 +6,7 @@ import { When } from '../components/when';
 import { eventSubjectName } from '../event-subject';
 import { useDirectoryNames } from '../use-directory-names';
 import { href } from '../router';
-import type { DirectoryEvent } from '../types';
+import type { Delivery, DirectoryEvent, WebhookDetails, WebhookView } from '../types';
 import { useLoad } from '../use-load';
 
 const SHOWN = 100;
@@ -123,29 +123,8 @@ function EventSubject({ event: e, names, seen }: { event: DirectoryEvent; names:
   );
 }
 
-interface Webhook {
-  id: string;
-  directoryId: string | null;
-  url: string;
-  description: string;
-  eventTypes: string[];
-  format: string;
-  enabled: boolean;
-  created: string;
-  streams?: { directoryId: string; behind: number; state: string; attempts: number; failingSince: string | null; pausedAt: string | null; pauseReason: string | null; nextAttemptAt: string | null }[];
-}
-interface Delivery {
-  id: string;
-  eventType: string;
-  sequence: number;
-  attempt: number;
-  at: string;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  outcome: string;
-  kind: string;
-}
+/** A webhook as listed, or read with its delivery positions. */
+type Webhook = WebhookView & Partial<Pick<WebhookDetails, 'streams'>>;
 
 /** Webhook endpoints; a new one's signing secret is shown once. */
 export function WebhooksPage() {

@@ -13,7 +13,10 @@ import { SESSION_LIFETIMES, sessionRoutes } from './session-routes.js';
 import { SessionTokenCodec } from './session-token.js';
 import type { AdminRouteContext } from './admin-context.js';
 import { registerDirectoryRoutes } from './directory-routes.js';
-import { OPENAPI_DOCUMENT } from './openapi-document.js';
+import { collectRoutes } from './openapi-builder.js';
+import { adminOpenApiDocument } from './openapi-document.js';
+import { OPENAPI_SCHEMA } from './schemas/session-schemas.js';
+import { useSchemaValidation } from './schema-validation.js';
 import { registerProblemErrors } from './problem.js';
 import { registerSecretRoutes } from './secret-routes.js';
 import { selfRoutes } from './self-routes.js';
@@ -51,8 +54,9 @@ export interface AdminApiOptions {
 
 /**
  * The admin API (register with `prefix: ADMIN_PREFIX`): thin JSON handlers over AdminService,
- * errors as RFC 9457 problem details. Admin routes need an admin secret; `/self/*` a directory
- * secret; the OpenAPI document is public, since it describes the API and holds no data.
+ * errors as RFC 9457 problem details. Each route declares a RouteSchema that validates its input
+ * and describes it in the OpenAPI document. Admin routes need an admin secret; `/self/*` a
+ * directory secret; the OpenAPI document is public, since it describes the API and holds no data.
  */
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const { store, config, clock, failedAuths } = options;
@@ -60,13 +64,19 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   const sessions = new SessionTokenCodec(options.signingKey, SESSION_LIFETIMES);
   const auth = new AdminAuth(store, failedAuths, clock, options.rejections, sessions);
   registerProblemErrors(app);
+  useSchemaValidation(app);
+  // Every route below declares a RouteSchema; the document is written from them once all are registered.
+  const routes = collectRoutes(app);
+  let document: object | undefined;
   app.addHook('onRequest', rejectUnstorableUrlText);
   // Admin answers describe secrets and tenants: no cache may keep them.
   app.addHook('onSend', async (_request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
-  app.get('/openapi.json', async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(OPENAPI_DOCUMENT));
+  app.get('/openapi.json', { schema: OPENAPI_SCHEMA }, async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=300').send((document ??= adminOpenApiDocument(routes, ADMIN_PREFIX))),
+  );
 
   const context: AdminRouteContext = {
     service,

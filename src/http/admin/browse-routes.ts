@@ -4,7 +4,7 @@ import type { ResourceService, RequestContext } from '../../directory/resource-s
 import type { DirectoryEvent } from '../../events/event-types.js';
 import type { Store } from '../../store/store.js';
 import type { AdminRouteContext } from './admin-context.js';
-import { numberParam, queryParam } from './request-input.js';
+import { BROWSE_SCHEMAS as S } from './schemas/browse-schemas.js';
 
 /** How far back a resource's history is looked for: the directory's latest events, not all of them. */
 export const HISTORY_WINDOW = 5000;
@@ -26,6 +26,16 @@ interface ResourceParams {
   id: string;
 }
 
+/** Paging, and for lists a SCIM filter, plain text, and a sort; typed by the routes' schemas. */
+interface ListQuery {
+  startIndex?: number;
+  count?: number;
+  filter?: string;
+  search?: string;
+  sortBy?: string;
+  sortOrder?: string;
+}
+
 /**
  * Read-only browsing of a directory's users and groups for admins (the console): the SCIM list
  * and read operations of ResourceService, addressed by directory instead of by client secret.
@@ -39,24 +49,24 @@ export function registerBrowseRoutes(app: FastifyInstance, options: BrowseRouteO
     return { directoryId: directory.id, baseUrl: context.scimUrl(request), now: clock() };
   };
 
-  app.get<{ Params: { directory: string } }>('/directories/:directory/users', async (request) =>
+  app.get<{ Params: { directory: string }; Querystring: ListQuery }>('/directories/:directory/users', { schema: S.users }, async (request) =>
     resources.list(await contextOf(request), 'User', listParams(request.query, USER_SUMMARY, userSearch)),
   );
 
-  app.get<{ Params: { directory: string } }>('/directories/:directory/groups', async (request) =>
+  app.get<{ Params: { directory: string }; Querystring: ListQuery }>('/directories/:directory/groups', { schema: S.groups }, async (request) =>
     resources.list(await contextOf(request), 'Group', listParams(request.query, GROUP_SUMMARY, groupSearch)),
   );
 
-  app.get<{ Params: ResourceParams }>('/directories/:directory/users/:id', async (request) =>
+  app.get<{ Params: ResourceParams }>('/directories/:directory/users/:id', { schema: S.user }, async (request) =>
     (await resources.get(await contextOf(request), 'User', request.params.id, {})).body,
   );
 
   // Without members: a group can hold half a million; they are paged below.
-  app.get<{ Params: ResourceParams }>('/directories/:directory/groups/:id', async (request) =>
+  app.get<{ Params: ResourceParams }>('/directories/:directory/groups/:id', { schema: S.group }, async (request) =>
     (await resources.get(await contextOf(request), 'Group', request.params.id, { excludedAttributes: 'members' })).body,
   );
 
-  app.get<{ Params: ResourceParams }>('/directories/:directory/groups/:id/members', async (request) => {
+  app.get<{ Params: ResourceParams; Querystring: ListQuery }>('/directories/:directory/groups/:id/members', { schema: S.members }, async (request) => {
     const ctx = await contextOf(request);
     await resources.get(ctx, 'Group', request.params.id, { attributes: 'id' }); // 404 for an unknown group
     return resources.list(ctx, 'User', {
@@ -67,7 +77,8 @@ export function registerBrowseRoutes(app: FastifyInstance, options: BrowseRouteO
   });
 
   for (const type of ['User', 'Group'] as const) {
-    app.get<{ Params: ResourceParams }>(`/directories/:directory/${type === 'User' ? 'users' : 'groups'}/:id/history`, async (request) => {
+    const path = `/directories/:directory/${type === 'User' ? 'users' : 'groups'}/:id/history`;
+    app.get<{ Params: ResourceParams }>(path, { schema: type === 'User' ? S.userHistory : S.groupHistory }, async (request) => {
       const ctx = await contextOf(request);
       return { events: await subjectHistory(store, ctx.directoryId, request.params.id), window: HISTORY_WINDOW };
     });
@@ -96,19 +107,17 @@ function memberOf(event: DirectoryEvent): string | undefined {
   return undefined;
 }
 
-function pagingParams(query: unknown): Record<string, unknown> {
-  const startIndex = numberParam(query, 'startIndex');
-  const count = queryParam(query, 'count');
-  return { ...(startIndex !== undefined ? { startIndex: String(startIndex) } : {}), ...(count !== undefined ? { count } : {}) };
+function pagingParams(query: ListQuery): Record<string, unknown> {
+  const { startIndex, count } = query;
+  return { ...(startIndex !== undefined ? { startIndex: String(startIndex) } : {}), ...(count !== undefined ? { count: String(count) } : {}) };
 }
 
-function listParams(query: unknown, attributes: string, search: (text: string) => string): Record<string, unknown> {
-  const filter = queryParam(query, 'filter')?.trim();
-  const text = queryParam(query, 'search')?.trim();
+function listParams(query: ListQuery, attributes: string, search: (text: string) => string): Record<string, unknown> {
+  const filter = query.filter?.trim();
+  const text = query.search?.trim();
   const clauses = [filter, text ? search(text) : undefined].filter((c): c is string => !!c);
   const combined = clauses.length === 2 ? `(${clauses[0]}) and (${clauses[1]})` : clauses[0];
-  const sortBy = queryParam(query, 'sortBy');
-  const sortOrder = queryParam(query, 'sortOrder');
+  const { sortBy, sortOrder } = query;
   return {
     ...pagingParams(query),
     ...(combined ? { filter: combined } : {}),
@@ -117,7 +126,6 @@ function listParams(query: unknown, attributes: string, search: (text: string) =
     attributes,
   };
 }
-
 /** Plain text as a SCIM filter: a JSON string literal is a valid SCIM compValue, escapes and all. */
 function userSearch(text: string): string {
   const q = JSON.stringify(text);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { NotificationService } from '../../notifications/notification-service.js';
 import type { Store } from '../../store/store.js';
 import { created, type AdminRouteContext } from './admin-context.js';
-import { bodyFields, numberParam, optionalString, queryParam, requiredString } from './request-input.js';
+import { NOTIFICATION_SCHEMAS as S } from './schemas/notification-schemas.js';
 
 type RecipientParams = { Params: { recipient: string } };
 
@@ -11,26 +11,24 @@ export function registerNotificationRoutes(app: FastifyInstance, context: AdminR
   const { notifications, actor, store } = context;
 
   // Each recipient with its own newest delivery, read per recipient (not from a page of the merged log).
-  app.get('/notifications', async () => {
+  app.get('/notifications', { schema: S.list }, async () => {
     const [recipients, latest] = await Promise.all([notifications.list(), store.webhooks.latestRecipientDeliveries()]);
     const byRecipient = new Map(latest.map((d) => [d.webhookId, d]));
     return { recipients: recipients.map((r) => ({ ...r, lastDelivery: byRecipient.get(r.id) ?? null })) };
   });
 
-  app.post('/notifications', async (request, reply) => {
-    const fields = bodyFields(request.body, ['recipient', 'directory']);
-    const directory = optionalString(fields, 'directory');
-    const recipient = await notifications.create(actor(request), { recipient: requiredString(fields, 'recipient'), ...(directory !== undefined ? { directory } : {}) });
+  app.post<{ Body: { recipient: string; directory?: string } }>('/notifications', { schema: S.create }, async (request, reply) => {
+    const { recipient: address, directory } = request.body;
+    const recipient = await notifications.create(actor(request), { recipient: address, ...(directory !== undefined ? { directory } : {}) });
     return created(reply, `/api/v1/notifications/${recipient.id}`, recipient);
   });
 
-  app.delete<RecipientParams>('/notifications/:recipient', async (request) => notifications.remove(actor(request), request.params.recipient));
+  app.delete<RecipientParams>('/notifications/:recipient', { schema: S.delete }, async (request) => notifications.remove(actor(request), request.params.recipient));
 
-  app.post<RecipientParams>('/notifications/:recipient/test', async (request) => notifications.test(actor(request), request.params.recipient));
+  app.post<RecipientParams>('/notifications/:recipient/test', { schema: S.test }, async (request) => notifications.test(actor(request), request.params.recipient));
 
-  app.get('/notifications/log', async (request) => {
-    const limit = numberParam(request.query, 'limit');
-    const recipient = queryParam(request.query, 'recipient');
+  app.get<{ Querystring: { limit?: number; recipient?: string } }>('/notifications/log', { schema: S.log }, async (request) => {
+    const { limit, recipient } = request.query;
     return notifications.log({ ...(limit !== undefined ? { limit } : {}), ...(recipient !== undefined ? { recipient } : {}) });
   });
 }

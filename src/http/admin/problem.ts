@@ -4,6 +4,7 @@ import { AdminError } from '../../admin/admin-error.js';
 import { ScimError } from '../../scim/errors.js';
 import { AuthError } from '../scim/errors.js';
 import { bodyTooLargeDetail } from '../body-limit-detail.js';
+import { validationDetail } from './schema-validation.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** Problem types are URNs: stable names to branch on, with no page behind them to go stale. */
@@ -28,7 +29,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem, headers: Reco
 /**
  * The admin API's one place where failures become problem bodies: refused actions with their
  * problem type, authentication failures with their challenge, client mistakes Fastify caught
- * (bad JSON, oversize or non-JSON bodies) as 4xx, and anything else as a logged 500 without internals.
+ * (bad JSON, input that breaks a route's schema, oversize or non-JSON bodies) as 4xx, and anything else as a logged 500 without internals.
  */
 export function registerProblemErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
@@ -36,6 +37,8 @@ export function registerProblemErrors(app: FastifyInstance): void {
     if (error instanceof AuthError) return sendProblem(reply, problemOf(error.status, error.detail), error.headers);
     if (error instanceof ScimError && error.status < 500) return sendProblem(reply, problemOf(error.status, error.detail, error.status === 400 ? 'invalid-input' : undefined));
     if (error instanceof ScimError && error.status === 503) return sendProblem(reply, problemOf(503, error.detail), { 'retry-after': '5' });
+    const { validation, validationContext } = error as FastifyError;
+    if (validation) return sendProblem(reply, problemOf(400, validationDetail(validation, validationContext), 'invalid-input'));
     const status = (error as FastifyError).statusCode;
     switch ((error as FastifyError).code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -3,7 +3,7 @@ import { AdminError } from '../../admin/admin-error.js';
 import type { AdminService } from '../../admin/admin-service.js';
 import type { SecretRecord } from '../../store/store.js';
 import type { BearerAuth } from '../scim/auth.js';
-import { bodyFields, optionalString } from './request-input.js';
+import { SELF_SCHEMAS as S } from './schemas/session-schemas.js';
 import { noStore } from './secret-routes.js';
 
 /**
@@ -27,14 +27,14 @@ export async function selfRoutes(app: FastifyInstance, options: { service: Admin
   };
 
   // The caller's own record (expiry, last use): how a provisioning client learns when to rotate.
-  app.get('/self/secret', async (request) => service.getSecret(caller(request).id));
+  app.get('/self/secret', { schema: S.get }, async (request) => service.getSecret(caller(request).id));
 
-  app.post('/self/secrets', async (request, reply) => {
-    const name = optionalString(bodyFields(request.body, ['name']), 'name');
+  app.post<{ Body: { name?: string } | null }>('/self/secrets', { schema: S.rotate }, async (request, reply) => {
+    const name = request.body?.name;
     const secret = await service.rotateOwnSecret(secretHolder(request), request.ip ?? null, name === undefined ? {} : { name });
     noStore(reply).code(201);
     return secret;
   });
 
-  app.delete('/self/secret', async (request) => service.retireOwnSecret(secretHolder(request), request.ip ?? null));
+  app.delete('/self/secret', { schema: S.retire }, async (request) => service.retireOwnSecret(secretHolder(request), request.ip ?? null));
 }

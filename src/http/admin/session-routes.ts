@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { SessionView } from '../../admin/api-views.js';
 import type { SecretRecord, Store } from '../../store/store.js';
 import type { AdminAuth } from './admin-auth.js';
-import { bodyFields, requiredString } from './request-input.js';
+import { SESSION_SCHEMAS as S } from './schemas/session-schemas.js';
 import { setSessionCookie } from './session-cookie.js';
 import type { SessionClaims, SessionLifetimes, SessionTokenCodec } from './session-token.js';
 
@@ -13,18 +14,6 @@ export interface SessionRouteOptions {
   sessions: SessionTokenCodec;
   store: Store;
   clock: () => Date;
-}
-
-/** What the console knows about its session; the CSRF token goes only to a page that can read this answer. */
-export interface SessionView {
-  adminSecret: { id: string; name: string; suffix: string };
-  csrfToken: string;
-  signedInAt: string;
-  /** When the session ends if it stays idle (moves forward with use). */
-  idleExpiresAt: string;
-  /** When the session ends however busy it is. */
-  expiresAt: string;
-  idleTimeoutSeconds: number;
 }
 
 /**
@@ -42,21 +31,20 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRouteO
     idleTimeoutSeconds: sessions.lifetimes.idleSeconds,
   });
 
-  app.post('/session', async (request, reply) => {
-    const fields = bodyFields(request.body, ['secret']);
-    const secret = await auth.checkAdminSecret(request, requiredString(fields, 'secret'), 'console_sign_in');
+  app.post<{ Body: { secret: string } }>('/session', { schema: S.signIn }, async (request, reply) => {
+    const secret = await auth.checkAdminSecret(request, request.body.secret, 'console_sign_in');
     const { token, claims } = sessions.issue(secret.id, clock());
     setSessionCookie(request, reply, token, sessions.lifetimes.absoluteSeconds);
     return reply.code(201).send(view(claims, secret));
   });
 
-  app.get('/session', async (request, reply) => {
+  app.get('/session', { schema: S.get }, async (request, reply) => {
     const { claims, secret } = await auth.authenticateSession(request, reply);
     return view(claims, secret);
   });
 
   // Sign-out is an unsafe request like any other: it needs the CSRF header.
-  app.delete('/session', async (request, reply) => {
+  app.delete('/session', { schema: S.signOut }, async (request, reply) => {
     const { claims } = await auth.authenticateSession(request, reply);
     await store.revokeAdminSession(claims.sessionId, clock().toISOString(), new Date(claims.expiresAt * 1000).toISOString());
     setSessionCookie(request, reply, '', 0);

@@ -7,13 +7,9 @@ import { modelFor } from '../../scim/schema/resource-models.js';
 import { PATCH_OP_SCHEMA } from '../../scim/schema/urns.js';
 import { ScimClientError } from './client-errors.js';
 import type { PatchOperationBody, ResourceEndpoint, ScimClient, ScimObject, WireOperation } from './scim-client.js';
+import type { WireFormat } from '../../admin/api-views.js';
 
-/**
- * How a connection writes changes: `scim` sends RFC 7644 PATCH (lowercase ops, real booleans);
- * `entra-legacy` sends what Entra ID sends without its `aadOptscim062020` flag (capitalised ops,
- * booleans as "True"/"False", members removed by a value list), for testing servers built for Entra.
- */
-export type WireFormat = 'scim' | 'entra-legacy';
+export type { WireFormat } from '../../admin/api-views.js';
 export const WIRE_FORMATS: readonly WireFormat[] = ['scim', 'entra-legacy'];
 
 /** How many times a PUT is re-read and re-sent when the object changed between the GET and the PUT. */

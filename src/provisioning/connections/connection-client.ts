@@ -1,16 +1,13 @@
 import type { HttpAdminClient } from '../../admin/http-admin-client.js';
 import type { OnDemandReport } from '../engine/provision-on-demand.js';
 import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
-import type { Plan } from '../planner/plan.js';
 import type { CycleRecord } from '../store/connection-store.js';
-import type { Quarantine } from './connection.js';
 import { loadMappingFile, type ConnectionInput } from './connection-input.js';
-import type { ConnectionDetails, ConnectionService, LogPage, SourceCheck } from './connection-service.js';
+import type { ConnectionDetails, LogPage, SourceCheck } from './connection-service.js';
 import type { TestReport } from './connection-test.js';
 
-/** `escrowNextRetry`: when the next object that failed is retried; null when none waits in escrow. */
-export type ConnectionSummary = ConnectionDetails & { lastCycle: CycleRecord | null; escrowNextRetry?: string | null };
-export type ConnectionShow = Awaited<ReturnType<ConnectionService['get']>>;
+export type { ConnectionShow, ConnectionSummary, CycleOutcome } from '../../admin/api-views.js';
+import type { ConnectionShow, ConnectionSummary, CycleOutcome } from '../../admin/api-views.js';
 export type CredentialInput = Pick<ConnectionInput, 'secret' | 'secretExpires' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'oauthScope'>;
 export interface LogRequest {
   cycle?: string;
@@ -33,14 +30,6 @@ export interface OnDemandRequest {
   user?: string;
   group?: string;
   members?: string[];
-}
-
-/** A cycle's outcome as the admin API and `--json` show it: the plan only for dry runs and stopped cycles. */
-export interface CycleOutcome {
-  cycle: CycleRecord;
-  summary: CycleReport['summary'];
-  quarantine?: Quarantine;
-  plan?: Pick<Plan, 'steps' | 'failures'>;
 }
 
 export function cycleOutcome(report: CycleReport): CycleOutcome {

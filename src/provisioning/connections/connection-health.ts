@@ -1,25 +1,9 @@
 import type { ConnectionSummary } from './connection-client.js';
-import type { Quarantine } from './connection.js';
+import { CONNECTION_HEALTH, type ConnectionHealth, type ConnectionHealthState } from '../../admin/api-views.js';
 import { QUARANTINE_GIVE_UP_MS } from '../scheduler/schedule.js';
 
-/** Worst first, as `scimd status` lists them. */
-export const CONNECTION_HEALTH = ['quarantined', 'credential_expired', 'failing', 'credential_expiring', 'never_run', 'healthy'] as const;
-export type ConnectionHealthState = (typeof CONNECTION_HEALTH)[number];
-
-export interface ConnectionHealth {
-  id: string;
-  name: string;
-  target: string;
-  health: ConnectionHealthState;
-  /** In plain words, with what to do. */
-  summary: string;
-  attention: boolean;
-  quarantine: Quarantine | null;
-  credentialExpiresAt: string | null;
-  /** Whole days until the target credential expires (negative once expired); null when unknown. */
-  credentialDaysLeft: number | null;
-  lastCycle: { id: string; status: string; startedAt: string; finishedAt: string | null; message: string | null } | null;
-}
+export { CONNECTION_HEALTH } from '../../admin/api-views.js';
+export type { ConnectionHealth, ConnectionHealthState } from '../../admin/api-views.js';
 
 const DAY_MS = 86_400_000;
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Encryptor } from '../../auth/encryption.js';
 import { durationHint, parseDuration } from '../../auth/duration.js';
 import { isJsonObject } from '../../scim/json.js';
-import type { AttributeMapping, ObjectMappings } from '../mapping/mapping.js';
+import type { AttributeMapping, ConnectionView, ObjectMappings } from '../../admin/api-views.js';
 import { describeThreshold, parseDeletionThreshold } from '../planner/circuit-breaker.js';
 import { parseDeleteAfter } from '../engine/run-cycle.js';
 import { hasSourceInput, parseSourceSpec, withoutSecrets, type SourceInput } from '../sources/source-spec.js';
@@ -115,20 +115,7 @@ export function applyConnectionInput(existing: ConnectionRecord, input: Connecti
   return record;
 }
 
-/** A connection as `list`, `show` and `--json` print it: never the secret. */
-export interface ConnectionView {
-  id: string;
-  name: string;
-  /** The source without its encrypted secret. */
-  source: Record<string, unknown>;
-  target: string;
-  credential: { kind: ConnectionRecord['credentialKind']; expiresAt: string | null };
-  mappings: ConnectionRecord['mappings'] | 'default';
-  scoping: ConnectionRecord['scoping'];
-  settings: Omit<ConnectionRecord['settings'], 'deletionThreshold'> & { deletionThreshold: string };
-  created: string;
-  updated: string;
-}
+export type { ConnectionView } from '../../admin/api-views.js';
 
 export function describeConnection(c: ConnectionRecord): ConnectionView {
   return {

@@ -1,6 +1,6 @@
 import { recoveredEvent } from '../engine/connection-state-events.js';
 import type { Encryptor } from '../../auth/encryption.js';
-import { cycleOutcome, type ConnectionClient, type CycleOutcome, type OnDemandRequest, type RunRequest } from './connection-client.js';
+import { cycleOutcome, type ConnectionClient, type ConnectionShow, type CycleOutcome, type OnDemandRequest, type RunRequest } from './connection-client.js';
 import { AdminError, conflictProblem, invalidInput, notFoundProblem } from '../../admin/admin-error.js';
 import { ScimError } from '../../scim/errors.js';
 import { audit } from '../../admin/admin-service.js';
@@ -13,23 +13,16 @@ import { prepareSource, sourceCheckOf, type SourceCheck } from '../engine/prepar
 import { ON_DEMAND_GROUP_MEMBERS, provisionOnDemand, type OnDemandReport } from '../engine/provision-on-demand.js';
 import type { CycleReport, ProgressEvent } from '../engine/run-cycle.js';
 import type { ConnectionStore, CycleRecord, LogEntry, LogQuery } from '../store/connection-store.js';
-import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput, type ConnectionView } from './connection-input.js';
+import { applyConnectionInput, describeConnection, newConnection, type ConnectionInput } from './connection-input.js';
 import { combinedReport, testConnection, type TestReport } from './connection-test.js';
 import { testSource } from './source-test.js';
 import { describeSource } from '../sources/source-spec.js';
 import { DEFAULT_MEMBERS_PER_REQUEST } from '../engine/group-writes.js';
-import type { ConnectionRecord, CredentialState, Quarantine } from './connection.js';
+import type { ConnectionRecord, CredentialState } from './connection.js';
 import { decryptCredential, secretsOf, targetClient } from './target-client.js';
+import type { ConnectionDetails } from '../../admin/api-views.js';
 
-/** A connection as the API and `--json` show it: never a secret, with what the engine knows of its health. */
-export interface ConnectionDetails extends ConnectionView {
-  quarantine: Quarantine | null;
-  /** The deletion threshold is released for the next cycle. */
-  allowDeletes: boolean;
-  credentialState: ConnectionRecord['credentialState'];
-  /** How the target treats groups, as Test Connection and cycles learned it; null before the first test. */
-  targetProfile: ConnectionRecord['targetProfile'];
-}
+export type { ConnectionDetails } from '../../admin/api-views.js';
 
 export type { SourceCheck };
 
@@ -75,7 +68,7 @@ export class ConnectionService implements ConnectionClient {
     );
   }
 
-  async get(ref: string) {
+  async get(ref: string): Promise<ConnectionShow> {
     const c = await this.require(ref);
     const objects = await this.store.loadObjects(c.id);
     const count = (type: string) => objects.filter((o) => o.type === type && o.targetId).length;

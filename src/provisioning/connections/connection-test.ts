@@ -4,28 +4,10 @@ import type { ScimClient, ScimResponse } from '../client/scim-client.js';
 import { eqFilter } from '../client/scim-filter-text.js';
 import type { Credential } from '../client/credentials.js';
 import { Redactor } from '../engine/redactor.js';
-import type { TargetProfile } from './connection.js';
+import type { StepStatus, TargetProfile, TestReport, TestStep } from '../../admin/api-views.js';
 import { probeGroups } from './group-probe.js';
 
-export type StepStatus = 'ok' | 'warning' | 'failed' | 'skipped';
-
-export interface TestStep {
-  /** Which end of the connection the step checked; source steps come first. */
-  side: 'source' | 'target';
-  step: string;
-  status: StepStatus;
-  detail: string;
-}
-
-export interface TestReport {
-  ok: boolean;
-  target: string;
-  /** The source, as `connection show` describes it, when its steps are in the report. */
-  source?: string;
-  steps: TestStep[];
-  /** What the group write probe learned, when it ran. */
-  targetProfile?: TargetProfile;
-}
+export type { StepStatus, TestReport, TestStep } from '../../admin/api-views.js';
 
 export interface TestInput {
   client: ScimClient;

@@ -3,18 +3,9 @@ import type { ResourceEndpoint, ScimClient, ScimObject } from '../client/scim-cl
 import { leafDefinition, readTarget } from '../mapping/target-path.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
 import type { ResourceConfig } from '../planner/resource-config.js';
+import type { DriftReport } from '../../admin/api-views.js';
 
-/** What a full reconcile found on the target before planning. */
-export interface DriftReport {
-  /** Linked objects read back from the target. */
-  read: number;
-  /** Linked objects whose managed values, manager or members on the target differ from what was last sent. */
-  differed: number;
-  /** Linked objects the target no longer has (deleted inside the app): they are created again. */
-  missing: number;
-  /** False when the target does not show group members (Jackson): memberships could not be checked. */
-  membershipsChecked: boolean;
-}
+export type { DriftReport } from '../../admin/api-views.js';
 
 export interface RefreshInput {
   client: ScimClient;

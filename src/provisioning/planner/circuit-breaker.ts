@@ -1,11 +1,7 @@
 import type { Plan } from './plan.js';
+import type { DeletionThreshold } from '../../admin/api-views.js';
 
-/** Accidental-deletion prevention: the most disables and deletions one cycle may make. */
-export interface DeletionThreshold {
-  count?: number;
-  /** A percentage of the objects the connection manages. */
-  percent?: number;
-}
+export type { DeletionThreshold } from '../../admin/api-views.js';
 
 export interface BreakerVerdict {
   tripped: boolean;

@@ -1,6 +1,7 @@
 import type { JsonValue } from '../../scim/json.js';
+import type { ObjectType } from '../../admin/api-views.js';
 
-export type ObjectType = 'User' | 'Group';
+export type { ObjectType } from '../../admin/api-views.js';
 
 /**
  * What the engine remembers about one source object between cycles: the target object it is

@@ -1,60 +1,11 @@
 import type { ConnectionEventDraft } from '../../events/connection-events.js';
 import type { AuditEntry } from '../../store/store.js';
-import type { DriftReport } from '../engine/refresh-from-target.js';
 import type { ConnectionRecord, CredentialState, Quarantine, TargetCredential, TargetProfile } from '../connections/connection.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
-import type { CycleCounts } from '../planner/plan.js';
 import type { Store } from '../../store/store.js';
+import type { CycleRecord, CycleStatus, CycleSummary, LogEntry } from '../../admin/api-views.js';
 
-/** One line of a connection's provisioning log: what was done (or planned) to one object. */
-export interface LogEntry {
-  cycleId: string;
-  at: string;
-  type: ObjectType;
-  key: string;
-  /** Where the source has the object, in words an admin knows (an LDAP DN, a CSV line); null when it left the source. */
-  origin?: string | null;
-  targetId: string | null;
-  /** create, adopt, update, disable, delete, set-manager, add-members, remove-members, map, match, skip. */
-  action: string;
-  result: 'planned' | 'success' | 'failure' | 'skipped';
-  /** The target's HTTP status, when it answered. */
-  status: number | null;
-  /** What went wrong, or a note; secrets redacted. */
-  detail: string | null;
-  /** The attribute changes, created attributes or member keys (redacted where the mapping says). */
-  changes: unknown;
-  /** The line's place in the log, when read back: pass it as `before` for the next (older) page. */
-  seq?: number;
-}
-
-export type CycleStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
-
-export interface CycleSummary extends CycleCounts {
-  durationMs: number;
-  requests: number;
-  retries: number;
-  sourceProblems: string[];
-  /** Disables and deletions planned, and whether the deletion threshold stopped the cycle. */
-  deprovisions: number;
-  /** A full reconcile's reading of the target before it planned. */
-  drift?: DriftReport;
-  /** Most of what it sent failed (see engine/quarantine.ts): several such cycles in a row quarantine. */
-  failing?: boolean;
-  /** A cycle the deletion threshold stopped sent nothing: its counts are zero and these are what it would have done. */
-  planned?: CycleCounts;
-}
-
-export interface CycleRecord {
-  id: string;
-  connectionId: string;
-  startedAt: string;
-  finishedAt: string | null;
-  dryRun: boolean;
-  status: CycleStatus;
-  summary: CycleSummary | null;
-  message: string | null;
-}
+export type { CycleRecord, CycleStatus, CycleSummary, LogEntry } from '../../admin/api-views.js';
 
 /** State changes written together, in one transaction, as a cycle goes. */
 export interface StateBatch {
