@@ -105,5 +105,5 @@ export const EVENT_VIEW_SCHEMAS: Record<string, JsonSchema> = {
     failingSince: nullableDateTime,
     lastError: nullable('string'),
     lastDelivery: { oneOf: [ref('Delivery'), { type: 'null' }], description: 'Its own newest delivery attempt, whatever others sent since (in the list only); null before the first.' },
-  }),
+  }, ['lastDelivery']),
 };
