@@ -143,7 +143,7 @@ async function engineOnPeer(name: PeerName): Promise<{ label: string; results: P
   }
   try {
     log(`provisioning into ${peer.label}`);
-    return { label: peer.label, results: await runEngineMatrix({ label: peer.label, baseUrl: peer.baseUrl, token: peer.token || 'no-token-needed' }, log) };
+    return { label: peer.label, results: await runEngineMatrix({ label: peer.label, baseUrl: peer.baseUrl, token: peer.token || 'no-token-needed', ...(peer.membersOf ? { membersOf: peer.membersOf } : {}) }, log) };
   } finally {
     await peer.stop();
   }
@@ -194,7 +194,7 @@ function render(columns: Column[], engine: { label: string; results: PhaseResult
   lines.push('- The peers run in the wrappers of bench/peers (our code): SCIMMY leaves storage and authentication to its host, so its column measures SCIMMY and scimmy-routers with a minimal in-memory adapter and the wrapper\'s bearer check; Jackson runs its directory-sync API with its `mem` engine; better-auth runs its SCIM plugin on SQLite.');
   lines.push('- Skips are not failures: the checker reads each server\'s /ServiceProviderConfig first and does not test what a server says it does not support. A server without that document (Jackson) is assumed to filter and PATCH, since Entra and Okta send both regardless, and nothing optional.');
   lines.push('- A failure early in a check hides what follows it: one wrong answer is reported, not every consequence.');
-  lines.push('- Jackson answers every group with `members: []` (as peers.md records), so each membership check fails when it reads the group back; whether Jackson stored the members cannot be seen through SCIM. Its filters also returned nothing, by hand, once `startIndex`/`count` accompanied a `userName eq` filter that works alone (the checker always pages), so most of its filter checks fail together; `sw` answers 500.');
+  lines.push('- Jackson answers every group with `members: []` (as peers.md records), so each membership check fails when it reads the group back; whether Jackson stored the members cannot be seen through SCIM (the engine table above reads them through Jackson\'s own directory-sync API instead). Its filters also returned nothing, by hand, once `startIndex`/`count` accompanied a `userName eq` filter that works alone (the checker always pages), so most of its filter checks fail together; `sw` answers 500.');
   return `${lines.join('\n')}\n`;
 }
 
