@@ -32,6 +32,7 @@
 import { fileURLToPath } from 'node:url';
 import { startServer, type ServerProcess } from '../processes.js';
 import { installPeer, PEER_PACKAGES, peerDir, peerInstalled, type PeerName } from './install.js';
+import { jacksonMembers } from './jackson-members.js';
 
 export { PEERS_DIR, peerInstalled, type PeerName } from './install.js';
 
@@ -63,6 +64,11 @@ export interface RunningPeer {
   baseUrl: string;
   /** The bearer token every request must carry, or '' when the peer needs none. */
   token: string;
+  /**
+   * A group's member ids read through the app's own API, for a peer whose SCIM answers hide
+   * members (Jackson); absent where SCIM shows them.
+   */
+  membersOf?: (groupId: string) => Promise<string[]>;
   /** The peer's process id, to read its memory. */
   pid: number;
   /** Milliseconds from spawn to serving. */
@@ -89,11 +95,13 @@ export async function startPeer(name: PeerName, options: { log?: (line: string) 
   const script = fileURLToPath(new URL(`./${SERVERS[name]}`, import.meta.url));
   const server: ServerProcess = await startServer([script, peerDir(name)], /peer ready (\d+) (\S+) (\S+)/, { timeoutMs: options.timeoutMs ?? 120_000 });
   const [, port, basePath, token] = server.ready;
+  const baseUrl = `http://127.0.0.1:${port}${basePath}`;
   return {
     name,
     label: info.label,
-    baseUrl: `http://127.0.0.1:${port}${basePath}`,
+    baseUrl,
     token: token === '-' ? '' : token,
+    ...(name === 'jackson' ? { membersOf: jacksonMembers(baseUrl, token) } : {}),
     pid: server.pid,
     startupMs: Math.round(server.startupMs),
     stop: () => server.stop(),

@@ -10,6 +10,12 @@ import { announceReady, importPeerPackage, peerFolderArgument, type Loose } from
  * `startIndex`, raw `filter`) and writes its `{ status, data }` back as JSON. Anything else is a
  * 404, as in Jackson (it has no ServiceProviderConfig, Schemas or ResourceTypes).
  *
+ * Beside SCIM it serves one route of Jackson's own directory-sync API, as its hosted API does:
+ * `GET /api/v1/dsync/groups/{groupId}/members?pageOffset=&pageLimit=` answers `{ data: [{ user_id }] }`
+ * from `directorySyncController.groups.getGroupMembers`. Jackson's SCIM GET of a group always says
+ * `members: []`, so this is how the bench reads back which members Jackson really holds. It takes
+ * the directory's SCIM secret as its bearer (the hosted API has an API key of its own).
+ *
  * One directory of type `azure-scim-v2` is created at start; its SCIM base path and secret are
  * what the bench uses. Jackson's defaults are kept, including `db.pageLimit` (50 rows per read),
  * as a deployment that did not tune it would run. Runs as a child process of the bench (bench/peers/index.ts).
@@ -44,7 +50,11 @@ const server = http.createServer((request, response) => {
   });
 });
 
+const membersRoute = /^\/api\/v1\/dsync\/groups\/([^/?]+)\/members\/?(?:\?(.*))?$/;
+
 async function handle(request: http.IncomingMessage, text: string): Promise<{ status: number; data: unknown }> {
+  const members = membersRoute.exec(request.url ?? '');
+  if (members && request.method === 'GET') return groupMembers(request, decodeURIComponent(members[1]), new URLSearchParams(members[2] ?? ''));
   const match = route.exec(request.url ?? '');
   if (!match) return { status: 404, data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'Not found' } };
   const query = new URLSearchParams(match[3] ?? '');
@@ -66,6 +76,17 @@ async function handle(request: http.IncomingMessage, text: string): Promise<{ st
     query: { count: number('count'), startIndex: number('startIndex'), filter: query.get('filter') ?? undefined },
   });
   return { status: Number(result?.status ?? 500), data: result?.data };
+}
+
+/** Jackson's directory-sync API: one page of a group's members, as Jackson stores them. */
+async function groupMembers(request: http.IncomingMessage, groupId: string, query: URLSearchParams): Promise<{ status: number; data: unknown }> {
+  if (String(request.headers.authorization ?? '') !== `Bearer ${secret}`) return { status: 401, data: { error: { message: 'Unauthorized' } } };
+  const groups: Loose = jackson.directorySyncController.groups.setTenantAndProduct('bench', 'scimd-bench');
+  const { data: group } = await groups.get(groupId);
+  if (!group) return { status: 404, data: { error: { message: 'Group not found' } } };
+  const number = (name: string) => (query.has(name) ? parseInt(query.get(name)!, 10) : undefined);
+  const { data, error } = await groups.getGroupMembers({ groupId, pageOffset: number('pageOffset'), pageLimit: number('pageLimit') });
+  return error ? { status: error.code ?? 500, data: { error } } : { status: 200, data: { data } };
 }
 
 function send(response: http.ServerResponse, status: number, data: unknown): void {

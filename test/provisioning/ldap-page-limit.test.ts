@@ -39,4 +39,40 @@ for (const backend of BACKENDS) {
       assert.equal(read.summary.created, 4, JSON.stringify(read.summary));
     });
   });
+
+  describe(`an LDAP server whose size limit for the reading account counts the whole paged search, on ${backend}`, () => {
+    let h: EngineHarness;
+    let ldap: Slapd;
+    const person = (i: number) => ldap.add(`uid=p${i},ou=people,dc=example,dc=test`, { objectClass: ['inetOrgPerson'], uid: `p${i}`, cn: `p${i}`, sn: 'Lee' });
+    before(async () => {
+      // OpenLDAP's size.prtotal: at most 25 entries per search, however they are paged.
+      ldap = await Slapd.start({ limits: [`limits dn.exact="${READER}" size.prtotal=25`] });
+      h = await EngineHarness.start(backend);
+      await ldap.add('ou=services,dc=example,dc=test', { objectClass: ['organizationalUnit'], ou: 'services' });
+      await ldap.add(READER, { objectClass: ['inetOrgPerson'], uid: 'reader', cn: 'reader', sn: 'Reader', userPassword: 'reader-pw' });
+      for (let i = 0; i < 25; i++) await person(i);
+      await h.connect('total', { source: `${ldap.url}/ou=people,dc=example,dc=test`, bindDn: READER, sourceSecret: 'reader-pw', pageSize: '10' });
+    });
+    after(async () => {
+      await h?.close();
+      await ldap?.stop();
+    });
+
+    it('a directory that outgrows the limit fails the cycle, says a smaller page will not help, and deprovisions nobody', async () => {
+      const first = await h.sync('total');
+      assert.equal(first.cycle.status, 'completed', first.cycle.message ?? '');
+      assert.equal(first.summary.created, 25);
+      for (let i = 25; i < 30; i++) await person(i);
+      h.proxy.reset();
+      const cut = await h.sync('total');
+      assert.equal(cut.cycle.status, 'failed');
+      assert.match(cut.cycle.message!, /ends the search at its size limit for the reading account/, cut.cycle.message!);
+      assert.match(cut.cycle.message!, /a smaller --page-size does not help/);
+      assert.doesNotMatch(cut.cycle.message!, /refuses pages/);
+      assert.deepEqual(h.proxy.exchanges.filter((e) => e.method !== 'GET'), []);
+      const users = await h.targetUsers();
+      assert.equal(users.size, 25);
+      assert.ok([...users.values()].every((u) => u.active === true));
+    });
+  });
 }

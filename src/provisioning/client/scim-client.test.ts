@@ -254,6 +254,44 @@ describe('SCIM client', () => {
     assert.match(target.requests[0].url, /filter=active%20eq%20true/);
   });
 
+  const startIndexes = (target: { requests: { url: string }[] }) => target.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('startIndex'));
+
+  it('pages on past a totalResults that is only the page\'s length, as Jackson answers, until a page is empty', async () => {
+    const all = Array.from({ length: 12 }, (_, i) => ({ id: `u${i}` }));
+    const target = await serve((req, res) => {
+      // At most 5 a page whatever count asks, and totalResults says the page's length.
+      const start = Number(new URL(req.url!, 'http://x').searchParams.get('startIndex') ?? 1);
+      const page = all.slice(start - 1, start - 1 + 5);
+      reply(res, 200, list(page, { totalResults: page.length, startIndex: start }));
+    });
+    const seen: string[] = [];
+    for await (const page of client(target.url).list('Users', { pageSize: 200 })) seen.push(...page.map((r) => r.id!));
+    assert.deepEqual(seen, all.map((u) => u.id));
+    assert.deepEqual(startIndexes(target), [null, '6', '11', '13']);
+  });
+
+  it('stops, yielding each resource once, when a target repeats its first page whatever startIndex says', async () => {
+    const all = Array.from({ length: 10 }, (_, i) => ({ id: `g${i}` }));
+    const target = await serve((_req, res) => reply(res, 200, list(all.slice(0, 4), { startIndex: 1 })));
+    const seen: string[] = [];
+    for await (const page of client(target.url).list('Groups', { pageSize: 20 })) seen.push(...page.map((r) => r.id!));
+    assert.deepEqual(seen, ['g0', 'g1', 'g2', 'g3']);
+    assert.deepEqual(startIndexes(target), [null, '5']);
+  });
+
+  it('asks once past a total that a full page reached, and takes a refusal of that startIndex as the end', async () => {
+    const all = Array.from({ length: 6 }, (_, i) => ({ id: `u${i}` }));
+    const target = await serve((req, res) => {
+      const start = Number(new URL(req.url!, 'http://x').searchParams.get('startIndex') ?? 1);
+      if (start > all.length) return reply(res, 400, { status: '400', scimType: 'invalidValue', detail: 'startIndex is past the end' });
+      reply(res, 200, list(all.slice(start - 1, start + 2), { totalResults: all.length, startIndex: start }));
+    });
+    const seen: string[] = [];
+    for await (const page of client(target.url).list('Users', { pageSize: 3, paging: 'index' })) seen.push(...page.map((r) => r.id!));
+    assert.deepEqual(seen, all.map((u) => u.id));
+    assert.deepEqual(startIndexes(target), ['1', '4', '7']);
+  });
+
   it('treats DELETE of a resource that is already gone as done', async () => {
     const target = await serve((_req, res) => reply(res, 404, { status: '404' }));
     assert.deepEqual(await client(target.url).delete('Users', 'gone'), { status: 404, existed: false });

@@ -245,7 +245,8 @@ export class ScimClient {
 
   /**
    * Every resource of an endpoint, page by page: RFC 9865 cursors where the target offers them
-   * (it answers `nextCursor`), index paging (RFC 7644 §3.4.2.4) otherwise.
+   * (it answers `nextCursor`), index paging (RFC 7644 §3.4.2.4) otherwise. A resource is yielded
+   * once, however often the target repeats it.
    */
   async *list(endpoint: ResourceEndpoint, options: { filter?: string; attributes?: string; excludedAttributes?: string; pageSize?: number; paging?: 'index' | 'cursor' } = {}): AsyncGenerator<ScimObject[]> {
     const count = options.pageSize ?? 500;
@@ -269,10 +270,9 @@ export class ScimClient {
         }
         const body = response.body as Record<string, unknown>;
         const page = readList(body);
-        if (cursor === '' && typeof body.nextCursor !== 'string' && body.startIndex !== undefined && page.total > page.resources.length && paging !== 'cursor') {
-          // It ignored the cursor and paged by index: continue that way from the next index.
-          yield page.resources;
-          yield* this.indexPages(endpoint, base, 1 + page.resources.length, page.total);
+        if (cursor === '' && typeof body.nextCursor !== 'string' && body.startIndex !== undefined && paging !== 'cursor') {
+          // It ignored the cursor and paged by index: this was its first page; go on that way.
+          yield* this.indexPages(endpoint, base, count, page);
           return;
         }
         if (page.resources.length) yield page.resources;
@@ -281,18 +281,53 @@ export class ScimClient {
       }
       paging = 'index';
     }
-    yield* this.indexPages(endpoint, base, 1, Infinity);
+    yield* this.indexPages(endpoint, base, count);
   }
 
-  private async *indexPages(endpoint: ResourceEndpoint, base: Record<string, string | number | undefined>, startIndex: number, total: number): AsyncGenerator<ScimObject[]> {
-    let index = startIndex;
-    while (index <= total) {
-      const response = await this.request('GET', `/${endpoint}`, { query: { ...base, startIndex: index } });
-      const page = readList(response.body);
-      if (page.resources.length === 0) return;
-      yield page.resources;
+  /**
+   * Index paging that does not take totalResults on trust: some targets answer the page's length
+   * there (Jackson), cap pages below the count asked, or ignore startIndex and repeat a page. Once
+   * the reported total is reached, one more page is asked for, unless a short page after full ones
+   * already showed the end: an empty page (or a refusal) ends the listing; new resources prove the
+   * total wrong, and paging goes on until a page is empty or brings nothing new (a target that
+   * repeats itself), so the listing always ends.
+   */
+  private async *indexPages(endpoint: ResourceEndpoint, base: Record<string, string | number | undefined>, count: number, first?: { total: number; resources: ScimObject[] }): AsyncGenerator<ScimObject[]> {
+    const seen = new Set<string>();
+    let page = first ?? (await this.indexPage(endpoint, base, 1, false));
+    let index = 1;
+    let pages = 0;
+    let fullPagesOnly = true;
+    let beyondTotal = false;
+    while (page && page.resources.length > 0) {
+      const fresh = page.resources.filter((r) => {
+        if (typeof r.id !== 'string') return true;
+        if (seen.has(r.id)) return false;
+        seen.add(r.id);
+        return true;
+      });
+      if (beyondTotal && fresh.length === 0) return;
+      if (fresh.length) yield fresh;
+      const short = page.resources.length < count;
       index += page.resources.length;
-      total = page.total;
+      pages++;
+      if (!beyondTotal && index > page.total) {
+        // A target that honours the count and ends on a short page has shown its end.
+        if (short && fullPagesOnly && pages > 1) return;
+        beyondTotal = true;
+      }
+      fullPagesOnly &&= !short;
+      page = await this.indexPage(endpoint, base, index, beyondTotal);
+    }
+  }
+
+  /** One index page; undefined when a target refuses a startIndex past the total it reported (400 or 404), which agrees with that total. */
+  private async indexPage(endpoint: ResourceEndpoint, base: Record<string, string | number | undefined>, startIndex: number, beyondTotal: boolean): Promise<{ total: number; resources: ScimObject[] } | undefined> {
+    try {
+      return readList((await this.request('GET', `/${endpoint}`, { query: { ...base, startIndex } })).body);
+    } catch (error) {
+      if (beyondTotal && error instanceof ScimClientError && (error.status === 400 || error.status === 404)) return undefined;
+      throw error;
     }
   }
 

@@ -1,5 +1,7 @@
 import { jsonEqual, type JsonValue } from '../../scim/json.js';
 import type { ResourceEndpoint, ScimClient, ScimObject } from '../client/scim-client.js';
+import { ScimClientError } from '../client/client-errors.js';
+import { eqFilter } from '../client/scim-filter-text.js';
 import { leafDefinition, readTarget } from '../mapping/target-path.js';
 import type { ObjectState, ObjectType } from '../planner/object-state.js';
 import type { ResourceConfig } from '../planner/resource-config.js';
@@ -34,7 +36,7 @@ export async function refreshFromTarget(input: RefreshInput): Promise<DriftRepor
   const report: DriftReport = { read: 0, differed: 0, missing: 0, membershipsChecked: false };
   const linked = (type: ObjectType) => [...input.states.values()].filter((s) => s.type === type && s.targetId);
   const users = linked('User');
-  const userResources = await readLinked(input, 'Users', users);
+  const userResources = await readLinked(input, 'Users', users, input.userConfig);
   const keyOfUser = new Map(users.map((s) => [s.targetId!, s.key]));
   for (const state of users) {
     const resource = userResources.get(state.targetId!);
@@ -59,7 +61,7 @@ export async function refreshFromTarget(input: RefreshInput): Promise<DriftRepor
 
   report.membershipsChecked = input.showsMembersOnGet !== false;
   const groups = linked('Group');
-  const groupResources = await readLinked(input, 'Groups', groups, report.membershipsChecked ? undefined : 'members');
+  const groupResources = await readLinked(input, 'Groups', groups, input.groupConfig, report.membershipsChecked ? undefined : 'members');
   for (const state of groups) {
     const resource = groupResources.get(state.targetId!);
     if (!resource) {
@@ -80,8 +82,12 @@ export async function refreshFromTarget(input: RefreshInput): Promise<DriftRepor
   return report;
 }
 
-/** Every target resource of an endpoint that one of the linked states points at, by id. */
-async function readLinked(input: RefreshInput, endpoint: ResourceEndpoint, states: ObjectState[], excludedAttributes?: string): Promise<Map<string, ScimObject>> {
+/**
+ * Every target resource of an endpoint that one of the linked states points at, by id. The
+ * listing comes first; what it did not show is then looked up one by one, since a listing can
+ * miss resources (a target whose list repeats a page), and only a 404 proves an object gone.
+ */
+async function readLinked(input: RefreshInput, endpoint: ResourceEndpoint, states: ObjectState[], config: ResourceConfig, excludedAttributes?: string): Promise<Map<string, ScimObject>> {
   const wanted = new Set(states.map((s) => s.targetId!));
   const found = new Map<string, ScimObject>();
   if (wanted.size === 0) return found;
@@ -93,8 +99,43 @@ async function readLinked(input: RefreshInput, endpoint: ResourceEndpoint, state
     }
     input.onProgress?.(phase, found.size, wanted.size);
   }
+  const unlisted = states.filter((s) => !found.has(s.targetId!));
+  for (let i = 0; i < unlisted.length; i += LOOKUPS_AT_ONCE) {
+    await Promise.all(
+      unlisted.slice(i, i + LOOKUPS_AT_ONCE).map(async (state) => {
+        const resource = await lookUp(input, endpoint, state, config, excludedAttributes);
+        if (resource) found.set(state.targetId!, resource);
+      }),
+    );
+    input.onProgress?.(phase, found.size, wanted.size);
+  }
   return found;
 }
+
+/**
+ * One object the listing did not show: as Entra reads, by a filter on the first matching
+ * attribute it was sent (the answer has the listing's shape; Jackson's GET of a group shows less
+ * than its list), then by id, which also finds an object whose matching value was changed inside
+ * the app.
+ */
+async function lookUp(input: RefreshInput, endpoint: ResourceEndpoint, state: ObjectState, config: ResourceConfig, excludedAttributes?: string): Promise<ScimObject | undefined> {
+  const query = excludedAttributes ? { excludedAttributes } : undefined;
+  const match = config.matching.map((m) => ({ path: m.path.text, value: state.sent[m.path.text] })).find((m) => ['string', 'number', 'boolean'].includes(typeof m.value));
+  if (match) {
+    try {
+      const { resources } = await input.client.search(endpoint, eqFilter(match.path, match.value as string | number | boolean), query);
+      const same = resources.find((r) => r.id === state.targetId);
+      if (same) return same;
+    } catch (error) {
+      // A target that cannot filter on the attribute (400 invalidFilter) is still asked by id.
+      if (!(error instanceof ScimClientError && error.status === 400)) throw error;
+    }
+  }
+  return input.client.getResource(endpoint, state.targetId!, query);
+}
+
+/** Lookups handed to the client at once; its own concurrency limit still applies. */
+const LOOKUPS_AT_ONCE = 50;
 
 /**
  * Puts the target's values of the managed paths in place of the values last sent; true when they

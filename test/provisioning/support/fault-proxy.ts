@@ -34,6 +34,8 @@ export class FaultProxy {
   rewrite: (method: string, path: string, body: string) => string = (_method, _path, body) => body;
   /** Rewrites a request's body before it is forwarded (a target that ignores part of what it is sent). */
   transform: (method: string, path: string, body: string) => string = (_method, _path, body) => body;
+  /** Rewrites a request's path and query before it is forwarded (a target that ignores a query parameter). */
+  retarget: (method: string, path: string) => string = (_method, path) => path;
   /** Answers a request with an error of its own instead of forwarding it (a target with limits). */
   refuse: (method: string, path: string, body: string) => { status: number; detail: string } | undefined = () => undefined;
   /** The Retry-After (seconds) of the next injected 429 or 503. */
@@ -112,7 +114,7 @@ export class FaultProxy {
         upstream.destroy();
         req.socket.destroy();
       };
-      const upstream = httpRequest({ host: '127.0.0.1', port: this.targetPort, method: req.method, path: req.url, headers }, (answer) => {
+      const upstream = httpRequest({ host: '127.0.0.1', port: this.targetPort, method: req.method, path: this.retarget(req.method!, req.url!), headers }, (answer) => {
         if (recorded) return answer.resume();
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));

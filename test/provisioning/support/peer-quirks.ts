@@ -48,6 +48,33 @@ export const peerQuirks = {
     };
   },
 
+  /**
+   * Jackson's lists: a page holds at most `cap` resources whatever `count` asks (its database page
+   * limit), totalResults is that page's length, and cursors are unknown (no nextCursor).
+   */
+  pageLengthAsTotal(proxy: FaultProxy, cap: number): void {
+    const before = proxy.rewrite;
+    proxy.rewrite = (method, path, body) => {
+      const text = before(method, path, body);
+      if (method !== 'GET' || !/\/(Users|Groups)(\?|$)/.test(path) || text === '') return text;
+      const document = JSON.parse(text) as Record<string, unknown>;
+      if (!Array.isArray(document.Resources)) return text;
+      const resources = document.Resources.slice(0, cap);
+      delete document.nextCursor;
+      return JSON.stringify({ ...document, Resources: resources, totalResults: resources.length, itemsPerPage: resources.length, startIndex: Number(new URL(path, 'http://x').searchParams.get('startIndex') ?? 1) });
+    };
+  },
+
+  /** Jackson's Groups list: the same first page whatever startIndex (or a cursor) asks for. */
+  groupsListFromTheStart(proxy: FaultProxy): void {
+    const before = proxy.retarget;
+    proxy.retarget = (method, path) => {
+      const target = before(method, path);
+      if (method !== 'GET' || !/\/Groups\?/.test(target)) return target;
+      return target.replace(/([?&])(startIndex|cursor)=[^&]*/g, '$1').replace(/&&+/g, '&').replace(/[?&]+$/, '').replace(/\?&/, '?');
+    };
+  },
+
   /** better-auth: more than `max` members in one request is refused with 400. */
   memberCap(proxy: FaultProxy, max: number): void {
     const before = proxy.refuse;
