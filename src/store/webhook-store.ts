@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DeliveryView, NotificationChannel, WebhookFormat } from '../admin/api-views.js';
+import type { DeliveryOutcome, DeliveryView, NotificationChannel, WebhookView } from '../admin/api-views.js';
 import type { AuditEntry } from './store.js';
 
 // How a webhook's body is shaped (`notify` rows are notification recipients, src/notifications),
@@ -16,20 +16,12 @@ export interface NotificationRecipientRecord {
   created: string;
 }
 
-/** A webhook endpoint as stored. `secrets` is the encrypted signing-secret list (see src/webhooks/webhook-secrets.ts). */
-export interface WebhookRecord {
-  id: string;
-  /** The directory whose events it receives; null for a global webhook (every directory). */
-  directoryId: string | null;
-  url: string;
-  description: string;
-  /** Event types or `prefix.*` patterns; empty means every type. */
-  eventTypes: string[];
-  format: WebhookFormat;
+/**
+ * A webhook endpoint as stored: what the admin API shows, plus `secrets`, the encrypted
+ * signing-secret list (see src/webhooks/webhook-secrets.ts), which no view carries.
+ */
+export interface WebhookRecord extends WebhookView {
   secrets: string;
-  enabled: boolean;
-  created: string;
-  updated: string | null;
 }
 
 /**
