@@ -2,6 +2,7 @@ import { foldCase } from '../../scim/compare.js';
 import type { JsonObject } from '../../scim/json.js';
 import type { Member } from '../../scim/resource/members.js';
 import type { StoredResource } from '../../scim/resource/representation.js';
+import { resourceWithDocumentText } from '../../scim/resource/stored-document-text.js';
 import type { ResourceModel, ResourceTypeName } from '../../scim/schema/resource-models.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -28,6 +29,7 @@ export function indexedColumns(model: ResourceModel, data: JsonObject): IndexedC
 }
 
 export const RESOURCE_COLUMNS = 'r.pk, r.id, r.type, r.data, r.version, r.created, r.last_modified';
+
 
 /**
  * A column holding the members of a group, or the groups of a user, of the row `r` as a JSON
@@ -63,4 +65,21 @@ export function resourceFromRow(row: ResourceRow, dialect: SqlDialect): StoredRe
   };
   if (row.membership !== undefined) resource.membership = dialect.decodeDocument(row.membership) as Member[];
   return resource;
+}
+
+/**
+ * The resource in a row read to be shown: when the driver gives the document as text, the text is
+ * kept for splicing into the answer and `data` is parsed only if something reads it.
+ */
+export function shownResourceFromRow(row: ResourceRow, dialect: SqlDialect): StoredResource {
+  if (typeof row.data !== 'string') return resourceFromRow(row, dialect);
+  const fields: Omit<StoredResource, 'data'> = {
+    id: row.id,
+    type: row.type as ResourceTypeName,
+    version: Number(row.version),
+    created: row.created,
+    lastModified: row.last_modified,
+  };
+  if (row.membership !== undefined) fields.membership = dialect.decodeDocument(row.membership) as Member[];
+  return resourceWithDocumentText(fields, row.data, dialect.documentText, (text) => dialect.decodeDocument(text) as JsonObject);
 }

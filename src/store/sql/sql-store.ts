@@ -28,7 +28,7 @@ import type {
 import { foldCase } from '../../scim/compare.js';
 import { compileFilter } from './filter-compiler.js';
 import { applyMigrations, pendingMigrations, type Migration } from './migrations.js';
-import { indexedColumns, membershipColumn, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
+import { indexedColumns, membershipColumn, RESOURCE_COLUMNS, resourceFromRow, shownResourceFromRow, type ResourceRow } from './resource-rows.js';
 import { sortExpression } from './sort-compiler.js';
 import { queryAllTypes } from './sql-all-types-query.js';
 import { randomId } from '../../auth/secret-format.js';
@@ -245,10 +245,10 @@ export class SqlStore implements Store {
   async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined> {
     const membership = includeMembership ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
     const row = await this.driver.get<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`,
+      `SELECT ${this.driver.dialect.shownColumns}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`,
       [directoryId, type, id],
     );
-    return row && resourceFromRow(row, this.driver.dialect);
+    return row && shownResourceFromRow(row, this.driver.dialect);
   }
 
   async replaceResource(
@@ -306,65 +306,74 @@ export class SqlStore implements Store {
   }
 
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
-    if (!query.withSequence) return this.queryPage(this.driver, directoryId, type, query);
-    // The sequence is read in the page's snapshot, so "list, then follow the feed from it" neither misses nor repeats a change.
-    return this.driver.readSnapshot(async (tx) => {
-      const row = await tx.get<{ last_sequence: number | string }>('SELECT last_sequence FROM directories WHERE id = $1', [directoryId]);
-      const result = await this.queryPage(tx, directoryId, type, query);
-      return { ...result, sequence: Number(row?.last_sequence ?? 0) };
-    });
+    return this.queryPage(directoryId, type, query);
   }
 
   queryAllTypes(directoryId: string, query: AllTypesQuery): Promise<QueryResult> {
     return queryAllTypes(this.driver, this.driver.dialect, directoryId, query, (db, type, pks) => this.membershipOf(db, type, pks));
   }
 
-  private async queryPage(db: SqlExecutor, directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
+  /**
+   * A page, its total and the directory's event sequence in one statement, so one snapshot (and
+   * on PostgreSQL one round trip): the sequence is read in the page's snapshot, so "list, then
+   * follow the feed from it" neither misses nor repeats a change. The page is a CTE with its own
+   * ORDER BY and LIMIT (planned as before); one header row left-joined to it carries the sequence
+   * and the total, so an empty page still brings them. The total is counted only when the page
+   * cannot tell it: an index page that reaches the last match tells it without counting, which
+   * spares lookups such as `userName eq` (one row or none) a count.
+   */
+  private async queryPage(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
     const model = modelFor(type);
     const dialect = this.driver.dialect;
-    const where = (params: SqlParams) => {
-      const conditions = [`r.directory_id = ${params.add(directoryId)}`, `r.type = ${params.add(type)}`];
+    const params = new SqlParams();
+    const directory = params.add(directoryId);
+    const where = () => {
+      const conditions = [`r.directory_id = ${directory}`, `r.type = ${params.add(type)}`];
       if (dialect.deadlineCondition) conditions.push(dialect.deadlineCondition);
       if (query.filter) conditions.push(compileFilter(query.filter, model, dialect, params));
       return conditions.join(' AND ');
     };
 
-    const countAll = async () => {
-      const params = new SqlParams();
-      const row = await db.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources r WHERE ${where(params)}`, params.values);
-      return Number(row?.n ?? 0);
-    };
-    if (query.count === 0) return { total: query.withTotal ? await countAll() : 0, resources: [] };
-
-    const params = new SqlParams();
     const sort = query.sortBy ? sortExpression(query.sortBy, model, dialect, params) : undefined;
     const sortKey = sort?.expr;
     const nullable = sort?.nullable ?? false;
     const descending = query.sortOrder === 'descending';
-    const conditions = [where(params)];
+    const conditions = [where()];
     if (query.after) conditions.push(keysetCondition(sortKey, nullable, descending, query.after, params));
-    const order = [
-      ...(sortKey && nullable ? [`(${sortKey}) IS NULL`] : []),
-      ...(sortKey ? [`${sortKey}${descending ? ' DESC' : ''}`] : []),
-      `r.pk${descending && sortKey ? ' DESC' : ''}`,
-    ].join(', ');
-    const limit = params.add(query.count + 1);
+    const orderBy = (key: string | undefined, pk: string) =>
+      [
+        ...(key && nullable ? [`(${key}) IS NULL`] : []),
+        ...(key ? [`${key}${descending ? ' DESC' : ''}`] : []),
+        `${pk}${descending && key ? ' DESC' : ''}`,
+      ].join(', ');
+    const rowsWanted = params.add(query.count + 1);
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
     const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
-    const rows = await db.all<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}${offset}`,
+    const page = `SELECT ${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r
+      WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
+    // Every parameter must appear in the statement (PostgreSQL), so these are built only when used.
+    const count = () => `(SELECT COUNT(*) FROM resources r WHERE ${where()})`;
+    // Index pages count only when rows follow the page, or when a page past the start is empty.
+    const mustCount = () => [`(SELECT COUNT(*) FROM page) > ${params.add(query.count)}`, ...(query.offset > 0 ? ['NOT EXISTS (SELECT 1 FROM page)'] : [])].join(' OR ');
+    const total = !query.withTotal ? 'NULL' : query.after ? count() : `CASE WHEN ${mustCount()} THEN ${count()} END`;
+    const sequence = query.withSequence ? `(SELECT last_sequence FROM directories WHERE id = ${directory})` : 'NULL';
+    const rows = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
+      `WITH page AS MATERIALIZED (${page})
+       SELECT h.page_sequence, h.page_total, p.* FROM (SELECT ${sequence} AS page_sequence, ${total} AS page_total) h
+       LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`,
       params.values,
     );
-    const more = rows.length > query.count;
-    const page = more ? rows.slice(0, query.count) : rows;
-    // An index page that reaches the last match tells the total without counting, which spares
-    // lookups such as `userName eq` (one row or none) a second statement.
-    const ended = !more && !query.after && (page.length > 0 || query.offset === 0);
-    const total = !query.withTotal ? 0 : ended ? query.offset + page.length : await countAll();
-    const resources = page.map((row) => resourceFromRow(row, dialect));
-    const result: QueryResult = { total, resources };
-    if (more) {
-      const last = page[page.length - 1];
+    const found = rows.filter((row) => row.pk !== null);
+    const more = found.length > query.count;
+    const shown = more ? found.slice(0, query.count) : found;
+    const counted = rows[0]?.page_total;
+    const result: QueryResult = {
+      total: !query.withTotal ? 0 : counted !== null && counted !== undefined ? Number(counted) : query.offset + shown.length,
+      resources: shown.map((row) => shownResourceFromRow(row, dialect)),
+    };
+    if (query.withSequence) result.sequence = Number(rows[0]?.page_sequence ?? 0);
+    if (more && shown.length) {
+      const last = shown[shown.length - 1];
       result.next = { key: sortKey ? ((last.sort_key ?? null) as string | number | null) : null, pk: Number(last.pk) };
     }
     return result;
