@@ -90,6 +90,16 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('a copy with another document, or a document assigned anew, is never spliced from the old text', async () => {
+      const resource = await read('User', users[0]);
+      assert.notEqual(representationText(modelFor('User'), resource, server.baseUrl), undefined);
+      const copy = { ...resource, data: { userName: 'changed@example.com' } };
+      assert.equal(representationText(modelFor('User'), copy, server.baseUrl), undefined);
+      resource.data = { userName: 'assigned@example.com' };
+      assert.equal(representationText(modelFor('User'), resource, server.baseUrl), undefined);
+      assert.equal(resource.data.userName, 'assigned@example.com');
+    });
+
     it('GET by id answers byte for byte what the built representation serialises to', async () => {
       for (const [type, ids] of [['User', users], ['Group', groups]] as const) {
         for (const id of ids) {

@@ -16,10 +16,11 @@ import { startTestServer, type ScimResponse, type TestDirectory, type TestServer
 const EXPECTED: Record<string, Record<Backend, number>> = {
   'GET user by id': { sqlite: 2, postgres: 2 },
   'GET group with its members': { sqlite: 2, postgres: 2 },
-  // A page, its count and the event sequence are one statement (one snapshot).
-  'filter userName eq': { sqlite: 2, postgres: 2 },
-  'first page of 100 users': { sqlite: 2, postgres: 2 },
-  'next cursor page of 100 users': { sqlite: 2, postgres: 2 },
+  // On PostgreSQL a page, its count and the event sequence are one statement (one snapshot); on
+  // SQLite, where a statement is a call, a read transaction around them is cheaper.
+  'filter userName eq': { sqlite: 5, postgres: 2 },
+  'first page of 100 users': { sqlite: 6, postgres: 2 },
+  'next cursor page of 100 users': { sqlite: 5, postgres: 2 },
   'create user': { sqlite: 6, postgres: 6 },
   'PATCH user': { sqlite: 9, postgres: 8 },
   'add one member': { sqlite: 10, postgres: 8 },

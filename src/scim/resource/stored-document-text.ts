@@ -1,7 +1,8 @@
-import type { JsonObject } from '../json.js';
 import type { StoredResource } from './representation.js';
 
 interface DocumentText {
+  /** The resource the text belongs to; a copy made by spreading carries the entry but is not its owner. */
+  owner: StoredResource | undefined;
   /** The text as the database gave it. */
   raw: string;
   /** That text as JSON.stringify would write it; made on first use. */
@@ -10,43 +11,29 @@ interface DocumentText {
 }
 
 /**
- * The JSON text a resource's document was read as, kept beside the object the store returned so
- * that an answer can splice it (representation-text.ts) instead of parsing and re-serialising it.
- * Keyed by the object itself: a copy made with a changed document (`{ ...resource, data }`) is a
- * different object and has no text, so a stale text can never be spliced.
+ * The JSON text a resource's document was read as, kept on the object the store returned so that
+ * an answer can splice it (representation-text.ts) instead of parsing and re-serialising it. A
+ * copy made with a changed document (`{ ...resource, data }`) carries the entry along but is not
+ * its owner, so a stale text is never spliced. A store that keeps a text must parse `data` from
+ * that same text and forget the text when `data` is assigned.
  */
-const texts = new WeakMap<StoredResource, DocumentText>();
+const DOCUMENT_TEXT = Symbol('documentText');
 
-/**
- * A stored resource whose `data` is parsed from `raw` only when something reads it: a page that
- * splices every document never parses one. `normalise` turns the database's text into
- * JSON.stringify's (PostgreSQL adds spaces).
- */
-export function resourceWithDocumentText(
-  fields: Omit<StoredResource, 'data'>,
-  raw: string,
-  normalise: (raw: string) => string,
-  decode: (raw: string) => JsonObject,
-): StoredResource {
-  let parsed: JsonObject | undefined;
-  const resource = fields as StoredResource;
-  Object.defineProperty(resource, 'data', {
-    enumerable: true,
-    configurable: true,
-    get: () => (parsed ??= decode(raw)),
-    set: (value: JsonObject) => {
-      // Assigning a new document leaves the text behind.
-      texts.delete(resource);
-      Object.defineProperty(resource, 'data', { value, enumerable: true, configurable: true, writable: true });
-    },
-  });
-  texts.set(resource, { raw, normalise });
-  return resource;
+type Tagged = StoredResource & { [DOCUMENT_TEXT]?: DocumentText };
+
+/** Keeps `raw` as the text of `resource`'s document; `normalise` makes it JSON.stringify's (PostgreSQL adds spaces). */
+export function rememberDocumentText(resource: StoredResource, raw: string, normalise: (raw: string) => string): void {
+  (resource as Tagged)[DOCUMENT_TEXT] = { owner: resource, raw, normalise };
+}
+
+export function forgetDocumentText(resource: StoredResource): void {
+  const entry = (resource as Tagged)[DOCUMENT_TEXT];
+  if (entry?.owner === resource) entry.owner = undefined;
 }
 
 /** The document text of a resource read from the store, if it still describes its `data`. */
 export function documentTextOf(resource: StoredResource): string | undefined {
-  const entry = texts.get(resource);
-  if (!entry) return undefined;
+  const entry = (resource as Tagged)[DOCUMENT_TEXT];
+  if (!entry || entry.owner !== resource) return undefined;
   return (entry.text ??= entry.normalise(entry.raw));
 }

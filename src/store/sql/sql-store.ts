@@ -314,31 +314,27 @@ export class SqlStore implements Store {
   }
 
   /**
-   * A page, its total and the directory's event sequence in one statement, so one snapshot (and
-   * on PostgreSQL one round trip): the sequence is read in the page's snapshot, so "list, then
-   * follow the feed from it" neither misses nor repeats a change. The page is a CTE with its own
-   * ORDER BY and LIMIT (planned as before); one header row left-joined to it carries the sequence
-   * and the total, so an empty page still brings them. The total is counted only when the page
-   * cannot tell it: an index page that reaches the last match tells it without counting, which
-   * spares lookups such as `userName eq` (one row or none) a count.
+   * A page, its total and the directory's event sequence, read in one snapshot: the sequence is
+   * read with the page, so "list, then follow the feed from it" neither misses nor repeats a
+   * change. The total is counted only when the page cannot tell it: an index page that reaches
+   * the last match tells it without counting, which spares lookups such as `userName eq` (one row
+   * or none) a count.
    */
   private async queryPage(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
     const model = modelFor(type);
     const dialect = this.driver.dialect;
-    const params = new SqlParams();
-    const directory = params.add(directoryId);
-    const where = () => {
-      const conditions = [`r.directory_id = ${directory}`, `r.type = ${params.add(type)}`];
+    const where = (params: SqlParams) => {
+      const conditions = [`r.directory_id = ${params.add(directoryId)}`, `r.type = ${params.add(type)}`];
       if (dialect.deadlineCondition) conditions.push(dialect.deadlineCondition);
       if (query.filter) conditions.push(compileFilter(query.filter, model, dialect, params));
       return conditions.join(' AND ');
     };
-
+    const params = new SqlParams();
     const sort = query.sortBy ? sortExpression(query.sortBy, model, dialect, params) : undefined;
     const sortKey = sort?.expr;
     const nullable = sort?.nullable ?? false;
     const descending = query.sortOrder === 'descending';
-    const conditions = [where()];
+    const conditions = [where(params)];
     if (query.after) conditions.push(keysetCondition(sortKey, nullable, descending, query.after, params));
     const orderBy = (key: string | undefined, pk: string) =>
       [
@@ -351,27 +347,49 @@ export class SqlStore implements Store {
     const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
     const page = `SELECT ${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r
       WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
-    // Every parameter must appear in the statement (PostgreSQL), so these are built only when used.
-    const count = () => `(SELECT COUNT(*) FROM resources r WHERE ${where()})`;
-    // Index pages count only when rows follow the page, or when a page past the start is empty.
-    const mustCount = () => [`(SELECT COUNT(*) FROM page) > ${params.add(query.count)}`, ...(query.offset > 0 ? ['NOT EXISTS (SELECT 1 FROM page)'] : [])].join(' OR ');
-    const total = !query.withTotal ? 'NULL' : query.after ? count() : `CASE WHEN ${mustCount()} THEN ${count()} END`;
-    const sequence = query.withSequence ? `(SELECT last_sequence FROM directories WHERE id = ${directory})` : 'NULL';
-    const rows = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
-      `WITH page AS MATERIALIZED (${page})
-       SELECT h.page_sequence, h.page_total, p.* FROM (SELECT ${sequence} AS page_sequence, ${total} AS page_total) h
-       LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`,
-      params.values,
-    );
-    const found = rows.filter((row) => row.pk !== null);
-    const more = found.length > query.count;
-    const shown = more ? found.slice(0, query.count) : found;
-    const counted = rows[0]?.page_total;
+    const count = (p: SqlParams) => `SELECT COUNT(*) AS n FROM resources r WHERE ${where(p)}`;
+    const sequence = (p: SqlParams) => `SELECT last_sequence FROM directories WHERE id = ${p.add(directoryId)}`;
+
+    let rows: ResourceRow[];
+    let counted: number | string | null | undefined;
+    let lastSequence: number | string | null | undefined;
+    if (dialect.pageInOneStatement) {
+      // One statement is one snapshot and one round trip. The page is a CTE with its own ORDER BY
+      // and LIMIT (planned as alone); one header row left-joined to it carries the sequence and
+      // the total, so an empty page still brings them. Every parameter must appear in the
+      // statement, so the count and its condition are built only when used.
+      const mustCount = () => [`(SELECT COUNT(*) FROM page) > ${params.add(query.count)}`, ...(query.offset > 0 ? ['NOT EXISTS (SELECT 1 FROM page)'] : [])].join(' OR ');
+      const total = !query.withTotal ? 'NULL' : query.after ? `(${count(params)})` : `CASE WHEN ${mustCount()} THEN (${count(params)}) END`;
+      const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
+        `WITH page AS MATERIALIZED (${page})
+         SELECT h.page_sequence, h.page_total, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total) h
+         LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`,
+        params.values,
+      );
+      rows = joined.filter((row) => row.pk !== null);
+      counted = joined[0]?.page_total;
+      lastSequence = joined[0]?.page_sequence;
+    } else {
+      // Statements here are calls, not round trips, and materialising the page to join it costs
+      // more than a read transaction around three of them.
+      ({ rows, counted, lastSequence } = await this.driver.readSnapshot(async (tx) => {
+        const rows = await tx.all<ResourceRow>(page, params.values);
+        const more = rows.length > query.count;
+        const mustCount = query.withTotal && (query.after || more || (rows.length === 0 && query.offset > 0));
+        const p = new SqlParams();
+        const counted = mustCount ? (await tx.get<{ n: number | string }>(count(p), p.values))?.n : undefined;
+        const s = new SqlParams();
+        const lastSequence = query.withSequence ? (await tx.get<{ last_sequence: number | string }>(sequence(s), s.values))?.last_sequence : undefined;
+        return { rows, counted, lastSequence };
+      }));
+    }
+    const more = rows.length > query.count;
+    const shown = more ? rows.slice(0, query.count) : rows;
     const result: QueryResult = {
       total: !query.withTotal ? 0 : counted !== null && counted !== undefined ? Number(counted) : query.offset + shown.length,
       resources: shown.map((row) => shownResourceFromRow(row, dialect)),
     };
-    if (query.withSequence) result.sequence = Number(rows[0]?.page_sequence ?? 0);
+    if (query.withSequence) result.sequence = Number(lastSequence ?? 0);
     if (more && shown.length) {
       const last = shown[shown.length - 1];
       result.next = { key: sortKey ? ((last.sort_key ?? null) as string | number | null) : null, pk: Number(last.pk) };
