@@ -57,22 +57,21 @@ export function objectMembers(text: string): TextMember[] | undefined {
  */
 export function compactJsonText(text: string): string {
   let out = '';
-  let from = 0;
-  for (;;) {
-    const quote = text.indexOf('"', from);
-    const plain = quote < 0 ? text.slice(from) : text.slice(from, quote);
-    out += hasSpace(plain) ? plain.replace(/[ \n\r\t]+/g, '') : plain;
-    if (quote < 0) return out;
-    const end = stringEnd(text, quote);
-    if (end < 0) return text;
-    out += text.slice(quote, end);
-    from = end;
+  let copied = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i);
+      if (end < 0) return text;
+      i = end;
+    } else if (isSpace(c)) {
+      out += text.slice(copied, i);
+      i = skipSpace(text, i);
+      copied = i;
+    } else i++;
   }
-}
-
-function hasSpace(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (isSpace(text.charCodeAt(i))) return true;
-  return false;
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** Whether a member's value is an object with no members (`{}`). */
