@@ -264,7 +264,7 @@ export class SqlStore implements Store {
       const changes: MemberChange[] = model.membership === 'members' ? [{ op: 'replace', members: input.members ?? [] }] : [];
       const result = await this.commitChange(tx, directoryId, current, input.data, changes, options.now);
       return result.resource;
-    }, model.nameAttribute);
+    }, model.nameAttribute, 'by-resource-lock');
   }
 
   async patchResource(
@@ -279,7 +279,7 @@ export class SqlStore implements Store {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const outcome = change(current.resource);
       return this.commitChange(tx, directoryId, current, outcome.data, outcome.memberChanges, options.now);
-    }, model.nameAttribute);
+    }, model.nameAttribute, 'by-resource-lock');
   }
 
   async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
@@ -302,7 +302,7 @@ export class SqlStore implements Store {
         ],
         options.now,
       );
-    });
+    }, undefined, 'by-resource-lock');
   }
 
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
@@ -530,13 +530,21 @@ export class SqlStore implements Store {
    * A write whose first statement inserts a row referencing the directory may skip the check:
    * the foreign key check locks the directory's row the same way, and fails when it is gone.
    */
-  private async write<T>(directoryId: string, work: (tx: SqlExecutor) => Promise<T>, uniqueAttribute?: string, directoryChecked: 'by-foreign-key' | 'first' = 'first'): Promise<T> {
+  /**
+   * Runs a write in one transaction. The directory's row is key-share locked first, so a
+   * concurrent deletion of the directory waits or wins cleanly: by its own statement ('first'), by
+   * the INSERT's foreign key check ('by-foreign-key'), or together with the resource's row in
+   * `lockResource` ('by-resource-lock').
+   */
+  private async write<T>(
+    directoryId: string,
+    work: (tx: SqlExecutor) => Promise<T>,
+    uniqueAttribute?: string,
+    directoryChecked: 'by-foreign-key' | 'by-resource-lock' | 'first' = 'first',
+  ): Promise<T> {
     try {
       return await this.driver.transaction(async (tx) => {
-        if (directoryChecked === 'first') {
-          const directory = await tx.get(`SELECT 1 AS present FROM directories WHERE id = $1${this.driver.dialect.lockForWrite}`, [directoryId]);
-          if (!directory) throw directoryGone();
-        }
+        if (directoryChecked === 'first') await this.lockDirectory(tx, directoryId);
         return work(tx);
       });
     } catch (error) {
@@ -548,16 +556,34 @@ export class SqlStore implements Store {
     }
   }
 
-  /** Reads the resource for a write (locking its row where the database can) and checks If-Match. */
+  /** Key-share locks the directory's row (PostgreSQL) for a write; 404 when it is gone. */
+  private async lockDirectory(tx: SqlExecutor, directoryId: string): Promise<void> {
+    const directory = await tx.get(`SELECT 1 AS present FROM directories WHERE id = $1${this.driver.dialect.lockForWrite}`, [directoryId]);
+    if (!directory) throw directoryGone();
+  }
+
+  /**
+   * Reads the resource for a write, locking the directory's row and then the resource's (where
+   * the database can), and checks If-Match. Writes that start here run with 'by-resource-lock'.
+   */
   private async lockResource(tx: SqlExecutor, directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions) {
+    const dialect = this.driver.dialect;
     // A user's groups come along (a user write does not change them), so the answer needs no
     // second read; a group's members are left out, as they may be many and the write changes them.
-    const membership = type === 'User' ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
+    const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
+    // One statement, one round trip: PostgreSQL locks a result row's tables in the order of the
+    // FOR clauses, so the directory is locked before the resource, as a separate check did.
+    const locks = dialect.forUpdate ? `${dialect.lockForWrite} OF d${dialect.forUpdate} OF r` : '';
     const row = await tx.get<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${this.driver.dialect.forUpdate}`,
+      `SELECT ${RESOURCE_COLUMNS}${membership} FROM directories d JOIN resources r ON r.directory_id = d.id
+       WHERE d.id = $1 AND r.directory_id = $1 AND r.type = $2 AND r.id = $3${locks}`,
       [directoryId, type, id],
     );
-    if (!row) throw resourceNotFound(type, id);
+    if (!row) {
+      // Tell a deleted directory from a missing resource.
+      await this.lockDirectory(tx, directoryId);
+      throw resourceNotFound(type, id);
+    }
     const resource = resourceFromRow(row, this.driver.dialect);
     if (options.ifMatch && !matchesVersion(options.ifMatch, resource.version)) {
       throw preconditionFailed(`The ${type} has changed: its version is now W/"${resource.version}"`);
