@@ -345,8 +345,14 @@ export class SqlStore implements Store {
     const rowsWanted = params.add(query.count + 1);
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
     const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
-    const page = `SELECT ${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r
-      WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
+    const columns = `${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''}`;
+    const pageKeys = `SELECT r.pk FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
+    // PostgreSQL computes a row's columns before LIMIT skips it, so a deep page would turn every
+    // skipped document into text and read every skipped member list: the page's rows are chosen
+    // by key first and their columns read after (and put back in order by the caller's ORDER BY).
+    const page = dialect.pageInOneStatement
+      ? `SELECT ${columns} FROM resources r WHERE r.pk IN (${pageKeys})`
+      : `SELECT ${columns} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
     const count = (p: SqlParams) => `SELECT COUNT(*) AS n FROM resources r WHERE ${where(p)}`;
     const sequence = (p: SqlParams) => `SELECT last_sequence FROM directories WHERE id = ${p.add(directoryId)}`;
 
