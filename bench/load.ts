@@ -5,6 +5,11 @@ import { LatencyRecorder, round, type LatencySummary } from './stats.js';
 export interface Endpoint {
   host: string;
   port: number;
+  /**
+   * Every replica's port when several servers share one database (`port` is the first): each
+   * loop of an operation then sends its requests to them in turn, round robin.
+   */
+  ports?: number[];
   headers: Record<string, string>;
   /** Whether response bodies are checked; the bare-HTTP ceiling answers a fixed body, so not there. */
   checkBodies: boolean;
@@ -53,7 +58,10 @@ export interface OperationResult extends LatencySummary {
  * checked; a wrong one counts as an error, never as a success.
  */
 export async function runOperation(endpoint: Endpoint, operation: Operation): Promise<OperationResult> {
-  const connections = Array.from({ length: operation.connections }, () => new HttpConnection(endpoint.host, endpoint.port, endpoint.headers));
+  const ports = endpoint.ports ?? [endpoint.port];
+  // One keep-alive connection per replica for each loop; a loop still has one request in flight.
+  const replicaSets = Array.from({ length: operation.connections }, () => ports.map((port) => new HttpConnection(endpoint.host, port, endpoint.headers)));
+  const connections = replicaSets.map(roundRobin);
   try {
     if (operation.warmup) await warm(connections, operation);
     const latency = new LatencyRecorder(Math.min(operation.requests, 1 << 20));
@@ -62,7 +70,7 @@ export async function runOperation(endpoint: Endpoint, operation: Operation): Pr
     let firstError: string | undefined;
     const started = performance.now();
     const deadline = started + operation.maxSeconds * 1000;
-    const loop = async (connection: HttpConnection) => {
+    const loop = async (connection: Pick<HttpConnection, 'request'>) => {
       while (issued < operation.requests && performance.now() < deadline) {
         const step = operation.next(issued++);
         if (!step) {
@@ -98,11 +106,17 @@ export async function runOperation(endpoint: Endpoint, operation: Operation): Pr
       ...latency.summary(),
     };
   } finally {
-    for (const connection of connections) connection.close();
+    for (const connection of replicaSets.flat()) connection.close();
   }
 }
 
-async function warm(connections: HttpConnection[], operation: Operation): Promise<void> {
+/** Sends each request to the next of `connections` (one per replica), one request at a time. */
+function roundRobin(connections: HttpConnection[]): Pick<HttpConnection, 'request'> {
+  let next = 0;
+  return { request: (request) => connections[next++ % connections.length].request(request) };
+}
+
+async function warm(connections: Pick<HttpConnection, 'request'>[], operation: Operation): Promise<void> {
   let i = 0;
   // Bounded in time too: on a slow server (a peer building every page from all users) 200
   // warm-up requests could take minutes.

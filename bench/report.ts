@@ -18,7 +18,7 @@ const fmt = (n: number | undefined, digits = 0) =>
   n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n: number | undefined) => (n === undefined ? '–' : n < 10 ? fmt(n, 2) : n < 100 ? fmt(n, 1) : fmt(n, 0));
 
-const SCIMD = new Set(['sqlite', 'sqlite-normal', 'postgres']);
+const SCIMD = new Set(['sqlite', 'sqlite-normal', 'postgres', 'postgres-replicas']);
 const isPeer = (t: TargetResult) => t.name !== 'ceiling' && !SCIMD.has(t.name);
 /** A figure counts only if every answer was right: a fast wrong answer is not a win. */
 const correct = (op: OperationResult | undefined): boolean => !!op && !op.unsupported && op.errors === 0 && op.requests > 0;

@@ -7,7 +7,7 @@ import { memoryOf } from './processes.js';
 import type { TargetResult } from './report.js';
 import { resultsMarkdown, type BenchResults } from './results-markdown.js';
 import { runScale, type ScaleResult } from './scale.js';
-import { createDatabase, createDirectory, postgresReachable, startCeiling, startScimd, type Backend } from './scimd-server.js';
+import { createDatabase, createDirectory, postgresReachable, startCeiling, startScimd, type Backend, type ScimdServer } from './scimd-server.js';
 import { installPeers, isPeerName, PEERS, startPeer, type PeerName } from './peers/index.js';
 import { Turns } from './turns.js';
 import { runWorkload } from './workload.js';
@@ -17,6 +17,7 @@ const LABELS: Record<string, string> = {
   sqlite: 'SQLite',
   'sqlite-normal': 'SQLite (NORMAL)',
   postgres: 'PostgreSQL',
+  'postgres-replicas': 'PostgreSQL replicas',
   ...Object.fromEntries(PEERS.map((p) => [p.name, p.label])),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   if (loadBefore > 1) log(`note: the machine is busy (load average ${loadBefore.toFixed(1)} on ${os.cpus().length} cores); figures will be noisy`);
   const unknown = options.targets.filter((t) => !(t in LABELS));
   if (unknown.length) throw new Error(`unknown target ${unknown.join(', ')}: use ${Object.keys(LABELS).join(', ')}`);
-  const postgresUp = options.targets.includes('postgres') && (await postgresReachable(options.postgres));
+  const postgresUp = options.targets.some((t) => t.startsWith('postgres')) && (await postgresReachable(options.postgres));
   const peers = options.skipWorkload ? [] : options.targets.filter(isPeerName);
   if (peers.length) await installPeers(peers, log);
   let targets: TargetResult[] = [];
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const turns = new Turns();
     targets = await Promise.all(
       options.targets.map(async (name): Promise<TargetResult> => {
-        if (name === 'postgres' && !postgresUp) return { name, label: LABELS[name], operations: [], skipped: `no PostgreSQL at ${redact(options.postgres)}` };
+        if (name.startsWith('postgres') && !postgresUp) return { name, label: LABELS[name], operations: [], skipped: `no PostgreSQL at ${redact(options.postgres)}` };
         await turns.take();
         try {
           const loadStart = os.loadavg()[0];
@@ -95,26 +96,36 @@ async function workloadOn(name: string, options: BenchOptions, log: (line: strin
     }
   }
   if (isPeerName(name)) return peerWorkload(name, workload, log);
-  if (name !== 'sqlite' && name !== 'sqlite-normal' && name !== 'postgres') throw new Error(`unknown target ${name}`);
+  if (name !== 'sqlite' && name !== 'sqlite-normal' && name !== 'postgres' && name !== 'postgres-replicas') throw new Error(`unknown target ${name}`);
   // sqlite-normal: the same server with --sqlite-synchronous NORMAL, to show what waiting for the disk before answering costs.
-  const backend: Backend = name === 'postgres' ? 'postgres' : 'sqlite';
+  const backend: Backend = name.startsWith('postgres') ? 'postgres' : 'sqlite';
+  // postgres-replicas: several servers on the one database, the client taking them in turn.
+  const replicas = name === 'postgres-replicas' ? options.replicas : 1;
   const database = await createDatabase(backend, options.postgres);
   try {
     const { secret } = await createDirectory(database.url, 'bench');
-    const server = await startScimd(database.url, secret, name === 'sqlite-normal' ? ['--sqlite-synchronous', 'NORMAL'] : []);
+    const servers: ScimdServer[] = [];
     try {
-      const operations = await runWorkload(server.endpoint, server.base, workload, log);
+      for (let i = 0; i < replicas; i++) servers.push(await startScimd(database.url, secret, name === 'sqlite-normal' ? ['--sqlite-synchronous', 'NORMAL'] : []));
+      const endpoint = { ...servers[0].endpoint, ...(replicas > 1 ? { ports: servers.map((s) => s.endpoint.port) } : {}) };
+      const operations = await runWorkload(endpoint, servers[0].base, workload, log);
+      const memories = servers.map((s) => memoryOf(s.process.pid));
+      const sum = (pick: (m: { rssMb: number; peakRssMb: number }) => number) =>
+        memories.every(Boolean) ? memories.reduce((total, m) => total + pick(m!), 0) : undefined;
+      const rssMb = sum((m) => m.rssMb);
+      const peakRssMb = sum((m) => m.peakRssMb);
       const result: TargetResult = {
         name,
-        label: LABELS[name],
+        label: replicas > 1 ? `PostgreSQL, ${replicas} replicas` : LABELS[name],
         operations,
-        startupMs: Math.round(server.process.startupMs),
-        ...memory(server.process.pid),
+        startupMs: Math.round(Math.max(...servers.map((s) => s.process.startupMs))),
+        ...(rssMb === undefined ? {} : { rssMb }),
+        ...(peakRssMb === undefined ? {} : { peakRssMb }),
         databaseBytes: await database.sizeBytes(),
       };
       return result;
     } finally {
-      await server.process.stop();
+      await Promise.all(servers.map((s) => s.process.stop()));
     }
   } finally {
     await database.drop();

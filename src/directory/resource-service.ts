@@ -4,12 +4,14 @@ import type { FilterLimits } from '../scim/filter/parser.js';
 import { printFilter } from '../scim/filter/printer.js';
 import type { JsonObject } from '../scim/json.js';
 import { parseListQuery, type ListQuery, type PagingSettings } from '../scim/list/list-query.js';
-import { listResponse } from '../scim/list/list-response.js';
+import { listResponse, listResponseText } from '../scim/list/list-response.js';
+import { JsonText } from '../scim/json-text.js';
 import { applyPatch } from '../scim/patch/apply-patch.js';
 import { parsePatchRequest } from '../scim/patch/patch-request.js';
 import { matchesVersion, type EntityTagCondition } from '../scim/resource/etag.js';
 import { normalizeResource } from '../scim/resource/normalize.js';
-import { applyProjection, includesMembership, parseProjection, type Projection, type ProjectionLimits } from '../scim/resource/projection.js';
+import { applyProjection, includesMembership, keepsWholeRepresentation, parseProjection, type Projection, type ProjectionLimits } from '../scim/resource/projection.js';
+import { representationText } from '../scim/resource/representation-text.js';
 import { etagOf, toRepresentation, type StoredResource } from '../scim/resource/representation.js';
 import { modelFor, type ResourceModel, type ResourceTypeName } from '../scim/schema/resource-models.js';
 import { formatAttrPath } from '../scim/path/attr-path.js';
@@ -36,6 +38,11 @@ export interface ResourceResponse {
   body?: JsonObject;
   etag: string;
   location: string;
+}
+
+/** A GET's answer: its body is text when spliced from the stored document (representation-text.ts). */
+export interface ReadResponse extends Omit<ResourceResponse, 'body'> {
+  body: JsonObject | JsonText;
 }
 
 export interface ServiceSettings {
@@ -72,13 +79,18 @@ export class ResourceService {
     return this.respond(ctx, model, created, projection);
   }
 
-  async get(ctx: RequestContext, type: ResourceTypeName, id: string, params: ProjectionParams): Promise<ResourceResponse> {
+  async get(ctx: RequestContext, type: ResourceTypeName, id: string, params: ProjectionParams): Promise<ReadResponse> {
     const model = modelFor(type);
     const projection = parseProjection(model, params.attributes, params.excludedAttributes, this.projectionLimits());
     const resource = await this.store.getResource(ctx.directoryId, type, id, includesMembership(model, projection));
     if (!resource) throw resourceNotFound(type, id);
+    const text = keepsWholeRepresentation(model, projection) ? representationText(model, resource, ctx.baseUrl) : undefined;
+    if (text !== undefined) {
+      new ResponseBudget(this.settings.maxResponseBytes).addText(text);
+      return { body: new JsonText(text), etag: etagOf(resource.version), location: `${ctx.baseUrl}${model.endpoint}/${resource.id}` };
+    }
     const response = this.shape(ctx, model, resource, projection);
-    if (response.body) new ResponseBudget(this.settings.maxResponseBytes).add(response.body);
+    new ResponseBudget(this.settings.maxResponseBytes).add(response.body);
     return response;
   }
 
@@ -138,20 +150,21 @@ export class ResourceService {
 
   /** GET on a collection or POST /.search on it: a ListResponse page. */
   async list(ctx: RequestContext, type: ResourceTypeName, params: Record<string, unknown>): Promise<JsonObject> {
-    return (await this.listWithSequence(ctx, type, params)).body;
+    const { body } = await this.listWithSequence(ctx, type, params);
+    return body instanceof JsonText ? (body.parse() as JsonObject) : body;
   }
 
   /**
    * A ListResponse page and the directory's event sequence read in the same snapshot: the page
    * reflects every event up to `sequence` and none after it (see docs/events.md, bootstrap).
    */
-  async listWithSequence(ctx: RequestContext, type: ResourceTypeName, params: Record<string, unknown>): Promise<{ body: JsonObject; sequence: number }> {
+  async listWithSequence(ctx: RequestContext, type: ResourceTypeName, params: Record<string, unknown>): Promise<{ body: JsonObject | JsonText; sequence: number }> {
     const model = modelFor(type);
     const query = parseListQuery(model, params, this.settings.paging, this.settings.filterLimits, this.settings.maxProjectionEntries);
     return this.page(ctx, model, query);
   }
 
-  private async page(ctx: RequestContext, model: ResourceModel, query: ListQuery): Promise<{ body: JsonObject; sequence: number }> {
+  private async page(ctx: RequestContext, model: ResourceModel, query: ListQuery): Promise<{ body: JsonObject | JsonText; sequence: number }> {
     const queryId = queryIdentity([
       ctx.directoryId,
       model.name,
@@ -177,11 +190,17 @@ export class ResourceService {
     const total = carriedTotal ?? result.total;
     const sequence = result.sequence ?? 0;
     const budget = new ResponseBudget(this.settings.maxResponseBytes);
-    const resources = result.resources.map((resource) => budget.add(applyProjection(model, toRepresentation(model, resource, ctx.baseUrl), query.projection)));
-    if (query.cursor !== undefined) {
-      return { body: listResponse(resources, total, result.next ? { nextCursor: this.cursors.encode(result.next, queryId, ctx.now, total) } : {}), sequence };
+    const paging =
+      query.cursor !== undefined ? (result.next ? { nextCursor: this.cursors.encode(result.next, queryId, ctx.now, total) } : {}) : { startIndex: query.startIndex };
+    if (keepsWholeRepresentation(model, query.projection)) {
+      // Each document's stored text is spliced into the page where it can be (representation-text.ts).
+      const texts = result.resources.map((resource) =>
+        budget.addText(representationText(model, resource, ctx.baseUrl) ?? JSON.stringify(applyProjection(model, toRepresentation(model, resource, ctx.baseUrl), query.projection))),
+      );
+      return { body: listResponseText(texts, total, paging), sequence };
     }
-    return { body: listResponse(resources, total, { startIndex: query.startIndex }), sequence };
+    const resources = result.resources.map((resource) => budget.add(applyProjection(model, toRepresentation(model, resource, ctx.baseUrl), query.projection)));
+    return { body: listResponse(resources, total, paging), sequence };
   }
 
   private projectionLimits(): ProjectionLimits {
@@ -197,7 +216,7 @@ export class ResourceService {
     return this.shape(ctx, model, full, projection);
   }
 
-  private shape(ctx: RequestContext, model: ResourceModel, resource: StoredResource, projection: Projection): ResourceResponse {
+  private shape(ctx: RequestContext, model: ResourceModel, resource: StoredResource, projection: Projection): ResourceResponse & { body: JsonObject } {
     const representation = toRepresentation(model, resource, ctx.baseUrl);
     return {
       body: applyProjection(model, representation, projection),

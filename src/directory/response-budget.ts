@@ -13,10 +13,20 @@ export class ResponseBudget {
   /** Adds one resource; throws once the response would pass the cap. Returns the resource. */
   add(resource: JsonObject): JsonObject {
     if (this.maxBytes === 0) return resource;
-    this.used += Buffer.byteLength(JSON.stringify(resource));
+    this.count(JSON.stringify(resource));
+    return resource;
+  }
+
+  /** Adds one resource already serialised; returns its text. */
+  addText(text: string): string {
+    if (this.maxBytes > 0) this.count(text);
+    return text;
+  }
+
+  private count(text: string): void {
+    this.used += Buffer.byteLength(text);
     if (this.used > this.maxBytes) {
       throw tooMany(`The response would be larger than ${this.maxBytes} bytes; narrow the request (a smaller count, a filter, or fewer attributes)`);
     }
-    return resource;
   }
 }

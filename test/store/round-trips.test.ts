@@ -16,13 +16,17 @@ import { startTestServer, type ScimResponse, type TestDirectory, type TestServer
 const EXPECTED: Record<string, Record<Backend, number>> = {
   'GET user by id': { sqlite: 2, postgres: 2 },
   'GET group with its members': { sqlite: 2, postgres: 2 },
-  'filter userName eq': { sqlite: 5, postgres: 5 },
-  'first page of 100 users': { sqlite: 6, postgres: 6 },
-  'next cursor page of 100 users': { sqlite: 5, postgres: 5 },
+  // On PostgreSQL a page, its count and the event sequence are one statement (one snapshot); on
+  // SQLite, where a statement is a call, a read transaction around them is cheaper.
+  'filter userName eq': { sqlite: 5, postgres: 2 },
+  'first page of 100 users': { sqlite: 6, postgres: 2 },
+  'next cursor page of 100 users': { sqlite: 5, postgres: 2 },
+  // On PostgreSQL the row, its indexed values, the event and the sequence are one statement.
   'create user': { sqlite: 6, postgres: 2 },
-  'PATCH user': { sqlite: 9, postgres: 5 },
-  'add one member': { sqlite: 10, postgres: 6 },
-  'DELETE user': { sqlite: 9, postgres: 6 },
+  // The directory's check rides with the resource's read (lockResource).
+  'PATCH user': { sqlite: 8, postgres: 5 },
+  'add one member': { sqlite: 9, postgres: 6 },
+  'DELETE user': { sqlite: 8, postgres: 6 },
 };
 
 const USERS = 150;

@@ -229,3 +229,13 @@ function decide(projection: Projection, container: string | undefined, def: Attr
   }
   return 'keep';
 }
+
+/**
+ * Whether a projection leaves the representation whole, apart from the membership attribute
+ * (which the store then does not read): no `attributes`, and `excludedAttributes` naming at most
+ * the membership attribute. Such an answer can be spliced from stored text.
+ */
+export function keepsWholeRepresentation(model: ResourceModel, projection: Projection): boolean {
+  if (projection.attributes) return false;
+  return (projection.excluded ?? []).every((e) => !e.container && !e.sub && !e.filter && e.name?.toLowerCase() === model.membership);
+}

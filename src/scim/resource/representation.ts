@@ -35,20 +35,26 @@ export function toRepresentation(model: ResourceModel, resource: StoredResource,
   const out: JsonObject = { schemas, id: resource.id };
   if (externalId !== undefined) out.externalId = externalId;
   Object.assign(out, rest);
-  if (resource.membership) {
-    out[model.membership] = resource.membership.map((m) => {
-      const member: JsonObject = { value: m.value, $ref: `${baseUrl}/${m.type === 'User' ? 'Users' : 'Groups'}/${m.value}`, type: m.type };
-      if (m.display !== undefined) member.display = m.display;
-      if (model.membership === 'groups') member.type = 'direct';
-      return member;
-    });
-  }
-  out.meta = {
+  if (resource.membership) out[model.membership] = resource.membership.map((m) => memberObject(model, m, baseUrl));
+  out.meta = metaOf(model, resource, baseUrl);
+  return out;
+}
+
+/** One element of `members` (a group's) or `groups` (a user's). */
+export function memberObject(model: ResourceModel, m: Member, baseUrl: string): JsonObject {
+  const member: JsonObject = { value: m.value, $ref: `${baseUrl}/${m.type === 'User' ? 'Users' : 'Groups'}/${m.value}`, type: m.type };
+  if (m.display !== undefined) member.display = m.display;
+  if (model.membership === 'groups') member.type = 'direct';
+  return member;
+}
+
+/** The server-maintained `meta` of a resource. */
+export function metaOf(model: ResourceModel, resource: StoredResource, baseUrl: string): JsonObject {
+  return {
     resourceType: model.name,
     created: resource.created,
     lastModified: resource.lastModified,
     location: `${baseUrl}${model.endpoint}/${resource.id}`,
     version: etagOf(resource.version),
   };
-  return out;
 }

@@ -1,3 +1,4 @@
+import { compactJsonText } from '../../scim/json-object-members.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 
 /** PostgreSQL's JSONB operators; paths are bound as text arrays. */
@@ -26,6 +27,11 @@ export const postgresDialect: SqlDialect = {
   booleanParam: (value) => value,
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
+  pageInOneStatement: true,
+  // JSONB's text has a space after every colon and comma; its keys are in JSONB's order, which
+  // is also the order JSON.parse gives them when the driver parses the column.
+  shownColumns: 'r.pk, r.id, r.type, r.data::text AS data, r.version, r.created, r.last_modified',
+  documentText: compactJsonText,
   forUpdate: ' FOR UPDATE',
   lockForWrite: ' FOR KEY SHARE',
   writableCte: true,

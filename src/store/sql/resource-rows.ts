@@ -2,6 +2,7 @@ import { foldCase } from '../../scim/compare.js';
 import type { JsonObject } from '../../scim/json.js';
 import type { Member } from '../../scim/resource/members.js';
 import type { StoredResource } from '../../scim/resource/representation.js';
+import { forgetDocumentText, rememberDocumentText } from '../../scim/resource/stored-document-text.js';
 import type { ResourceModel, ResourceTypeName } from '../../scim/schema/resource-models.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -28,6 +29,7 @@ export function indexedColumns(model: ResourceModel, data: JsonObject): IndexedC
 }
 
 export const RESOURCE_COLUMNS = 'r.pk, r.id, r.type, r.data, r.version, r.created, r.last_modified';
+
 
 /**
  * A column holding the members of a group, or the groups of a user, of the row `r` as a JSON
@@ -62,5 +64,33 @@ export function resourceFromRow(row: ResourceRow, dialect: SqlDialect): StoredRe
     lastModified: row.last_modified,
   };
   if (row.membership !== undefined) resource.membership = dialect.decodeDocument(row.membership) as Member[];
+  return resource;
+}
+
+/**
+ * The resource in a row read to be shown: when the driver gives the document as text, the text is
+ * kept for splicing into the answer (stored-document-text.ts) and `data` is parsed from it only if
+ * something reads it.
+ */
+export function shownResourceFromRow(row: ResourceRow, dialect: SqlDialect): StoredResource {
+  const raw = row.data;
+  if (typeof raw !== 'string') return resourceFromRow(row, dialect);
+  let parsed: JsonObject | undefined;
+  const resource: StoredResource = {
+    id: row.id,
+    type: row.type as ResourceTypeName,
+    get data(): JsonObject {
+      return (parsed ??= dialect.decodeDocument(raw) as JsonObject);
+    },
+    set data(value: JsonObject) {
+      forgetDocumentText(resource);
+      parsed = value;
+    },
+    version: Number(row.version),
+    created: row.created,
+    lastModified: row.last_modified,
+  };
+  if (row.membership !== undefined) resource.membership = dialect.decodeDocument(row.membership) as Member[];
+  rememberDocumentText(resource, raw, dialect.documentText);
   return resource;
 }

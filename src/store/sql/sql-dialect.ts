@@ -45,6 +45,15 @@ export interface SqlDialect {
   encodeDocument(value: unknown): unknown;
   /** Reads a document column value back into an object. */
   decodeDocument(value: unknown): unknown;
+  /**
+   * Whether a list page, its count and the event sequence are read in one statement (each
+   * statement is a round trip) rather than in a read transaction of several.
+   */
+  pageInOneStatement: boolean;
+  /** The resource columns with `data` read as JSON text (for splicing into answers). */
+  shownColumns: string;
+  /** That text as JSON.stringify would write it. */
+  documentText(text: string): string;
   /** Appended to a SELECT that reads a row about to be written, to lock it where supported. */
   readonly forUpdate: string;
   /** Appended to the SELECT of a directory's row that starts a write, to lock it against deletion. */

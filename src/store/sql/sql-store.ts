@@ -28,7 +28,7 @@ import type {
 import { foldCase } from '../../scim/compare.js';
 import { compileFilter } from './filter-compiler.js';
 import { applyMigrations, pendingMigrations, type Migration } from './migrations.js';
-import { indexedColumns, membershipColumn, RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
+import { indexedColumns, membershipColumn, RESOURCE_COLUMNS, resourceFromRow, shownResourceFromRow, type ResourceRow } from './resource-rows.js';
 import { sortExpression } from './sort-compiler.js';
 import { queryAllTypes } from './sql-all-types-query.js';
 import { randomId } from '../../auth/secret-format.js';
@@ -285,10 +285,10 @@ export class SqlStore implements Store {
   async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined> {
     const membership = includeMembership ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
     const row = await this.driver.get<ResourceRow>(
-      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`),
+      fixedStatement(`SELECT ${this.driver.dialect.shownColumns}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`),
       [directoryId, type, id],
     );
-    return row && resourceFromRow(row, this.driver.dialect);
+    return row && shownResourceFromRow(row, this.driver.dialect);
   }
 
   async replaceResource(
@@ -349,20 +349,21 @@ export class SqlStore implements Store {
   }
 
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
-    if (!query.withSequence) return this.queryPage(this.driver, directoryId, type, query);
-    // The sequence is read in the page's snapshot, so "list, then follow the feed from it" neither misses nor repeats a change.
-    return this.driver.readSnapshot(async (tx) => {
-      const row = await tx.get<{ last_sequence: number | string }>('SELECT last_sequence FROM directories WHERE id = $1', [directoryId]);
-      const result = await this.queryPage(tx, directoryId, type, query);
-      return { ...result, sequence: Number(row?.last_sequence ?? 0) };
-    });
+    return this.queryPage(directoryId, type, query);
   }
 
   queryAllTypes(directoryId: string, query: AllTypesQuery): Promise<QueryResult> {
     return queryAllTypes(this.driver, this.driver.dialect, directoryId, query, (db, type, pks) => this.membershipOf(db, type, pks));
   }
 
-  private async queryPage(db: SqlExecutor, directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
+  /**
+   * A page, its total and the directory's event sequence, read in one snapshot: the sequence is
+   * read with the page, so "list, then follow the feed from it" neither misses nor repeats a
+   * change. The total is counted only when the page cannot tell it: an index page that reaches
+   * the last match tells it without counting, which spares lookups such as `userName eq` (one row
+   * or none) a count.
+   */
+  private async queryPage(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
     const model = modelFor(type);
     const dialect = this.driver.dialect;
     const where = (params: SqlParams) => {
@@ -371,14 +372,6 @@ export class SqlStore implements Store {
       if (query.filter) conditions.push(compileFilter(query.filter, model, dialect, params));
       return conditions.join(' AND ');
     };
-
-    const countAll = async () => {
-      const params = new SqlParams();
-      const row = await db.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources r WHERE ${where(params)}`, params.values);
-      return Number(row?.n ?? 0);
-    };
-    if (query.count === 0) return { total: query.withTotal ? await countAll() : 0, resources: [] };
-
     const params = new SqlParams();
     const sort = query.sortBy ? sortExpression(query.sortBy, model, dialect, params) : undefined;
     const sortKey = sort?.expr;
@@ -386,28 +379,68 @@ export class SqlStore implements Store {
     const descending = query.sortOrder === 'descending';
     const conditions = [where(params)];
     if (query.after) conditions.push(keysetCondition(sortKey, nullable, descending, query.after, params));
-    const order = [
-      ...(sortKey && nullable ? [`(${sortKey}) IS NULL`] : []),
-      ...(sortKey ? [`${sortKey}${descending ? ' DESC' : ''}`] : []),
-      `r.pk${descending && sortKey ? ' DESC' : ''}`,
-    ].join(', ');
-    const limit = params.add(query.count + 1);
+    const orderBy = (key: string | undefined, pk: string) =>
+      [
+        ...(key && nullable ? [`(${key}) IS NULL`] : []),
+        ...(key ? [`${key}${descending ? ' DESC' : ''}`] : []),
+        `${pk}${descending && key ? ' DESC' : ''}`,
+      ].join(', ');
+    const rowsWanted = params.add(query.count + 1);
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
     const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
-    const rows = await db.all<ResourceRow>(
-      `SELECT ${RESOURCE_COLUMNS}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}${offset}`,
-      params.values,
-    );
+    const columns = `${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''}`;
+    const pageKeys = `SELECT r.pk FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
+    // PostgreSQL computes a row's columns before LIMIT skips it, so a deep page would turn every
+    // skipped document into text and read every skipped member list: the page's rows are chosen
+    // by key first and their columns read after (and put back in order by the caller's ORDER BY).
+    const page = dialect.pageInOneStatement
+      ? `SELECT ${columns} FROM resources r WHERE r.pk IN (${pageKeys})`
+      : `SELECT ${columns} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
+    const count = (p: SqlParams) => `SELECT COUNT(*) AS n FROM resources r WHERE ${where(p)}`;
+    const sequence = (p: SqlParams) => `SELECT last_sequence FROM directories WHERE id = ${p.add(directoryId)}`;
+
+    let rows: ResourceRow[];
+    let counted: number | string | null | undefined;
+    let lastSequence: number | string | null | undefined;
+    if (dialect.pageInOneStatement) {
+      // One statement is one snapshot and one round trip. The page is a CTE with its own ORDER BY
+      // and LIMIT (planned as alone); one header row left-joined to it carries the sequence and
+      // the total, so an empty page still brings them. Every parameter must appear in the
+      // statement, so the count and its condition are built only when used.
+      const mustCount = () => [`(SELECT COUNT(*) FROM page) > ${params.add(query.count)}`, ...(query.offset > 0 ? ['NOT EXISTS (SELECT 1 FROM page)'] : [])].join(' OR ');
+      const total = !query.withTotal ? 'NULL' : query.after ? `(${count(params)})` : `CASE WHEN ${mustCount()} THEN (${count(params)}) END`;
+      const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
+        `WITH page AS MATERIALIZED (${page})
+         SELECT h.page_sequence, h.page_total, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total) h
+         LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`,
+        params.values,
+      );
+      rows = joined.filter((row) => row.pk !== null);
+      counted = joined[0]?.page_total;
+      lastSequence = joined[0]?.page_sequence;
+    } else {
+      // Statements here are calls, not round trips, and materialising the page to join it costs
+      // more than a read transaction around three of them.
+      ({ rows, counted, lastSequence } = await this.driver.readSnapshot(async (tx) => {
+        const rows = await tx.all<ResourceRow>(page, params.values);
+        const more = rows.length > query.count;
+        const mustCount = query.withTotal && (query.after || more || (rows.length === 0 && query.offset > 0));
+        const p = new SqlParams();
+        const counted = mustCount ? (await tx.get<{ n: number | string }>(count(p), p.values))?.n : undefined;
+        const s = new SqlParams();
+        const lastSequence = query.withSequence ? (await tx.get<{ last_sequence: number | string }>(sequence(s), s.values))?.last_sequence : undefined;
+        return { rows, counted, lastSequence };
+      }));
+    }
     const more = rows.length > query.count;
-    const page = more ? rows.slice(0, query.count) : rows;
-    // An index page that reaches the last match tells the total without counting, which spares
-    // lookups such as `userName eq` (one row or none) a second statement.
-    const ended = !more && !query.after && (page.length > 0 || query.offset === 0);
-    const total = !query.withTotal ? 0 : ended ? query.offset + page.length : await countAll();
-    const resources = page.map((row) => resourceFromRow(row, dialect));
-    const result: QueryResult = { total, resources };
-    if (more) {
-      const last = page[page.length - 1];
+    const shown = more ? rows.slice(0, query.count) : rows;
+    const result: QueryResult = {
+      total: !query.withTotal ? 0 : counted !== null && counted !== undefined ? Number(counted) : query.offset + shown.length,
+      resources: shown.map((row) => shownResourceFromRow(row, dialect)),
+    };
+    if (query.withSequence) result.sequence = Number(lastSequence ?? 0);
+    if (more && shown.length) {
+      const last = shown[shown.length - 1];
       result.next = { key: sortKey ? ((last.sort_key ?? null) as string | number | null) : null, pk: Number(last.pk) };
     }
     return result;
@@ -542,8 +575,9 @@ export class SqlStore implements Store {
    * take the next event sequence numbers. A unique-constraint violation becomes 409 uniqueness.
    * A write whose first statement inserts a row referencing the directory may skip the check:
    * the foreign key check locks the directory's row the same way, and fails when it is gone. A
-   * write that starts with lockResource skips it where the lock has a mode (PostgreSQL): that
-   * statement takes the same lock on the directory before it locks the resource.
+   * write that starts with lockResource skips it: on PostgreSQL that statement takes the same lock
+   * on the directory before it locks the resource; on SQLite the write transaction already holds
+   * the database, and a resource row found proves its directory is there.
    */
   private async write<T>(
     directoryId: string,
@@ -551,7 +585,7 @@ export class SqlStore implements Store {
     uniqueAttribute?: string,
     directoryChecked: 'by-foreign-key' | 'by-resource-lock' | 'first' = 'first',
   ): Promise<T> {
-    const checkFirst = directoryChecked === 'first' || (directoryChecked === 'by-resource-lock' && !this.driver.dialect.lockForWrite);
+    const checkFirst = directoryChecked === 'first';
     try {
       return await this.driver.transaction(async (tx) => {
         if (checkFirst) {
@@ -582,7 +616,9 @@ export class SqlStore implements Store {
       [directoryId, type, id],
     );
     if (!row) {
-      if (directoryLock && !(await tx.get(fixedStatement('SELECT 1 AS present FROM directories WHERE id = $1'), [directoryId]))) throw directoryGone();
+      // Tell a deleted directory from a missing resource. A row found proves its directory is there:
+      // PostgreSQL's EXISTS above locked it, and on SQLite the write transaction excludes a deletion.
+      if (!(await tx.get(fixedStatement('SELECT 1 AS present FROM directories WHERE id = $1'), [directoryId]))) throw directoryGone();
       throw resourceNotFound(type, id);
     }
     const resource = resourceFromRow(row, this.driver.dialect);

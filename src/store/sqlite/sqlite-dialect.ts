@@ -30,6 +30,10 @@ export const sqliteDialect: SqlDialect = {
   booleanParam: (value) => (value ? 1 : 0),
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => JSON.parse(value as string),
+  pageInOneStatement: false,
+  // Stored as JSON.stringify wrote it.
+  shownColumns: 'r.pk, r.id, r.type, r.data, r.version, r.created, r.last_modified',
+  documentText: (text) => text,
   forUpdate: '',
   lockForWrite: '',
   writableCte: false,
