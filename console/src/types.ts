@@ -99,6 +99,8 @@ export interface AuditEntry {
   action: string;
   targetType: string;
   targetId: string;
+  /** The target's name when the entry was written (a directory, a secret and its last four, a webhook's host); null when an old entry kept none. */
+  targetName: string | null;
   directoryId: string | null;
   detail: Record<string, unknown>;
 }

@@ -355,6 +355,13 @@ export interface AuditEntry {
   action: string;
   targetType: AuditTargetType;
   targetId: string;
+  /**
+   * The target as people know it when the entry was written: a directory's name, a secret's name
+   * and last four, a connection's name, a webhook's receiver host. Kept so a deleted target is
+   * still named; null in entries written before scimd recorded it (the admin service then names
+   * what it can).
+   */
+  targetName: string | null;
   directoryId: string | null;
   detail: JsonObject;
 }

@@ -33,7 +33,15 @@ export function AuditPage() {
                       <When iso={e.at} />
                     </td>
                     <th scope="row">{e.action}</th>
-                    <td class="mono">{e.targetId}</td>
+                    <td data-testid="audit-target">
+                      {e.targetName ? (
+                        <>
+                          {e.targetName} <span class="muted mono">{e.targetId}</span>
+                        </>
+                      ) : (
+                        <span class="mono">{e.targetId}</span>
+                      )}
+                    </td>
                     <td class="mono">
                       {e.actor}
                       {e.actorIp ? ` (${e.actorIp})` : ''}

@@ -388,6 +388,9 @@ export const OPENAPI_DOCUMENT = {
           action: { type: 'string', examples: ['directory.created', 'secret.revoked'] },
           targetType: { enum: [...AUDIT_TARGET_TYPES] },
           targetId: { type: 'string' },
+          targetName: nullable('string', {
+            description: "The target as people knew it when the entry was written: a directory's name, a secret's name and last four, a connection's name, a webhook's receiver host or a notification recipient. Null when an old entry kept no name.",
+          }),
           directoryId: nullable('string'),
           detail: { type: 'object' },
         },
