@@ -95,6 +95,8 @@ export interface AuditEntry {
   id: string;
   at: string;
   actor: string;
+  /** The acting secret's name and last four; null for cli: and system: actors. */
+  actorName: string | null;
   actorIp: string | null;
   action: string;
   targetType: string;

@@ -5,7 +5,7 @@ import { ScimError } from '../scim/errors.js';
 import type { JsonObject } from '../scim/json.js';
 import type { AdminTransaction, AuditEntry, DirectoryRecord, SecretRecord, Store } from '../store/store.js';
 import { AdminError, conflictProblem, invalidInput } from './admin-error.js';
-import { directoryTarget, secretTarget, targetNameFromDetail, type AuditTarget } from './audit-target-name.js';
+import { directoryTarget, secretTarget, secretTargetName, targetNameFromDetail, type AuditTarget } from './audit-target-name.js';
 import {
   activeSecretLimit,
   alreadyRevoked,
@@ -21,6 +21,7 @@ import {
 import { directoryCreated, directoryDeleted, directoryUpdated, secretCreated, secretRevoked } from './admin-events.js';
 import type {
   Actor,
+  AuditEntryView,
   AuditPage,
   CreatedSecret,
   DirectoryDetails,
@@ -330,26 +331,33 @@ export class AdminService {
     const limit = query.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) throw invalidInput(`limit must be a whole number from 1 to ${MAX_AUDIT_PAGE}`);
     const directoryId = query.directory === undefined ? undefined : ((await this.store.findDirectoryRecord(query.directory))?.id ?? query.directory);
-    const entries = await this.nameTargets(await this.store.readAudit({ directoryId, limit, before: query.before }));
+    const entries = await this.nameEntries(await this.store.readAudit({ directoryId, limit, before: query.before }));
     return { entries, next: entries.length === limit ? entries[entries.length - 1].id : null };
   }
 
   // ---- internals ------------------------------------------------------------------------
 
   /**
-   * Names the targets of entries written before scimd recorded names: from the entry's detail,
-   * else a directory by its current name; a target gone without a trace keeps its id alone.
+   * Names each entry's acting secret, and the targets of entries written before scimd recorded
+   * names: from the entry's detail, else a directory by its current name. A target gone without a
+   * trace keeps its id alone.
    */
-  private async nameTargets(entries: AuditEntry[]): Promise<AuditEntry[]> {
+  private async nameEntries(entries: AuditEntry[]): Promise<AuditEntryView[]> {
     let directories: Map<string, string> | undefined;
-    const named: AuditEntry[] = [];
+    const actors = new Map<string, string | null>();
+    const named: AuditEntryView[] = [];
     for (const entry of entries) {
       let targetName = entry.targetName ?? targetNameFromDetail(entry);
       if (targetName === null && entry.targetType === 'directory') {
         directories ??= new Map((await this.store.listDirectoryRecords()).map((d) => [d.id, d.name]));
         targetName = directories.get(entry.targetId) ?? null;
       }
-      named.push({ ...entry, targetName });
+      if (!actors.has(entry.actor)) {
+        // Actors that are not secrets (cli:…, system:…) have a colon; secret ids never do.
+        const secret = entry.actor.includes(':') ? undefined : await this.store.findSecret(entry.actor);
+        actors.set(entry.actor, secret ? secretTargetName(secret) : null);
+      }
+      named.push({ ...entry, targetName, actorName: actors.get(entry.actor) ?? null });
     }
     return named;
   }

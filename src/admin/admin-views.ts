@@ -111,8 +111,14 @@ export interface StatusReport {
   failingNotifications?: RecipientView[];
 }
 
+/** An audit entry as listed: the actor named too when it is a secret (the admin secret a person used). */
+export interface AuditEntryView extends AuditEntry {
+  /** The acting secret's name and last four; null for `cli:<user>`, `system:…` and secrets gone with their directory. */
+  actorName: string | null;
+}
+
 export interface AuditPage {
-  entries: AuditEntry[];
+  entries: AuditEntryView[];
   /** Pass as `before` for the next (older) page; null on the last page. */
   next: string | null;
 }

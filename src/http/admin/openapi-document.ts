@@ -384,6 +384,7 @@ export const OPENAPI_DOCUMENT = {
           id: { type: 'string' },
           at: { type: 'string', format: 'date-time' },
           actor: { type: 'string', description: 'An admin secret id, a directory secret id (self-rotation), `cli:<os user>` or `system:…`.' },
+          actorName: nullable('string', { description: "The acting secret's name and last four (an admin secret, or a directory secret that rotated itself); null for `cli:…` and `system:…` actors." }),
           actorIp: nullable('string'),
           action: { type: 'string', examples: ['directory.created', 'secret.revoked'] },
           targetType: { enum: [...AUDIT_TARGET_TYPES] },
