@@ -52,11 +52,15 @@ for (const backend of BACKENDS) {
       assert.match(await run('notify', 'list'), new RegExp(`ops@example\\.com\\s+acme \\(${directoryId}\\)\\s+ok`));
     });
 
-    it('directory show and token create print friendly dates', async () => {
+    it('directory show, token create and the health summaries of status print friendly dates', async () => {
       assert.match(await run('directory', 'show', 'acme'), new RegExp(`^created: +${FRIENDLY}$`, 'm'));
-      const token = await run('token', 'create', 'acme', '--name', 'entra');
+      const token = await run('token', 'create', 'acme', '--name', 'entra', '--expires-in', '10d');
       assert.match(token, new RegExp(`^ +expires: +${FRIENDLY} \\(\\d+ days\\)$`, 'm'));
       assert.doesNotMatch(token, RAW_ISO);
+      const status = await runScimd(['status', ...db]);
+      assert.equal(status.code, 2, 'an expiring secret needs attention');
+      assert.match(status.stdout, new RegExp(`EXPIRING: client secret "entra" \\(…\\w{4}\\) expires in \\d+ days \\(${FRIENDLY}\\)`));
+      assert.doesNotMatch(status.stdout, RAW_ISO);
     });
 
     it('audit names each target (directory, secret and last four, webhook host, recipient) and the directory, and keeps the names once the directory is deleted', async () => {
