@@ -5,7 +5,7 @@
  */
 export type {
   AnyConnectionView as Connection,
-  AuditEntry,
+  AuditEntryView as AuditEntry,
   CreatedSecret,
   CycleRecord as Cycle,
   DeliveryView as Delivery,

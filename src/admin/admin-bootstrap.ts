@@ -4,6 +4,7 @@ import { newSecret, secretState } from '../auth/secrets.js';
 import { slowHash } from '../auth/slow-hash.js';
 import { invalidValue } from '../scim/errors.js';
 import type { AdminTransaction, SecretRecord, Store } from '../store/store.js';
+import { secretTargetName } from './audit-target-name.js';
 
 /** Set in the `settings` table when the first admin secret was handed out, so it happens once per database. */
 const BOOTSTRAP_MARKER = 'admin_bootstrap_at';
@@ -90,6 +91,7 @@ async function insertWithAudit(tx: AdminTransaction, record: SecretRecord, actor
     action: 'admin_secret.created',
     targetType: 'admin_secret',
     targetId: record.id,
+    targetName: secretTargetName(record),
     directoryId: null,
     detail: { name: record.name, suffix: record.suffix, expiresAt: record.expiresAt, via: actor === 'system:bootstrap' ? 'bootstrap' : 'environment' },
   });

@@ -5,6 +5,7 @@ import { ScimError } from '../scim/errors.js';
 import type { JsonObject } from '../scim/json.js';
 import type { AdminTransaction, AuditEntry, DirectoryRecord, SecretRecord, Store } from '../store/store.js';
 import { AdminError, conflictProblem, invalidInput } from './admin-error.js';
+import { directoryTarget, secretTarget, secretTargetName, targetNameFromDetail, type AuditTarget } from './audit-target-name.js';
 import {
   activeSecretLimit,
   alreadyRevoked,
@@ -20,6 +21,7 @@ import {
 import { directoryCreated, directoryDeleted, directoryUpdated, secretCreated, secretRevoked } from './admin-events.js';
 import type {
   Actor,
+  AuditEntryView,
   AuditPage,
   CreatedSecret,
   DirectoryDetails,
@@ -95,7 +97,7 @@ export class AdminService {
       this.store.administer(async (tx) => {
         await tx.insertDirectory(directory);
         await tx.appendEvents(directory.id, [directoryCreated(directory, actor)], now);
-        await tx.appendAudit(audit(actor, now, 'directory.created', 'directory', directory.id, directory.id, { name: directory.name, settings: directory.settings }));
+        await tx.appendAudit(audit(actor, now, 'directory.created', directoryTarget(directory), directory.id, { name: directory.name, settings: directory.settings }));
       }),
     );
     return this.info(directory);
@@ -113,7 +115,7 @@ export class AdminService {
         await tx.updateDirectory(id, { name });
         const renamed = { ...directory, name };
         await tx.appendEvents(id, [directoryUpdated(renamed, changes, actor)], now);
-        await tx.appendAudit(audit(actor, now, 'directory.renamed', 'directory', id, id, changes));
+        await tx.appendAudit(audit(actor, now, 'directory.renamed', directoryTarget(renamed), id, changes));
         return this.info(renamed);
       }),
     );
@@ -140,7 +142,7 @@ export class AdminService {
       await tx.updateDirectory(id, { settings });
       if (Object.keys(changes).length) {
         await tx.appendEvents(id, [directoryUpdated(updated, { settings: changes }, actor)], now);
-        await tx.appendAudit(audit(actor, now, 'directory.settings_updated', 'directory', id, id, changes));
+        await tx.appendAudit(audit(actor, now, 'directory.settings_updated', directoryTarget(directory), id, changes));
       }
       return after;
     });
@@ -161,7 +163,7 @@ export class AdminService {
     return this.store.administer(async (tx) => {
       const directory = await this.lockDirectory(tx, found.id);
       await tx.appendEvents(directory.id, [directoryDeleted(directory, actor)], now);
-      await tx.appendAudit(audit(actor, now, 'directory.deleted', 'directory', directory.id, directory.id, { name: directory.name }));
+      await tx.appendAudit(audit(actor, now, 'directory.deleted', directoryTarget(directory), directory.id, { name: directory.name }));
       await tx.deleteDirectory(directory.id);
       return { id: directory.id, name: directory.name };
     });
@@ -329,11 +331,36 @@ export class AdminService {
     const limit = query.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) throw invalidInput(`limit must be a whole number from 1 to ${MAX_AUDIT_PAGE}`);
     const directoryId = query.directory === undefined ? undefined : ((await this.store.findDirectoryRecord(query.directory))?.id ?? query.directory);
-    const entries = await this.store.readAudit({ directoryId, limit, before: query.before });
+    const entries = await this.nameEntries(await this.store.readAudit({ directoryId, limit, before: query.before }));
     return { entries, next: entries.length === limit ? entries[entries.length - 1].id : null };
   }
 
   // ---- internals ------------------------------------------------------------------------
+
+  /**
+   * Names each entry's acting secret, and the targets of entries written before scimd recorded
+   * names: from the entry's detail, else a directory by its current name. A target gone without a
+   * trace keeps its id alone.
+   */
+  private async nameEntries(entries: AuditEntry[]): Promise<AuditEntryView[]> {
+    let directories: Map<string, string> | undefined;
+    const actors = new Map<string, string | null>();
+    const named: AuditEntryView[] = [];
+    for (const entry of entries) {
+      let targetName = entry.targetName ?? targetNameFromDetail(entry);
+      if (targetName === null && entry.targetType === 'directory') {
+        directories ??= new Map((await this.store.listDirectoryRecords()).map((d) => [d.id, d.name]));
+        targetName = directories.get(entry.targetId) ?? null;
+      }
+      if (!actors.has(entry.actor)) {
+        // Actors that are not secrets (cli:…, system:…) have a colon; secret ids never do.
+        const secret = entry.actor.includes(':') ? undefined : await this.store.findSecret(entry.actor);
+        actors.set(entry.actor, secret ? secretTargetName(secret) : null);
+      }
+      named.push({ ...entry, targetName, actorName: actors.get(entry.actor) ?? null });
+    }
+    return named;
+  }
 
   private async requireDirectory(ref: string): Promise<DirectoryRecord> {
     const directory = await this.store.findDirectoryRecord(ref);
@@ -353,7 +380,7 @@ export class AdminService {
     if (record.directoryId) await tx.appendEvents(record.directoryId, [secretCreated(record, actor, via, extra)], record.created);
     const action = record.scope === 'admin' ? 'admin_secret.created' : 'secret.created';
     await tx.appendAudit(
-      audit(actor, record.created, action, record.scope === 'admin' ? 'admin_secret' : 'secret', record.id, record.directoryId, {
+      audit(actor, record.created, action, secretTarget(record), record.directoryId, {
         name: record.name,
         suffix: record.suffix,
         expiresAt: record.expiresAt,
@@ -370,7 +397,7 @@ export class AdminService {
     if (revoked.directoryId) await tx.appendEvents(revoked.directoryId, [secretRevoked(revoked, actor, reason, extra)], at);
     const action = secret.scope === 'admin' ? 'admin_secret.revoked' : 'secret.revoked';
     await tx.appendAudit(
-      audit(actor, at, action, secret.scope === 'admin' ? 'admin_secret' : 'secret', secret.id, secret.directoryId, {
+      audit(actor, at, action, secretTarget(secret), secret.directoryId, {
         name: secret.name,
         suffix: secret.suffix,
         reason,
@@ -412,8 +439,8 @@ export class AdminService {
 }
 
 /** One audit entry; `detail` never holds a secret. */
-export function audit(actor: Actor, at: string, action: string, targetType: AuditEntry['targetType'], targetId: string, directoryId: string | null, detail: JsonObject): AuditEntry {
-  return { id: randomId('aud'), at, actor: actor.id, actorIp: actor.ip, action, targetType, targetId, directoryId, detail };
+export function audit(actor: Actor, at: string, action: string, target: AuditTarget, directoryId: string | null, detail: JsonObject): AuditEntry {
+  return { id: randomId('aud'), at, actor: actor.id, actorIp: actor.ip, action, targetType: target.type, targetId: target.id, targetName: target.name, directoryId, detail };
 }
 
 /** Names are shown in tables and messages: trimmed, not empty, no control characters. */

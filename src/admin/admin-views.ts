@@ -5,6 +5,7 @@
  */
 export { HEALTH_ORDER } from './api-views.js';
 export type {
+  AuditEntryView,
   AuditPage,
   CreatedSecret,
   DirectoryDetails,

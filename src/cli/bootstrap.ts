@@ -3,6 +3,7 @@ import { createSecret, DEFAULT_SECRET_LIFETIME_MS } from '../auth/secrets.js';
 import { ScimError } from '../scim/errors.js';
 import type { Store } from '../store/store.js';
 import type { AdminSecretSetup } from '../admin/admin-bootstrap.js';
+import { shortTime } from './output.js';
 
 export interface Bootstrap {
   directoryId: string;
@@ -44,7 +45,7 @@ export function bootstrapBanner(scimUrl: string, bootstrap: Bootstrap): string {
     '',
     `  Tenant URL:     ${scimUrl}`,
     `  Client secret:  ${bootstrap.secret}`,
-    `  Expires:        ${bootstrap.expiresAt ?? 'never'}`,
+    `  Expires:        ${bootstrap.expiresAt ? shortTime(bootstrap.expiresAt) : 'never'}`,
     '',
     'Try it:',
     `  curl -H "Authorization: Bearer ${bootstrap.secret}" "${scimUrl}/Users"`,
@@ -70,7 +71,7 @@ export function adminSecretNotice(origin: string, setup: AdminSecretSetup): stri
     '',
     `  Admin API:      ${origin}/api/v1   (OpenAPI: ${origin}/api/v1/openapi.json)`,
     `  Admin secret:   ${setup.secret}`,
-    `  Expires:        ${setup.expiresAt ?? 'never'}`,
+    `  Expires:        ${setup.expiresAt ? shortTime(setup.expiresAt) : 'never'}`,
     '',
     'Try it:',
     `  SCIMD_ADMIN_SECRET=${setup.secret} scimd status --url ${origin}`,

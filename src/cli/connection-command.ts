@@ -135,7 +135,7 @@ export function registerConnectionCommand(program: Command): void {
         ['id', String(details.id)],
         ['source', JSON.stringify(details.source)],
         ['target', String(details.target)],
-        ['credential', `${credential.kind === 'bearer' ? 'secret token' : 'OAuth client credentials'}, ${credential.expiresAt ? `expires ${credential.expiresAt}` : 'expiry unknown'}`],
+        ['credential', `${credential.kind === 'bearer' ? 'secret token' : 'OAuth client credentials'}, ${credential.expiresAt ? `expires ${shortTime(credential.expiresAt)}` : 'expiry unknown'}`],
         ['mappings', details.mappings === 'default' ? 'default (direct for SCIM columns, else Entra\'s)' : 'custom'],
         ['scoping', JSON.stringify(details.scoping)],
         ...Object.entries(settings).map(([k, v]) => [k, String(v)] as [string, string]),
@@ -196,7 +196,7 @@ export function registerConnectionCommand(program: Command): void {
         client.setSecret(name, { secret: input.secret, secretExpires: input.secretExpires, tokenUrl: input.tokenUrl, clientId: input.clientId, clientSecret: input.clientSecret, oauthScope: input.oauthScope }),
       );
       if (opts.json) return printJson(record);
-      process.stdout.write(`Replaced the credential of ${record.name}${record.credential.expiresAt ? `; it expires ${record.credential.expiresAt}` : ''}. Check it: scimd connection test ${record.name}\n`);
+      process.stdout.write(`Replaced the credential of ${record.name}${record.credential.expiresAt ? `; it expires ${shortTime(record.credential.expiresAt)}` : ''}. Check it: scimd connection test ${record.name}\n`);
     });
 
   registerConnectionOperations(connection);

@@ -3,7 +3,7 @@ import type { ConnectionRecord } from '../provisioning/connections/connection.js
 import { describeGroupHandling } from '../provisioning/connections/group-probe.js';
 import { withConnectionClient } from './admin-connection.js';
 import type { GlobalOptions } from './context.js';
-import { printJson } from './output.js';
+import { printJson, shortTime, shortTimesIn } from './output.js';
 
 /**
  * The operator's levers on a connection the engine stopped: release the deletion threshold for
@@ -36,12 +36,12 @@ export function registerConnectionOperations(connection: Command): void {
 /** Lines for `connection show`: quarantine, a released threshold, the credential's upkeep. */
 export function operationalState(c: { quarantine: ConnectionRecord['quarantine']; allowDeletes: boolean; credentialState: ConnectionRecord['credentialState'] }): [string, string][] {
   const lines: [string, string][] = [];
-  if (c.quarantine) lines.push(['QUARANTINED', `since ${c.quarantine.since} (${c.quarantine.reason}): ${c.quarantine.detail}`]);
+  if (c.quarantine) lines.push(['QUARANTINED', `since ${shortTime(c.quarantine.since)} (${c.quarantine.reason}): ${shortTimesIn(c.quarantine.detail)}`]);
   if (c.allowDeletes) lines.push(['deletions', 'allowed past the threshold in the next cycle']);
   const state = c.credentialState;
   if (state?.expirySource === 'target') lines.push(['expiry source', 'read from the target; rotated by scimd before it expires']);
-  if (state?.rotatedAt) lines.push(['last rotation', state.rotatedAt]);
-  if (state?.rotationError) lines.push(['rotation failed', `${state.rotationError.at}: ${state.rotationError.detail}`]);
+  if (state?.rotatedAt) lines.push(['last rotation', shortTime(state.rotatedAt)]);
+  if (state?.rotationError) lines.push(['rotation failed', `${shortTime(state.rotationError.at)}: ${shortTimesIn(state.rotationError.detail)}`]);
   return lines;
 }
 
@@ -49,9 +49,9 @@ export function operationalState(c: { quarantine: ConnectionRecord['quarantine']
 export function targetProfileLines(profile: ConnectionRecord['targetProfile']): [string, string][] {
   if (!profile) return [['target groups', 'not probed yet; "scimd connection test" learns how the target treats group writes']];
   const lines: [string, string][] = [];
-  if (profile.probedAt) lines.push(['target groups', `probed ${profile.probedAt}: ${describeGroupHandling(profile)}`]);
+  if (profile.probedAt) lines.push(['target groups', `probed ${shortTime(profile.probedAt)}: ${describeGroupHandling(profile)}`]);
   if (profile.largestAcceptedBatch) lines.push(['member batches', `${profile.largestAcceptedBatch} accepted in one request${profile.refusedBatch ? `, ${profile.refusedBatch} refused` : ''}`]);
   if (profile.note) lines.push(['target note', profile.note]);
-  if (profile.lastFullSyncAt) lines.push(['last full reconcile', profile.lastFullSyncAt]);
+  if (profile.lastFullSyncAt) lines.push(['last full reconcile', shortTime(profile.lastFullSyncAt)]);
   return lines;
 }

@@ -53,7 +53,7 @@ export function registerDirectoryCommand(program: Command): void {
       printPairs([
         ['id', details.id],
         ['name', details.name],
-        ['created', details.created],
+        ['created', shortTime(details.created)],
         ['SCIM URL', details.scimUrl],
         ['users', String(details.users)],
         ['groups', String(details.groups)],

@@ -6,7 +6,8 @@ import { connectionEncryptor } from '../provisioning/connections/encryption-key.
 import { invalidValue } from '../scim/errors.js';
 import { openStore } from '../store/open-store.js';
 import type { DeliveryRecord } from '../store/webhook-store.js';
-import { commandOptions, osUser, remoteAdmin, type AdminConnectionOptions } from './admin-connection.js';
+import { commandOptions, osUser, remoteAdmin, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
+import { directoryLabel, directoryNames, type DirectoryNames } from './directory-names.js';
 import { databaseOf, existingDatabaseOf } from './context.js';
 import { notifyConfig } from './notify-options.js';
 import { printJson, printTable, shortTime } from './output.js';
@@ -40,7 +41,8 @@ export function registerNotifyCommand(program: Command): void {
       const opts = commandOptions(options, command);
       const added = await withNotificationClient(opts, (client) => client.create({ recipient, ...(opts.directory !== undefined ? { directory: opts.directory } : {}) }));
       if (opts.json) return printJson(added);
-      process.stdout.write(`Added ${added.id}: ${added.recipient} hears about ${added.directoryId ? `directory ${added.directoryId}` : 'every directory and the admin secrets'}\nSend a sample now: scimd notify test ${added.id}\n`);
+      const names = await withAdminClient(opts, directoryNames);
+      process.stdout.write(`Added ${added.id}: ${added.recipient} hears about ${added.directoryId ? `directory ${directoryLabel(names, added.directoryId)}` : 'every directory and the admin secrets'}\nSend a sample now: scimd notify test ${added.id}\n`);
     });
 
   notify
@@ -51,7 +53,8 @@ export function registerNotifyCommand(program: Command): void {
       const opts = commandOptions(options, command);
       const recipients = await withNotificationClient(opts, (client) => client.list());
       if (opts.json) return printJson(recipients);
-      printTable(['ID', 'CHANNEL', 'RECIPIENT', 'DIRECTORY', 'STATE'], recipients.map(row));
+      const names = await withAdminClient(opts, directoryNames);
+      printTable(['ID', 'CHANNEL', 'RECIPIENT', 'DIRECTORY', 'STATE'], recipients.map((r) => row(r, names)));
     });
 
   notify
@@ -119,9 +122,9 @@ async function withNotificationClient<T>(options: AdminConnectionOptions, work: 
   }
 }
 
-function row(r: RecipientView): string[] {
+function row(r: RecipientView, names: DirectoryNames): string[] {
   const state = r.state === 'ok' ? 'ok' : `${r.state} since ${shortTime(r.failingSince)}${r.lastError ? `: ${r.lastError}` : ''}`;
-  return [r.id, r.channel, r.recipient, r.directoryId ?? '(all)', state];
+  return [r.id, r.channel, r.recipient, r.directoryId === null ? '(all)' : directoryLabel(names, r.directoryId), state];
 }
 
 function answer(d: DeliveryRecord): string {

@@ -19,8 +19,20 @@ export function formatTable(headers: string[], rows: string[][]): string[] {
   return [line(headers), ...rows.map(line)];
 }
 
+/** Something by its name with its id beside it, as people search for either; the id alone when it has no name. */
+export function named(name: string | null | undefined, id: string): string {
+  return name ? `${name} (${id})` : id;
+}
+
 /** A short UTC timestamp for tables: `2026-11-28 11:38`. */
-export function shortTime(iso: string | null): string {
+export function shortTime(iso: string | null | undefined): string {
   if (!iso) return '-';
   return iso.slice(0, 16).replace('T', ' ');
+}
+
+const ISO_TIME = /\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/g;
+
+/** A sentence from the server (a health summary, a quarantine's detail) with each ISO time in it as a shortTime. */
+export function shortTimesIn(text: string): string {
+  return text.replace(ISO_TIME, (iso) => shortTime(new Date(iso).toISOString()));
 }

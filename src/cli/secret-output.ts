@@ -31,7 +31,7 @@ export function createdSecretText(title: string, secret: CreatedSecret, footer: 
     '',
     `  id:       ${secret.id}`,
     `  name:     ${secret.name}`,
-    `  expires:  ${secret.expiresAt ?? 'never'}`,
+    `  expires:  ${expiry(secret)}`,
     ...footer,
     '',
   ].join('\n');

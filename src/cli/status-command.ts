@@ -3,7 +3,7 @@ import type { DirectoryStatus, StatusReport } from '../admin/admin-views.js';
 import { invalidValue } from '../scim/errors.js';
 import { connectionsHealth } from '../provisioning/connections/connection-health.js';
 import { commandOptions, withAdminClient, withConnectionClient, type AdminConnectionOptions } from './admin-connection.js';
-import { formatTable, printJson, shortTime } from './output.js';
+import { formatTable, printJson, shortTime, shortTimesIn } from './output.js';
 import { expiry } from './secret-output.js';
 
 /** The exit status when something needs an admin, distinct from 1 (the command failed). */
@@ -57,7 +57,7 @@ function statusText(report: StatusReport): string {
   const connections = report.connections ?? [];
   if (connections.length) {
     lines.push('Provisioning connections:');
-    const rows = connections.map((c) => [c.name, c.health.toUpperCase().replace(/_/g, ' '), c.credentialExpiresAt ? shortTime(c.credentialExpiresAt) : '-', c.lastCycle ? `${shortTime(c.lastCycle.startedAt)} ${c.lastCycle.status}` : 'never', c.summary]);
+    const rows = connections.map((c) => [c.name, c.health.toUpperCase().replace(/_/g, ' '), c.credentialExpiresAt ? shortTime(c.credentialExpiresAt) : '-', c.lastCycle ? `${shortTime(c.lastCycle.startedAt)} ${c.lastCycle.status}` : 'never', shortTimesIn(c.summary)]);
     lines.push(...formatTable(['CONNECTION', 'HEALTH', 'SECRET EXPIRES', 'LAST CYCLE', 'DETAIL'], rows).map((line) => `  ${line}`), '');
   }
   const admin = report.adminSecrets.filter((s) => s.state === 'active' || s.state === 'expiring');
@@ -89,7 +89,7 @@ function directoryLines(d: DirectoryStatus): string[] {
     : 'never connected';
   const secrets = d.secrets.filter((s) => s.state !== 'revoked');
   return [
-    `${d.name} (${d.id})  ${d.health.toUpperCase().replace(/_/g, ' ')}: ${d.summary}`,
+    `${d.name} (${d.id})  ${d.health.toUpperCase().replace(/_/g, ' ')}: ${shortTimesIn(d.summary)}`,
     `  ${traffic}`,
     ...(secrets.length
       ? formatTable(

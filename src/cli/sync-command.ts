@@ -6,7 +6,7 @@ import type { PlanStep } from '../provisioning/planner/plan.js';
 import type { LogEntry } from '../provisioning/store/connection-store.js';
 import { withConnectionClient } from './admin-connection.js';
 import type { GlobalOptions } from './context.js';
-import { printJson, printTable, shortTime } from './output.js';
+import { printJson, printTable, shortTime, shortTimesIn } from './output.js';
 
 interface SyncOptions extends GlobalOptions {
   dryRun?: boolean;
@@ -188,8 +188,8 @@ function printReport(name: string, report: CycleOutcome): void {
   else process.stdout.write(`  ${cycle.dryRun ? 'would be: ' : ''}${counts}\n`);
   process.stdout.write(`  ${summary.requests} requests to the target${summary.retries ? ` (${summary.retries} retried)` : ''}\n`);
   for (const problem of summary.sourceProblems.slice(0, 10)) process.stdout.write(`  source: ${problem}\n`);
-  if (cycle.message) process.stdout.write(`${cycle.message}\n`);
-  if (report.quarantine) process.stdout.write(`The connection is quarantined: ${report.quarantine.detail}\n`);
+  if (cycle.message) process.stdout.write(`${shortTimesIn(cycle.message)}\n`);
+  if (report.quarantine) process.stdout.write(`The connection is quarantined: ${shortTimesIn(report.quarantine.detail)}\n`);
   if (summary.failed && !cycle.dryRun) process.stdout.write(`Failures: scimd sync log ${name} --cycle ${cycle.id} --failed\n`);
 }
 
@@ -219,7 +219,7 @@ function describeStep(step: PlanStep): string {
 
 function describeEntry(entry: LogEntry): string {
   const parts: string[] = [];
-  if (entry.detail) parts.push(entry.detail);
+  if (entry.detail) parts.push(shortTimesIn(entry.detail));
   if (Array.isArray(entry.changes) && entry.changes.length && typeof entry.changes[0] === 'object') {
     parts.push((entry.changes as { path: string; from?: unknown; to?: unknown }[]).map((c) => `${c.path}: ${value(c.from)} → ${value(c.to)}`).join(', '));
   } else if (Array.isArray(entry.changes)) parts.push(entry.changes.join(', '));

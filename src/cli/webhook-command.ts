@@ -3,7 +3,9 @@ import { invalidValue } from '../scim/errors.js';
 import type { DeliveryRecord, WebhookFormat } from '../store/webhook-store.js';
 import type { WebhookChange } from '../webhooks/webhook-input.js';
 import type { WebhookDetails, WebhookView, WebhookWithSecret } from '../webhooks/webhook-views.js';
+import type { AdminClient } from '../admin/admin-client.js';
 import { commandOptions, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
+import { directoryLabel, directoryNames, type DirectoryNames } from './directory-names.js';
 import { printJson, printTable, shortTime } from './output.js';
 
 interface WebhookOptions extends AdminConnectionOptions {
@@ -42,11 +44,12 @@ export function registerWebhookCommand(program: Command): void {
     .action(async (url: string, options: WebhookOptions, command: Command) => {
       const opts = commandOptions(options, command);
       if (!opts.directory === !opts.global) throw invalidValue('Give --directory <directory> or --global');
-      const created = await withAdminClient(opts, (client) =>
-        client.createWebhook({ url, ...(opts.directory ? { directory: opts.directory } : {}), ...changeOf(opts), ...(opts.disable ? { enabled: false } : {}) }),
-      );
+      const [created, names] = await withAdminClient(opts, async (client) => [
+        await client.createWebhook({ url, ...(opts.directory ? { directory: opts.directory } : {}), ...changeOf(opts), ...(opts.disable ? { enabled: false } : {}) }),
+        await namesForText(client, opts),
+      ] as const);
       if (opts.json) return printJson(created);
-      process.stdout.write(secretText('Webhook added', created));
+      process.stdout.write(secretText('Webhook added', created, names));
     });
 
   webhook
@@ -56,9 +59,9 @@ export function registerWebhookCommand(program: Command): void {
     .option('--json', 'print the list as JSON')
     .action(async (options: WebhookOptions, command: Command) => {
       const opts = commandOptions(options, command);
-      const webhooks = await withAdminClient(opts, (client) => client.listWebhooks(opts.directory));
+      const [webhooks, names] = await withAdminClient(opts, async (client) => [await client.listWebhooks(opts.directory), await namesForText(client, opts)] as const);
       if (opts.json) return printJson(webhooks);
-      printTable(['ID', 'DIRECTORY', 'URL', 'EVENTS', 'FORMAT', 'STATE'], webhooks.map(row));
+      printTable(WEBHOOK_HEADERS, webhooks.map((w) => row(w, names)));
     });
 
   webhook
@@ -67,9 +70,9 @@ export function registerWebhookCommand(program: Command): void {
     .option('--json', 'print it as JSON')
     .action(async (id: string, options: WebhookOptions, command: Command) => {
       const opts = commandOptions(options, command);
-      const details = await withAdminClient(opts, (client) => client.getWebhook(id));
+      const [details, names] = await withAdminClient(opts, async (client) => [await client.getWebhook(id), await namesForText(client, opts)] as const);
       if (opts.json) return printJson(details);
-      printDetails(details);
+      printDetails(details, names);
     });
 
   webhook
@@ -87,9 +90,9 @@ export function registerWebhookCommand(program: Command): void {
       if (opts.enable && opts.disable) throw invalidValue('Give --enable or --disable, not both');
       const change: WebhookChange = { ...changeOf(opts), ...(opts.enable ? { enabled: true } : {}), ...(opts.disable ? { enabled: false } : {}) };
       if (opts.receiverUrl !== undefined) change.url = opts.receiverUrl;
-      const updated = await withAdminClient(opts, (client) => client.updateWebhook(id, change));
+      const [updated, names] = await withAdminClient(opts, async (client) => [await client.updateWebhook(id, change), await namesForText(client, opts)] as const);
       if (opts.json) return printJson(updated);
-      printTable(['ID', 'DIRECTORY', 'URL', 'EVENTS', 'FORMAT', 'STATE'], [row(updated)]);
+      printTable(WEBHOOK_HEADERS, [row(updated, names)]);
     });
 
   webhook
@@ -157,9 +160,12 @@ export function registerWebhookCommand(program: Command): void {
     .action(async (id: string, options: WebhookOptions, command: Command) => {
       const opts = commandOptions(options, command);
       if (!/^\d+$/.test(opts.from ?? '')) throw invalidValue(`--from must be a sequence number, not ${JSON.stringify(opts.from)}`);
-      const details = await withAdminClient(opts, (client) => client.replayWebhook(id, { from: Number(opts.from), ...(opts.directory !== undefined ? { directory: opts.directory } : {}) }));
+      const [details, names] = await withAdminClient(opts, async (client) => [
+        await client.replayWebhook(id, { from: Number(opts.from), ...(opts.directory !== undefined ? { directory: opts.directory } : {}) }),
+        await namesForText(client, opts),
+      ] as const);
       if (opts.json) return printJson(details);
-      printDetails(details);
+      printDetails(details, names);
     });
 
   webhook
@@ -169,9 +175,9 @@ export function registerWebhookCommand(program: Command): void {
     .option('--json', 'print the webhook with its new secret as JSON')
     .action(async (id: string, options: WebhookOptions, command: Command) => {
       const opts = commandOptions(options, command);
-      const rotated = await withAdminClient(opts, (client) => client.rotateWebhookSecret(id, opts.overlap));
+      const [rotated, names] = await withAdminClient(opts, async (client) => [await client.rotateWebhookSecret(id, opts.overlap), await namesForText(client, opts)] as const);
       if (opts.json) return printJson(rotated);
-      process.stdout.write(secretText('New signing secret', rotated));
+      process.stdout.write(secretText('New signing secret', rotated, names));
     });
 }
 
@@ -184,21 +190,28 @@ function changeOf(opts: WebhookOptions): WebhookChange {
   return change;
 }
 
-function row(w: WebhookView): string[] {
-  return [w.id, w.directoryId ?? '(global)', w.url, w.eventTypes.length ? w.eventTypes.join(',') : '*', w.format, w.enabled ? 'enabled' : 'disabled'];
+/** Directory names for text output; JSON output prints the API's shapes unchanged, so it skips the lookup. */
+async function namesForText(client: AdminClient, opts: WebhookOptions): Promise<DirectoryNames> {
+  return opts.json ? new Map() : directoryNames(client);
 }
 
-function printDetails(details: WebhookDetails): void {
-  printTable(['ID', 'DIRECTORY', 'URL', 'EVENTS', 'FORMAT', 'STATE'], [row(details)]);
-  if (details.previousSecretExpiresAt) process.stdout.write(`Previous secret signs until ${details.previousSecretExpiresAt}\n`);
+const WEBHOOK_HEADERS = ['ID', 'DIRECTORY', 'URL', 'EVENTS', 'FORMAT', 'STATE'];
+
+function row(w: WebhookView, names: DirectoryNames): string[] {
+  return [w.id, w.directoryId === null ? '(global)' : directoryLabel(names, w.directoryId), w.url, w.eventTypes.length ? w.eventTypes.join(',') : '*', w.format, w.enabled ? 'enabled' : 'disabled'];
+}
+
+function printDetails(details: WebhookDetails, names: DirectoryNames): void {
+  printTable(WEBHOOK_HEADERS, [row(details, names)]);
+  if (details.previousSecretExpiresAt) process.stdout.write(`Previous secret signs until ${shortTime(details.previousSecretExpiresAt)}\n`);
   process.stdout.write('\n');
   printTable(
     ['DIRECTORY', 'DELIVERED', 'LATEST', 'BEHIND', 'STATE', 'ATTEMPTS', 'NEXT ATTEMPT', 'PAUSED BECAUSE'],
-    details.streams.map((s) => [s.directoryId, String(s.deliveredSequence), String(s.latestSequence), String(s.behind), s.state, String(s.attempts), shortTime(s.nextAttemptAt), s.pauseReason ?? '']),
+    details.streams.map((s) => [directoryLabel(names, s.directoryId), String(s.deliveredSequence), String(s.latestSequence), String(s.behind), s.state, String(s.attempts), shortTime(s.nextAttemptAt), s.pauseReason ?? '']),
   );
 }
 
-function secretText(title: string, webhook: WebhookWithSecret): string {
+function secretText(title: string, webhook: WebhookWithSecret, names: DirectoryNames): string {
   return [
     `${title} (the secret is shown once; give it to the receiving application now):`,
     '',
@@ -207,8 +220,8 @@ function secretText(title: string, webhook: WebhookWithSecret): string {
     `  id:      ${webhook.id}`,
     `  url:     ${webhook.url}`,
     `  events:  ${webhook.eventTypes.length ? webhook.eventTypes.join(', ') : 'all'}`,
-    `  scope:   ${webhook.directoryId ?? 'every directory'}`,
-    ...(webhook.previousSecretExpiresAt ? [`  the previous secret signs too until ${webhook.previousSecretExpiresAt}`] : []),
+    `  scope:   ${webhook.directoryId === null ? 'every directory' : directoryLabel(names, webhook.directoryId)}`,
+    ...(webhook.previousSecretExpiresAt ? [`  the previous secret signs too until ${shortTime(webhook.previousSecretExpiresAt)}`] : []),
     '',
   ].join('\n');
 }

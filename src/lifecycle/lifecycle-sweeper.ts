@@ -1,4 +1,5 @@
 import { effectiveSettings } from '../admin/directory-settings.js';
+import { secretTargetName } from '../admin/audit-target-name.js';
 import { secretState } from '../auth/secrets.js';
 import { randomId } from '../auth/secret-format.js';
 import type { SecretRecord, Store } from '../store/store.js';
@@ -161,6 +162,7 @@ async function revokeSuperseded(store: Store, directoryId: string, secretId: str
       action: 'secret.revoked',
       targetType: 'secret',
       targetId: secretId,
+      targetName: secretTargetName(revoked),
       directoryId,
       detail: { name: revoked.name, suffix: revoked.suffix, reason: 'auto-rotation', successorId: due.successor.id, graceHours },
     });

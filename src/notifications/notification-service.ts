@@ -68,7 +68,7 @@ export class NotificationService {
     await this.store.webhooks.changeWebhooks(async (tx) => {
       await tx.insertWebhook(webhook);
       await tx.insertRecipient(recipient);
-      await tx.appendAudit(audit(actor, now, 'notification.recipient_added', 'webhook', id, directoryId, { channel: parsed.channel, recipient: parsed.label }));
+      await tx.appendAudit(audit(actor, now, 'notification.recipient_added', { type: 'webhook', id, name: parsed.label }, directoryId, { channel: parsed.channel, recipient: parsed.label }));
     });
     return this.view(recipient, directoryId);
   }
@@ -81,7 +81,7 @@ export class NotificationService {
       const webhook = await tx.lockWebhook(id);
       if (!webhook || webhook.format !== 'notify') throw recipientNotFound(id);
       await tx.deleteWebhook(id);
-      await tx.appendAudit(audit(actor, now, 'notification.recipient_removed', 'webhook', id, webhook.directoryId, { channel: current.channel, recipient: current.label }));
+      await tx.appendAudit(audit(actor, now, 'notification.recipient_removed', { type: 'webhook', id, name: current.label }, webhook.directoryId, { channel: current.channel, recipient: current.label }));
     });
     return view;
   }

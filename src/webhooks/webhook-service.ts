@@ -2,6 +2,7 @@ import { invalidInput, notFoundProblem } from '../admin/admin-error.js';
 import { deliveryRecord } from './delivery-record.js';
 import { directoryNotFound } from '../admin/admin-refusals.js';
 import { audit } from '../admin/admin-service.js';
+import { webhookTarget } from '../admin/audit-target-name.js';
 import type { Actor } from '../admin/admin-views.js';
 import { randomId } from '../auth/secret-format.js';
 import { eventsExpired } from '../events/event-feed.js';
@@ -71,7 +72,7 @@ export class WebhookService {
     };
     await this.store.webhooks.changeWebhooks(async (tx) => {
       await tx.insertWebhook(record);
-      await tx.appendAudit(audit(actor, record.created, 'webhook.created', 'webhook', record.id, directoryId, describe(record)));
+      await tx.appendAudit(audit(actor, record.created, 'webhook.created', webhookTarget(record), directoryId, describe(record)));
     });
     return { ...webhookView(record), secret: secret.secret, previousSecretExpiresAt: null };
   }
@@ -94,7 +95,7 @@ export class WebhookService {
       }
       if (!Object.keys(changes).length) return webhookView(current);
       await tx.updateWebhook(updated);
-      await tx.appendAudit(audit(actor, now, 'webhook.updated', 'webhook', id, current.directoryId, changes));
+      await tx.appendAudit(audit(actor, now, 'webhook.updated', webhookTarget(updated), current.directoryId, changes));
       return webhookView(updated);
     });
   }
@@ -105,7 +106,7 @@ export class WebhookService {
       const current = await tx.lockWebhook(id);
       if (!current) throw webhookNotFound(id);
       await tx.deleteWebhook(id);
-      await tx.appendAudit(audit(actor, now, 'webhook.deleted', 'webhook', id, current.directoryId, describe(current)));
+      await tx.appendAudit(audit(actor, now, 'webhook.deleted', webhookTarget(current), current.directoryId, describe(current)));
       return webhookView(current);
     });
   }
@@ -124,7 +125,7 @@ export class WebhookService {
       const rotation = rotateSecrets(this.options.secrets.open(current.secrets), now, overlapMs);
       const updated = { ...current, secrets: this.options.secrets.seal(rotation.secrets), updated: now.toISOString() };
       await tx.updateWebhook(updated);
-      await tx.appendAudit(audit(actor, now.toISOString(), 'webhook.secret_rotated', 'webhook', id, current.directoryId, { previousSecretsExpireAt: rotation.oldExpireAt }));
+      await tx.appendAudit(audit(actor, now.toISOString(), 'webhook.secret_rotated', webhookTarget(current), current.directoryId, { previousSecretsExpireAt: rotation.oldExpireAt }));
       const previous = rotation.secrets.length > 1 ? rotation.oldExpireAt : null;
       return { ...webhookView(updated), secret: rotation.fresh.secret, previousSecretExpiresAt: previous };
     });
@@ -202,9 +203,10 @@ export class WebhookService {
     if (input.from > latest + 1) throw invalidInput(`Directory ${directoryId} has no event ${input.from} yet (its latest is ${latest})`);
     const now = this.options.clock().toISOString();
     await this.store.webhooks.changeWebhooks(async (tx) => {
-      if (!(await tx.lockWebhook(id))) throw webhookNotFound(id);
+      const locked = await tx.lockWebhook(id);
+      if (!locked) throw webhookNotFound(id);
       await tx.resetStream(id, directoryId, input.from - 1);
-      await tx.appendAudit(audit(actor, now, 'webhook.replayed', 'webhook', id, directoryId, { from: input.from }));
+      await tx.appendAudit(audit(actor, now, 'webhook.replayed', webhookTarget(locked), directoryId, { from: input.from }));
     });
     return this.get(id);
   }

@@ -315,7 +315,7 @@ function normalize(stdout: string): unknown {
 
 function mask(value: unknown, key = ''): unknown {
   // Who acted differs by nature (cli:<user> against an admin secret), and so do the admin secrets themselves.
-  if (['actor', 'actorIp', 'by', 'scimUrl', 'suffix', 'adminSecrets'].includes(key)) return '<masked>';
+  if (['actor', 'actorName', 'actorIp', 'by', 'scimUrl', 'suffix', 'adminSecrets'].includes(key)) return '<masked>';
   if (Array.isArray(value)) return value.map((v) => mask(v));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));
   return typeof value === 'string' ? normalizeText(value) : value;

@@ -141,7 +141,7 @@ for (const backend of BACKENDS) {
       assert.match(result.stdout, /shown once/);
       assert.match(result.stdout, /^ {2}scimd_[0-9A-Za-z]+$/m);
       assert.match(result.stdout, /id:\s+sec_\w+/);
-      assert.match(result.stdout, /expires:\s+\d{4}-\d\d-\d\dT/);
+      assert.match(result.stdout, /expires:\s+\d{4}-\d\d-\d\d \d\d:\d\d \(\d+ days\)$/m, "a friendly date with the days left, as token list shows it");
       assert.match(result.stdout, /SCIM URL:\s+unknown from here: http/);
     });
 

@@ -88,6 +88,18 @@ for (const backend of BACKENDS) {
       await page.getByRole('listitem').filter({ hasText: /^acme: / }).waitFor();
     });
 
+    test('the audit log names each target beside its id: the directory, the secret with its last four, the webhook by its host', async () => {
+      await page.goto(`${origin}/#/audit`);
+      await page.getByTestId('audit-row').first().waitFor();
+      const targets = new Map<string, string>();
+      for (const row of await page.getByTestId('audit-row').all()) targets.set(await row.getByRole('rowheader').innerText(), await row.getByTestId('audit-target').innerText());
+      assert.equal(targets.get('directory.created'), `acme ${directoryId}`);
+      assert.match(targets.get('secret.created')!, /^Entra …\w{4} sec_\w+$/);
+      assert.equal(targets.get('webhook.created'), `127.0.0.1:9 ${webhookId}`);
+      const by = await page.getByTestId('audit-row').filter({ hasText: 'directory.created' }).getByTestId('audit-actor').innerText();
+      assert.match(by, /^SCIMD_ADMIN_SECRET …\w{4} sec_\w+ \(127\.0\.0\.1\)$/, 'the admin secret that acted, by its name');
+    });
+
     for (const [name, path, ready] of [
       ['the overview', '', 'directory-card'],
       ["a directory's page", 'directories/DIR', 'secret-row'],

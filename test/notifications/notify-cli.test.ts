@@ -68,7 +68,7 @@ for (const backend of BACKENDS) {
       assert.equal(table.code, 0, table.stderr);
       assert.match(table.stdout, /^ID +CHANNEL +RECIPIENT +DIRECTORY +STATE/);
       assert.match(table.stdout, new RegExp(`${ids.email} +email +ops@example.com +\\(all\\) +ok`));
-      assert.match(table.stdout, new RegExp(`${ids.teams} +teams +teams\\+https://example.webhook.office.com/…ghij +dir_cli +ok`));
+      assert.match(table.stdout, new RegExp(`${ids.teams} +teams +teams\\+https://example.webhook.office.com/…ghij +acme \\(dir_cli\\) +ok`));
       const json = JSON.parse((await cli(['notify', 'list', '--json'])).stdout);
       assert.deepEqual(json.map((r: { id: string }) => r.id), [ids.email, ids.teams]);
     });

@@ -33,10 +33,12 @@ export function AuditPage() {
                       <When iso={e.at} />
                     </td>
                     <th scope="row">{e.action}</th>
-                    <td class="mono">{e.targetId}</td>
-                    <td class="mono">
-                      {e.actor}
-                      {e.actorIp ? ` (${e.actorIp})` : ''}
+                    <td data-testid="audit-target">
+                      <NamedId name={e.targetName} id={e.targetId} />
+                    </td>
+                    <td data-testid="audit-actor">
+                      <NamedId name={e.actorName} id={e.actor} />
+                      {e.actorIp ? <span class="mono"> ({e.actorIp})</span> : ''}
                     </td>
                     <td>
                       <code class="detail">{JSON.stringify(e.detail)}</code>
@@ -59,5 +61,16 @@ export function AuditPage() {
         <Loading what="the audit log" />
       )}
     </Page>
+  );
+}
+
+/** Something by its name, its id muted beside it; the id alone when the entry kept no name. */
+function NamedId({ name, id }: { name: string | null; id: string }) {
+  return name ? (
+    <>
+      {name} <span class="muted mono">{id}</span>
+    </>
+  ) : (
+    <span class="mono">{id}</span>
   );
 }

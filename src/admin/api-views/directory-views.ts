@@ -131,12 +131,25 @@ export interface AuditEntry {
   action: string;
   targetType: AuditTargetType;
   targetId: string;
+  /**
+   * The target as people know it when the entry was written: a directory's name, a secret's name
+   * and last four, a connection's name, a webhook's receiver host. Kept so a deleted target is
+   * still named; null in entries written before scimd recorded it (the admin service then names
+   * what it can).
+   */
+  targetName: string | null;
   directoryId: string | null;
   detail: JsonObject;
 }
 
+/** An audit entry as listed: the actor named too when it is a secret (the admin secret a person used). */
+export interface AuditEntryView extends AuditEntry {
+  /** The acting secret's name and last four; null for `cli:<user>`, `system:…` and secrets gone with their directory. */
+  actorName: string | null;
+}
+
 export interface AuditPage {
-  entries: AuditEntry[];
+  entries: AuditEntryView[];
   /** Pass as `before` for the next (older) page; null on the last page. */
   next: string | null;
 }

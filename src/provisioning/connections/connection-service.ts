@@ -220,7 +220,7 @@ export class ConnectionService implements ConnectionClient {
   /** One audit entry about a connection; `detail` never holds a credential. */
   private async audit(actor: Actor | undefined, action: string, c: ConnectionRecord, detail: JsonObject): Promise<void> {
     const who = actor ?? this.options.actor ?? { id: 'system', ip: null };
-    await this.store.appendAudit(audit(who, this.clock().toISOString(), action, 'connection', c.id, null, { name: c.name, ...detail }));
+    await this.store.appendAudit(audit(who, this.clock().toISOString(), action, { type: 'connection', id: c.id, name: c.name }, null, { name: c.name, ...detail }));
   }
 
   async require(ref: string): Promise<ConnectionRecord> {

@@ -383,4 +383,11 @@ export const postgresMigrations: Migration[] = [
         WHERE settings::jsonb->>'deleteAfter' ~* '^\\s*[0-9]+\\s*m$';
     `,
   },
+  {
+    version: 17,
+    name: 'audit log: the target\'s name when the entry was written (a directory, a secret and its last four, a connection, a webhook\'s host)',
+    sql: `
+      ALTER TABLE audit_log ADD COLUMN target_name TEXT;
+    `,
+  },
 ];

@@ -61,6 +61,7 @@ export class SqlAdmin {
       action: row.action,
       targetType: row.target_type as AuditEntry['targetType'],
       targetId: row.target_id,
+      targetName: row.target_name,
       directoryId: row.directory_id,
       detail: asObject(this.driver.dialect.decodeDocument(row.detail)),
     }));
@@ -178,6 +179,7 @@ interface AuditRow {
   action: string;
   target_type: string;
   target_id: string;
+  target_name: string | null;
   directory_id: string | null;
   detail: unknown;
   [key: string]: unknown;
@@ -194,8 +196,8 @@ function asObject(value: unknown): JsonObject {
 /** Writes one audit entry inside the caller's transaction (administration and webhook changes alike). */
 export async function insertAuditEntry(tx: SqlExecutor, dialect: SqlDialect, entry: AuditEntry): Promise<void> {
   await tx.run(
-    `INSERT INTO audit_log (id, at, actor, actor_ip, action, target_type, target_id, directory_id, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [entry.id, entry.at, entry.actor, entry.actorIp, entry.action, entry.targetType, entry.targetId, entry.directoryId, dialect.encodeDocument(entry.detail)],
+    `INSERT INTO audit_log (id, at, actor, actor_ip, action, target_type, target_id, target_name, directory_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [entry.id, entry.at, entry.actor, entry.actorIp, entry.action, entry.targetType, entry.targetId, entry.targetName, entry.directoryId, dialect.encodeDocument(entry.detail)],
   );
 }

@@ -368,4 +368,11 @@ export const sqliteMigrations: Migration[] = [
         WHERE lower(json_extract(settings, '$.deleteAfter')) GLOB '[0-9]*m';
     `,
   },
+  {
+    version: 17,
+    name: 'audit log: the target\'s name when the entry was written (a directory, a secret and its last four, a connection, a webhook\'s host)',
+    sql: `
+      ALTER TABLE audit_log ADD COLUMN target_name TEXT;
+    `,
+  },
 ];

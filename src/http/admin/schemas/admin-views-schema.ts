@@ -1,7 +1,7 @@
 import {
   AUDIT_TARGET_TYPES,
   HEALTH_ORDER,
-  type AuditEntry,
+  type AuditEntryView,
   type AuditPage,
   type CreatedSecret,
   type DirectoryDetails,
@@ -107,14 +107,18 @@ export const ADMIN_VIEW_SCHEMAS: Record<string, JsonSchema> = {
     },
     ['failingNotifications', 'connections'],
   ),
-  AuditEntry: view<AuditEntry>()({
+  AuditEntry: view<AuditEntryView>()({
     id: { type: 'string' },
     at: dateTime,
     actor: { type: 'string', description: 'An admin secret id, a directory secret id (self-rotation), `cli:<os user>` or `system:…`.' },
+    actorName: nullable('string', { description: "The acting secret's name and last four (an admin secret, or a directory secret that rotated itself); null for `cli:…` and `system:…` actors." }),
     actorIp: nullable('string'),
     action: { type: 'string', examples: ['directory.created', 'secret.revoked'] },
     targetType: { enum: [...AUDIT_TARGET_TYPES] },
     targetId: { type: 'string' },
+    targetName: nullable('string', {
+      description: "The target as people knew it when the entry was written: a directory's name, a secret's name and last four, a connection's name, a webhook's receiver host or a notification recipient. Null when an old entry kept no name.",
+    }),
     directoryId: nullable('string'),
     detail: { type: 'object' },
   }),
