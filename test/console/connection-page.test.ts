@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
-import { launchChromium } from './chromium.js';
+import { adminApi, signedInConsole } from './chromium.js';
 import { visibleDates } from './visible-dates.js';
 
 const HEADER = 'userName,externalId,name.givenName,name.familyName,active\n';
@@ -27,15 +27,7 @@ for (const backend of BACKENDS) {
       database = await createTestDatabase(backend);
       scimd = await startScimd(['--db', database.url, '--no-bootstrap', '--source-dir', dir], { SCIMD_ADMIN_SECRET: adminSecret, SCIMD_KEY_FILE: join(dir, 'scimd.key') });
       const origin = new URL(scimd.url).origin;
-      const admin = async (method: string, path: string, body?: unknown) => {
-        const response = await fetch(`${origin}/api/v1${path}`, {
-          method,
-          headers: { authorization: `Bearer ${adminSecret}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        });
-        assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-        return (await response.json()) as any;
-      };
+      const admin = adminApi(origin, adminSecret);
       // The target is a directory of the same server; ann is there already, so the first cycle adopts her.
       const target = await admin('POST', '/directories', { name: 'app' });
       const secret = (await admin('POST', `/directories/${target.id}/secrets`, { name: 'engine' })).secret as string;
@@ -56,12 +48,7 @@ for (const backend of BACKENDS) {
       const idle = await admin('POST', `/connections/${id}/run`, {});
       assert.deepEqual([idle.summary.created, idle.summary.updated, idle.summary.unchanged], [0, 0, 2], 'the third cycle changes nothing');
 
-      browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(`${origin}/`);
-      await page.getByLabel('Admin secret').fill(adminSecret);
-      await page.getByLabel('Admin secret').press('Enter');
-      await page.getByRole('heading', { name: 'Directories', level: 1 }).waitFor();
+      ({ browser, page } = await signedInConsole(origin, adminSecret));
       await page.goto(`${origin}/#/connections/${id}`);
       await page.getByRole('heading', { name: 'hr-to-app', level: 1 }).waitFor();
       await page.getByTestId('log-entry').first().waitFor();

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
 import { waitFor } from '../support/wait.js';
-import { launchChromium } from './chromium.js';
+import { adminApi, signedInConsole } from './chromium.js';
 import { visibleDates } from './visible-dates.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -29,15 +29,7 @@ for (const backend of BACKENDS) {
       database = await createTestDatabase(backend);
       scimd = await startScimd(['--db', database.url, '--no-bootstrap'], { SCIMD_ADMIN_SECRET: adminSecret });
       origin = new URL(scimd.url).origin;
-      const admin = async (method: string, path: string, body?: unknown) => {
-        const response = await fetch(`${origin}/api/v1${path}`, {
-          method,
-          headers: { authorization: `Bearer ${adminSecret}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        });
-        assert.ok(response.ok, `${method} ${path}: ${response.status}`);
-        return (await response.json()) as any;
-      };
+      const admin = adminApi(origin, adminSecret);
       directoryId = (await admin('POST', '/directories', { name: 'acme' })).id;
       const secret = (await admin('POST', `/directories/${directoryId}/secrets`, { name: 'Entra', expiresIn: '30d' })).secret as string;
       const scim = async (method: string, path: string, body: unknown) => {
@@ -53,12 +45,7 @@ for (const backend of BACKENDS) {
       // The directory counts as connected once its activity is flushed (every few seconds).
       await waitFor('the directory to be connected', async () => (await admin('GET', '/status')).directories[0].connected === true);
 
-      browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(`${origin}/`);
-      await page.getByLabel('Admin secret').fill(adminSecret);
-      await page.getByLabel('Admin secret').press('Enter');
-      await page.getByRole('heading', { name: 'Directories', level: 1 }).waitFor();
+      ({ browser, page } = await signedInConsole(origin, adminSecret));
     });
     after(async () => {
       await browser?.close();

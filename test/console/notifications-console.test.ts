@@ -14,7 +14,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
 import { waitFor } from '../support/wait.js';
-import { launchChromium } from './chromium.js';
+import { signedInConsole } from './chromium.js';
 
 const DAY = 86_400_000;
 
@@ -50,12 +50,7 @@ for (const backend of BACKENDS) {
         const response = await fetch(`${origin}/api/v1/status`, { headers: { authorization: `Bearer ${adminSecret}` } });
         return ((await response.json()) as { failingNotifications: unknown[] }).failingNotifications.length > 0;
       });
-      browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(`${origin}/`);
-      await page.getByLabel('Admin secret').fill(adminSecret);
-      await page.getByLabel('Admin secret').press('Enter');
-      await page.getByRole('heading', { name: 'Directories', level: 1 }).waitFor();
+      ({ browser, page } = await signedInConsole(origin, adminSecret));
     });
     after(async () => {
       await browser?.close();
@@ -109,12 +104,7 @@ for (const backend of BACKENDS) {
       hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${hookPath}`;
       scimd = await startScimd(['--db', database.url, '--no-bootstrap'], { ...env, SCIMD_ADMIN_SECRET: adminSecret });
       origin = new URL(scimd.url).origin;
-      browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(`${origin}/`);
-      await page.getByLabel('Admin secret').fill(adminSecret);
-      await page.getByLabel('Admin secret').press('Enter');
-      await page.getByRole('heading', { name: 'Directories', level: 1 }).waitFor();
+      ({ browser, page } = await signedInConsole(origin, adminSecret));
     });
     after(async () => {
       await browser?.close();

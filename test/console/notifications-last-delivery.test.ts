@@ -12,7 +12,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { DeliveryRecord } from '../../src/store/webhook-store.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startScimd, type ScimdProcess } from '../support/scimd-process.js';
-import { launchChromium } from './chromium.js';
+import { signedInConsole } from './chromium.js';
 
 const HOUR = 3_600_000;
 
@@ -65,12 +65,7 @@ for (const backend of BACKENDS) {
       await store.close();
       scimd = await startScimd(['--db', database.url, '--no-bootstrap'], { ...env, SCIMD_ADMIN_SECRET: adminSecret });
       origin = new URL(scimd.url).origin;
-      browser = await launchChromium();
-      page = await browser.context.newPage();
-      await page.goto(`${origin}/`);
-      await page.getByLabel('Admin secret').fill(adminSecret);
-      await page.getByLabel('Admin secret').press('Enter');
-      await page.getByRole('heading', { name: 'Directories', level: 1 }).waitFor();
+      ({ browser, page } = await signedInConsole(origin, adminSecret));
     });
     after(async () => {
       await browser?.close();
