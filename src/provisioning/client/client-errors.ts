@@ -54,12 +54,12 @@ export class TransportError extends Error {
 
 /**
  * A listing that could not be shown whole: the server answered a page of nothing but resources
- * already listed (it ignores startIndex or repeats itself), so what it holds beyond them is
- * unknown. A source must not read such a listing as the whole, or it would take the rest as deleted.
+ * already listed (it ignores startIndex or repeats itself), or handed back the cursor it was
+ * sent, so what it holds beyond is unknown. A source must not read such a listing as the whole, or it would take the rest as deleted.
  */
 export class ListingIncomplete extends Error {
-  constructor(readonly path: string, readonly listed: number) {
-    super(`GET ${path}: the server answered a page of resources it had already listed after ${listed} resources (it ignores startIndex or repeats itself), so the listing cannot be known to be whole`);
+  constructor(readonly path: string, how: string) {
+    super(`GET ${path}: ${how}, so the listing cannot be known to be whole`);
     this.name = 'ListingIncomplete';
   }
 }

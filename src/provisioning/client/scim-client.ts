@@ -246,8 +246,9 @@ export class ScimClient {
   /**
    * Every resource of an endpoint, page by page: RFC 9865 cursors where the target offers them
    * (it answers `nextCursor`), index paging (RFC 7644 §3.4.2.4) otherwise. A resource is yielded
-   * once, however often the target repeats it. With `whole`, a page of nothing but repeats throws
-   * ListingIncomplete instead of ending the listing: a source must not take the unseen rest as deleted.
+   * once, however often the target repeats it. With `whole`, a page of nothing but repeats (or a
+   * cursor handed back unchanged) throws ListingIncomplete instead of ending the listing: a source
+   * must not take the unseen rest as deleted.
    */
   async *list(endpoint: ResourceEndpoint, options: { filter?: string; attributes?: string; excludedAttributes?: string; pageSize?: number; paging?: 'index' | 'cursor'; whole?: boolean } = {}): AsyncGenerator<ScimObject[]> {
     const count = options.pageSize ?? 500;
@@ -277,7 +278,13 @@ export class ScimClient {
           return;
         }
         if (page.resources.length) yield page.resources;
-        cursor = typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : undefined;
+        const next: string | undefined = typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : undefined;
+        // A cursor handed back unchanged would be followed forever: the listing ends there, in doubt.
+        if (next !== undefined && next === cursor) {
+          if (options.whole) throw new ListingIncomplete(`/${endpoint}`, 'the server handed back the cursor it was sent');
+          return;
+        }
+        cursor = next;
         if (cursor === undefined) return;
       }
       paging = 'index';
@@ -307,7 +314,7 @@ export class ScimClient {
         seen.add(r.id);
         return true;
       });
-      if (fresh.length === 0 && whole) throw new ListingIncomplete(`/${endpoint}`, seen.size);
+      if (fresh.length === 0 && whole) throw new ListingIncomplete(`/${endpoint}`, `after ${seen.size} resources the server answered a page of resources it had already listed (it ignores startIndex or repeats itself)`);
       if (beyondTotal && fresh.length === 0) return;
       if (fresh.length) yield fresh;
       const short = page.resources.length < count;
