@@ -52,6 +52,18 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * A listing that could not be shown whole: the server answered a page of nothing but resources
+ * already listed (it ignores startIndex or repeats itself), or handed back the cursor it was
+ * sent, so what it holds beyond is unknown. A source must not read such a listing as the whole, or it would take the rest as deleted.
+ */
+export class ListingIncomplete extends Error {
+  constructor(readonly path: string, how: string) {
+    super(`GET ${path}: ${how}, so the listing cannot be known to be whole`);
+    this.name = 'ListingIncomplete';
+  }
+}
+
 /** The token endpoint of an OAuth client-credentials target refused or failed. */
 export class CredentialError extends Error {
   constructor(message: string) {

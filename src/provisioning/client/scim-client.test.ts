@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { parseFilter } from '../../scim/filter/parser.js';
-import { ScimClientError, TransportError } from './client-errors.js';
+import { ListingIncomplete, ScimClientError, TransportError } from './client-errors.js';
 import { BearerSecret, ClientCredentials } from './credentials.js';
 import { HttpTransport } from './http-transport.js';
 import { ScimClient, type ScimClientOptions } from './scim-client.js';
@@ -277,6 +277,33 @@ describe('SCIM client', () => {
     for await (const page of client(target.url).list('Groups', { pageSize: 20 })) seen.push(...page.map((r) => r.id!));
     assert.deepEqual(seen, ['g0', 'g1', 'g2', 'g3']);
     assert.deepEqual(startIndexes(target), [null, '5']);
+  });
+
+  it('a listing that must be whole (a source\'s) throws ListingIncomplete instead of ending on a repeated page', async () => {
+    const all = Array.from({ length: 10 }, (_, i) => ({ id: `g${i}` }));
+    const target = await serve((_req, res) => reply(res, 200, list(all.slice(0, 4), { startIndex: 1 })));
+    const seen: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const page of client(target.url).list('Groups', { pageSize: 20, whole: true })) seen.push(...page.map((r) => r.id!));
+      })(),
+      (error: Error) => error instanceof ListingIncomplete && /GET \/Groups: after 4 resources .* cannot be known to be whole/.test(error.message),
+    );
+    assert.deepEqual(seen, ['g0', 'g1', 'g2', 'g3']);
+  });
+
+  it('a cursor handed back unchanged ends the listing instead of being followed forever, and fails a listing that must be whole', async () => {
+    const target = await serve((_req, res) => reply(res, 200, list([{ id: 'u0' }], { nextCursor: 'same' })));
+    const seen: string[] = [];
+    for await (const page of client(target.url).list('Users', { pageSize: 1 })) seen.push(...page.map((r) => r.id!));
+    assert.deepEqual([...new Set(seen)], ['u0']);
+    assert.equal(target.requests.length, 2, 'the first page, then the cursor once');
+    await assert.rejects(
+      (async () => {
+        for await (const _page of client(target.url).list('Users', { pageSize: 1, whole: true }));
+      })(),
+      (error: Error) => error instanceof ListingIncomplete && /handed back the cursor it was sent/.test(error.message),
+    );
   });
 
   it('asks once past a total that a full page reached, and takes a refusal of that startIndex as the end', async () => {

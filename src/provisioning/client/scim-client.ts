@@ -1,4 +1,4 @@
-import { ScimClientError, TargetThrottled, TransportError } from './client-errors.js';
+import { ListingIncomplete, ScimClientError, TargetThrottled, TransportError } from './client-errors.js';
 import type { Credential } from './credentials.js';
 import { HttpTransport, type HttpResponse, type TlsDetails } from './http-transport.js';
 import { RequestLimiter, targetPause } from './request-limiter.js';
@@ -246,9 +246,11 @@ export class ScimClient {
   /**
    * Every resource of an endpoint, page by page: RFC 9865 cursors where the target offers them
    * (it answers `nextCursor`), index paging (RFC 7644 §3.4.2.4) otherwise. A resource is yielded
-   * once, however often the target repeats it.
+   * once, however often the target repeats it. With `whole`, a page of nothing but repeats (or a
+   * cursor handed back unchanged) throws ListingIncomplete instead of ending the listing: a source
+   * must not take the unseen rest as deleted.
    */
-  async *list(endpoint: ResourceEndpoint, options: { filter?: string; attributes?: string; excludedAttributes?: string; pageSize?: number; paging?: 'index' | 'cursor' } = {}): AsyncGenerator<ScimObject[]> {
+  async *list(endpoint: ResourceEndpoint, options: { filter?: string; attributes?: string; excludedAttributes?: string; pageSize?: number; paging?: 'index' | 'cursor'; whole?: boolean } = {}): AsyncGenerator<ScimObject[]> {
     const count = options.pageSize ?? 500;
     const base: Record<string, string | number | undefined> = {
       filter: options.filter,
@@ -272,16 +274,22 @@ export class ScimClient {
         const page = readList(body);
         if (cursor === '' && typeof body.nextCursor !== 'string' && body.startIndex !== undefined && paging !== 'cursor') {
           // It ignored the cursor and paged by index: this was its first page; go on that way.
-          yield* this.indexPages(endpoint, base, count, page);
+          yield* this.indexPages(endpoint, base, count, options.whole ?? false, page);
           return;
         }
         if (page.resources.length) yield page.resources;
-        cursor = typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : undefined;
+        const next: string | undefined = typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : undefined;
+        // A cursor handed back unchanged would be followed forever: the listing ends there, in doubt.
+        if (next !== undefined && next === cursor) {
+          if (options.whole) throw new ListingIncomplete(`/${endpoint}`, 'the server handed back the cursor it was sent');
+          return;
+        }
+        cursor = next;
         if (cursor === undefined) return;
       }
       paging = 'index';
     }
-    yield* this.indexPages(endpoint, base, count);
+    yield* this.indexPages(endpoint, base, count, options.whole ?? false);
   }
 
   /**
@@ -290,9 +298,9 @@ export class ScimClient {
    * the reported total is reached, one more page is asked for, unless a short page after full ones
    * already showed the end: an empty page (or a refusal) ends the listing; new resources prove the
    * total wrong, and paging goes on until a page is empty or brings nothing new (a target that
-   * repeats itself), so the listing always ends.
+   * repeats itself), so the listing always ends; with `whole`, such a page throws ListingIncomplete.
    */
-  private async *indexPages(endpoint: ResourceEndpoint, base: Record<string, string | number | undefined>, count: number, first?: { total: number; resources: ScimObject[] }): AsyncGenerator<ScimObject[]> {
+  private async *indexPages(endpoint: ResourceEndpoint, base: Record<string, string | number | undefined>, count: number, whole: boolean, first?: { total: number; resources: ScimObject[] }): AsyncGenerator<ScimObject[]> {
     const seen = new Set<string>();
     let page = first ?? (await this.indexPage(endpoint, base, 1, false));
     let index = 1;
@@ -306,6 +314,7 @@ export class ScimClient {
         seen.add(r.id);
         return true;
       });
+      if (fresh.length === 0 && whole) throw new ListingIncomplete(`/${endpoint}`, `after ${seen.size} resources the server answered a page of resources it had already listed (it ignores startIndex or repeats itself)`);
       if (beyondTotal && fresh.length === 0) return;
       if (fresh.length) yield fresh;
       const short = page.resources.length < count;

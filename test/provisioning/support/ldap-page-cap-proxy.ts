@@ -3,6 +3,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 const PAGED_RESULTS_OID = Buffer.from('1.2.840.113556.1.4.319', 'ascii');
 const SEARCH_RESULT_ENTRY = 0x64;
 const SEARCH_RESULT_DONE = 0x65;
+const SEARCH_REQUEST = 0x63;
 
 /**
  * A TCP proxy in front of a real slapd that makes it page the way Active Directory does with a
@@ -13,6 +14,10 @@ const SEARCH_RESULT_DONE = 0x65;
  * answer is relayed unchanged, and the entries of each page are counted on the way.
  *
  * Only one-byte page sizes (up to 127) are lowered: the rewrite keeps every BER length as it is.
+ *
+ * With `emptyPages` set, the proxy answers that many continuation requests (those carrying a
+ * cookie) itself, as Active Directory may while it scans past entries the filter rejects: no
+ * entries, success, and the cookie it was sent, so the client must ask again to go on.
  */
 export class LdapPageCapProxy {
   /** The page sizes the client asked for, one per search request. */
@@ -20,6 +25,8 @@ export class LdapPageCapProxy {
   /** Entries in each page relayed back, in order. */
   readonly pages: number[] = [];
   port = 0;
+  /** Continuation requests still to answer with an empty page and the same cookie (Infinity: all of them). */
+  emptyPages = 0;
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -40,7 +47,14 @@ export class LdapPageCapProxy {
       client.on('data', (chunk: Buffer) => {
         const { messages, rest } = takeMessages(Buffer.concat([fromClient, chunk]));
         fromClient = rest;
-        for (const message of messages) upstream.write(this.lowerPageSize(message));
+        for (const message of messages) {
+          const cookie = this.emptyPages > 0 && header(message).tag === SEARCH_REQUEST ? pagedCookie(message) : undefined;
+          if (cookie?.length) {
+            this.emptyPages--;
+            this.pages.push(0);
+            client.write(emptyPage(message, cookie));
+          } else upstream.write(this.lowerPageSize(message));
+        }
       });
       let fromServer: Buffer = Buffer.alloc(0);
       const entries = new Map<string, number>();
@@ -85,6 +99,42 @@ export class LdapPageCapProxy {
     lowered[at + 2] = Math.min(message[at + 2], this.cap);
     return lowered;
   }
+}
+
+/** The cookie of a request's paged-results control; undefined without one. */
+function pagedCookie(message: Buffer): Buffer | undefined {
+  const oid = message.indexOf(PAGED_RESULTS_OID);
+  if (oid < 0) return undefined;
+  let at = oid + PAGED_RESULTS_OID.length;
+  if (message[at] === 0x01) at += 3;
+  if (message[at] !== 0x04) return undefined;
+  at = berLength(message, at + 1).start;
+  if (message[at] !== 0x30) return undefined;
+  at = berLength(message, at + 1).start;
+  if (message[at] !== 0x02) return undefined;
+  const size = berLength(message, at + 1);
+  at = size.start + size.length;
+  if (message[at] !== 0x04) return undefined;
+  const cookie = berLength(message, at + 1);
+  return message.subarray(cookie.start, cookie.start + cookie.length);
+}
+
+/** A SearchResultDone for the request's message id: success, no entries, and a paged-results control with `cookie`. */
+function emptyPage(request: Buffer, cookie: Buffer): Buffer {
+  const sequence = berLength(request, 1);
+  const id = berLength(request, sequence.start + 1);
+  const messageId = request.subarray(id.start, id.start + id.length);
+  const done = tlv(SEARCH_RESULT_DONE, Buffer.concat([tlv(0x0a, Buffer.from([0])), tlv(0x04, Buffer.alloc(0)), tlv(0x04, Buffer.alloc(0))]));
+  const value = tlv(0x30, Buffer.concat([tlv(0x02, Buffer.from([0])), tlv(0x04, cookie)]));
+  const control = tlv(0x30, Buffer.concat([tlv(0x04, PAGED_RESULTS_OID), tlv(0x04, value)]));
+  return tlv(0x30, Buffer.concat([tlv(0x02, messageId), done, tlv(0xa0, control)]));
+}
+
+/** One BER element: tag, definite length (short or long form), contents. */
+function tlv(tag: number, contents: Buffer): Buffer {
+  const length = contents.length;
+  const head = length < 0x80 ? Buffer.from([tag, length]) : length < 0x100 ? Buffer.from([tag, 0x81, length]) : Buffer.from([tag, 0x82, length >> 8, length & 0xff]);
+  return Buffer.concat([head, contents]);
 }
 
 /** A BER length at `at` (short or long form): its value and where the contents start. */

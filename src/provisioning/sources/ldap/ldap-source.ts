@@ -1,5 +1,6 @@
 import { Client } from 'ldapts';
 import { foldCase } from '../../../scim/compare.js';
+import { pagedSearch } from './paged-search.js';
 import { pageSizeHint } from './page-size-hint.js';
 import { SourceCacheSession } from '../source-cache.js';
 import { decryptSourceSecret } from '../source-secret.js';
@@ -121,8 +122,8 @@ export class LdapSource implements Source {
 
   private async search(client: Client, filter: string, attributes: string[], onEntry: (entry: RawEntry) => void): Promise<void> {
     try {
-      for await (const page of client.searchPaginated(this.spec.baseDn, { scope: 'sub', filter, attributes, paged: { pageSize: this.spec.pageSize }, explicitBufferAttributes: ['objectGUID'] })) {
-        for (const entry of page.searchEntries) {
+      for await (const page of pagedSearch(client, this.spec.baseDn, { filter, attributes, pageSize: this.spec.pageSize, explicitBufferAttributes: ['objectGUID'] })) {
+        for (const entry of page) {
           await completeRangedAttributes(client, entry);
           onEntry(entry);
         }

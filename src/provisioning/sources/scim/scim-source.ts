@@ -122,7 +122,7 @@ export class ScimSource implements Source {
       resources += changed.length;
       for (const { key, record } of changed) cache.put(type, key, record);
       const ids = new Set<string>();
-      for await (const page of client.list(endpoint, { pageSize: this.pageSize, attributes: 'id' })) {
+      for await (const page of client.list(endpoint, { pageSize: this.pageSize, attributes: 'id', whole: true })) {
         for (const resource of page) if (typeof resource.id === 'string') ids.add(foldCase(resource.id));
       }
       for (const { key } of cache.all(type)) {
@@ -175,7 +175,8 @@ async function readEndpoint(client: ScimClient, endpoint: ResourceEndpoint, quer
   const model = endpoint === 'Users' ? userModel : groupModel;
   const records: { key: string; record: ScimSourceRecord }[] = [];
   const seen = new Set<string>();
-  for await (const page of client.list(endpoint, query)) {
+  // Whole: a listing the server cut short would make the rest look deleted.
+  for await (const page of client.list(endpoint, { ...query, whole: true })) {
     for (const resource of page) {
       if (typeof resource.id !== 'string' || resource.id === '') continue;
       const key = foldCase(resource.id);
