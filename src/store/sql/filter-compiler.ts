@@ -238,7 +238,8 @@ class ResourceContext implements Context {
       from: `memberships ${m} JOIN resources ${x} ON ${x}.pk = ${m}.${other}`,
       where: `${m}.${self} = ${this.alias}.pk`,
       element,
-      traits: { ...STRING, multiValued: true },
+      // `members.display eq "ADA"` compares as `members[display eq "ADA"]` does: with the sub-attribute's traits.
+      traits: { ...(sub === undefined ? STRING : element.access({ attr: sub }).traits), multiValued: true },
     };
     if (sub !== undefined) access.sub = sub;
     return access;
