@@ -6,7 +6,7 @@ import { groupModel, userModel, type ResourceModel } from '../../src/scim/schema
 import { BACKENDS } from '../support/databases.js';
 import { assertScimError, ENTERPRISE_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../support/scim-assertions.js';
 import type { TestDirectory } from '../support/test-server.js';
-import { startPeopleDirectory, type PeopleDirectory } from './support/compiler-people.js';
+import { ACME, startPeopleDirectory, type PeopleDirectory } from './support/compiler-people.js';
 
 /**
  * The SQL filter compiler (src/store/sql/filter-compiler.ts) against the protocol core's own
@@ -14,7 +14,6 @@ import { startPeopleDirectory, type PeopleDirectory } from './support/compiler-p
  * resources the in-memory evaluator selects from the same representations. Fast enough to be
  * the mutation-testing subset of the `sql-filter` area (stryker.config.mjs).
  */
-const ACME = 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User';
 const MANAGER = `${ENTERPRISE_SCHEMA}:manager`;
 
 const USER_FILTERS = [
@@ -76,12 +75,13 @@ const USER_FILTERS = [
   'emails[type eq "work"]',
   'emails[type eq "work" and primary eq true]',
   'emails[type eq "work" and value sw "carol"]',
-  'emails[value eq "C.Cohen@work.example"]',
+  'emails[value eq "Z.Cohen@work.example"]',
   'emails[type eq "home" and value eq "ada@home.example"]',
   'emails[type eq "home" or type eq "other"]',
   'emails[not (type eq "work")]',
   'emails[value co "example"].value ew ".example"',
   'emails[type eq "work"].value sw "c"',
+  `${ACME}:level eq "b"`,
   'emails[type eq "work"].value eq "CAROL@work.example"',
   'phoneNumbers[type eq "mobile"]',
   'phoneNumbers.value co "555"',

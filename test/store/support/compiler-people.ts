@@ -9,11 +9,13 @@ import { startTestServer, type TestDirectory, type TestServer } from '../../supp
  * the enterprise extension), with values missing here and there so `pr`, `not` and the
  * "missing values sort last" rule have something to tell apart.
  */
+/** An extension scimd has no schema for: its values are kept and compared as sent. */
+export const ACME = 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User';
 const person = (userName: string, extra: Record<string, unknown>) => ({ schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA], userName, ...extra });
 export const PEOPLE = [
-  person('Ada.Lovelace', { externalId: 'E-001', displayName: 'Ada', title: 'Analyst', active: true, nickName: 'ada', name: { givenName: 'Ada', familyName: 'Lovelace' }, emails: [{ type: 'work', value: 'ada@work.example', primary: true }, { type: 'home', value: 'ada@home.example' }], [ENTERPRISE_SCHEMA]: { department: 'Research', employeeNumber: '7' } }),
-  person('bob', { externalId: 'E-002', displayName: 'Bob', title: 'builder', active: false, name: { givenName: 'Bob', familyName: 'Baker' }, emails: [{ type: 'home', value: 'BOB@home.example' }], phoneNumbers: [{ type: 'work', value: '+1 555 0100' }], [ENTERPRISE_SCHEMA]: { department: 'Ops', manager: { value: 'boss-1' } } }),
-  person('Carol', { externalId: 'e-003', displayName: 'carol', active: true, name: { givenName: 'Carol', familyName: 'Cohen' }, emails: [{ type: 'work', value: 'carol@work.example' }, { type: 'work', value: 'c.cohen@work.example', primary: true }], [ENTERPRISE_SCHEMA]: { department: 'research', employeeNumber: '12' } }),
+  person('Ada.Lovelace', { externalId: 'E-001', displayName: 'Ada', title: 'Analyst', active: true, nickName: 'ada', name: { givenName: 'Ada', familyName: 'Lovelace' }, emails: [{ type: 'work', value: 'ada@work.example', primary: true }, { type: 'home', value: 'ada@home.example' }], [ENTERPRISE_SCHEMA]: { department: 'Research', employeeNumber: '7' }, [ACME]: { level: 'B' } }),
+  person('bob', { externalId: 'E-002', displayName: 'Bob', title: 'builder', active: false, name: { givenName: 'Bob', familyName: 'Baker' }, emails: [{ type: 'home', value: 'BOB@home.example' }], phoneNumbers: [{ type: 'work', value: '+1 555 0100' }], [ENTERPRISE_SCHEMA]: { department: 'Ops', manager: { value: 'boss-1' } }, [ACME]: { level: 'a' } }),
+  person('Carol', { externalId: 'e-003', displayName: 'carol', active: true, name: { givenName: 'Carol', familyName: 'Cohen' }, emails: [{ type: 'work', value: 'carol@work.example' }, { type: 'work', value: 'z.cohen@work.example', primary: true }], [ENTERPRISE_SCHEMA]: { department: 'research', employeeNumber: '12' }, [ACME]: { level: 'c' } }),
   person('dave@example.com', { displayName: 'Dave', title: 'Analyst', active: true, nickName: 'Dave', name: { familyName: 'Diaz' }, [ENTERPRISE_SCHEMA]: { employeeNumber: '3' } }),
   person('eve', { externalId: 'E-005', title: 'auditor', active: false, emails: [{ type: 'other', value: 'eve@other.example' }] }),
   person('Frank', { externalId: 'E-006', displayName: 'Frank "F" O\'Neil', title: 'Analyst (acting)', active: true, name: { givenName: 'Frank', familyName: 'O\'Neil' }, phoneNumbers: [{ type: 'mobile', value: '+44 20 7946 0000', primary: true }] }),
