@@ -72,6 +72,9 @@ const USER_FILTERS = [
   'emails.value eq "carol@work.example"',
   'emails.type eq "work"',
   'emails.primary eq true',
+  'emails.value eq 5',
+  'profileUrl pr',
+  'x509Certificates pr',
   'emails[type eq "work"]',
   'emails[type eq "work" and primary eq true]',
   'emails[type eq "work" and value sw "carol"]',
@@ -146,7 +149,7 @@ const USER_MEMBERSHIP_FILTERS = ['groups pr', 'not (groups pr)', 'groups.value e
 const OPEN_PEOPLE = [
   { userName: 'open-1', [ACME]: { badge: 5, level: 'Gold', flag: true, tags: ['x', 'Y'], nested: { k: 'v' } } },
   { userName: 'open-2', [ACME]: { badge: 12, level: 'silver', flag: false, tags: 'x', nested: { k: 'w' } } },
-  { userName: 'open-3', [ACME]: { badge: '7', level: '' } },
+  { userName: 'open-3', [ACME]: { badge: '7', level: '', nested: { k: 0 } } },
   { userName: 'open-4' },
 ];
 const OPEN_FILTERS = [

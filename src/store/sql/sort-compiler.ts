@@ -11,8 +11,10 @@ import type { SqlParams } from './sql-params.js';
  */
 export function sortExpression(sortBy: ResolvedAttribute, model: ResourceModel, dialect: SqlDialect, params: SqlParams): SortKey {
   const column = columnFor(sortBy, model);
-  // Stryker disable next-line ConditionalExpression: ordering first by "IS NULL" of a column that is never NULL changes nothing; the flag only spares the database that key.
-  if (column) return { expr: column, nullable: column === 'r.external_id' || column === 'r.active' };
+  if (column) {
+    // Stryker disable next-line ConditionalExpression: ordering first by "IS NULL" of a column that is never NULL changes nothing; the flag only spares the database that key.
+    return { expr: column, nullable: column === 'r.external_id' || column === 'r.active' };
+  }
   return { expr: jsonSortKey(sortBy, dialect, params), nullable: true };
 }
 

@@ -17,9 +17,9 @@ export const PEOPLE = [
   person('bob', { externalId: 'E-002', displayName: 'Bob', title: 'builder', active: false, name: { givenName: 'Bob', familyName: 'Baker' }, emails: [{ type: 'home', value: 'BOB@home.example' }], phoneNumbers: [{ type: 'work', value: '+1 555 0100' }], [ENTERPRISE_SCHEMA]: { department: 'Ops', manager: { value: 'boss-1' } }, [ACME]: { level: 'a' } }),
   person('Carol', { externalId: 'e-003', displayName: 'carol', active: true, name: { givenName: 'Carol', familyName: 'Cohen' }, emails: [{ type: 'work', value: 'carol@work.example' }, { type: 'work', value: 'z.cohen@work.example', primary: true }], [ENTERPRISE_SCHEMA]: { department: 'research', employeeNumber: '12' }, [ACME]: { level: 'c' } }),
   person('dave@example.com', { displayName: 'Dave', title: 'Analyst', active: true, nickName: 'Dave', name: { familyName: 'Diaz' }, [ENTERPRISE_SCHEMA]: { employeeNumber: '3' } }),
-  person('eve', { externalId: 'E-005', title: 'auditor', active: false, emails: [{ type: 'other', value: 'eve@other.example' }] }),
+  person('eve', { externalId: 'E-005', title: 'auditor', active: false, profileUrl: '', x509Certificates: [{ value: '' }], emails: [{ type: 'other', value: 'eve@other.example' }] }),
   person('Frank', { externalId: 'E-006', displayName: 'Frank "F" O\'Neil', title: 'Analyst (acting)', active: true, name: { givenName: 'Frank', familyName: 'O\'Neil' }, phoneNumbers: [{ type: 'mobile', value: '+44 20 7946 0000', primary: true }] }),
-  person('grace', { displayName: 'Grace', userType: 'Employee', name: { givenName: 'Grace', familyName: 'hopper' }, emails: [{ value: 'grace@work.example' }] }),
+  person('grace', { displayName: 'Grace', userType: 'Employee', profileUrl: 'https://example.com/grace', x509Certificates: [{ value: 'MIIB' }], name: { givenName: 'Grace', familyName: 'hopper' }, emails: [{ value: 'grace@work.example' }] }),
 ];
 
 export interface PeopleDirectory {
