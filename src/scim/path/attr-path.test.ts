@@ -25,7 +25,7 @@ describe('parseAttrPath', () => {
     });
   }
 
-  const INVALID = ['', '1st', 'name.', '.name', 'name..givenName', 'name.given.name', 'user name', 'emails[type eq "work"]', 'urn:x:', 'a:b'];
+  const INVALID = ['', '1st', 'name.', '.name', 'name..givenName', 'name.given.name', 'user name', 'emails[type eq "work"]', 'urn:x:', 'a:b', 'xurn:ietf:params:a'];
   for (const text of INVALID) {
     it(`rejects ${JSON.stringify(text)} with 400 invalidPath`, () => {
       throwsScimError(() => parseAttrPath(text), { status: 400, scimType: 'invalidPath', detail: /not a valid attribute path/ });

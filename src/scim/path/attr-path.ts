@@ -27,6 +27,7 @@ export function parseAttrPath(text: string, error: (detail: string) => Error = i
   const dot = rest.indexOf('.');
   const attr = dot === -1 ? rest : rest.slice(0, dot);
   const sub = dot === -1 ? undefined : rest.slice(dot + 1);
+  // Stryker disable next-line ConditionalExpression: without the guard, NAME.test(undefined) tests the text "undefined", a valid name, so nothing changes.
   if (!NAME.test(attr) || (sub !== undefined && !NAME.test(sub))) {
     throw error(`${JSON.stringify(text)} is not a valid attribute path`);
   }

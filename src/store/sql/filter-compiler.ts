@@ -43,6 +43,7 @@ const STRING: AttributeTraits = { type: 'string', caseExact: true, multiValued: 
 const CI_STRING: AttributeTraits = { type: 'string', caseExact: false, multiValued: false };
 
 let aliasCounter = 0;
+// Stryker disable next-line ArithmeticOperator: the modulo only keeps alias names short; any distinct numbers do.
 const nextAlias = (prefix: string) => `${prefix}${++aliasCounter % 1_000_000}`;
 
 /**
@@ -238,7 +239,8 @@ class ResourceContext implements Context {
       from: `memberships ${m} JOIN resources ${x} ON ${x}.pk = ${m}.${other}`,
       where: `${m}.${self} = ${this.alias}.pk`,
       element,
-      traits: { ...STRING, multiValued: true },
+      // `members.display eq "ADA"` compares as `members[display eq "ADA"]` does: with the sub-attribute's traits.
+      traits: { ...(sub === undefined ? STRING : element.access({ attr: sub }).traits), multiValued: true },
     };
     if (sub !== undefined) access.sub = sub;
     return access;

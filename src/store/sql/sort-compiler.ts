@@ -11,7 +11,10 @@ import type { SqlParams } from './sql-params.js';
  */
 export function sortExpression(sortBy: ResolvedAttribute, model: ResourceModel, dialect: SqlDialect, params: SqlParams): SortKey {
   const column = columnFor(sortBy, model);
-  if (column) return { expr: column, nullable: column === 'r.external_id' || column === 'r.active' };
+  if (column) {
+    // Stryker disable next-line ConditionalExpression: ordering first by "IS NULL" of a column that is never NULL changes nothing; the flag only spares the database that key.
+    return { expr: column, nullable: column === 'r.external_id' || column === 'r.active' };
+  }
   return { expr: jsonSortKey(sortBy, dialect, params), nullable: true };
 }
 
@@ -26,17 +29,22 @@ function columnFor(sortBy: ResolvedAttribute, model: ResourceModel): string | un
     switch (sortBy.name) {
       case 'id':
         return 'r.id';
+      // Stryker disable StringLiteral: without these columns the JSON fallback reads the same values (externalId as stored, the name folded); they are here for their indexes.
       case 'externalId':
         return 'r.external_id';
       case model.nameAttribute:
         return 'r.name_key';
+      // Stryker restore StringLiteral
       case 'active':
         return 'r.active';
+      // Stryker disable OptionalChaining: list-query refuses a bare `meta` (it is complex), so `sub` is always there; the `?.` only keeps the type checker content.
       case 'meta':
         if (sortBy.sub?.name === 'created') return 'r.created';
         if (sortBy.sub?.name === 'lastModified') return 'r.last_modified';
         if (sortBy.sub?.name === 'resourceType') return 'r.type';
+        // Stryker disable next-line StringLiteral: the `''` is for the type checker only (see above).
         throw invalidValue(`Sorting by meta.${sortBy.sub?.name ?? ''} is not supported`);
+      // Stryker restore OptionalChaining
       case model.membership:
         throw invalidValue(`Sorting by ${model.membership} is not supported`);
     }
@@ -50,6 +58,7 @@ function jsonSortKey(sortBy: ResolvedAttribute, dialect: SqlDialect, params: Sql
   const leaf = sortBy.sub?.def ?? (sortBy.def?.multiValued && sortBy.def.type === 'complex' ? findAttribute(sortBy.def.subAttributes, 'value') : sortBy.def);
   const read = (doc: string, keys: string[]) => {
     const path = params.add(dialect.jsonPath(keys));
+    // Stryker disable next-line all: no attribute of the schemas scimd serves is an integer or decimal, and an unknown extension's attribute has no definition, so this cannot run today; it makes a numeric attribute sort as a number.
     if (leaf?.type === 'integer' || leaf?.type === 'decimal') return dialect.jsonNumber(doc, path);
     const text = dialect.jsonText(doc, path);
     return leaf && !leaf.caseExact && leaf.type === 'string' ? dialect.fold(text) : text;
