@@ -106,7 +106,7 @@ function durabilitySuite(backend: Backend, suite: Suite): void {
       const syncs = calls.filter((c) => c.name === 'fdatasync' && c.target === walPath).length;
       console.log(
         `durability at the disk (${backend}): ${acknowledged.length} acknowledged writes, ${proven.length} proven; ` +
-          (backend === 'sqlite' ? `${syncs} fdatasyncs of the WAL; sync ${median(proven.map((v) => v.syncMicros))} µs median, ` : `COMMIT round trip ${median(proven.map((v) => v.syncMicros))} µs median, `) +
+          (backend === 'sqlite' ? `${syncs} fdatasyncs of the WAL; sync ${median(proven.map((v) => v.syncMicros))} µs median, ` : `commit round trip ${median(proven.map((v) => v.syncMicros))} µs median, `) +
           `sync end → answer ${median(proven.map((v) => v.syncToAnswerMicros))} µs median; ${calls.length} system calls traced`,
       );
       if (suite.expectProblem) {

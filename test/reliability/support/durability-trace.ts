@@ -58,9 +58,11 @@ export function sqliteVerdict(calls: TracedCall[], walPath: string, marker: stri
 }
 
 /**
- * PostgreSQL: the last statement that sent the marker to the database, then the COMMIT on that
- * connection; PostgreSQL's CommandComplete for it must have been read before the first byte of the
- * answer. (With synchronous_commit on, the server flushes its WAL before sending that reply.)
+ * PostgreSQL: the last statement that sent the marker to the database, then what committed it on
+ * that connection, whose reply must have been read before the first byte of the answer. (With
+ * synchronous_commit on, the server flushes its WAL before sending that reply.) A statement run
+ * outside BEGIN commits on its own: its ReadyForQuery says idle ('I'), and that reply is the
+ * confirmation. Inside a transaction ('T') it is the COMMIT that follows.
  */
 export function postgresVerdict(calls: TracedCall[], marker: string): Verdict {
   const bytes = Buffer.from(marker);
@@ -70,10 +72,21 @@ export function postgresVerdict(calls: TracedCall[], marker: string): Verdict {
   const sent = calls.filter((c) => isSend(c) && isSocket(c) && !sameFile(c, request) && c.data.includes(bytes) && c.start > request.end && c.end < answer.start);
   const statement = sent[sent.length - 1];
   if (!statement) return { ok: false, marker, problem: 'the write never reached the database' };
+  const statementReply = calls.find((c) => c.name === 'read' && sameFile(c, statement) && c.start > statement.end && readyForQuery(c.data) !== undefined);
+  if (statementReply && readyForQuery(statementReply.data) === 'I') {
+    if (statementReply.end > answer.start) return { ok: false, marker, problem: 'answered before PostgreSQL confirmed the statement that committed it' };
+    return { ok: true, marker, syncMicros: statementReply.startMicros + statementReply.durationMicros - statement.startMicros, syncToAnswerMicros: answer.startMicros - statementReply.startMicros };
+  }
   const commitQuery = Buffer.from('COMMIT\0');
   const commit = calls.find((c) => isSend(c) && sameFile(c, statement) && c.start > statement.end && c.data.includes(commitQuery));
   if (!commit) return { ok: false, marker, problem: 'no COMMIT followed the write on its connection' };
   const reply = calls.find((c) => c.name === 'read' && sameFile(c, commit) && c.start > commit.end && c.data.includes(commitQuery));
   if (!reply || reply.end > answer.start) return { ok: false, marker, problem: 'answered before PostgreSQL confirmed the COMMIT' };
   return { ok: true, marker, syncMicros: reply.startMicros + reply.durationMicros - commit.startMicros, syncToAnswerMicros: answer.startMicros - reply.startMicros };
+}
+
+/** The transaction status of the last ReadyForQuery message ('Z', length 5) in bytes read from PostgreSQL. */
+function readyForQuery(data: Buffer): string | undefined {
+  const at = data.lastIndexOf(Buffer.from([0x5a, 0, 0, 0, 5]));
+  return at >= 0 && at + 5 < data.length ? String.fromCharCode(data[at + 5]) : undefined;
 }
