@@ -130,6 +130,9 @@ async function serve(config: ServerConfig): Promise<void> {
   const publicUrl = app.publicUrl.scim(SCIM_PREFIX);
   // Webhook delivery, in the background: the SCIM URL is the `iss` of SET-format deliveries.
   app.webhooks.start(publicUrl);
+  // Before the line below: a supervisor that reads it may send SIGTERM at once, and until a handler
+  // is installed the operating system's default for SIGTERM ends the process without shutting down.
+  shutdownOnSignals(app, store, config.shutdownTimeoutMs);
   // stdout carries the JSON log lines, and this one line scripts wait for. The banner goes to
   // stderr, never through the logger: a person at the terminal sees it, a log shipper reading
   // stdout never receives the secret.
@@ -137,7 +140,6 @@ async function serve(config: ServerConfig): Promise<void> {
   if (bootstrap) process.stderr.write(bootstrapBanner(publicUrl, bootstrap));
   process.stderr.write(adminSecretNotice(publicUrl.slice(0, -SCIM_PREFIX.length), adminSecret));
   if (config.trustProxy === true) process.stderr.write('Warning: --trust-proxy all trusts every hop, so any client can forge its address (and dodge the failed-authentication limit); give a hop count or the proxies\' addresses instead\n');
-  shutdownOnSignals(app, store, config.shutdownTimeoutMs);
 }
 
 /** Node's listen errors in words an operator can act on. */

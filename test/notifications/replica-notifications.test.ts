@@ -42,10 +42,13 @@ for (const backend of BACKENDS) {
       const service = new NotificationService(store, { clock: () => new Date(), encryptor: connectionEncryptor(database.url, env), delivery: () => assert.fail('no sending here') });
       recipientId = (await service.create({ id: 'cli:test', ip: null }, { recipient: 'ops@example.com' })).id;
       const args = ['--db', database.url, '--no-bootstrap', '--smtp-url', sink.url, '--notify-from', 'scimd@example.com'];
-      servers.push(...(await Promise.all([startScimd(args, env), startScimd(args, env)])));
+      // Both start together; one that fails must not leave the other running (it would hold the test open).
+      const started = await Promise.allSettled([startScimd(args, env), startScimd(args, env)]);
+      for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
+      for (const result of started) if (result.status === 'rejected') throw result.reason;
       await waitFor('both deliveries to be logged', async () => (await store.webhooks.listDeliveries({ webhookId: recipientId, limit: 10 })).filter((d) => d.outcome === 'delivered').length >= 2);
       // Stopping waits for attempts in flight, so a duplicate could not still be on its way.
-      for (const server of servers) assert.equal(await server.stop(), 0);
+      for (const server of servers) assert.equal(await server.stop(), 0, `a replica's exit, signal ${server.child.signalCode}:\n${server.errors()}`);
     });
     after(async () => {
       for (const server of servers) await server.stop();

@@ -55,9 +55,11 @@ export async function startServerProcess(argv: string[], env: NodeJS.ProcessEnv 
     child,
     output: () => stdout,
     errors: () => stderr,
+    // A child ended by a signal has no exit code (null) but a signalCode: both mean it is gone,
+    // and waiting for another 'exit' then would wait forever.
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
       }),
