@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startScimd } from '../support/scimd-process.js';
 import { waitFor } from '../support/wait.js';
@@ -97,5 +101,38 @@ for (const backend of BACKENDS) {
       });
     });
   }
-}
 
+  describe(`scimd serve's signal handlers (${backend})`, () => {
+    let database: TestDatabase;
+    let dir = '';
+    before(async () => {
+      database = await createTestDatabase(backend);
+      dir = await mkdtemp(join(tmpdir(), 'scimd-signal-order-'));
+    });
+    after(async () => {
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('are installed before the line supervisors wait for, so a SIGTERM sent on reading it shuts down cleanly', async () => {
+      // A preload that reports, at the moment "scimd serving" is written, how many SIGTERM listeners
+      // exist: with none, a SIGTERM sent on reading the line ends the process by the OS default.
+      const probe = join(dir, 'signal-probe.mjs');
+      await writeFile(
+        probe,
+        `const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => {
+  if (String(chunk).startsWith('scimd serving')) process.stderr.write('SIGTERM listeners at the serving line: ' + process.listenerCount('SIGTERM') + '\\n');
+  return write(chunk, ...rest);
+};
+`,
+      );
+      const server = await startScimd(['--db', database.url, '--no-bootstrap'], { NODE_OPTIONS: `--import ${pathToFileURL(probe).href}` });
+      try {
+        assert.match(server.errors(), /SIGTERM listeners at the serving line: [1-9]/);
+      } finally {
+        assert.equal(await server.stop(), 0);
+      }
+    });
+  });
+}
