@@ -84,7 +84,7 @@ for (const backend of BACKENDS) {
       assert.match(targets.get('secret.created')!, /^Entra …\w{4} sec_\w+$/);
       assert.equal(targets.get('webhook.created'), `127.0.0.1:9 ${webhookId}`);
       const by = await page.getByTestId('audit-row').filter({ hasText: 'directory.created' }).getByTestId('audit-actor').innerText();
-      assert.match(by, /^SCIMD_ADMIN_SECRET …\w{4} sec_\w+ \(127\.0\.0\.1\)$/, 'the admin secret that acted, by its name');
+      assert.match(by, /^SCIMD_ADMIN_SECRET …[\w-]{4} sec_\w+ \(127\.0\.0\.1\)$/, 'the admin secret that acted, by its name');
     });
 
     for (const [name, path, ready] of [
