@@ -17,9 +17,10 @@ const EXPECTED: Record<string, Record<Backend, number>> = {
   'GET user by id': { sqlite: 2, postgres: 2 },
   'GET group with its members': { sqlite: 2, postgres: 2 },
   // On PostgreSQL a page, its count and the event sequence are one statement (one snapshot); on
-  // SQLite, where a statement is a call, a read transaction around them is cheaper.
+  // SQLite, where a statement is a call, a read transaction around them is cheaper. An unfiltered
+  // page reads its total with the sequence from the directory's row (it counted: 6 on SQLite).
   'filter userName eq': { sqlite: 5, postgres: 2 },
-  'first page of 100 users': { sqlite: 6, postgres: 2 },
+  'first page of 100 users': { sqlite: 5, postgres: 2 },
   'next cursor page of 100 users': { sqlite: 5, postgres: 2 },
   // On PostgreSQL the row, its indexed values, the event and the sequence are one statement.
   'create user': { sqlite: 6, postgres: 2 },

@@ -194,7 +194,7 @@ export class SqlStore implements Store {
       await this.writeIndexedValues(tx, pk, type, resource.data, false);
       const created: StoredResource = { id: resource.id, type, data: resource.data, version: 1, created: options.now, lastModified: options.now };
       const delta = resource.members?.length ? await this.addMembers(tx, directoryId, pk, resource.id, resource.members) : NO_DELTA;
-      await this.appendEvents(tx, directoryId, [resourceEvent(undefined, created), ...membershipEvents(created, delta)], options.now);
+      await this.appendEvents(tx, directoryId, [resourceEvent(undefined, created), ...membershipEvents(created, delta)], options.now, undefined, counted(type, 1));
       // A new user is in no group yet; a new group's members are read back by the caller when shown.
       return type === 'User' ? { ...created, membership: [] } : created;
       // The INSERT's foreign key check finds the directory and key-share-locks its row, as the
@@ -221,7 +221,7 @@ export class SqlStore implements Store {
       return `created AS (${insert}), indexed AS (${this.indexedValuesInsert(params, 'SELECT pk FROM created', type, resource.data)}), `;
     };
     try {
-      await this.numberAndInsertEvents(this.driver, directoryId, [resourceEvent(undefined, created)!], options.now, { ctes, after: 'created' });
+      await this.numberAndInsertEvents(this.driver, directoryId, [resourceEvent(undefined, created)!], options.now, { ctes, after: 'created', counts: counted(type, 1) });
     } catch (error) {
       throw writeError(error, this.driver.dialect, model.nameAttribute);
     }
@@ -273,7 +273,7 @@ export class SqlStore implements Store {
         const delta = resource.members?.length ? await this.addMembers(tx, directoryId, inserted.get(resource.id)!, resource.id, resource.members) : NO_DELTA;
         events.push(resourceEvent(undefined, created), ...membershipEvents(created, delta));
       }
-      await this.appendEvents(tx, directoryId, events, options.now);
+      await this.appendEvents(tx, directoryId, events, options.now, undefined, counted(type, fresh.length));
       return fresh.map((r) => r.id);
     }, model.nameAttribute);
   }
@@ -344,6 +344,7 @@ export class SqlStore implements Store {
         ],
         options.now,
         this.driver.dialect.writableCte ? (params) => `deleted AS (${deletion(params)}), ` : undefined,
+        counted(type, -1),
       );
     }, undefined, 'by-resource-lock');
   }
@@ -361,7 +362,8 @@ export class SqlStore implements Store {
    * read with the page, so "list, then follow the feed from it" neither misses nor repeats a
    * change. The total is counted only when the page cannot tell it: an index page that reaches
    * the last match tells it without counting, which spares lookups such as `userName eq` (one row
-   * or none) a count.
+   * or none) a count. An unfiltered list never counts: its total is the directory's count of the
+   * type, kept by every write that creates or deletes (CountChange), and read in the same snapshot.
    */
   private async queryPage(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
     const model = modelFor(type);
@@ -397,6 +399,7 @@ export class SqlStore implements Store {
       ? `SELECT ${columns} FROM resources r WHERE r.pk IN (${pageKeys})`
       : `SELECT ${columns} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
     const count = (p: SqlParams) => `SELECT COUNT(*) AS n FROM resources r WHERE ${where(p)}`;
+    const stored = query.withTotal && !query.filter;
     const sequence = (p: SqlParams) => `SELECT last_sequence FROM directories WHERE id = ${p.add(directoryId)}`;
 
     let rows: ResourceRow[];
@@ -408,7 +411,13 @@ export class SqlStore implements Store {
       // the total, so an empty page still brings them. Every parameter must appear in the
       // statement, so the count and its condition are built only when used.
       const mustCount = () => [`(SELECT COUNT(*) FROM page) > ${params.add(query.count)}`, ...(query.offset > 0 ? ['NOT EXISTS (SELECT 1 FROM page)'] : [])].join(' OR ');
-      const total = !query.withTotal ? 'NULL' : query.after ? `(${count(params)})` : `CASE WHEN ${mustCount()} THEN (${count(params)}) END`;
+      const total = !query.withTotal
+        ? 'NULL'
+        : stored
+          ? `(SELECT ${countColumn(type)} FROM directories WHERE id = ${params.add(directoryId)})`
+          : query.after
+            ? `(${count(params)})`
+            : `CASE WHEN ${mustCount()} THEN (${count(params)}) END`;
       const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
         `WITH page AS MATERIALIZED (${page})
          SELECT h.page_sequence, h.page_total, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total) h
@@ -424,11 +433,19 @@ export class SqlStore implements Store {
       ({ rows, counted, lastSequence } = await this.driver.readSnapshot(async (tx) => {
         const rows = await tx.all<ResourceRow>(page, params.values);
         const more = rows.length > query.count;
-        const mustCount = query.withTotal && (query.after || more || (rows.length === 0 && query.offset > 0));
+        const mustCount = query.withTotal && !stored && (query.after || more || (rows.length === 0 && query.offset > 0));
         const p = new SqlParams();
-        const counted = mustCount ? (await tx.get<{ n: number | string }>(count(p), p.values))?.n : undefined;
-        const s = new SqlParams();
-        const lastSequence = query.withSequence ? (await tx.get<{ last_sequence: number | string }>(sequence(s), s.values))?.last_sequence : undefined;
+        let counted = mustCount ? (await tx.get<{ n: number | string }>(count(p), p.values))?.n : undefined;
+        let lastSequence: number | string | undefined;
+        if (query.withSequence || stored) {
+          // The sequence and the stored count are one read of the directory's row.
+          const directory = await tx.get<{ last_sequence: number | string; n: number | string }>(
+            fixedStatement(`SELECT last_sequence, ${countColumn(type)} AS n FROM directories WHERE id = $1`),
+            [directoryId],
+          );
+          lastSequence = directory?.last_sequence;
+          if (stored) counted = directory?.n;
+        }
         return { rows, counted, lastSequence };
       }));
     }
@@ -677,8 +694,12 @@ export class SqlStore implements Store {
      * a write without events they run as a statement of their own.
      */
     alongside?: (params: SqlParams) => string,
+    /** Users and groups the write created (or, negative, deleted): the directory's counts move with its sequence. */
+    counts: CountChange = NO_COUNT_CHANGE,
   ): Promise<void> {
     const events = drafts.filter((d): d is EventDraft => d !== undefined);
+    // Every create and delete has its event, so the sequence's UPDATE below always carries the counts.
+    if (events.length === 0 && (counts.users || counts.groups)) throw new Error('A change to the resource counts without an event');
     if (events.length === 0) {
       if (alongside) {
         const params = new SqlParams();
@@ -687,7 +708,7 @@ export class SqlStore implements Store {
       return;
     }
     if (this.driver.dialect.writableCte && events.length <= INSERT_ROWS) {
-      return this.numberAndInsertEvents(tx, directoryId, events, now, { ctes: alongside, lockFirst: Boolean(this.driver.dialect.lockForSequence) });
+      return this.numberAndInsertEvents(tx, directoryId, events, now, { ctes: alongside, lockFirst: Boolean(this.driver.dialect.lockForSequence), counts });
     }
     // Upgrading the write's lock on the directory with SELECT … FOR NO KEY UPDATE (rather than
     // letting the UPDATE wait) queues behind other writers without queueing behind a deletion.
@@ -697,8 +718,8 @@ export class SqlStore implements Store {
       await tx.run(`WITH ${alongside(params).replace(/, $/, '')} SELECT 1`, params.values);
     }
     const row = await tx.get<{ last_sequence: number | string }>(
-      'UPDATE directories SET last_sequence = last_sequence + $1 WHERE id = $2 RETURNING last_sequence',
-      [events.length, directoryId],
+      'UPDATE directories SET last_sequence = last_sequence + $1, user_count = user_count + $3, group_count = group_count + $4 WHERE id = $2 RETURNING last_sequence',
+      [events.length, directoryId, counts.users, counts.groups],
     );
     if (!row) throw directoryGone();
     const first = Number(row.last_sequence) - events.length + 1;
@@ -731,12 +752,14 @@ export class SqlStore implements Store {
     directoryId: string,
     events: EventDraft[],
     now: string,
-    options: { ctes?: (params: SqlParams) => string; after?: string; lockFirst?: boolean } = {},
+    options: { ctes?: (params: SqlParams) => string; after?: string; lockFirst?: boolean; counts?: CountChange } = {},
   ): Promise<void> {
     const dialect = this.driver.dialect;
     const params = new SqlParams();
     let extra = options.ctes?.(params) ?? '';
     const [directory, at, count] = [params.add(directoryId), params.add(now), params.add(events.length)];
+    const counts = options.counts ?? NO_COUNT_CHANGE;
+    const [users, groups] = [params.add(counts.users), params.add(counts.groups)];
     const conditions = [`id = ${directory}`];
     if (options.lockFirst) {
       extra += `locked AS (SELECT 1 FROM directories WHERE id = ${directory}${dialect.lockForSequence}), `;
@@ -749,7 +772,7 @@ export class SqlStore implements Store {
       return `(${id}, ${offset}::int, ${type}, ${subjectType}, ${subjectId}, ${version}::int, ${data}::jsonb)`;
     });
     const inserted = await tx.all(
-      fixedStatement(`WITH ${extra}numbered AS (UPDATE directories SET last_sequence = last_sequence + ${count}::int WHERE ${conditions.join(' AND ')} RETURNING last_sequence)
+      fixedStatement(`WITH ${extra}numbered AS (UPDATE directories SET last_sequence = last_sequence + ${count}::int, user_count = user_count + ${users}::int, group_count = group_count + ${groups}::int WHERE ${conditions.join(' AND ')} RETURNING last_sequence)
        INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data)
        SELECT v.id, ${directory}, n.last_sequence - ${count}::int + 1 + v.offset_in_write, v.type, v.subject_type, v.subject_id, v.subject_version, ${at}, v.data
          FROM numbered n, (VALUES ${values.join(', ')}) AS v(id, offset_in_write, type, subject_type, subject_id, subject_version, data)
@@ -1022,6 +1045,27 @@ interface MembershipDelta {
 }
 
 const NO_DELTA: MembershipDelta = { added: [], removed: [] };
+
+/**
+ * A write's change to the directory's counts of users and groups, kept beside last_sequence and
+ * updated by the same statement that numbers the write's events: the row is updated by every
+ * write already, so the counts add no statement and no lock.
+ */
+interface CountChange {
+  users: number;
+  groups: number;
+}
+
+const NO_COUNT_CHANGE: CountChange = { users: 0, groups: 0 };
+
+function counted(type: ResourceTypeName, by: number): CountChange {
+  return type === 'User' ? { users: by, groups: 0 } : { users: 0, groups: by };
+}
+
+/** The directories column that counts resources of a type (see CountChange). */
+function countColumn(type: ResourceTypeName): string {
+  return type === 'User' ? 'user_count' : 'group_count';
+}
 
 /** One event per member that joined or left a group. */
 function membershipEvents(group: StoredResource, delta: MembershipDelta): EventDraft[] {
