@@ -377,6 +377,11 @@ export class SqlStore implements Store {
     const pk = Number(row.pk);
     const updated: StoredResource = { ...read, data: outcome.data, version: read.version + 1, lastModified: options.now };
     const event = dataChanged ? resourceEvent(read, updated) : undefined;
+    // A change no event describes is left to the transaction, which writes it without one.
+    if (!event && ids.length === 0) return undefined;
+    // Nothing is written unless the checks hold and something moves: the row and its indexed
+    // values carry the same gate as the events.
+    const gate = `EXISTS (SELECT 1 FROM ok)${dataChanged ? '' : ' AND EXISTS (SELECT 1 FROM changes)'}`;
     const ctes = (params: SqlParams) => {
       const [key, directory] = [params.add(pk), params.add(directoryId)];
       let sql = `target AS MATERIALIZED (SELECT r.pk, r.version${membership} FROM resources r WHERE r.pk = ${key}
@@ -408,15 +413,12 @@ export class SqlStore implements Store {
       } else {
         sql += 'ok AS MATERIALIZED (SELECT 1 FROM current), ';
       }
-      // The row and its indexed values change only when the events are written (the same gate).
-      const gate = `EXISTS (SELECT 1 FROM ok)${dataChanged ? '' : ' AND EXISTS (SELECT 1 FROM changes)'}`;
       sql += `written AS (${this.rowUpdate(params, pk, type, outcome.data, options.now)} AND ${gate}), `;
       if (INDEXED_VALUES.some((v) => v.type === type)) {
         sql += `unindexed AS (DELETE FROM resource_values WHERE resource_pk = ${key} AND ${gate}), indexed AS (${this.indexedValuesInsert(params, key, type, outcome.data)} WHERE ${gate}), `;
       }
       return sql;
     };
-    const gate = `EXISTS (SELECT 1 FROM ok)${dataChanged ? '' : ' AND EXISTS (SELECT 1 FROM changes)'}`;
     const report = `(SELECT version FROM target) AS version${membership ? ', (SELECT membership FROM target) AS membership' : ''}${
       adding ? `, (SELECT ${dialect.jsonArrayAgg({ id: 'f.id', type: 'f.type' }, 'f.pk')} FROM found f) AS found` : ''
     }`;
