@@ -299,6 +299,11 @@ export class SqlStore implements Store {
     options: WriteOptions,
   ): Promise<StoredResource> {
     const model = modelFor(type);
+    // A group's PUT replaces its members, which one statement does not do (see changeInOneStatement).
+    if (this.driver.dialect.writableCte && model.membership !== 'members') {
+      const done = await this.changeInOneStatement(directoryId, type, id, options, () => ({ data: input.data, memberChanges: [] }));
+      if (done) return done.resource;
+    }
     return this.write(directoryId, async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const changes: MemberChange[] = model.membership === 'members' ? [{ op: 'replace', members: input.members ?? [] }] : [];
@@ -315,6 +320,10 @@ export class SqlStore implements Store {
     options: WriteOptions,
   ): Promise<PatchResult> {
     const model = modelFor(type);
+    if (this.driver.dialect.writableCte) {
+      const done = await this.changeInOneStatement(directoryId, type, id, options, change);
+      if (done) return done;
+    }
     return this.write(directoryId, async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const outcome = change(current.resource);
@@ -322,31 +331,167 @@ export class SqlStore implements Store {
     }, model.nameAttribute, 'by-resource-lock');
   }
 
+  /**
+   * A PUT or PATCH as one statement outside a transaction (PostgreSQL): the resource is read
+   * without a lock, the change is worked out from it, and one statement locks the directory
+   * (key share) and the row (FOR UPDATE) as lockResource does, checks that the row's version is
+   * still the one read, adds or removes the members (member rows key-share locked, as
+   * resolveMembers does), upgrades the directory's lock and numbers the events, in that order
+   * (each WITH waits for the one before through a one-time filter). Every write in it is gated on
+   * the version and, for an add, on every member being found with its type: a failed check
+   * writes nothing, and the statement's own commit is the write's. Undefined when the statement
+   * cannot do it (members replaced, or added and removed together, or too many) or when the row
+   * changed or went away since it was read: the caller then writes in a transaction as before,
+   * which also tells a deleted directory from a missing resource.
+   */
+  private async changeInOneStatement(
+    directoryId: string,
+    type: ResourceTypeName,
+    id: string,
+    options: WriteOptions,
+    change: (current: StoredResource) => { data: JsonObject; memberChanges: MemberChange[] },
+  ): Promise<PatchResult | undefined> {
+    const dialect = this.driver.dialect;
+    const model = modelFor(type);
+    const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
+    const row = await this.driver.get<ResourceRow>(
+      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`),
+      [directoryId, type, id],
+    );
+    if (!row) return undefined;
+    const read = resourceFromRow(row, dialect);
+    if (options.ifMatch && !matchesVersion(options.ifMatch, read.version)) {
+      throw preconditionFailed(`The ${type} has changed: its version is now W/"${read.version}"`);
+    }
+    const outcome = change(read);
+    const ops = new Set(outcome.memberChanges.map((c) => c.op));
+    if (ops.size > 1 || ops.has('replace') || ops.has('removeWhere')) return undefined;
+    const adding = ops.has('add');
+    const named = outcome.memberChanges.flatMap((c): MemberRef[] => (c.op === 'add' ? c.members : c.op === 'remove' ? c.ids.map((value) => ({ value })) : []));
+    const ids = [...new Set(named.map((m) => m.value))];
+    if (ids.length > CHUNK) return undefined;
+    if (adding && ids.includes(id)) throw invalidValue('A group cannot be a member of itself');
+    const dataChanged = !jsonEqual(read.data, outcome.data);
+    if (!dataChanged && ids.length === 0) return { resource: read, changed: false };
+
+    const pk = Number(row.pk);
+    const updated: StoredResource = { ...read, data: outcome.data, version: read.version + 1, lastModified: options.now };
+    const event = dataChanged ? resourceEvent(read, updated) : undefined;
+    // A change no event describes is left to the transaction, which writes it without one.
+    if (!event && ids.length === 0) return undefined;
+    // Nothing is written unless the checks hold and something moves: the row and its indexed
+    // values carry the same gate as the events.
+    const gate = `EXISTS (SELECT 1 FROM ok)${dataChanged ? '' : ' AND EXISTS (SELECT 1 FROM changes)'}`;
+    const ctes = (params: SqlParams) => {
+      const [key, directory] = [params.add(pk), params.add(directoryId)];
+      let sql = `target AS MATERIALIZED (SELECT r.pk, r.version${membership} FROM resources r WHERE r.pk = ${key}
+           AND EXISTS (SELECT 1 FROM directories d WHERE d.id = ${directory}${dialect.lockForWrite}) FOR UPDATE OF r),
+         current AS MATERIALIZED (SELECT pk FROM target WHERE version = ${params.add(read.version)}), `;
+      if (ids.length) {
+        const order = `(SELECT u.id, min(u.ord) AS ord FROM unnest(${params.add(ids)}::text[]) WITH ORDINALITY AS u(id, ord) GROUP BY u.id) w`;
+        const subject = `'Group'::text AS subject_type, ${params.add(id)}::text AS subject_id, ${params.add(updated.version)}::int AS subject_version`;
+        const display = params.add(displayOf(updated));
+        if (adding) {
+          const [named_ids, named_types] = [params.add(named.map((m) => m.value)), params.add(named.map((m) => m.type ?? null))];
+          sql += `found AS MATERIALIZED (SELECT pk, id, type FROM resources WHERE ${inDirectory(directory)} AND id IN (${params.list(ids)})
+             AND EXISTS (SELECT 1 FROM current)${dialect.lockForWrite}),
+           ok AS MATERIALIZED (SELECT 1 FROM current WHERE (SELECT count(*) FROM found) = ${params.add(ids.length)} AND NOT EXISTS (SELECT 1 FROM found f
+             JOIN unnest(${named_ids}::text[], ${named_types}::text[]) AS n(id, type) ON n.id = f.id WHERE n.type IS NOT NULL AND n.type <> f.type)),
+           changes AS (INSERT INTO memberships (group_pk, member_pk) SELECT ${key}, pk FROM found WHERE EXISTS (SELECT 1 FROM ok) ON CONFLICT DO NOTHING RETURNING member_pk),
+           moved AS MATERIALIZED (SELECT row_number() OVER (ORDER BY w.ord) AS ord, 'group.member_added'::text AS type, ${subject},
+             jsonb_build_object('member', jsonb_build_object('value', f.id, 'type', f.type), 'display', ${display}::text) AS data
+             FROM changes c JOIN found f ON f.pk = c.member_pk JOIN ${order} ON w.id = f.id), `;
+        } else {
+          // As removeMembers: the member rows are not locked (a member deleted meanwhile takes its memberships with it).
+          sql += `ok AS MATERIALIZED (SELECT 1 FROM current),
+           changes AS (DELETE FROM memberships m USING resources x WHERE m.group_pk = ${key} AND EXISTS (SELECT 1 FROM ok) AND x.pk = m.member_pk
+             AND ${inDirectory(directory, 'x.directory_id')} AND x.id IN (${params.list(ids)}) RETURNING x.id, x.type),
+           moved AS MATERIALIZED (SELECT row_number() OVER (ORDER BY w.ord) AS ord, 'group.member_removed'::text AS type, ${subject},
+             jsonb_build_object('member', jsonb_build_object('value', c.id, 'type', c.type), 'display', ${display}::text) AS data
+             FROM changes c JOIN ${order} ON w.id = c.id), `;
+        }
+      } else {
+        sql += 'ok AS MATERIALIZED (SELECT 1 FROM current), ';
+      }
+      sql += `written AS (${this.rowUpdate(params, pk, type, outcome.data, options.now)} AND ${gate}), `;
+      if (INDEXED_VALUES.some((v) => v.type === type)) {
+        sql += `unindexed AS (DELETE FROM resource_values WHERE resource_pk = ${key} AND ${gate}), indexed AS (${this.indexedValuesInsert(params, key, type, outcome.data)} WHERE ${gate}), `;
+      }
+      return sql;
+    };
+    const report = `(SELECT version FROM target) AS version${membership ? ', (SELECT membership FROM target) AS membership' : ''}${
+      adding ? `, (SELECT ${dialect.jsonArrayAgg({ id: 'f.id', type: 'f.type' }, 'f.pk')} FROM found f) AS found` : ''
+    }`;
+    let result: { logged: number; report: Record<string, unknown> };
+    try {
+      result = await this.numberAndInsertEvents(this.driver, directoryId, event ? [event] : [], options.now, {
+        ctes,
+        gate,
+        lockFirst: true,
+        generated: ids.length ? { rows: 'moved', bound: ids.length } : undefined,
+        report,
+      });
+    } catch (error) {
+      throw writeError(error, dialect, model.nameAttribute);
+    }
+    const version = result.report.version;
+    if (version === null || version === undefined || Number(version) !== read.version) return undefined;
+    if (adding) {
+      const found = dialect.decodeDocument(result.report.found) as { id: string; type: string }[];
+      checkedMembers(named, new Map(found.map((f) => [f.id, { pk: 0, type: f.type }])));
+    }
+    const groups = membership ? { membership: dialect.decodeDocument(result.report.membership) as Member[] } : {};
+    if (result.logged === 0) return { resource: { ...read, ...groups }, changed: false };
+    return { resource: { ...updated, ...groups }, changed: true };
+  }
+
   async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
     await this.write(directoryId, async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
+      const member = { value: id, type };
+      const deleted = resourceEvent(current.resource, undefined)!;
+      if (this.driver.dialect.writableCte) {
+        // The groups that lose the member, the row's removal and the events are one statement:
+        // the groups' events are made from the UPDATE's RETURNING (see groupsLosing).
+        await this.numberAndInsertEvents(tx, directoryId, [deleted], options.now, {
+          ctes: (params) => `deleted AS (DELETE FROM resources WHERE pk = ${params.add(current.pk)}), ${this.groupsLosing(params, current.pk, member, options.now)}`,
+          generated: { rows: 'losing', bound: (current.resource.membership?.length ?? 0) + 4 },
+          lockFirst: true,
+          counts: counted(type, -1),
+        });
+        return;
+      }
       // The groups that lose this member change too: their versions move and each gets an event.
       const groups = await tx.all<{ id: string; version: number | string; name: string }>(
         fixedStatement(`UPDATE resources SET version = version + 1, last_modified = $1 WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = $2)
          RETURNING id, version, name`),
         [options.now, current.pk],
       );
-      // Where a WITH can hold the DELETE (PostgreSQL), it joins the events' statement.
-      const deletion = (params: SqlParams) => `DELETE FROM resources WHERE pk = ${params.add(current.pk)}`;
-      if (!this.driver.dialect.writableCte) await tx.run(deletion(new SqlParams()), [current.pk]);
-      const member = { value: id, type };
+      await tx.run('DELETE FROM resources WHERE pk = $1', [current.pk]);
       await this.appendEvents(
         tx,
         directoryId,
         [
-          resourceEvent(current.resource, undefined),
+          deleted,
           ...groups.map((g): EventDraft => ({ type: 'group.member_removed', subject: { type: 'Group', id: g.id, version: Number(g.version) }, data: { member, display: g.name } })),
         ],
         options.now,
-        this.driver.dialect.writableCte ? (params) => `deleted AS (${deletion(params)}), ` : undefined,
+        undefined,
         counted(type, -1),
       );
     }, undefined, 'by-resource-lock');
+  }
+
+  /**
+   * WITHs that move the version of every group `memberPk` is in and make their
+   * `group.member_removed` events (a `losing` row each, in the columns numberAndInsertEvents
+   * takes from a generated source), for a deletion of that member in the same statement.
+   */
+  private groupsLosing(params: SqlParams, memberPk: number, member: { value: string; type: string }, now: string): string {
+    return `losing_groups AS (UPDATE resources SET version = version + 1, last_modified = ${params.add(now)}
+         WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ${params.add(memberPk)}) RETURNING pk, id, version, name),
+       losing AS MATERIALIZED (SELECT row_number() OVER (ORDER BY g.pk) AS ord, 'group.member_removed'::text AS type, 'Group'::text AS subject_type, g.id AS subject_id,
+         g.version AS subject_version, jsonb_build_object('member', ${params.add(JSON.stringify(member))}::jsonb, 'display', g.name) AS data FROM losing_groups g), `;
   }
 
   queryResources(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
@@ -708,7 +853,8 @@ export class SqlStore implements Store {
       return;
     }
     if (this.driver.dialect.writableCte && events.length <= INSERT_ROWS) {
-      return this.numberAndInsertEvents(tx, directoryId, events, now, { ctes: alongside, lockFirst: Boolean(this.driver.dialect.lockForSequence), counts });
+      await this.numberAndInsertEvents(tx, directoryId, events, now, { ctes: alongside, lockFirst: Boolean(this.driver.dialect.lockForSequence), counts });
+      return;
     }
     // Upgrading the write's lock on the directory with SELECT … FOR NO KEY UPDATE (rather than
     // letting the UPDATE wait) queues behind other writers without queueing behind a deletion.
@@ -746,40 +892,68 @@ export class SqlStore implements Store {
    * `SELECT … FOR NO KEY UPDATE` before the UPDATE (a one-time filter of it): a transaction that
    * holds a key-share lock on the row upgrades it that way without queueing behind a waiting
    * deletion of the directory, which would deadlock, as the UPDATE's own wait would.
+   * `generated` names a WITH whose rows (ord from 1, type, subject_type, subject_id,
+   * subject_version, data) are events too, numbered after `events`: events the statement itself
+   * finds (the groups a deletion changes, the members an add inserts). It runs to its end before
+   * the directory's row is locked, as a separate statement before the events' one would; its
+   * first `bound` events get ids made here, any beyond get ids made by the database.
+   * Returns the number of events inserted (0 when `gate`, a condition on the WITHs, is false)
+   * and the columns `report` (a SELECT list over the WITHs) asks for.
    */
   private async numberAndInsertEvents(
     tx: SqlExecutor,
     directoryId: string,
     events: EventDraft[],
     now: string,
-    options: { ctes?: (params: SqlParams) => string; after?: string; lockFirst?: boolean; counts?: CountChange } = {},
-  ): Promise<void> {
+    options: { ctes?: (params: SqlParams) => string; after?: string; lockFirst?: boolean; generated?: { rows: string; bound: number }; gate?: string; report?: string; counts?: CountChange } = {},
+  ): Promise<{ logged: number; report: Record<string, unknown> }> {
     const dialect = this.driver.dialect;
     const params = new SqlParams();
     let extra = options.ctes?.(params) ?? '';
     const [directory, at, count] = [params.add(directoryId), params.add(now), params.add(events.length)];
     const counts = options.counts ?? NO_COUNT_CHANGE;
     const [users, groups] = [params.add(counts.users), params.add(counts.groups)];
+    const generated = options.generated;
+    const total = generated ? `(${count}::int + (SELECT count(*) FROM ${generated.rows})::int)` : `${count}::int`;
     const conditions = [`id = ${directory}`];
+    // Everything the lock (or, without it, the UPDATE) must wait for, as one-time filters.
+    const first = [...(options.gate ? [options.gate] : []), ...(generated ? [`(SELECT count(*) FROM ${generated.rows}) >= 0`] : [])];
     if (options.lockFirst) {
-      extra += `locked AS (SELECT 1 FROM directories WHERE id = ${directory}${dialect.lockForSequence}), `;
+      extra += `locked AS (SELECT 1 FROM directories WHERE ${[`id = ${directory}`, ...first].join(' AND ')}${dialect.lockForSequence}), `;
       conditions.push('EXISTS (SELECT 1 FROM locked)');
+    } else {
+      conditions.push(...first);
     }
     if (options.after) conditions.push(`EXISTS (SELECT 1 FROM ${options.after})`);
-    const values = events.map((event, j) => {
-      const columns = [randomId('evt'), j, event.type, event.subject.type, event.subject.id, event.subject.version ?? null, dialect.encodeDocument(event.data)];
-      const [id, offset, type, subjectType, subjectId, version, data] = columns.map((c) => params.add(c));
-      return `(${id}, ${offset}::int, ${type}, ${subjectType}, ${subjectId}, ${version}::int, ${data}::jsonb)`;
-    });
-    const inserted = await tx.all(
-      fixedStatement(`WITH ${extra}numbered AS (UPDATE directories SET last_sequence = last_sequence + ${count}::int, user_count = user_count + ${users}::int, group_count = group_count + ${groups}::int WHERE ${conditions.join(' AND ')} RETURNING last_sequence)
-       INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data)
-       SELECT v.id, ${directory}, n.last_sequence - ${count}::int + 1 + v.offset_in_write, v.type, v.subject_type, v.subject_id, v.subject_version, ${at}, v.data
-         FROM numbered n, (VALUES ${values.join(', ')}) AS v(id, offset_in_write, type, subject_type, subject_id, subject_version, data)
-       RETURNING sequence`),
+    const sources: string[] = [];
+    if (events.length) {
+      const values = events.map((event, j) => {
+        const columns = [randomId('evt'), j, event.type, event.subject.type, event.subject.id, event.subject.version ?? null, dialect.encodeDocument(event.data)];
+        const [id, offset, type, subjectType, subjectId, version, data] = columns.map((c) => params.add(c));
+        return `(${id}::text, ${offset}::int, ${type}::text, ${subjectType}::text, ${subjectId}::text, ${version}::int, ${data}::jsonb)`;
+      });
+      sources.push(`VALUES ${values.join(', ')}`);
+    }
+    if (generated) {
+      const ids = params.add(Array.from({ length: generated.bound }, () => randomId('evt')));
+      // 13 characters of base62 from a random UUID's base64, as randomId's are (a fallback only).
+      const madeHere = `'evt_' || left(translate(encode(uuid_send(gen_random_uuid()), 'base64'), '+/=', ''), 13)`;
+      sources.push(
+        `SELECT COALESCE((${ids}::text[])[g.ord], ${madeHere}), (${count}::int + g.ord - 1)::int, g.type, g.subject_type, g.subject_id, g.subject_version::int, g.data FROM ${generated.rows} g`,
+      );
+    }
+    const row = await tx.get<{ logged: number | string }>(
+      fixedStatement(`WITH ${extra}numbered AS (UPDATE directories SET last_sequence = last_sequence + ${total}, user_count = user_count + ${users}::int, group_count = group_count + ${groups}::int WHERE ${conditions.join(' AND ')} RETURNING last_sequence),
+       logged AS (INSERT INTO events (id, directory_id, sequence, type, subject_type, subject_id, subject_version, occurred_at, data)
+         SELECT v.id, ${directory}, n.last_sequence - ${total} + 1 + v.offset_in_write, v.type, v.subject_type, v.subject_id, v.subject_version, ${at}, v.data
+         FROM numbered n, (${sources.join(' UNION ALL ')}) AS v(id, offset_in_write, type, subject_type, subject_id, subject_version, data)
+         RETURNING sequence)
+       SELECT (SELECT count(*) FROM logged) AS logged${options.report ? `, ${options.report}` : ''}`),
       params.values,
     );
-    if (inserted.length !== events.length) throw directoryGone();
+    const logged = Number(row?.logged ?? 0);
+    if (!options.gate && logged < Math.max(events.length, 1)) throw directoryGone();
+    return { logged, report: row ?? {} };
   }
 
   /** The UPDATE of a resource row to `data` (indexed columns, version, last modified), with its parameters in `params`. */
@@ -1008,8 +1182,8 @@ function checkedMembers(members: MemberRef[], found: Map<string, { pk: number; t
   return members.map((m) => ({ pk: found.get(m.value)!.pk, id: m.value, type: found.get(m.value)!.type as ResourceTypeName }));
 }
 
-function inDirectory(param: string): string {
-  return `directory_id || '' = ${param}`;
+function inDirectory(param: string, column = 'directory_id'): string {
+  return `${column} || '' = ${param}`;
 }
 
 /**
