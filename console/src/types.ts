@@ -20,6 +20,7 @@ export type {
   SecretView as Secret,
   SessionView as Session,
   SettingsView as Settings,
+  SourceView,
   StatusReport,
   TargetProfile,
   TestReport,

@@ -34,6 +34,7 @@ import type {
 } from './admin-views.js';
 import { compareStatus, directoryStatus } from './directory-health.js';
 import { effectiveSettings } from './directory-settings.js';
+import { rejectedAdminSecrets } from './rejected-admin-secrets.js';
 import { isActive, secretView } from './secret-view.js';
 import { applySettingsPatch, parseLifetime, settingsView } from './settings-patch.js';
 
@@ -307,21 +308,24 @@ export class AdminService {
     return this.statusOf(directory, this.options.clock(), options.idleHours ?? DEFAULT_IDLE_HOURS);
   }
 
-  /** Every directory, worst first, and the admin secrets; `attention` when anything needs an admin now. */
+  /** Every directory, worst first, and the admin secrets (refused ones too); `attention` when anything needs an admin now. */
   async status(options: { idleHours?: number } = {}): Promise<StatusReport> {
     const now = this.options.clock();
     const idleHours = options.idleHours ?? DEFAULT_IDLE_HOURS;
     const directories = await Promise.all((await this.store.listDirectoryRecords()).map((d) => this.statusOf(d, now, idleHours)));
     directories.sort(compareStatus);
-    const adminSecrets = (await this.store.listSecrets(null)).filter((s) => !s.revokedAt).map((s) => secretView(s, now, this.windowDays));
+    const admin = await this.store.listSecrets(null);
+    const adminSecrets = admin.filter((s) => !s.revokedAt).map((s) => secretView(s, now, this.windowDays));
+    const rejected = await rejectedAdminSecrets(this.store, admin, now, idleHours);
     const failingNotifications = await failingRecipients(this.store);
     return {
       generatedAt: now.toISOString(),
       warningWindowDays: this.windowDays,
       idleHours,
-      attention: directories.some((d) => d.attention) || adminSecrets.some((s) => s.state === 'expiring') || failingNotifications.length > 0,
+      attention: directories.some((d) => d.attention) || adminSecrets.some((s) => s.state === 'expiring') || rejected.length > 0 || failingNotifications.length > 0,
       directories,
       adminSecrets,
+      rejectedAdminSecrets: rejected,
       failingNotifications,
     };
   }

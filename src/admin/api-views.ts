@@ -7,3 +7,4 @@
 export * from './api-views/directory-views.js';
 export * from './api-views/event-views.js';
 export * from './api-views/connection-views.js';
+export * from './api-views/source-views.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DirectoryStatus, StatusReport } from '../admin/admin-views.js';
+import type { RejectedAdminSecret } from '../admin/api-views.js';
 import { invalidValue } from '../scim/errors.js';
 import { connectionsHealth } from '../provisioning/connections/connection-health.js';
 import { commandOptions, withAdminClient, withConnectionClient, type AdminConnectionOptions } from './admin-connection.js';
@@ -31,7 +32,8 @@ export function registerStatusCommand(program: Command): void {
         'renews it itself), never_run, healthy.',
         '',
         'Exit status: 0 when all is well; 2 when a directory is rejecting, has an expiring secret, or lost its last',
-        'active secret, an admin secret is expiring, a connection needs attention, or a notification channel fails;',
+        'active secret, an admin secret is expiring or was refused (expired or revoked) within --idle-hours, a',
+        'connection needs attention, or a notification channel fails;',
         '1 when the command failed. For cron:',
         '  scimd status --db … > /dev/null || mail -s "scimd needs attention" admin@example.com',
       ].join('\n'),
@@ -68,6 +70,7 @@ function statusText(report: StatusReport): string {
         .map((s) => `; "${s.name}" (…${s.suffix}) expires ${expiry(s)}`)
         .join(''),
   );
+  for (const r of report.rejectedAdminSecrets ?? []) lines.push(rejectedLine(r));
   const silent = report.failingNotifications ?? [];
   if (silent.length) {
     lines.push('Notifications failing (see "scimd notify log"):');
@@ -75,12 +78,22 @@ function statusText(report: StatusReport): string {
   }
   const attention = report.directories.filter((d) => d.attention).length;
   const failing = connections.filter((c) => c.attention).length;
+  const adminProblem = admin.some((s) => s.state === 'expiring') || (report.rejectedAdminSecrets ?? []).length > 0;
   lines.push(
     report.attention
-      ? `Needs attention: ${attention} director${attention === 1 ? 'y' : 'ies'}${failing ? `, ${failing} connection${failing === 1 ? '' : 's'}` : ''}${admin.some((s) => s.state === 'expiring') ? ' and an admin secret' : ''}${silent.length ? `; ${silent.length} notification channel${silent.length === 1 ? '' : 's'} failing` : ''} (warning window ${report.warningWindowDays} days).`
+      ? `Needs attention: ${attention} director${attention === 1 ? 'y' : 'ies'}${failing ? `, ${failing} connection${failing === 1 ? '' : 's'}` : ''}${adminProblem ? ' and an admin secret' : ''}${silent.length ? `; ${silent.length} notification channel${silent.length === 1 ? '' : 's'} failing` : ''} (warning window ${report.warningWindowDays} days).`
       : `Nothing needs attention (warning window ${report.warningWindowDays} days).`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+const VIA: Record<string, string> = { admin_api: 'the admin API', console_sign_in: 'console sign-in', console_session: 'a console session' };
+
+/** An expired or revoked admin secret still presented: where from, so the admin finds what sends it. */
+function rejectedLine(r: RejectedAdminSecret): string {
+  const how = r.reason === 'expired' ? 'expired' : 'was revoked';
+  const from = [r.clientIp ? `from ${r.clientIp}` : '', r.via ? `via ${VIA[r.via] ?? r.via}` : '', r.userAgent ? `(${r.userAgent})` : ''].filter(Boolean).join(' ');
+  return `  REJECTED: admin secret "${r.name}" (…${r.suffix}) ${how} ${shortTime(r.since)} but was presented ${shortTime(r.lastRejectedAt)}${from ? ` ${from}` : ''}; give whatever sends it an active admin secret (scimd admin token create)`;
 }
 
 function directoryLines(d: DirectoryStatus): string[] {

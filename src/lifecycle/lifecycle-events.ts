@@ -66,10 +66,10 @@ export function secretAutoRevoked(secret: SecretRecord, successor: SecretRecord,
 
 /**
  * How a rejected credential arrived: a client secret as a bearer secret, inside an access token or
- * at the token endpoint; an admin secret as the admin API's bearer (CLI --url, scripts, /metrics)
- * or at console sign-in.
+ * at the token endpoint; an admin secret as the admin API's bearer (CLI --url, scripts, /metrics),
+ * at console sign-in, or behind a console session it signed in before it expired.
  */
-export type CredentialRoute = 'bearer_secret' | 'access_token' | 'token_endpoint' | 'admin_api' | 'console_sign_in';
+export type CredentialRoute = 'bearer_secret' | 'access_token' | 'token_endpoint' | 'admin_api' | 'console_sign_in' | 'console_session';
 
 export function authRejected(secret: SecretRecord, reason: 'expired' | 'revoked', route: CredentialRoute, client: ClientInfo): EventDraft {
   return secretEvent('auth.rejected', secret, { reason, revokedAt: secret.revokedAt, via: route, ...clientData(client) });

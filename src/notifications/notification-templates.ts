@@ -161,7 +161,11 @@ function adminSecretMessage(event: NotifiableEvent, context: NotificationContext
 }
 
 /** Where an admin secret was presented (the event's `via`), named as the reader knows the place. */
-const ADMIN_ROUTES: Record<string, string> = { admin_api: 'the admin API (a script, a remote CLI command with --url, or a metrics scraper)', console_sign_in: 'the console sign-in' };
+const ADMIN_ROUTES: Record<string, string> = {
+  admin_api: 'the admin API (a script, a remote CLI command with --url, or a metrics scraper)',
+  console_sign_in: 'the console sign-in',
+  console_session: 'the console, in a session signed in before it expired',
+};
 
 /**
  * Something still presents an expired or revoked admin secret: it is refused, so that script,

@@ -18,9 +18,10 @@ export interface NotificationRecipientRecord {
 
 /**
  * A webhook endpoint as stored: what the admin API shows, plus `secrets`, the encrypted
- * signing-secret list (see src/webhooks/webhook-secrets.ts), which no view carries.
+ * signing-secret list (see src/webhooks/webhook-secrets.ts), which no view carries. The
+ * directory's name is not stored but looked up for each view, so a renamed directory shows its new name.
  */
-export interface WebhookRecord extends WebhookView {
+export interface WebhookRecord extends Omit<WebhookView, 'directoryName'> {
   secrets: string;
 }
 

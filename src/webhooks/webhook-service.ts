@@ -14,7 +14,7 @@ import { webhookBody, webhookHeaders } from './webhook-payload.js';
 import { checkDescription, checkEventTypes, checkFormat, checkWebhookUrl, type WebhookChange, type WebhookInput } from './webhook-input.js';
 import { firstSecret, rotateSecrets, type WebhookSecrets } from './webhook-secrets.js';
 import { sendWebhook } from './webhook-sender.js';
-import { streamView, webhookView, type WebhookDetails, type WebhookView, type WebhookWithSecret } from './webhook-views.js';
+import { streamView, webhookView, type DirectoryNameLookup, type WebhookDetails, type WebhookView, type WebhookWithSecret } from './webhook-views.js';
 
 export interface WebhookServiceOptions {
   clock: () => Date;
@@ -43,7 +43,8 @@ export class WebhookService {
     const directoryId = filter.directory === undefined ? undefined : (await this.requireDirectory(filter.directory)).id;
     const records = await this.store.webhooks.listWebhooks(directoryId === undefined ? undefined : { directoryId, includeGlobal: true });
     // Notification recipients are `notify` rows; they are managed with "scimd notify".
-    return records.filter((r) => r.format !== 'notify').map(webhookView);
+    const names = await this.directoryNames();
+    return records.filter((r) => r.format !== 'notify').map((r) => webhookView(r, names));
   }
 
   async get(id: string): Promise<WebhookDetails> {
@@ -51,11 +52,13 @@ export class WebhookService {
     const now = this.options.clock();
     const streams = await this.store.webhooks.listStreams(id);
     const previous = this.options.secrets.open(webhook.secrets).find((s) => s.expiresAt !== null && Date.parse(s.expiresAt) > now.getTime());
-    return { ...webhookView(webhook), streams: streams.map((s) => streamView(s, now)), previousSecretExpiresAt: previous?.expiresAt ?? null };
+    const names = await this.directoryNames();
+    return { ...webhookView(webhook, names), streams: streams.map((s) => streamView(s, names, now)), previousSecretExpiresAt: previous?.expiresAt ?? null };
   }
 
   async create(actor: Actor, input: WebhookInput): Promise<WebhookWithSecret> {
-    const directoryId = input.directory === undefined ? null : (await this.requireDirectory(input.directory)).id;
+    const directory = input.directory === undefined ? null : await this.requireDirectory(input.directory);
+    const directoryId = directory?.id ?? null;
     const now = this.options.clock();
     const secret = firstSecret(now);
     const record: WebhookRecord = {
@@ -74,7 +77,7 @@ export class WebhookService {
       await tx.insertWebhook(record);
       await tx.appendAudit(audit(actor, record.created, 'webhook.created', webhookTarget(record), directoryId, describe(record)));
     });
-    return { ...webhookView(record), secret: secret.secret, previousSecretExpiresAt: null };
+    return { ...webhookView(record, new Map(directory ? [[directory.id, directory.name]] : [])), secret: secret.secret, previousSecretExpiresAt: null };
   }
 
   async update(actor: Actor, id: string, change: WebhookChange): Promise<WebhookView> {
@@ -85,7 +88,7 @@ export class WebhookService {
     if (change.format !== undefined) fields.format = checkFormat(change.format);
     if (change.enabled !== undefined) fields.enabled = change.enabled;
     const now = this.options.clock().toISOString();
-    return this.store.webhooks.changeWebhooks(async (tx) => {
+    return this.withName(await this.store.webhooks.changeWebhooks(async (tx) => {
       const current = await tx.lockWebhook(id);
       if (!current) throw webhookNotFound(id);
       const updated: WebhookRecord = { ...current, ...fields, updated: now };
@@ -93,22 +96,22 @@ export class WebhookService {
       for (const key of Object.keys(fields) as (keyof typeof fields)[]) {
         if (JSON.stringify(current[key]) !== JSON.stringify(updated[key])) changes[key] = { from: current[key] as never, to: updated[key] as never };
       }
-      if (!Object.keys(changes).length) return webhookView(current);
+      if (!Object.keys(changes).length) return current;
       await tx.updateWebhook(updated);
       await tx.appendAudit(audit(actor, now, 'webhook.updated', webhookTarget(updated), current.directoryId, changes));
-      return webhookView(updated);
-    });
+      return updated;
+    }));
   }
 
   async remove(actor: Actor, id: string): Promise<WebhookView> {
     const now = this.options.clock().toISOString();
-    return this.store.webhooks.changeWebhooks(async (tx) => {
+    return this.withName(await this.store.webhooks.changeWebhooks(async (tx) => {
       const current = await tx.lockWebhook(id);
       if (!current) throw webhookNotFound(id);
       await tx.deleteWebhook(id);
       await tx.appendAudit(audit(actor, now, 'webhook.deleted', webhookTarget(current), current.directoryId, describe(current)));
-      return webhookView(current);
-    });
+      return current;
+    }));
   }
 
   /**
@@ -119,7 +122,7 @@ export class WebhookService {
     const overlapMs = options.overlapMs ?? DEFAULT_ROTATION_OVERLAP_MS;
     if (!Number.isFinite(overlapMs) || overlapMs < 0 || overlapMs > MAX_OVERLAP_MS) throw invalidInput('The overlap must be between 0 and 30 days');
     const now = this.options.clock();
-    return this.store.webhooks.changeWebhooks(async (tx) => {
+    const rotated = await this.store.webhooks.changeWebhooks(async (tx) => {
       const current = await tx.lockWebhook(id);
       if (!current) throw webhookNotFound(id);
       const rotation = rotateSecrets(this.options.secrets.open(current.secrets), now, overlapMs);
@@ -127,8 +130,9 @@ export class WebhookService {
       await tx.updateWebhook(updated);
       await tx.appendAudit(audit(actor, now.toISOString(), 'webhook.secret_rotated', webhookTarget(current), current.directoryId, { previousSecretsExpireAt: rotation.oldExpireAt }));
       const previous = rotation.secrets.length > 1 ? rotation.oldExpireAt : null;
-      return { ...webhookView(updated), secret: rotation.fresh.secret, previousSecretExpiresAt: previous };
+      return { updated, secret: rotation.fresh.secret, previous };
     });
+    return { ...(await this.withName(rotated.updated)), secret: rotated.secret, previousSecretExpiresAt: rotated.previous };
   }
 
   /** Sends a `webhook.test` message now and logs it; the streams are not touched. */
@@ -218,6 +222,18 @@ export class WebhookService {
     const delivery = deliveryRecord({ webhookId: webhook.id, directoryId: event.directoryId, eventId: event.id, eventType: event.type, sequence: event.sequence, attempt, kind }, result, now);
     await this.store.webhooks.insertDelivery(delivery);
     return delivery;
+  }
+
+  /** Every directory's name, for views of several webhooks or streams. */
+  private async directoryNames(): Promise<DirectoryNameLookup> {
+    return new Map((await this.store.listDirectories()).map((d) => [d.id, d.name]));
+  }
+
+  /** One webhook's view, its directory's name read after the change (outside its transaction). */
+  private async withName(record: WebhookRecord): Promise<WebhookView> {
+    const directory = record.directoryId === null ? undefined : await this.store.findDirectory(record.directoryId);
+    // findDirectory also matches names: keep the name only if the id matched.
+    return webhookView(record, new Map(directory?.id === record.directoryId ? [[directory.id, directory.name]] : []));
   }
 
   private async requireWebhook(id: string): Promise<WebhookRecord> {

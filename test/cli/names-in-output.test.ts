@@ -28,13 +28,15 @@ for (const backend of BACKENDS) {
     });
     after(() => database.drop());
 
-    it('webhook list and show name the directory beside its id; --json keeps directoryId alone', async () => {
-      const [list, shown, json] = await Promise.all([run('webhook', 'list'), run('webhook', 'show', webhookId), scimdJson(['webhook', 'list', ...db])]);
+    it('webhook list and show name the directory beside its id; --json gives directoryName beside directoryId', async () => {
+      const [list, shown, json, shownJson] = await Promise.all([run('webhook', 'list'), run('webhook', 'show', webhookId), scimdJson(['webhook', 'list', ...db]), scimdJson(['webhook', 'show', webhookId, ...db])]);
       assert.match(list, new RegExp(`^${webhookId}\\s+acme \\(${directoryId}\\)\\s+http://127\\.0\\.0\\.1:9/hook`, 'm'));
       assert.match(shown, new RegExp(`^${webhookId}\\s+acme \\(${directoryId}\\)`, 'm'), 'the webhook row');
       assert.match(shown, new RegExp(`^acme \\(${directoryId}\\)\\s+\\d+\\s+\\d+`, 'm'), "the directory's delivery stream");
       assert.equal(json[0].directoryId, directoryId);
-      assert.equal('directoryName' in json[0], false);
+      assert.equal(json[0].directoryName, 'acme');
+      assert.equal(shownJson.directoryName, 'acme');
+      assert.deepEqual(shownJson.streams.map((s: { directoryId: string; directoryName: string }) => [s.directoryId, s.directoryName]), [[directoryId, 'acme']]);
     });
 
     it('webhook rotate-secret and show print when the previous secret stops signing as a friendly date', async () => {

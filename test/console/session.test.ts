@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSecret } from '../../src/auth/secrets.js';
+import { ADMIN_STREAM } from '../../src/events/system-streams.js';
 import { adminApi, assertOk, assertProblem, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
 import { startTestServer, type ScimResponse, type TestServer } from '../support/test-server.js';
@@ -43,6 +44,9 @@ for (const backend of BACKENDS) {
       ({ call, secret: adminSecret, secretId: adminSecretId } = await adminApi(server));
     });
     after(() => server.close());
+
+    /** The `auth.rejected` events of one admin secret on the admin stream. */
+    const rejections = async (secretId: string) => (await server.store.readEvents(ADMIN_STREAM, 0, 1000)).filter((e) => e.type === 'auth.rejected' && e.subject.id === secretId);
 
     const signIn = async (secret = adminSecret) => {
       const jar = new CookieJar(server);
@@ -164,6 +168,34 @@ for (const backend of BACKENDS) {
       const refused = await jar.send('GET', '/status');
       assertProblem(refused, 401);
       assert.match(refused.body.detail, /revoked/);
+      // Revoking is the admin's own act, often from this very console: nothing to announce.
+      assert.deepEqual(await rejections(record.id), []);
+    });
+
+    test('a session whose admin secret has since expired is refused, and the refusal is announced like a presented expired secret, once within the hour', async () => {
+      const start = server.clock.now;
+      try {
+        const { record, secret } = await createSecret(server.store, { directoryId: null, scope: 'admin', name: 'ten minutes', lifetimeMs: 10 * 60_000, now: start });
+        const first = await signIn(secret);
+        const second = await signIn(secret);
+        assertOk(await first.jar.send('GET', '/status'));
+        server.clock.now = new Date(start.getTime() + 11 * 60_000);
+        const refused = await first.jar.send('GET', '/status', { headers: { 'user-agent': 'Firefox/133' } });
+        assertProblem(refused, 401);
+        assert.match(refused.body.detail, /expired/);
+        assert.equal(first.jar.cookie, null, 'the cookie is cleared');
+        assert.deepEqual(
+          (await rejections(record.id)).map((e) => [e.data.reason, e.data.via, e.data.clientIp, e.data.userAgent]),
+          [['expired', 'console_session', '127.0.0.1', 'Firefox/133']],
+        );
+        server.clock.now = new Date(start.getTime() + 20 * 60_000);
+        assertProblem(await second.jar.send('GET', '/status'), 401);
+        assert.equal((await rejections(record.id)).length, 1, 'announced at most hourly per secret');
+        const listed = (await call('GET', '/status')).body.rejectedAdminSecrets.find((r: { id: string }) => r.id === record.id);
+        assert.equal(listed?.via, 'console_session');
+      } finally {
+        server.clock.now = start;
+      }
     });
 
     test('actions taken in a session are audited as the admin secret that signed in', async () => {

@@ -235,6 +235,28 @@ for (const backend of BACKENDS) {
       await admin('DELETE', `/webhooks/${created.body.id}`);
     });
 
+    it("every webhook answer names the webhook's directory beside its id (null for a global one), by its current name", async () => {
+      const names = (body: { directoryId: string | null; directoryName: string | null }) => [body.directoryId, body.directoryName];
+      const other = await admin('POST', '/directories', { name: 'named-hooks' });
+      const created = await admin('POST', '/webhooks', { url: 'http://127.0.0.1:9/named', directory: 'named-hooks' });
+      assert.deepEqual(names(created.body), [other.body.id, 'named-hooks']);
+      const global = await admin('POST', '/webhooks', { url: 'http://127.0.0.1:9/global' });
+      assert.deepEqual(names(global.body), [null, null]);
+      assertOk(await admin('PATCH', `/directories/${other.body.id}`, { name: 'renamed-hooks' }));
+      const listed = (await admin('GET', '/webhooks')).body.webhooks;
+      assert.deepEqual(listed.map(names).sort(), [[null, null], [other.body.id, 'renamed-hooks']].sort());
+      assert.deepEqual(names((await admin('PATCH', `/webhooks/${created.body.id}`, { description: 'x' })).body), [other.body.id, 'renamed-hooks']);
+      assert.deepEqual(names((await admin('POST', `/webhooks/${created.body.id}/rotate-secret`, {})).body), [other.body.id, 'renamed-hooks']);
+      // The global webhook's streams start at its creation, one per directory, each with its name.
+      const streams = await eventually(async () => {
+        const found = (await admin('GET', `/webhooks/${global.body.id}`)).body.streams as { directoryId: string; directoryName: string | null }[];
+        return found.some((s) => s.directoryId === directory.id) ? found : undefined;
+      }, 10_000, "the global webhook's stream of the main directory");
+      assert.equal(streams.find((s) => s.directoryId === directory.id)?.directoryName, 'hooks');
+      assert.deepEqual(names((await admin('DELETE', `/webhooks/${created.body.id}`)).body), [other.body.id, 'renamed-hooks']);
+      await admin('DELETE', `/directories/${other.body.id}?confirm=renamed-hooks`);
+    });
+
     it('administers webhooks through the API with problems for bad input and audit entries', async () => {
       receiver = await startReceiver();
       const webhook = await addWebhook({ url: receiver.url, description: 'App', format: 'scim-set' });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
+import { Slapd } from '../provisioning/support/slapd.js';
 import { adminApi, assertOk, assertProblem, type AdminCall } from '../support/admin-api.js';
 import { BACKENDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -36,12 +40,28 @@ for (const backend of BACKENDS) {
     let server: TestServer;
     let call: AdminCall;
     let document: Document;
+    let dir: string;
     before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'scimd-openapi-'));
+      process.env.SCIMD_KEY_FILE = join(dir, 'scimd.key');
       server = await startTestServer(backend);
       ({ call } = await adminApi(server));
       document = (await call('GET', '/openapi.json', undefined, null)).body;
     });
-    after(() => server.close());
+    after(async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+      delete process.env.SCIMD_KEY_FILE;
+    });
+
+    /** Whether a body matches the schema an operation documents for one status; the errors otherwise. */
+    const validates = (body: unknown, method: string, path: string, status: number): string | undefined => {
+      const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+      const schema = document.paths[path][method].responses[String(status)]?.content?.['application/json']?.schema;
+      assert.ok(schema, `${method} ${path} documents ${status}`);
+      const validate = ajv.compile({ components: document.components, allOf: [schema] });
+      return validate(body) ? undefined : ajv.errorsText(validate.errors);
+    };
 
     it('a body with a field its documented schema does not name is refused 400 invalid-input, on every route that takes one', async () => {
       const withBodies = adminOperations(document).filter(({ operation }) => operation.requestBody?.content['application/json'].schema.additionalProperties === false);
@@ -135,7 +155,63 @@ for (const backend of BACKENDS) {
       check(await call('GET', '/connections'), 'get', '/connections');
       assertOk(await call('DELETE', `/directories/${id}?confirm=shapes`));
     });
+
+    it("a connection's source, scoping and settings answer to the shapes the document gives them, for file, LDAP and SCIM sources", async () => {
+      const ldap = await Slapd.start();
+      try {
+        await ldap.add('uid=ann,ou=people,dc=example,dc=test', { objectClass: ['inetOrgPerson'], uid: 'ann', cn: 'Ann', sn: 'Lee', title: 'Engineer' });
+        const app = await call('POST', '/directories', { name: 'shapes-app' });
+        const appSecret = (await call('POST', `/directories/${app.body.id}/secrets`, { name: 'engine' })).body.secret as string;
+        const people = await call('POST', '/directories', { name: 'shapes-people' });
+        const peopleSecret = (await call('POST', `/directories/${people.body.id}/secrets`, { name: 'reader' })).body.secret as string;
+        writeFileSync(join(dir, 'users.csv'), 'userName,externalId,department,active\nann@acme.com,e1,Sales,true\n');
+        writeFileSync(join(dir, 'groups.csv'), 'displayName,externalId\nSales,g1\n');
+        const target = { target: server.baseUrl, secret: appSecret };
+        const bodies = {
+          file: { source: `file:${dir}/users.csv`, groups: `${dir}/groups.csv`, userKey: 'externalId', sourceEncoding: 'latin1', scopeUsers: 'department eq "Sales"', scopeGroups: 'displayName eq "Sales"', deletionThreshold: '10%', wireFormat: 'entra-legacy' },
+          ldap: { source: `${ldap.url}/ou=people,dc=example,dc=test`, bindDn: ldap.rootDn, sourceSecret: ldap.rootPassword, pageSize: 50, scopeUsers: 'title eq "Engineer"', schedule: '40min', membersPerRequest: 20 },
+          scim: { source: `scim+${server.baseUrl}`, sourceSecret: peopleSecret, pageSize: 100, scopeUsers: 'userName sw "a"', deletionThreshold: 'off', fullSyncEvery: '24h' },
+        };
+        const connections: Record<string, { id: string; source: Record<string, unknown> }> = {};
+        for (const [kind, body] of Object.entries(bodies)) {
+          const created = await call('POST', '/connections', { name: `shapes-${kind}`, ...target, ...body });
+          assertOk(created, 201);
+          assert.equal(validates(created.body, 'post', '/connections', 201), undefined, `POST /connections (${kind}): ${JSON.stringify(created.body.connection)}`);
+          const shown = await call('GET', `/connections/${created.body.connection.id}`);
+          assert.equal(validates(shown.body, 'get', '/connections/{connection}', 200), undefined, `GET /connections/{connection} (${kind}): ${JSON.stringify(shown.body)}`);
+          assert.equal(shown.body.source.kind, kind);
+          connections[kind] = shown.body;
+        }
+        const listed = await call('GET', '/connections');
+        assert.equal(listed.body.connections.length, 3);
+        assert.equal(validates(listed.body, 'get', '/connections', 200), undefined);
+
+        // The shapes are described, not just "an object": what a view never holds is refused.
+        const { file, ldap: fromLdap, scim } = connections;
+        const refused: [string, object][] = [
+          ['an LDAP source with its encrypted password', tampered(fromLdap, (c) => (c.source.encryptedPassword = 'v1:abc'))],
+          ['a SCIM source with its encrypted secret', tampered(scim, (c) => (c.source.encryptedSecret = 'v1:abc'))],
+          ['a source of an unknown kind', tampered(file, (c) => (c.source.kind = 'ftp'))],
+          ['an LDAP source without its base DN', tampered(fromLdap, (c) => delete c.source.baseDn)],
+          ['a file encoding there is none of', tampered(file, (c) => (c.source.encoding = 'ebcdic'))],
+          ['a scoping filter that is not text', tampered(file, (c) => ((c as unknown as { scoping: object }).scoping = { users: 42 }))],
+          ['scoping of a third type', tampered(file, (c) => ((c as unknown as { scoping: object }).scoping = { devices: 'x eq "y"' }))],
+          ['settings without concurrency', tampered(scim, (c) => delete (c as unknown as { settings: Record<string, unknown> }).settings.concurrency)],
+          ['a deletion threshold as a number', tampered(scim, (c) => ((c as unknown as { settings: Record<string, unknown> }).settings.deletionThreshold = 500))],
+        ];
+        for (const [what, body] of refused) assert.notEqual(validates(body, 'get', '/connections/{connection}', 200), undefined, what);
+      } finally {
+        await ldap.stop();
+      }
+    });
   });
+}
+
+/** A copy of a JSON value with one change made to it. */
+function tampered<T>(value: T, change: (copy: T) => void): T {
+  const copy = structuredClone(value);
+  change(copy);
+  return copy;
 }
 
 /** A value of a schema's type, for the required fields of a body whose other field is wrong. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MAX_STALLED_PAGES } from '../../src/provisioning/sources/ldap/paged-search.js';
+import { MAX_EMPTY_PAGES, MAX_STALLED_PAGES } from '../../src/provisioning/sources/ldap/paged-search.js';
 import { BACKENDS } from '../support/databases.js';
 import { EngineHarness } from './support/engine-harness.js';
 import { LdapPageCapProxy } from './support/ldap-page-cap-proxy.js';
@@ -63,6 +63,24 @@ for (const backend of BACKENDS) {
       assert.equal(proxy.pages.filter((n) => n === 0).length, MAX_STALLED_PAGES);
       assert.deepEqual(writes(), []);
       assert.equal((await h.targetUsers()).size, PEOPLE);
+    });
+
+    it('a server that answers empty pages with a new cookie each time is given up after a bound, and the cycle deprovisions nobody', async () => {
+      h.proxy.reset();
+      proxy.emptyPages = Infinity;
+      proxy.newCookies = true;
+      proxy.pages.length = 0;
+      try {
+        const report = await h.sync('ad-like');
+        assert.equal(report.cycle.status, 'failed');
+        assert.match(report.cycle.message ?? '', new RegExp(`${MAX_EMPTY_PAGES} empty pages in a row, each with a new paged-results cookie and no entry`));
+        assert.equal(proxy.pages.filter((n) => n === 0).length, MAX_EMPTY_PAGES);
+        assert.deepEqual(writes(), []);
+        assert.equal((await h.targetUsers()).size, PEOPLE);
+      } finally {
+        proxy.emptyPages = 0;
+        proxy.newCookies = false;
+      }
     });
   });
 }

@@ -4,7 +4,7 @@ import { Loading, Page } from '../components/page';
 import { When, WithDates } from '../components/when';
 import { absolute, plural, relative } from '../format';
 import { href } from '../router';
-import type { Connection, Cycle, CycleResult, LogEntry, TestReport } from '../types';
+import type { Connection, Cycle, CycleResult, LogEntry, SourceView, TestReport } from '../types';
 import { useLoad } from '../use-load';
 
 const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
@@ -589,8 +589,14 @@ function counts(s: NonNullable<Cycle['summary']>): string {
   return `${s.created} created, ${s.adopted ?? 0} adopted, ${s.updated} updated, ${s.disabled} disabled, ${s.deleted} deleted, ${s.unchanged} unchanged, ${s.failed} failed`;
 }
 
-function sourceText(source: Record<string, unknown>): string {
-  const kind = typeof source.kind === 'string' ? source.kind : 'source';
-  const where = ['directory', 'path', 'url', 'file'].map((k) => source[k]).find((v) => typeof v === 'string');
-  return where ? `${kind} ${where}` : kind;
+function sourceText(source: SourceView): string {
+  switch (source.kind) {
+    case 'file':
+      return `file ${source.users}`;
+    case 'ldap':
+    case 'scim':
+      return `${source.kind} ${source.url}`;
+    case 'directory':
+      return `directory ${source.directory}`;
+  }
 }

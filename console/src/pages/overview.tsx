@@ -31,6 +31,19 @@ export function Overview() {
               {data.failingNotifications!.map((n) => `${n.recipient} (${n.state}${n.lastError ? `: ${n.lastError}` : ''})`).join(', ')}. See <code>scimd notify log</code>.
             </p>
           )}
+          {(data.rejectedAdminSecrets ?? []).length > 0 && (
+            <p class="warning" data-testid="rejected-admin-secrets">
+              Something still presents {data.rejectedAdminSecrets.length === 1 ? 'an admin secret that no longer works' : 'admin secrets that no longer work'}:{' '}
+              {data.rejectedAdminSecrets.map((r, i) => (
+                <span key={r.id}>
+                  {i > 0 && ', '}
+                  {r.name} (…{r.suffix}, {r.reason}) at <When iso={r.lastRejectedAt} />
+                  {r.clientIp ? ` from ${r.clientIp}` : ''}
+                </span>
+              ))}
+              . Give whatever sends it an active admin secret.
+            </p>
+          )}
           {data.adminSecrets.some((s) => s.state === 'expiring') && (
             <p class="warning">
               An admin secret is expiring:{' '}

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../../scim/json.js';
+import type { SourceView } from './source-views.js';
 
 /** Provisioning connections, their cycles, plans, logs and reports, as the admin API shows them. */
 
@@ -264,17 +265,24 @@ export interface CycleRecord {
   message: string | null;
 }
 
+/** Which source objects a connection provisions, per type. */
+export interface Scoping {
+  users?: string;
+  groups?: string;
+}
+
 /** A connection as `list`, `show` and `--json` print it: never the secret. */
 export interface ConnectionView {
   id: string;
   name: string;
   /** The source without its encrypted secret. */
-  source: Record<string, unknown>;
+  source: SourceView;
   target: string;
   credential: { kind: 'bearer' | 'oauth'; expiresAt: string | null };
   /** The connection's own mappings, replacing the defaults for the types they name. */
   mappings: Partial<ObjectMappings> | 'default';
-  scoping: { users?: string; groups?: string };
+  /** Scoping filters (SCIM filter syntax over source attributes); an absent one leaves every user or group in scope. */
+  scoping: Scoping;
   /** The deletion threshold as text: `500`, `10%` or `off`. */
   settings: Omit<ConnectionSettings, 'deletionThreshold'> & { deletionThreshold: string };
   created: string;

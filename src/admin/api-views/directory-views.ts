@@ -114,6 +114,28 @@ export interface StatusReport {
   connections?: ConnectionHealth[];
   /** Notification recipients whose channel fails: scimd's messages do not reach them (needs attention). */
   failingNotifications?: RecipientView[];
+  /** Expired or revoked admin secrets still being presented: whatever sends one has stopped working (needs attention). */
+  rejectedAdminSecrets: RejectedAdminSecret[];
+}
+
+/**
+ * An expired or revoked admin secret refused within the idle period. Refusals are recorded at
+ * most hourly per secret (each one announced as `auth.rejected`), so `lastRejectedAt` may be up
+ * to an hour older than the latest attempt.
+ */
+export interface RejectedAdminSecret {
+  id: string;
+  name: string;
+  suffix: string;
+  reason: 'expired' | 'revoked';
+  /** When it expired or was revoked. */
+  since: string | null;
+  lastRejectedAt: string;
+  /** Where it was presented from then, as the `auth.rejected` event recorded it; null when that event is gone. */
+  clientIp: string | null;
+  userAgent: string | null;
+  /** `admin_api` (a bearer token: the CLI's --url, scripts, /metrics), `console_sign_in` or `console_session`. */
+  via: string | null;
 }
 
 /** What an audit entry can be about; the store's column and the OpenAPI enum both come from here. */

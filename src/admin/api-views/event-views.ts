@@ -9,6 +9,8 @@ export interface WebhookView {
   id: string;
   /** null: a global webhook, which receives every directory's events. */
   directoryId: string | null;
+  /** The directory's name beside its id; null for a global webhook. */
+  directoryName: string | null;
   url: string;
   description: string;
   eventTypes: string[];
@@ -21,6 +23,8 @@ export interface WebhookView {
 /** One directory's delivery position for a webhook. */
 export interface StreamView {
   directoryId: string;
+  /** null once the directory is deleted (its stream can still be replayed by id). */
+  directoryName: string | null;
   deliveredSequence: number;
   latestSequence: number;
   /** Events not yet delivered (or skipped by the filter). */

@@ -104,6 +104,11 @@ export class AdminAuth {
     const state = secret ? secretState(secret, now) : 'revoked';
     if (!secret || secret.scope !== 'admin' || state !== 'active') {
       setSessionCookie(request, reply, '', 0);
+      // An expired secret is announced as when it is presented (at most hourly). A revoked one is
+      // not: revoking is an admin's own act, often from this very console, and the cookie goes now.
+      if (secret?.scope === 'admin' && state === 'expired') {
+        await this.rejections.rejected(secret, 'expired', 'console_session', clientInfo(request, now)).catch((err) => request.log.warn({ err, secretId: secret.id }, 'could not record rejected admin secret'));
+      }
       throw new AuthError(401, `The admin secret this session signed in with is ${state === 'expired' ? 'expired' : 'revoked'}; sign in with an active one`, {
         'www-authenticate': `${CHALLENGE}, error="invalid_token"`,
       });

@@ -238,6 +238,44 @@ describe('SCIM client', () => {
     assert.ok(target.requests.every((r) => new URL(r.url, 'http://x').searchParams.has('cursor')));
   });
 
+  /** A target that pages by cursor through scripted pages: the cursor names the page; the last has no nextCursor. */
+  const cursorPages = (pages: { ids: string[]; next?: string }[], byCursor: Record<string, number>) =>
+    serve((req, res) => {
+      const cursor = new URL(req.url!, 'http://x').searchParams.get('cursor') ?? '';
+      const page = pages[byCursor[cursor] ?? 0]!;
+      reply(res, 200, list(page.ids.map((id) => ({ id })), page.next ? { nextCursor: page.next } : {}));
+    });
+
+  it('yields each resource once when cursor pages overlap (a resource that moved while the listing ran)', async () => {
+    const target = await cursorPages([{ ids: ['u0', 'u1', 'u2'], next: 'b' }, { ids: ['u2', 'u3', 'u4'], next: 'c' }, { ids: ['u4', 'u5'] }], { '': 0, b: 1, c: 2 });
+    const pages: string[][] = [];
+    for await (const page of client(target.url).list('Users', { pageSize: 3 })) pages.push(page.map((r) => r.id!));
+    assert.deepEqual(pages, [['u0', 'u1', 'u2'], ['u3', 'u4'], ['u5']]);
+  });
+
+  it('a cursor page of nothing but repeats under a new cursor ends the listing instead of cycling, and fails a listing that must be whole', async () => {
+    // Two cursors that lead to each other, each with the same page: followed, it would never end (the
+    // target gives up after 20 requests so the old behaviour fails rather than hangs).
+    const cycling = [{ ids: ['u0', 'u1'], next: 'a' }, { ids: ['u0', 'u1'], next: 'b' }, { ids: ['u0', 'u1'], next: 'a' }, { ids: ['u0', 'u1'] }];
+    let requests = 0;
+    const target = await serve((req, res) => {
+      const cursor = new URL(req.url!, 'http://x').searchParams.get('cursor') ?? '';
+      const page = ++requests > 20 ? cycling[3]! : cycling[cursor === '' ? 0 : cursor === 'a' ? 1 : 2]!;
+      reply(res, 200, list(page.ids.map((id) => ({ id })), page.next ? { nextCursor: page.next } : {}));
+    });
+    const seen: string[] = [];
+    for await (const page of client(target.url).list('Users', { pageSize: 2 })) seen.push(...page.map((r) => r.id!));
+    assert.deepEqual(seen, ['u0', 'u1']);
+    assert.equal(target.requests.length, 2, 'the first page, then the page of repeats');
+    requests = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const _page of client(target.url).list('Users', { pageSize: 2, whole: true }));
+      })(),
+      (error: Error) => error instanceof ListingIncomplete && /GET \/Users: after 2 resources the server answered a cursor page of resources it had already listed/.test(error.message),
+    );
+  });
+
   it('pages by index when the target ignores cursors', async () => {
     const all = Array.from({ length: 8 }, (_, i) => ({ id: `u${i}` }));
     const target = await serve((req, res) => {

@@ -246,9 +246,10 @@ export class ScimClient {
   /**
    * Every resource of an endpoint, page by page: RFC 9865 cursors where the target offers them
    * (it answers `nextCursor`), index paging (RFC 7644 §3.4.2.4) otherwise. A resource is yielded
-   * once, however often the target repeats it. With `whole`, a page of nothing but repeats (or a
-   * cursor handed back unchanged) throws ListingIncomplete instead of ending the listing: a source
-   * must not take the unseen rest as deleted.
+   * once, however often the target repeats it, across cursor pages as across index pages. A page of
+   * nothing but repeats, or a cursor handed back unchanged, ends the listing (a target cycling
+   * through its cursors would be followed forever); with `whole` it throws ListingIncomplete
+   * instead: a source must not take the unseen rest as deleted.
    */
   async *list(endpoint: ResourceEndpoint, options: { filter?: string; attributes?: string; excludedAttributes?: string; pageSize?: number; paging?: 'index' | 'cursor'; whole?: boolean } = {}): AsyncGenerator<ScimObject[]> {
     const count = options.pageSize ?? 500;
@@ -260,6 +261,7 @@ export class ScimClient {
     };
     let paging = options.paging;
     if (paging !== 'index') {
+      const seen = new Set<string>();
       let cursor: string | undefined = '';
       while (cursor !== undefined) {
         let response: ScimResponse;
@@ -277,10 +279,17 @@ export class ScimClient {
           yield* this.indexPages(endpoint, base, count, options.whole ?? false, page);
           return;
         }
-        if (page.resources.length) yield page.resources;
+        const fresh = unseen(page.resources, seen);
         const next: string | undefined = typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : undefined;
+        const handedBack = next !== undefined && next === cursor;
+        // Nothing new under a new cursor: the target cycles (or restarted its listing), so the listing ends there, in doubt.
+        if (page.resources.length && !fresh.length && !handedBack) {
+          if (options.whole) throw new ListingIncomplete(`/${endpoint}`, `after ${seen.size} resources the server answered a cursor page of resources it had already listed`);
+          return;
+        }
+        if (fresh.length) yield fresh;
         // A cursor handed back unchanged would be followed forever: the listing ends there, in doubt.
-        if (next !== undefined && next === cursor) {
+        if (handedBack) {
           if (options.whole) throw new ListingIncomplete(`/${endpoint}`, 'the server handed back the cursor it was sent');
           return;
         }
@@ -308,12 +317,7 @@ export class ScimClient {
     let fullPagesOnly = true;
     let beyondTotal = false;
     while (page && page.resources.length > 0) {
-      const fresh = page.resources.filter((r) => {
-        if (typeof r.id !== 'string') return true;
-        if (seen.has(r.id)) return false;
-        seen.add(r.id);
-        return true;
-      });
+      const fresh = unseen(page.resources, seen);
       if (fresh.length === 0 && whole) throw new ListingIncomplete(`/${endpoint}`, `after ${seen.size} resources the server answered a page of resources it had already listed (it ignores startIndex or repeats itself)`);
       if (beyondTotal && fresh.length === 0) return;
       if (fresh.length) yield fresh;
@@ -453,4 +457,14 @@ function readList(body: unknown): { total: number; resources: ScimObject[] } {
   const resources = key && Array.isArray(list[key]) ? (list[key] as ScimObject[]) : [];
   const total = typeof list.totalResults === 'number' ? list.totalResults : resources.length;
   return { total, resources };
+}
+
+/** The resources of a page not listed before (one without an id always counts as new), now remembered as seen. */
+function unseen(resources: ScimObject[], seen: Set<string>): ScimObject[] {
+  return resources.filter((r) => {
+    if (typeof r.id !== 'string') return true;
+    if (seen.has(r.id)) return false;
+    seen.add(r.id);
+    return true;
+  });
 }

@@ -1,19 +1,10 @@
 import { extname, resolve } from 'node:path';
 import { checkSourcePath } from '../../outbound/source-folder.js';
+import type { FileSourceView } from '../../admin/api-views.js';
 import type { SourceEncoding } from './source-file-text.js';
 
-/** A file source: users, and optionally groups and memberships, each a CSV or JSON file. */
-export interface FileSourceSpec {
-  kind: 'file';
-  users: string;
-  groups?: string;
-  memberships?: string;
-  /** The column that identifies a user across cycles; found automatically when absent. */
-  userKey?: string;
-  groupKey?: string;
-  /** How the files are encoded when they start with no byte-order mark (default UTF-8). */
-  encoding?: SourceEncoding;
-}
+/** A file source, as a connection stores it: what the admin API shows (it has no secret). */
+export type FileSourceSpec = FileSourceView;
 
 /** The file kinds a source may be. */
 export function fileKind(path: string): 'csv' | 'json' {

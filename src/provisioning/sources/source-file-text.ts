@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 
-/** The text encodings a source file may be in; `utf-8` (the default) also reads a UTF-16 file that starts with its byte-order mark. */
-export const SOURCE_ENCODINGS = ['utf-8', 'utf-16le', 'windows-1252', 'latin1'] as const;
-export type SourceEncoding = (typeof SOURCE_ENCODINGS)[number];
+import { SOURCE_ENCODINGS, type SourceEncoding } from '../../admin/api-views.js';
+
+// The encodings are part of the admin API's source view, declared in api-views.ts.
+export { SOURCE_ENCODINGS, type SourceEncoding };
 
 const ALIASES: Record<string, SourceEncoding> = {
   'utf-8': 'utf-8',

@@ -1,3 +1,4 @@
+import type { SourceView } from '../../admin/api-views.js';
 import type { Encryptor } from '../../auth/encryption.js';
 import { DirectorySource, type DirectorySourceSpec } from './directory/directory-source.js';
 import { FileSource } from './file-source.js';
@@ -133,12 +134,12 @@ export function openSource(spec: SourceSpec): Source {
   }
 }
 
-/** The secret-bearing parts of a spec, so views and logs never show them. */
-export function withoutSecrets(spec: SourceSpec): Record<string, unknown> {
+/** A spec without its secret-bearing parts, so views and logs never show them. */
+export function withoutSecrets(spec: SourceSpec): SourceView {
   const { ...copy } = spec as unknown as Record<string, unknown>;
   delete copy.encryptedPassword;
   delete copy.encryptedSecret;
-  return copy;
+  return copy as unknown as SourceView;
 }
 
 function cleanSecret(secret: string): string {

@@ -17,7 +17,8 @@ const SEARCH_REQUEST = 0x63;
  *
  * With `emptyPages` set, the proxy answers that many continuation requests (those carrying a
  * cookie) itself, as Active Directory may while it scans past entries the filter rejects: no
- * entries, success, and the cookie it was sent, so the client must ask again to go on.
+ * entries, success, and the cookie it was sent (or, with `newCookies`, a new one each time), so
+ * the client must ask again to go on.
  */
 export class LdapPageCapProxy {
   /** The page sizes the client asked for, one per search request. */
@@ -27,6 +28,9 @@ export class LdapPageCapProxy {
   port = 0;
   /** Continuation requests still to answer with an empty page and the same cookie (Infinity: all of them). */
   emptyPages = 0;
+  /** Answer each empty page with a cookie never sent before instead of the one it was asked with. */
+  newCookies = false;
+  private madeUpCookies = 0;
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -52,7 +56,7 @@ export class LdapPageCapProxy {
           if (cookie?.length) {
             this.emptyPages--;
             this.pages.push(0);
-            client.write(emptyPage(message, cookie));
+            client.write(emptyPage(message, this.newCookies ? this.madeUpCookie() : cookie));
           } else upstream.write(this.lowerPageSize(message));
         }
       });
@@ -81,6 +85,13 @@ export class LdapPageCapProxy {
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** A cookie unlike any before it (it never reaches slapd: the proxy answers the request that carries it). */
+  private madeUpCookie(): Buffer {
+    const cookie = Buffer.alloc(8);
+    cookie.writeUInt32BE(++this.madeUpCookies, 4);
+    return cookie;
   }
 
   /** The message with its paged-results size lowered to the cap; other messages unchanged. */

@@ -11,6 +11,7 @@ import {
   type SessionView,
   type SettingsPatch,
   type SettingsView,
+  type RejectedAdminSecret,
   type StatusReport,
 } from '../../../admin/api-views.js';
 import { dateTime, nullable, nullableDateTime, ref, type JsonSchema } from '../route-schema.js';
@@ -102,6 +103,21 @@ export const ADMIN_VIEW_SCHEMAS: Record<string, JsonSchema> = {
       attention: { type: 'boolean' },
       directories: { type: 'array', items: ref('DirectoryStatus') },
       adminSecrets: { type: 'array', items: ref('Secret') },
+      rejectedAdminSecrets: {
+        type: 'array',
+        description: 'Expired or revoked admin secrets refused within the idle period (they count as needing attention).',
+        items: view<RejectedAdminSecret>()({
+          id: { type: 'string' },
+          name: { type: 'string' },
+          suffix: { type: 'string' },
+          reason: { enum: ['expired', 'revoked'] },
+          since: nullableDateTime,
+          lastRejectedAt: { ...dateTime, description: 'Refusals are recorded at most hourly per secret: the latest attempt may be up to an hour later.' },
+          clientIp: nullable('string'),
+          userAgent: nullable('string'),
+          via: nullable('string', { examples: ['admin_api', 'console_sign_in', 'console_session'] }),
+        }),
+      },
       failingNotifications: { type: 'array', description: 'Notification recipients whose channel fails (they count as needing attention).', items: ref('NotificationRecipient') },
       connections: { type: 'array', description: 'Provisioning connections, worst first.', items: ref('ConnectionHealth') },
     },

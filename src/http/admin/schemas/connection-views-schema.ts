@@ -1,7 +1,14 @@
 import {
   CONNECTION_HEALTH,
+  SOURCE_ENCODINGS,
   type AnyConnectionView,
   type ConnectionHealth,
+  type ConnectionView,
+  type DirectorySourceView,
+  type FileSourceView,
+  type LdapSourceView,
+  type Scoping,
+  type ScimSourceView,
   type CycleOutcome,
   type CycleRecord,
   type LogEntry,
@@ -15,18 +22,83 @@ import { view } from './view-schema.js';
 
 const nullableObject = (description?: string, extra: JsonSchema = {}): JsonSchema => ({ type: ['object', 'null'], ...(description ? { description } : {}), ...extra });
 
+/** Closed: a view of a source never carries its secret, nor a field the document does not name. */
+const CLOSED: JsonSchema = { additionalProperties: false };
+const path = (description: string): JsonSchema => ({ type: 'string', description });
+
+/** A source per kind, told apart by `kind` (src/admin/api-views/source-views.ts). */
+const SOURCE_SCHEMAS: Record<string, JsonSchema> = {
+  FileSource: view<FileSourceView>()(
+    {
+      kind: { const: 'file' },
+      users: path('The users file (CSV or JSON), an absolute path.'),
+      groups: path('The groups file.'),
+      memberships: path('The memberships file.'),
+      userKey: { type: 'string', description: 'The column that identifies a user across cycles; found automatically when absent.' },
+      groupKey: { type: 'string' },
+      encoding: { enum: [...SOURCE_ENCODINGS], description: 'How files without a byte-order mark are encoded (UTF-8 when absent).' },
+    },
+    ['groups', 'memberships', 'userKey', 'groupKey', 'encoding'],
+    CLOSED,
+  ),
+  LdapSource: view<LdapSourceView>()(
+    {
+      kind: { const: 'ldap' },
+      url: { type: 'string', description: '`ldap://host:port` or `ldaps://host:port`.' },
+      bindDn: { type: 'string' },
+      baseDn: { type: 'string', description: 'Where users and groups are searched (subtree).' },
+      userFilter: { type: 'string', description: 'An LDAP filter (RFC 4515).' },
+      groupFilter: { type: 'string' },
+      keyAttributes: { type: 'array', items: { type: 'string' }, description: "Tried in order for each object's stable key; the DN when none is present." },
+      pageSize: { type: 'integer', minimum: 1, maximum: 10_000 },
+      incremental: { type: 'boolean', description: 'Read only entries changed since the last cycle, where the server gives modifyTimestamp.' },
+      caCertificate: { type: 'string', description: "PEM certificates the server's certificate must chain to." },
+      startTls: { type: 'boolean' },
+    },
+    ['caCertificate', 'startTls'],
+    { ...CLOSED, description: 'The bind password is stored encrypted and never shown.' },
+  ),
+  ScimSource: view<ScimSourceView>()(
+    { kind: { const: 'scim' }, url: { type: 'string', format: 'uri', description: 'The base URL (`https://host/scim/v2`).' }, pageSize: { type: 'integer', minimum: 1, maximum: 10_000 } },
+    ['pageSize'],
+    { ...CLOSED, description: 'The bearer secret is stored encrypted and never shown.' },
+  ),
+  DirectorySource: view<DirectorySourceView>()({ kind: { const: 'directory' }, directory: { type: 'string', description: "The directory's id or name, as given." } }, [], CLOSED),
+};
+
+const filter = (type: string): JsonSchema => ({ type: 'string', description: `A SCIM filter over source attributes; absent: every ${type} is in scope.`, examples: ['department eq "Sales"'] });
+
+const settingsSchema = view<ConnectionView['settings']>()(
+  {
+    concurrency: { type: 'integer', minimum: 1, description: 'Most requests in flight to the target.' },
+    ratePerSecond: { type: 'number', minimum: 0, description: 'Most requests started per second; 0: no limit.' },
+    timeoutSeconds: { type: 'number' },
+    deleteAfter: { type: 'string', description: 'After a source deletion: `0` deletes at once, a duration such as `30d` disables first, `never` only disables.' },
+    deletionThreshold: { type: 'string', description: 'The most disables and deletions one cycle may make: `500`, `10%` or `off`.' },
+    adopt: { type: 'boolean', description: 'Take over target objects that match but were not created by this connection.' },
+    groups: { type: 'boolean', description: 'Provision groups and memberships.' },
+    schedule: { type: 'string', description: 'A duration (`40min`), `continuous` or `off`.' },
+    wireFormat: { enum: ['scim', 'entra-legacy'] },
+    membersPerRequest: { type: 'integer', minimum: 1 },
+    fullSyncEvery: { type: 'string', description: 'How often a scheduled cycle is a full reconcile: a duration, or `off`.' },
+  },
+  ['schedule', 'wireFormat', 'membersPerRequest', 'fullSyncEvery'],
+  CLOSED,
+);
+
 /** The schemas of provisioning connections, their cycles, logs and reports. */
 export const CONNECTION_VIEW_SCHEMAS: Record<string, JsonSchema> = {
+  ...SOURCE_SCHEMAS,
   Connection: view<AnyConnectionView>()(
     {
       id: { type: 'string' },
       name: { type: 'string' },
-      source: { type: 'object', description: 'The source without its secret.' },
+      source: { oneOf: ['FileSource', 'LdapSource', 'ScimSource', 'DirectorySource'].map(ref), description: 'The source without its secret.' },
       target: { type: 'string' },
       credential: { type: 'object', required: ['kind', 'expiresAt'], properties: { kind: { enum: ['bearer', 'oauth'] }, expiresAt: nullableDateTime } },
       mappings: { description: '`{"users": [...], "groups": [...]}`, or "default".' },
-      scoping: { type: 'object' },
-      settings: { type: 'object' },
+      scoping: view<Scoping>()({ users: filter('user'), groups: filter('group') }, ['users', 'groups'], CLOSED),
+      settings: settingsSchema,
       created: dateTime,
       updated: dateTime,
       quarantine: { oneOf: [ref('Quarantine'), { type: 'null' }] },

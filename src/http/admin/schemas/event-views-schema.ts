@@ -19,6 +19,7 @@ export const WEBHOOK_FIELDS = {
 const webhookProperties = {
   id: { type: 'string' },
   directoryId: nullable('string', { description: 'Null: a global webhook.' }),
+  directoryName: nullable('string', { description: "The directory's name; null for a global webhook." }),
   ...WEBHOOK_FIELDS,
   created: dateTime,
   updated: nullableDateTime,
@@ -26,6 +27,7 @@ const webhookProperties = {
 
 const streamProperties = view<StreamView>()({
   directoryId: { type: 'string' },
+  directoryName: nullable('string', { description: 'Null once the directory is deleted.' }),
   deliveredSequence: { type: 'integer' },
   latestSequence: { type: 'integer' },
   behind: { type: 'integer' },

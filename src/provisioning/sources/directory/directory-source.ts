@@ -1,3 +1,4 @@
+import type { DirectorySourceView } from '../../../admin/api-views.js';
 import { foldCase } from '../../../scim/compare.js';
 import type { JsonObject } from '../../../scim/json.js';
 import type { StoredResource } from '../../../scim/resource/representation.js';
@@ -9,11 +10,7 @@ import type { Source, SourceContext, SourceSnapshot } from '../source.js';
 import { scimSnapshot, type ScimSourceRecord } from '../scim/scim-snapshot.js';
 
 /** A scimd directory on the same database as the engine (hub mode). */
-export interface DirectorySourceSpec {
-  kind: 'directory';
-  /** The directory's id or name, as given; resolved on every read so a rename does not break it. */
-  directory: string;
-}
+export type DirectorySourceSpec = DirectorySourceView;
 
 /** Where the last read stopped: the directory it read and the last event applied. */
 interface DirectoryPosition {

@@ -1,25 +1,9 @@
-/** An LDAP or Active Directory source, as a connection stores it (the password only encrypted). */
-export interface LdapSourceSpec {
-  kind: 'ldap';
-  /** `ldap://host:port` or `ldaps://host:port`, without a path. */
-  url: string;
-  bindDn: string;
+import type { LdapSourceView } from '../../../admin/api-views.js';
+
+/** An LDAP or Active Directory source, as a connection stores it: the admin API's view and the password, only encrypted. */
+export interface LdapSourceSpec extends LdapSourceView {
   /** `v1:…`, the bind password encrypted like the target's credential. */
   encryptedPassword: string;
-  /** Where users and groups are searched (subtree). */
-  baseDn: string;
-  userFilter: string;
-  groupFilter: string;
-  /** Attributes tried in order for each object's stable key; the DN when none is present. */
-  keyAttributes: string[];
-  /** Entries per page of a paged search (RFC 2696). */
-  pageSize: number;
-  /** Read only entries changed since the last cycle (by modifyTimestamp) where the server returns it. */
-  incremental: boolean;
-  /** PEM certificates the server's certificate must chain to, for a directory with a private CA; the system CAs when absent. */
-  caCertificate?: string;
-  /** Upgrade an ldap:// connection with StartTLS before binding. */
-  startTls?: boolean;
 }
 
 /** Users in OpenLDAP (inetOrgPerson) and Active Directory (person users, not computers). */

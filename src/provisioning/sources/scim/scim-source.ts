@@ -1,3 +1,4 @@
+import type { ScimSourceView } from '../../../admin/api-views.js';
 import { foldCase } from '../../../scim/compare.js';
 import { isJsonObject } from '../../../scim/json.js';
 import { groupModel, userModel } from '../../../scim/schema/resource-models.js';
@@ -10,14 +11,9 @@ import type { Source, SourceContext, SourceSnapshot } from '../source.js';
 import { scimSnapshot, type ScimSourceRecord } from './scim-snapshot.js';
 
 /** Another SCIM server as the source: `scim+https://host/scim/v2` with a bearer secret. */
-export interface ScimSourceSpec {
-  kind: 'scim';
-  /** The base URL with the plain scheme (`https://…`). */
-  url: string;
+export interface ScimSourceSpec extends ScimSourceView {
   /** `v1:…`, the bearer secret encrypted like the target's credential. */
   encryptedSecret: string;
-  /** Resources per page asked for (default 500); the server may send fewer. */
-  pageSize?: number;
 }
 
 const PAGE_SIZE = 500;
