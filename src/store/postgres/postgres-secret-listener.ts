@@ -35,10 +35,7 @@ export class PostgresSecretListener {
    */
   async synced(): Promise<string | undefined> {
     const client = this.client;
-    if (!this.listening || !client) {
-      if (!this.client && !this.closed && Date.now() - this.lastAttempt >= RETRY_AFTER_MS) void this.connect();
-      return undefined;
-    }
+    if (this.heard() === undefined || !client) return undefined;
     this.roundTrips++;
     this.nextSync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       this.nextSync = undefined;
@@ -62,6 +59,17 @@ export class PostgresSecretListener {
       clearTimeout(timer);
     }
     return this.listening && this.client === client ? String(this.generation) : undefined;
+  }
+
+  /**
+   * The generation as heard so far, without the round trip: a change committed a moment ago may
+   * not have been heard yet, so a caller acts on it only until `synced()` confirms it (see
+   * VerifiedSecretCache.lookAhead). Undefined while not listening (and the listener is started).
+   */
+  heard(): string | undefined {
+    if (this.listening && this.client) return String(this.generation);
+    if (!this.client && !this.closed && Date.now() - this.lastAttempt >= RETRY_AFTER_MS) void this.connect();
+    return undefined;
   }
 
   /** Round trips made for `synced()` callers, counted once per caller (see DatabaseStats.statements). */
