@@ -65,7 +65,35 @@ export type Authentication =
 export async function authenticateSecret(store: Store, token: string, now: Date, cache?: VerifiedSecretCache): Promise<Authentication> {
   if (!isWellFormedSecret(token)) return { ok: false, reason: 'malformed' };
   const hash = hashSecret(token);
-  const record = cache ? await cache.findByHash(hash) : await store.findSecretByHash(hash);
+  return verdict(cache ? await cache.findByHash(hash) : await store.findSecretByHash(hash), hash, now);
+}
+
+/**
+ * An active secret accepted from the cache before the database confirmed that nothing changed
+ * (VerifiedSecretCache.lookAhead). `recheck` settles once it has: undefined when the acceptance
+ * stands, otherwise the authentication of a fresh read, which may refuse.
+ */
+export interface AheadAuthentication {
+  secret: SecretRecord;
+  recheck: Promise<Authentication | undefined>;
+}
+
+/**
+ * authenticateSecret for work that writes nothing and holds its answer until `recheck` settles;
+ * undefined when the cache cannot answer ahead (then use authenticateSecret). A cached secret
+ * that would be refused (expired since) is never answered ahead: the refusal takes the usual path.
+ */
+export function authenticateAhead(token: string, now: Date, cache: VerifiedSecretCache): AheadAuthentication | undefined {
+  if (!isWellFormedSecret(token)) return undefined;
+  const hash = hashSecret(token);
+  const ahead = cache.lookAhead(hash);
+  if (!ahead) return undefined;
+  const first = verdict(ahead.record, hash, now);
+  if (!first.ok) return undefined;
+  return { secret: first.secret, recheck: ahead.recheck().then((fresh) => fresh && verdict(fresh.record, hash, now)) };
+}
+
+function verdict(record: SecretRecord | undefined, hash: string, now: Date): Authentication {
   if (!record || !timingSafeEqual(Buffer.from(record.hash, 'hex'), Buffer.from(hash, 'hex'))) return { ok: false, reason: 'unknown' };
   const state = secretState(record, now);
   if (state !== 'active') return { ok: false, reason: state, secret: record };

@@ -18,6 +18,7 @@ import { registerDiscoveryRoutes } from './scim/discovery-routes.js';
 import { registerScimErrors, replyFrameworkError } from './scim/errors.js';
 import { rejectUnstorableUrlText, storableJsonParser } from './scim/storable-input.js';
 import { registerResourceRoutes } from './scim/resource-routes.js';
+import { registerHeldAnswers, writesNothing } from './scim/held-answers.js';
 import { sendScim } from './scim/scim-reply.js';
 import { registerMetrics } from './metrics/metrics-routes.js';
 import { metricsAccess } from './metrics/metrics-access.js';
@@ -143,8 +144,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await scim.register(async (authenticated) => {
         const directories = new WeakMap<FastifyRequest, string>();
         const admission = new DirectoryAdmission(config.limits.directoryConcurrency, config.limits.directoryRatePerMinute, clock);
+        // A request that writes nothing may start on a cached secret while the database confirms
+        // it; its answer waits for that (writes wait before they start: docs/performance.md).
+        const holdAnswer = registerHeldAnswers(authenticated);
         authenticated.addHook('onRequest', async (request, reply) => {
-          const { directoryId } = await auth.directoryFor(request);
+          const { directoryId, confirmed } = await auth.directoryFor(request, { ahead: writesNothing(request) });
+          if (confirmed) holdAnswer(request, reply, confirmed);
           logDirectory(request, directoryId);
           directories.set(request, directoryId);
           return admitForDirectory(admission, request, reply, directoryId);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AccessTokenCodec, isAccessToken } from '../auth/access-token.js';
 import type { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
-import { authenticateSecret, secretState } from '../auth/secrets.js';
+import { authenticateAhead, authenticateSecret, secretState } from '../auth/secrets.js';
 import { VerifiedSecretCache } from '../auth/verified-secret-cache.js';
 import type { ClientInfo } from '../lifecycle/activity-recorder.js';
 import type { CredentialRoute } from '../lifecycle/lifecycle-events.js';
@@ -58,6 +58,25 @@ export class ClientAuthenticator {
     if (!secret) return this.refuse('unknown', undefined, 'access_token', client, request);
     const state = secretState(secret, client.at);
     return state === 'active' ? { ok: true, secret, client } : this.refuse(state, secret, 'access_token', client, request);
+  }
+
+  /**
+   * For a request that writes nothing: a client secret accepted from the cache at once, before the
+   * database confirmed that no secret changed (see VerifiedSecretCache.lookAhead). `recheck`
+   * settles once it has: undefined when the acceptance stands, otherwise the result of
+   * authenticating afresh, refusals counted and recorded as `bearer()` does. Undefined when the
+   * token cannot be accepted ahead (an access token, a secret not cached): use `bearer()`.
+   */
+  bearerAhead(token: string, request: FastifyRequest): { secret: SecretRecord; client: ClientInfo; recheck: Promise<ClientAuthResult | undefined> } | undefined {
+    if (isAccessToken(token)) return undefined;
+    const client = clientInfo(request, this.clock());
+    const ahead = authenticateAhead(token, client.at, this.verified);
+    if (!ahead) return undefined;
+    const recheck = ahead.recheck.then((fresh): ClientAuthResult | Promise<ClientAuthResult> | undefined => {
+      if (!fresh) return undefined;
+      return fresh.ok ? { ok: true, secret: fresh.secret, client } : this.refuse(fresh.reason, fresh.secret, 'bearer_secret', client, request);
+    });
+    return { secret: ahead.secret, client, recheck };
   }
 
   /** Client credentials at the token endpoint: the secret must be the one `clientId` names. */

@@ -16,11 +16,17 @@ export class PublicUrl {
   /** `https://scim.example.com` (with a path prefix when the public URL has one), no trailing slash. */
   origin(): string {
     if (this.configured !== undefined) return this.configured;
+    if (this.listenedOrigin !== undefined) return this.listenedOrigin;
     const address = this.listening.address();
     const port = address !== null && typeof address === 'object' ? address.port : undefined;
     const scheme = this.listening.tls ? 'https' : 'http';
-    return `${scheme}://${hostForUrl(this.listening.host)}${port === undefined ? '' : `:${port}`}`;
+    const origin = `${scheme}://${hostForUrl(this.listening.host)}${port === undefined ? '' : `:${port}`}`;
+    // Kept once the port is known: asking the socket is a system call, and every request asks.
+    if (port !== undefined) this.listenedOrigin = origin;
+    return origin;
   }
+
+  private listenedOrigin: string | undefined;
 
   /** The scheme and host of the configured public URL (what a browser sends as Origin), if one is set. */
   configuredOrigin(): string | undefined {

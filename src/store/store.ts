@@ -161,6 +161,12 @@ export interface Store {
    * be trusted as long as the token is still T (src/auth/verified-secret-cache.ts).
    */
   secretChangeToken(): Promise<string | undefined>;
+  /**
+   * `secretChangeToken()` as this process last heard it, without a round trip; it may lag a change
+   * committed elsewhere, so work started on it waits for `secretChangeToken()` before it counts.
+   * Undefined when there is nothing to go on (SQLite: its check costs no round trip).
+   */
+  heardSecretChangeToken(): string | undefined;
   findSecret(id: string): Promise<SecretRecord | undefined>;
   listSecrets(directoryId: string | null): Promise<SecretRecord[]>;
   /** Marks a secret revoked; false when it does not exist or was already revoked. */

@@ -11,8 +11,10 @@ import { startTestServer, type ScimResponse, type TestDirectory, type TestServer
  * beside the counts before issue 18 (GET 3, filter 6, page 7, create 9, PATCH 11, member add
  * 10 on SQLite and 9 on PostgreSQL, DELETE 9, on both backends; PUT, counted later, was 8 / 5
  * before its one-statement write). The secret check is one of them: data_version on SQLite, a
- * round trip on the listening connection on PostgreSQL (shared
- * by the requests that arrive together, so under load it costs less than one each).
+ * round trip on the listening connection on PostgreSQL (shared by the requests that arrive
+ * together, so under load it costs less than one each). On PostgreSQL a read sends it beside its
+ * own statement rather than before it, so the reads below wait for one round trip, not two
+ * (test/http/secret-read-ahead.test.ts); the count is the same.
  */
 const EXPECTED: Record<string, Record<Backend, number>> = {
   'GET user by id': { sqlite: 2, postgres: 2 },

@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../../lifecycle/activity-recorder.js';
 import type { SecretRecord } from '../../store/store.js';
 import { isAccessToken } from '../../auth/access-token.js';
-import type { AuthFailureReason, ClientAuthenticator } from '../client-auth.js';
+import type { AuthFailureReason, ClientAuthenticator, ClientAuthResult } from '../client-auth.js';
 import { recordAuthRejection } from '../metrics.js';
+import { ScimError } from '../../scim/errors.js';
 import { AuthError } from './errors.js';
 
 /**
@@ -18,8 +19,16 @@ export class BearerAuth {
 
   constructor(private readonly authenticator: ClientAuthenticator) {}
 
-  /** `viaAccessToken` says the caller presented an OAuth access token rather than the client secret itself. */
-  async directoryFor(request: FastifyRequest): Promise<{ directoryId: string; secret: SecretRecord; viaAccessToken: boolean }> {
+  /**
+   * `viaAccessToken` says the caller presented an OAuth access token rather than the client secret
+   * itself. With `ahead` (a request that writes nothing), a secret verified before may be accepted
+   * before the database confirmed that no secret changed: then `confirmed` is set, and the
+   * request's answer must wait for it and be replaced by the error it resolves to, if any.
+   */
+  async directoryFor(
+    request: FastifyRequest,
+    options: { ahead?: boolean } = {},
+  ): Promise<{ directoryId: string; secret: SecretRecord; viaAccessToken: boolean; confirmed?: Promise<ScimError | undefined> }> {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
@@ -28,22 +37,15 @@ export class BearerAuth {
         'www-authenticate': 'Bearer realm="scimd"',
       });
     }
-    const result = await this.authenticator.bearer(match[1], request);
-    if (!result.ok) {
-      if (result.retryAfter !== undefined) {
-        throw new AuthError(429, `Too many failed authentications from this address; retry in ${result.retryAfter} seconds`, {
-          'retry-after': String(result.retryAfter),
-        });
-      }
-      const detail = refusal(result.reason, result.secret);
-      throw new AuthError(401, detail, { 'www-authenticate': `Bearer realm="scimd", error="invalid_token", error_description="${detail.replace(/"/g, "'")}"` });
+    const early = options.ahead ? this.authenticator.bearerAhead(match[1], request) : undefined;
+    if (early && early.secret.scope === 'scim' && early.secret.directoryId) {
+      const directoryId = early.secret.directoryId;
+      this.resolved.set(request, { directoryId, client: early.client });
+      return { directoryId, secret: early.secret, viaAccessToken: false, confirmed: this.confirm(request, directoryId, early) };
     }
-    const { secret, client } = result;
-    if (secret.scope !== 'scim' || !secret.directoryId) {
-      throw new AuthError(403, 'This secret is an admin secret; SCIM requests need a directory client secret', {
-        'www-authenticate': 'Bearer realm="scimd", error="insufficient_scope"',
-      });
-    }
+    // An admin secret accepted ahead is refused below once confirmed, like any other.
+    const result = early ? ((await early.recheck) ?? { ok: true as const, secret: early.secret, client: early.client }) : await this.authenticator.bearer(match[1], request);
+    const { secret, client } = this.accept(result);
     await this.authenticator.accepted(secret, client, request);
     await this.authenticator.reached(secret.directoryId, secret, client, request);
     this.resolved.set(request, { directoryId: secret.directoryId, client });
@@ -54,6 +56,52 @@ export class BearerAuth {
   resolvedFor(request: FastifyRequest): { directoryId: string; client: ClientInfo } | undefined {
     return this.resolved.get(request);
   }
+
+  /**
+   * What a secret accepted ahead comes to once the database answered: undefined when it still
+   * opens `directoryId` (its use is recorded only now), otherwise the error to answer instead.
+   * Never rejects: a failure of the fresh read is the answer too (503 when the database is away).
+   */
+  private async confirm(request: FastifyRequest, directoryId: string, early: { secret: SecretRecord; client: ClientInfo; recheck: Promise<ClientAuthResult | undefined> }): Promise<ScimError | undefined> {
+    try {
+      const fresh = await early.recheck;
+      const { secret, client } = fresh ? this.accept(fresh) : early;
+      if (secret.directoryId !== directoryId) throw new AuthError(401, refusal('unknown', undefined), invalidToken(refusal('unknown', undefined)));
+      await this.authenticator.accepted(secret, client, request);
+      await this.authenticator.reached(directoryId, secret, client, request);
+      return undefined;
+    } catch (error) {
+      this.resolved.delete(request);
+      if (error instanceof ScimError) return error;
+      request.log.error({ err: error }, 'could not confirm a cached secret');
+      return new ScimError(500, 'The server failed to process the request');
+    }
+  }
+
+  /** The secret and client of an accepted result; throws the refusal's AuthError otherwise. */
+  private accept(result: ClientAuthResult): { secret: SecretRecord & { directoryId: string }; client: ClientInfo } {
+    if (!result.ok) {
+      if (result.retryAfter !== undefined) {
+        throw new AuthError(429, `Too many failed authentications from this address; retry in ${result.retryAfter} seconds`, {
+          'retry-after': String(result.retryAfter),
+        });
+      }
+      const detail = refusal(result.reason, result.secret);
+      throw new AuthError(401, detail, invalidToken(detail));
+    }
+    const { secret, client } = result;
+    if (secret.scope !== 'scim' || !secret.directoryId) {
+      throw new AuthError(403, 'This secret is an admin secret; SCIM requests need a directory client secret', {
+        'www-authenticate': 'Bearer realm="scimd", error="insufficient_scope"',
+      });
+    }
+    return { secret: secret as SecretRecord & { directoryId: string }, client };
+  }
+}
+
+/** RFC 6750's challenge for a credential that was refused. */
+function invalidToken(detail: string): Record<string, string> {
+  return { 'www-authenticate': `Bearer realm="scimd", error="invalid_token", error_description="${detail.replace(/"/g, "'")}"` };
 }
 
 function refusal(reason: AuthFailureReason, secret: SecretRecord | undefined): string {

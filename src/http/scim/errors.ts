@@ -12,14 +12,19 @@ export function registerScimErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ScimError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const scimError = toScimError(error, request);
     if (scimError.status >= 500) request.log.error({ err: error }, 'request failed');
-    const headers: Record<string, string> = {};
-    if (scimError instanceof AuthError) Object.assign(headers, scimError.headers);
-    if (scimError.status === 503) headers['retry-after'] = '5';
-    return sendScim(reply, scimError.status, scimError.toBody(), headers);
+    return sendScim(reply, scimError.status, scimError.toBody(), errorHeaders(scimError));
   });
   app.setNotFoundHandler((request, reply) =>
     sendScim(reply, 404, notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}`).toBody()),
   );
+}
+
+/** The headers a SCIM error is answered with: an AuthError's challenge, and Retry-After on 503. */
+export function errorHeaders(scimError: ScimError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (scimError instanceof AuthError) Object.assign(headers, scimError.headers);
+  if (scimError.status === 503) headers['retry-after'] = '5';
+  return headers;
 }
 
 /**

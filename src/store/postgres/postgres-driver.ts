@@ -183,6 +183,11 @@ export class PostgresDriver implements SqlDriver {
     return this.secretListener.synced();
   }
 
+  /** The listener's generation as heard, before the round trip that would confirm it. */
+  heardSecretChangeToken(): string | undefined {
+    return this.secretListener.heard();
+  }
+
   async close(): Promise<void> {
     await this.secretListener.close();
     await this.pool.end();

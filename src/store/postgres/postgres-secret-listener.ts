@@ -30,43 +30,75 @@ export class PostgresSecretListener {
    * not listening (and the listener is started on first use). LISTEN/NOTIFY alone is not enough:
    * a client that revokes on one replica and turns to another can be faster than the
    * notification. So a round trip on the listening connection is made first: the server sends
-   * pending notifications before it answers, and calls that arrive before the round trip is sent
-   * share it, so under load it costs a fraction of a round trip per request.
+   * pending notifications before it answers. Calls that arrive before the round trip is sent
+   * share it, and it is sent only once the one before it was answered (pg would queue it until
+   * then anyway), so under load one round trip serves every call that arrived during the last.
    */
   async synced(): Promise<string | undefined> {
     const client = this.client;
-    if (!this.listening || !client) {
-      if (!this.client && !this.closed && Date.now() - this.lastAttempt >= RETRY_AFTER_MS) void this.connect();
+    if (this.heard() === undefined || !client) return undefined;
+    this.roundTrips++;
+    if (this.nextSync?.client !== client) this.nextSync = { client, done: this.sendAfter(this.inFlight, client) };
+    try {
+      await this.nextSync.done;
+    } catch {
       return undefined;
     }
-    this.roundTrips++;
-    this.nextSync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      this.nextSync = undefined;
-      await client.query('SELECT 1');
-    });
-    // A listener that stops answering (a silent network failure) must not hold requests up: after
-    // SYNC_TIMEOUT_MS it is dropped, and requests read their secrets until a new one listens.
+    return this.listening && this.client === client ? String(this.generation) : undefined;
+  }
+
+  /** Round trips sent on the listening connection (each shared by the `synced()` calls that joined it). */
+  syncsSent = 0;
+  /** The round trip calls join until it is sent. */
+  private nextSync: { client: pg.Client; done: Promise<void> } | undefined;
+  /** The round trip sent and not answered yet; never rejects. */
+  private inFlight: Promise<void> | undefined;
+
+  private async sendAfter(previous: Promise<void> | undefined, client: pg.Client): Promise<void> {
+    await previous;
+    // Calls made in the same turn of the event loop (requests parsed together) join too.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.nextSync?.client === client) this.nextSync = undefined;
+    const roundTrip = this.roundTrip(client);
+    this.inFlight = roundTrip.catch(() => undefined);
+    await roundTrip;
+  }
+
+  /**
+   * One `SELECT 1`. A listener that stops answering (a silent network failure) must not hold
+   * requests up: after SYNC_TIMEOUT_MS it is dropped, and requests read their secrets until a
+   * new one listens.
+   */
+  private async roundTrip(client: pg.Client): Promise<void> {
+    this.syncsSent++;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), SYNC_TIMEOUT_MS);
       timer.unref();
     });
     try {
-      if ((await Promise.race([this.nextSync, timedOut])) === 'timeout') {
+      if ((await Promise.race([client.query('SELECT 1'), timedOut])) === 'timeout') {
         this.drop(client);
-        return undefined;
+        throw new Error('the secret listener did not answer in time');
       }
-    } catch {
-      return undefined;
     } finally {
       clearTimeout(timer);
     }
-    return this.listening && this.client === client ? String(this.generation) : undefined;
+  }
+
+  /**
+   * The generation as heard so far, without the round trip: a change committed a moment ago may
+   * not have been heard yet, so a caller acts on it only until `synced()` confirms it (see
+   * VerifiedSecretCache.lookAhead). Undefined while not listening (and the listener is started).
+   */
+  heard(): string | undefined {
+    if (this.listening && this.client) return String(this.generation);
+    if (!this.client && !this.closed && Date.now() - this.lastAttempt >= RETRY_AFTER_MS) void this.connect();
+    return undefined;
   }
 
   /** Round trips made for `synced()` callers, counted once per caller (see DatabaseStats.statements). */
   roundTrips = 0;
-  private nextSync: Promise<void> | undefined;
 
   async close(): Promise<void> {
     this.closed = true;

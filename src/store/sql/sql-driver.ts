@@ -29,6 +29,12 @@ export interface SqlDriver extends SqlExecutor {
    * nothing may be cached). See VerifiedSecretCache.
    */
   secretChangeToken(): Promise<string | undefined>;
+  /**
+   * The token as this process knows it now, without asking the database: it can lag a change
+   * committed elsewhere, so it is only a guess that `secretChangeToken()` must confirm.
+   * Undefined when the driver has no such guess (SQLite, whose check is a cheap call anyway).
+   */
+  heardSecretChangeToken(): string | undefined;
   /** Pool or file figures for /metrics. */
   stats(): Promise<DatabaseStats>;
   close(): Promise<void>;

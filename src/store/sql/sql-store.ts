@@ -141,6 +141,10 @@ export class SqlStore implements Store {
     return this.driver.secretChangeToken();
   }
 
+  heardSecretChangeToken(): string | undefined {
+    return this.driver.heardSecretChangeToken();
+  }
+
   async findSecret(id: string): Promise<SecretRecord | undefined> {
     const row = await this.driver.get<SecretRow>(fixedStatement('SELECT * FROM secrets WHERE id = $1'), [id]);
     return row && secretFromRow(row);

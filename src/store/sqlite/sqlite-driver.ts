@@ -143,6 +143,11 @@ export class SqliteDriver implements SqlDriver {
     });
   }
 
+  /** No guess: `secretChangeToken()` is a call into the file's shared memory, not a round trip. */
+  heardSecretChangeToken(): string | undefined {
+    return undefined;
+  }
+
   /** Sizes from the file system, so a scrape never waits for the connection's mutex. */
   async stats(): Promise<DatabaseStats> {
     const { commits, syncs } = this.walSync?.counts() ?? { commits: 0, syncs: 0 };
