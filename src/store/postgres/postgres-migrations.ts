@@ -394,7 +394,7 @@ export const postgresMigrations: Migration[] = [
     version: 19,
     name: 'directory counts: users and groups counted beside last_sequence, so an unfiltered page reads its total instead of counting',
     // Kept by the same UPDATE that numbers a write's events (see SqlStore.appendEvents); filled
-    // here from the rows already there. 18 is left to another change: versions need not be contiguous.
+    // here from the rows already there. There is no 18: versions need not be contiguous.
     sql: `
       ALTER TABLE directories ADD COLUMN user_count BIGINT NOT NULL DEFAULT 0;
       ALTER TABLE directories ADD COLUMN group_count BIGINT NOT NULL DEFAULT 0;
