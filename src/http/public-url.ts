@@ -8,6 +8,9 @@ import { invalidValue } from '../scim/errors.js';
  * let one poison a cached answer (OAuth metadata) or a link another client follows.
  */
 export class PublicUrl {
+  /** The origin from the listening address, once there is one: a server never moves to another port, and asking the socket costs a system call per request. */
+  private listeningOrigin: string | undefined;
+
   constructor(
     private readonly configured: string | undefined,
     private readonly listening: { host: string; tls: boolean; address: () => AddressInfo | string | null },
@@ -16,10 +19,13 @@ export class PublicUrl {
   /** `https://scim.example.com` (with a path prefix when the public URL has one), no trailing slash. */
   origin(): string {
     if (this.configured !== undefined) return this.configured;
+    if (this.listeningOrigin !== undefined) return this.listeningOrigin;
     const address = this.listening.address();
     const port = address !== null && typeof address === 'object' ? address.port : undefined;
     const scheme = this.listening.tls ? 'https' : 'http';
-    return `${scheme}://${hostForUrl(this.listening.host)}${port === undefined ? '' : `:${port}`}`;
+    const origin = `${scheme}://${hostForUrl(this.listening.host)}${port === undefined ? '' : `:${port}`}`;
+    if (port !== undefined) this.listeningOrigin = origin;
+    return origin;
   }
 
   /** The scheme and host of the configured public URL (what a browser sends as Origin), if one is set. */
