@@ -22,10 +22,20 @@ for (const backend of BACKENDS) {
     it('answers 429 with Retry-After and a SCIM body while a directory has its limit in flight, and serves other directories', async () => {
       // An authenticated request whose body has not arrived yet holds the directory's one slot.
       const user = JSON.stringify({ schemas: [USER_SCHEMA], userName: 'held@example.com' });
-      const held = openRawRequest(server.origin, `POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${busy.secret}\r\nContent-Type: application/scim+json\r\nContent-Length: ${user.length}\r\n\r\n${user.slice(0, 5)}`);
+      const hold = () => {
+        const request = openRawRequest(server.origin, `POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${busy.secret}\r\nContent-Type: application/scim+json\r\nContent-Length: ${user.length}\r\n\r\n${user.slice(0, 5)}`);
+        const answered = { status: undefined as number | undefined };
+        request.response.then((response) => (answered.status = response.status), () => undefined);
+        return { ...request, answered };
+      };
+      let held = hold();
       const refused = await waitFor('a 429 for the busy directory', async () => {
         const response = await busy.request('GET', '/Users');
-        return response.status === 429 ? response : undefined;
+        if (response.status === 429) return response;
+        // The held request and the first probe arrive together; when the probe took the slot
+        // first, the held request was the one refused: hold the slot again.
+        if (held.answered.status === 429) held = hold();
+        return undefined;
       });
       assertScimError(refused, 429);
       assert.equal(refused.headers.get('retry-after'), '1');
