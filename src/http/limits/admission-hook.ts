@@ -12,7 +12,7 @@ export function admitForDirectory(admission: DirectoryAdmission, request: Fastif
   const admitted = admission.admit(directoryId);
   if ('release' in admitted) {
     // `on`, not `once` (which wraps the listener): release is idempotent, and 'close' comes once.
-    reply.raw.once('close', admitted.release);
+    reply.raw.on('close', admitted.release);
     return undefined;
   }
   const detail =
