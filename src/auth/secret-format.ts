@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { base62, isBase62 } from './base62.js';
@@ -25,8 +26,15 @@ export function isWellFormedSecret(text: string): boolean {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }
+
+/**
+ * Every authenticated request hashes its secret: the one-shot `crypto.hash` (Node 20.12 and
+ * later) costs about a third of a Hash object's creation, update and digest. Same digest.
+ */
+const sha256Hex: (text: string) => string =
+  typeof nodeCrypto.hash === 'function' ? (text) => nodeCrypto.hash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
 
 /** The last characters, which list views show so an admin can tell secrets apart. */
 export function secretSuffix(secret: string): string {
