@@ -396,7 +396,7 @@ export class SqlStore implements Store {
         ...(key ? [`${key}${descending ? ' DESC' : ''}`] : []),
         `${pk}${descending && key ? ' DESC' : ''}`,
       ].join(', ');
-    const rowsWanted = params.add(query.count + 1);
+    const rowsWanted = dialect.rowLimit(query.count + 1, params);
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
     const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
     const columns = `${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''}`;
