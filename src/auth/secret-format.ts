@@ -42,10 +42,9 @@ export function secretSuffix(secret: string): string {
 }
 
 function checksum(body: string): string {
-  const sum = crc32(Buffer.from(body, 'ascii'));
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(sum >>> 0);
-  return base62(bytes, CHECKSUM_LENGTH);
+  // The body is base62 (ASCII), so its UTF-8 is its ASCII: no Buffer to build on every request.
+  const sum = crc32(body) >>> 0;
+  return base62(Uint8Array.of(sum >>> 24, (sum >>> 16) & 0xff, (sum >>> 8) & 0xff, sum & 0xff), CHECKSUM_LENGTH);
 }
 
 /**
