@@ -27,6 +27,12 @@ describe('secret format', () => {
     }
   });
 
+  it('accepts secrets issued before (their checksum is computed the same way)', () => {
+    // Written by an earlier build, whose checksum went through a Buffer and BigInt base62.
+    assert.equal(isWellFormedSecret('scimd_Ae8FZjUC4OC6O9e1ABDHwQoMifrVuVEiyIUtMC6R81w3nLhOv'), true);
+    assert.equal(isWellFormedSecret('scimd_Ae8FZjUC4OC6O9e1ABDHwQoMifrVuVEiyIUtMC6R81w3nLhOw'), false);
+  });
+
   it('rejects two swapped neighbouring characters', () => {
     const secret = generateSecret();
     let checked = 0;

@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { base62, isBase62 } from './base62.js';
@@ -25,8 +26,15 @@ export function isWellFormedSecret(text: string): boolean {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }
+
+/**
+ * Every authenticated request hashes its secret: the one-shot `crypto.hash` (Node 20.12 and
+ * later) costs about a third of a Hash object's creation, update and digest. Same digest.
+ */
+const sha256Hex: (text: string) => string =
+  typeof nodeCrypto.hash === 'function' ? (text) => nodeCrypto.hash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
 
 /** The last characters, which list views show so an admin can tell secrets apart. */
 export function secretSuffix(secret: string): string {
@@ -34,10 +42,9 @@ export function secretSuffix(secret: string): string {
 }
 
 function checksum(body: string): string {
-  const sum = crc32(Buffer.from(body, 'ascii'));
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(sum >>> 0);
-  return base62(bytes, CHECKSUM_LENGTH);
+  // The body is base62 (ASCII), so its UTF-8 is its ASCII: no Buffer to build on every request.
+  const sum = crc32(body) >>> 0;
+  return base62(Uint8Array.of(sum >>> 24, (sum >>> 16) & 0xff, (sum >>> 8) & 0xff, sum & 0xff), CHECKSUM_LENGTH);
 }
 
 /**

@@ -165,13 +165,17 @@ export class ResourceService {
   }
 
   private async page(ctx: RequestContext, model: ResourceModel, query: ListQuery): Promise<{ body: JsonObject | JsonText; sequence: number }> {
-    const queryId = queryIdentity([
-      ctx.directoryId,
-      model.name,
-      query.filter && printFilter(query.filter),
-      query.sortBy && formatAttrPath({ ...(query.sortBy.container ? { uri: query.sortBy.container } : {}), attr: query.sortBy.name, ...(query.sortBy.sub ? { sub: query.sortBy.sub.name } : {}) }),
-      query.sortOrder,
-    ]);
+    // Only a cursor page needs the query's identity (a hash of its printed filter and sort).
+    const queryId =
+      query.cursor === undefined
+        ? ''
+        : queryIdentity([
+            ctx.directoryId,
+            model.name,
+            query.filter && printFilter(query.filter),
+            query.sortBy && formatAttrPath({ ...(query.sortBy.container ? { uri: query.sortBy.container } : {}), attr: query.sortBy.name, ...(query.sortBy.sub ? { sub: query.sortBy.sub.name } : {}) }),
+            query.sortOrder,
+          ]);
     const decoded = query.cursor ? this.cursors.decode(query.cursor, queryId, ctx.now) : undefined;
     // A cursor walk counts its matches once, on its first page; the cursor carries the total on.
     const carriedTotal = decoded?.total;

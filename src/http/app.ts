@@ -154,13 +154,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           directories.set(request, directoryId);
           return admitForDirectory(admission, request, reply, directoryId);
         });
-        const context = async (request: FastifyRequest): Promise<RequestContext> => {
+        const context = (request: FastifyRequest): RequestContext => {
           const directoryId = directories.get(request);
           if (directoryId === undefined) throw new Error('SCIM route reached without authentication');
           return { directoryId, baseUrl: baseUrl(), now: clock() };
         };
         registerResourceRoutes(authenticated, resources, context);
-        authenticated.post('/Bulk', async (request, reply) => sendScim(reply, 200, await bulk.execute(await context(request), request.body)));
+        authenticated.post('/Bulk', async (request, reply) => sendScim(reply, 200, await bulk.execute(context(request), request.body)));
         authenticated.all('/Me', async () => {
           throw notImplemented('/Me is not supported: scimd is called by provisioning clients, not by users');
         });

@@ -50,8 +50,9 @@ export function registerEvents(app: FastifyInstance, options: { store: Store; co
     logRetentionMs: config.eventRetentionMs,
   });
   app.decorate('webhooks', dispatcher);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) notifier.notify();
+    done();
   });
   app.addHook('preClose', async () => notifier.close());
   app.addHook('onClose', async () => {

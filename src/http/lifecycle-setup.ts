@@ -39,9 +39,10 @@ export async function registerLifecycle(app: FastifyInstance, options: { store: 
   const tokens = new AccessTokenCodec(options.signingKey);
   const authenticator = new ClientAuthenticator(store, tokens, lifecycle.usage, options.failedAuths, clock);
   const auth = new BearerAuth(authenticator);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const resolved = auth.resolvedFor(request);
     if (resolved) lifecycle.activity.request(resolved.directoryId, resolved.client, reply.statusCode);
+    done();
   });
   await app.register(oauthRoutes, { authenticator, tokens, lifetimeSeconds: config.accessTokenLifetimeSeconds, origin: options.origin });
   return auth;

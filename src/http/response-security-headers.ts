@@ -9,8 +9,9 @@ const HSTS = 'max-age=31536000';
  * plain HTTP. Routes may still set their own (the console adds CSP and framing rules).
  */
 export function registerResponseSecurityHeaders(app: FastifyInstance, options: { tls: boolean }): void {
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
     if (options.tls) reply.header('strict-transport-security', HSTS);
+    done();
   });
 }

@@ -11,7 +11,8 @@ import type { DirectoryAdmission } from './directory-admission.js';
 export function admitForDirectory(admission: DirectoryAdmission, request: FastifyRequest, reply: FastifyReply, directoryId: string): FastifyReply | undefined {
   const admitted = admission.admit(directoryId);
   if ('release' in admitted) {
-    reply.raw.once('close', admitted.release);
+    // `on`, not `once` (which wraps the listener): release is idempotent, and 'close' comes once.
+    reply.raw.on('close', admitted.release);
     return undefined;
   }
   const detail =

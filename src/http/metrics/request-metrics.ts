@@ -25,9 +25,10 @@ export function registerRequestMetrics(app: FastifyInstance, registry: Registry)
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = { method: METHODS.has(request.method) ? request.method : 'OTHER', route: routeLabel(request), status: String(reply.statusCode) };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
+    done();
   });
 }

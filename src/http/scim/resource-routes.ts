@@ -11,10 +11,10 @@ type IdParams = { Params: { id: string }; Querystring: Record<string, unknown> }
 type ListParams = { Querystring: Record<string, unknown> };
 
 /** CRUD, list and search routes for Users and Groups, and the root search. Each handler is one service call. */
-export function registerResourceRoutes(app: FastifyInstance, service: ResourceService, context: (request: FastifyRequest) => Promise<RequestContext>): void {
+export function registerResourceRoutes(app: FastifyInstance, service: ResourceService, context: (request: FastifyRequest) => RequestContext): void {
   // RFC 7644 §3.4.3: a search from the server root covers every resource type.
   app.post('/.search', async (request, reply) => {
-    const ctx = await context(request);
+    const ctx = context(request);
     if (!isJsonObject(request.body)) throw invalidSyntax('The search request must be a JSON object');
     return sendScim(reply, 200, await service.searchAllTypes(ctx, request.body));
   });
@@ -24,23 +24,23 @@ export function registerResourceRoutes(app: FastifyInstance, service: ResourceSe
     const base = model.endpoint;
 
     app.get<ListParams>(base, async (request, reply) => {
-      const page = await service.listWithSequence(await context(request), type, request.query);
+      const page = await service.listWithSequence(context(request), type, request.query);
       return sendScim(reply, 200, page.body, { [EVENT_SEQUENCE_HEADER]: String(page.sequence) });
     });
 
     app.post<ListParams>(`${base}/.search`, async (request, reply) => {
       if (!isJsonObject(request.body)) throw invalidSyntax('The search request must be a JSON object');
-      const page = await service.listWithSequence(await context(request), type, request.body);
+      const page = await service.listWithSequence(context(request), type, request.body);
       return sendScim(reply, 200, page.body, { [EVENT_SEQUENCE_HEADER]: String(page.sequence) });
     });
 
     app.post<ListParams>(base, async (request, reply) => {
-      const result = await service.create(await context(request), type, request.body, request.query);
+      const result = await service.create(context(request), type, request.body, request.query);
       return sendScim(reply, 201, result.body, { location: result.location, etag: result.etag });
     });
 
     app.get<IdParams>(`${base}/:id`, async (request, reply) => {
-      const ctx = await context(request);
+      const ctx = context(request);
       const ifNoneMatch = parseEntityTags(request.headers['if-none-match']);
       if (ifNoneMatch) {
         const etag = await service.notModified(ctx, type, request.params.id, ifNoneMatch);
@@ -52,19 +52,19 @@ export function registerResourceRoutes(app: FastifyInstance, service: ResourceSe
 
     app.put<IdParams>(`${base}/:id`, async (request, reply) => {
       const ifMatch = parseEntityTags(request.headers['if-match']);
-      const result = await service.replace(await context(request), type, request.params.id, request.body, ifMatch, request.query);
+      const result = await service.replace(context(request), type, request.params.id, request.body, ifMatch, request.query);
       return sendScim(reply, 200, result.body, { location: result.location, etag: result.etag });
     });
 
     app.patch<IdParams>(`${base}/:id`, async (request, reply) => {
       const ifMatch = parseEntityTags(request.headers['if-match']);
-      const result = await service.patch(await context(request), type, request.params.id, request.body, ifMatch, request.query);
+      const result = await service.patch(context(request), type, request.params.id, request.body, ifMatch, request.query);
       return sendScim(reply, result.body ? 200 : 204, result.body, { location: result.location, etag: result.etag });
     });
 
     app.delete<IdParams>(`${base}/:id`, async (request, reply) => {
       const ifMatch = parseEntityTags(request.headers['if-match']);
-      await service.delete(await context(request), type, request.params.id, ifMatch);
+      await service.delete(context(request), type, request.params.id, ifMatch);
       return reply.code(204).send();
     });
   }

@@ -1,4 +1,4 @@
-import type { FastifyBodyParser, FastifyRequest } from 'fastify';
+import type { FastifyBodyParser, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { invalidSyntax, invalidValue } from '../../scim/errors.js';
 import { jsonSyntaxDetail } from '../json-syntax-detail.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../scim/json-depth.js';
@@ -30,15 +30,23 @@ export function storableJsonParser(parse: FastifyBodyParser<string>): FastifyBod
   };
 }
 
-/** The same rule for path parameters (ids) and query parameters (filter, cursor, …). */
-export async function rejectUnstorableUrlText(request: FastifyRequest): Promise<void> {
-  for (const source of [request.params, request.query]) {
-    if (typeof source !== 'object' || source === null) continue;
-    for (const [key, value] of Object.entries(source)) {
-      const texts = Array.isArray(value) ? value : [value];
-      if (!isStorableText(key) || texts.some((text) => typeof text === 'string' && !isStorableText(text))) {
-        throw invalidValue(`The URL ${REFUSED}`);
-      }
-    }
+/**
+ * The same rule for path parameters (ids) and query parameters (filter, cursor, …). A callback
+ * hook, run on every request: no promise, and no arrays built to walk the parameters.
+ */
+export function rejectUnstorableUrlText(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  done(storableParameters(request.params) && storableParameters(request.query) ? undefined : invalidValue(`The URL ${REFUSED}`));
+}
+
+function storableParameters(source: unknown): boolean {
+  if (typeof source !== 'object' || source === null) return true;
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    if (!isStorableText(key)) return false;
+    const value = (source as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      for (const text of value) if (typeof text === 'string' && !isStorableText(text)) return false;
+    } else if (typeof value === 'string' && !isStorableText(value)) return false;
   }
+  return true;
 }

@@ -36,7 +36,7 @@ export async function queryAllTypes(db: SqlExecutor, dialect: SqlDialect, direct
   const conditions = where(params);
   const descending = query.sortOrder === 'descending';
   const order = query.sortBy ? sortedOrder(query.sortBy, descending, dialect, params) : `CASE r.type WHEN 'User' THEN 0 ELSE 1 END, r.pk`;
-  const limit = params.add(query.count + 1);
+  const limit = dialect.rowLimit(query.count + 1, params);
   const offset = params.add(query.offset);
   const rows = await db.all<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM resources r WHERE ${conditions} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params.values);
   const more = rows.length > query.count;

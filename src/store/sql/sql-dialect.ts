@@ -1,3 +1,4 @@
+import type { SqlParams } from './sql-params.js';
 /**
  * What differs between the SQL of SQLite and PostgreSQL, as small expression builders. SQL is
  * written with numbered `$1` placeholders, which both databases accept, so a parameter may be
@@ -50,6 +51,13 @@ export interface SqlDialect {
    * statement is a round trip) rather than in a read transaction of several.
    */
   pageInOneStatement: boolean;
+  /**
+   * A LIMIT's row count as SQL: a placeholder, or on SQLite a literal. SQLite reads a bound LIMIT
+   * as a constant for the plan and prepares the statement again every time it is bound (9 µs
+   * here, twice a one-row lookup by userName); the counts a page asks for are few, so each literal
+   * is one cached statement.
+   */
+  rowLimit(count: number, params: SqlParams): string;
   /** The resource columns with `data` read as JSON text (for splicing into answers). */
   shownColumns: string;
   /** That text as JSON.stringify would write it. */

@@ -43,13 +43,21 @@ export interface SqlDriver extends SqlExecutor {
 /** One async lock: the next holder starts when the previous one finishes, in arrival order. */
 export class Mutex {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Holders running or waiting. */
+  private queued = 0;
 
   run<T>(work: () => Promise<T> | T): Promise<T> {
+    this.queued++;
     const result = this.tail.then(work);
     this.tail = result.then(
-      () => undefined,
-      () => undefined,
+      () => void this.queued--,
+      () => void this.queued--,
     );
     return result;
+  }
+
+  /** True when no one holds the lock or waits for it: synchronous work may run at once, as if it had taken it. */
+  get free(): boolean {
+    return this.queued === 0;
   }
 }

@@ -57,6 +57,9 @@ const INSERT_ROWS = 500;
  * its dialect. Every write runs in one transaction; every resource statement names the directory.
  */
 export class SqlStore implements Store {
+  /** GET by id's statement per type, without and with the membership column. */
+  private readonly getResourceTexts = new Map<ResourceTypeName, [string?, string?]>();
+
   constructor(
     private readonly driver: SqlDriver,
     private readonly migrations: Migration[],
@@ -287,12 +290,20 @@ export class SqlStore implements Store {
   }
 
   async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined> {
-    const membership = includeMembership ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
-    const row = await this.driver.get<ResourceRow>(
-      fixedStatement(`SELECT ${this.driver.dialect.shownColumns}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`),
-      [directoryId, type, id],
-    );
+    const row = await this.driver.get<ResourceRow>(this.getResourceText(type, includeMembership), [directoryId, type, id]);
     return row && shownResourceFromRow(row, this.driver.dialect);
+  }
+
+  /** GET by id's statement, built once per shape rather than on every request. */
+  private getResourceText(type: ResourceTypeName, includeMembership: boolean): string {
+    let texts = this.getResourceTexts.get(type);
+    if (!texts) this.getResourceTexts.set(type, (texts = []));
+    const shape = includeMembership ? 1 : 0;
+    if (texts[shape] === undefined) {
+      const membership = includeMembership ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
+      texts[shape] = fixedStatement(`SELECT ${this.driver.dialect.shownColumns}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`);
+    }
+    return texts[shape];
   }
 
   async replaceResource(
@@ -536,7 +547,7 @@ export class SqlStore implements Store {
         ...(key ? [`${key}${descending ? ' DESC' : ''}`] : []),
         `${pk}${descending && key ? ' DESC' : ''}`,
       ].join(', ');
-    const rowsWanted = params.add(query.count + 1);
+    const rowsWanted = dialect.rowLimit(query.count + 1, params);
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
     const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
     const columns = `${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''}`;

@@ -31,6 +31,11 @@ export const sqliteDialect: SqlDialect = {
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => JSON.parse(value as string),
   pageInOneStatement: false,
+  rowLimit: (count) => {
+    // Spliced into the text, so it must be a plain count (parseListQuery gives one).
+    if (!Number.isSafeInteger(count) || count < 0) throw new Error(`LIMIT ${count} is not a row count`);
+    return String(count);
+  },
   // Stored as JSON.stringify wrote it.
   shownColumns: 'r.pk, r.id, r.type, r.data, r.version, r.created, r.last_modified',
   documentText: (text) => text,

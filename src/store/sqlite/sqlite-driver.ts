@@ -38,6 +38,8 @@ export class SqliteDriver implements SqlDriver {
   private statementCount = 0;
   /** When the statement running now must stop (ms since the epoch); set as each one starts. */
   private deadline = Infinity;
+  /** Longest a resource query may run (0: no limit). */
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly file: string,
@@ -59,29 +61,45 @@ export class SqliteDriver implements SqlDriver {
     // better-sqlite3 has no progress handler: resource queries call this as they read rows (one
     // in 64, see the dialect), and it ends a statement past its deadline. A synchronous statement
     // holds the event loop, so this bounds how long one query can stall every other request.
-    const timeoutMs = options.statementTimeoutMs ?? 30_000;
+    const timeoutMs = (this.timeoutMs = options.statementTimeoutMs ?? 30_000);
     this.db.function('scimd_within_deadline', { deterministic: false }, () => {
       if (Date.now() > this.deadline) throw unavailable(`The query ran longer than ${timeoutMs} ms and was stopped; narrow the filter, or retry later`);
       return 1;
     });
-    const start = () => {
-      this.deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
-    };
     this.direct = {
-      all: async <T extends Row>(sql: string, params: unknown[] = []) => (start(), this.statement(sql).all(bind(params)) as T[]),
-      get: async <T extends Row>(sql: string, params: unknown[] = []) => (start(), this.statement(sql).get(bind(params)) as T | undefined),
-      run: async (sql: string, params: unknown[] = []) => (start(), this.statement(sql).run(bind(params)).changes),
+      all: async <T extends Row>(sql: string, params: unknown[] = []) => this.allNow<T>(sql, params),
+      get: async <T extends Row>(sql: string, params: unknown[] = []) => this.getNow<T>(sql, params),
+      run: async (sql: string, params: unknown[] = []) => (this.startStatement(), this.statement(sql).run(bind(params)).changes),
     };
   }
 
+  // A read outside a transaction is one synchronous call: when no write is waiting for its sync
+  // and no one holds the connection, it runs at once, without the mutex's promises and the
+  // microtask turns they cost (two or three statements per GET).
   async all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
-    await this.committedWritesDurable();
-    return this.mutex.run(() => this.direct.all<T>(sql, params));
+    if (this.walSync?.pending) await this.walSync.waitDurable();
+    if (this.mutex.free) return this.allNow<T>(sql, params);
+    return this.mutex.run(() => this.allNow<T>(sql, params));
   }
 
   async get<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
-    await this.committedWritesDurable();
-    return this.mutex.run(() => this.direct.get<T>(sql, params));
+    if (this.walSync?.pending) await this.walSync.waitDurable();
+    if (this.mutex.free) return this.getNow<T>(sql, params);
+    return this.mutex.run(() => this.getNow<T>(sql, params));
+  }
+
+  private allNow<T extends Row>(sql: string, params: unknown[]): T[] {
+    this.startStatement();
+    return this.statement(sql).all(bind(params)) as T[];
+  }
+
+  private startStatement(): void {
+    this.deadline = this.timeoutMs > 0 ? Date.now() + this.timeoutMs : Infinity;
+  }
+
+  private getNow<T extends Row>(sql: string, params: unknown[]): T | undefined {
+    this.startStatement();
+    return this.statement(sql).get(bind(params)) as T | undefined;
   }
 
   async run(sql: string, params: unknown[] = []): Promise<number> {
@@ -137,10 +155,12 @@ export class SqliteDriver implements SqlDriver {
    * `total_changes()` when this connection writes: together they change on any write by anyone.
    */
   async secretChangeToken(): Promise<string | undefined> {
-    return this.mutex.run(() => {
+    const read = () => {
       const row = this.statement('SELECT (SELECT data_version FROM pragma_data_version()) AS version, total_changes() AS changes').get() as { version: number; changes: number };
       return `${row.version}:${row.changes}`;
-    });
+    };
+    // Read on every authenticated request: at once when the connection is free, as reads are.
+    return this.mutex.free ? read() : this.mutex.run(read);
   }
 
   /** No guess: `secretChangeToken()` is a call into the file's shared memory, not a round trip. */
