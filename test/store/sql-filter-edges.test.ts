@@ -133,6 +133,36 @@ for (const backend of BACKENDS) {
       assert.ok(sizes.has(1) && sizes.has(2) && sizes.has(3) && sizes.has(4), `the filters select sets of many sizes: ${[...sizes].sort()}`);
     });
 
+    it('reads meta and member sub-attributes by their definitions: dateTimes as instants, sub-attribute names in any case', async () => {
+      const users = await list('/Users');
+      const ada = users.find((u) => u.userName === 'Ada.Lovelace')!;
+      // The same instant written with an offset: equal as a dateTime, not as text.
+      const offset = (iso: string) => iso.replace('Z', '+00:00');
+      const filters = [
+        `meta.created eq "${offset(ada.meta.created)}"`,
+        `meta.lastModified eq "${offset(ada.meta.lastModified)}"`,
+        `meta.created ge "${offset(ada.meta.created)}" and meta.created le "${offset(ada.meta.created)}"`,
+        `meta.lastModified gt "${ada.meta.lastModified.replace('Z', '-01:00')}"`,
+        'meta.resourceType sw "User"',
+        'meta.resourceType ew "User"',
+        'meta.resourceType co "Users"',
+        'meta.resourceType eq "Use"',
+        'meta.resourceType gt "Usd"',
+        'meta.resourceType ge "Usf"',
+        'meta.resourceType lt "Usf"',
+        'meta.resourceType le "Usd"',
+        'meta.resourceType pr',
+        'not (meta.resourceType pr)',
+        'groups.DISPLAY eq "EVERYONE"',
+        'groups[Display sw "ana"]',
+        'groups[VALUE eq "{group:Everyone}"]',
+        'groups.Value eq "{group:Analysts}"',
+      ];
+      const sizes = await compareWithEvaluator(dir, '/Users', userModel, users, filters, ids);
+      assert.ok(sizes.has(0) && sizes.has(1) && sizes.has(users.length), `the filters select sets of many sizes: ${[...sizes].sort()}`);
+      await compareWithEvaluator(dir, '/Groups', groupModel, await list('/Groups'), ['members[Value eq "{bob}"]', 'members.VALUE eq "{Ada.Lovelace}"', 'members[DISPLAY eq "bob"]', 'members.Type eq "group"', 'meta.resourceType eq "Group"'], ids);
+    });
+
     it('answers an equality on emails.value through the value index, and nothing else through it', async () => {
       // A user whose index rows are removed by hand can only be found by what reads the documents.
       const other = await people.server.createDirectory();
