@@ -10,7 +10,7 @@ const AREAS = {
   'scim-patch': { mutate: ['dist/src/scim/patch/*.js'], tests: ['dist/src/scim/patch/*.test.js'] },
   'scim-resource': { mutate: ['dist/src/scim/resource/*.js'], tests: ['dist/src/scim/resource/*.test.js', 'dist/src/scim/json-depth.test.js'] },
   'scim-list': { mutate: ['dist/src/scim/list/*.js', 'dist/src/scim/*.js'], tests: ['dist/src/scim/list/*.test.js', 'dist/src/scim/*.test.js'] },
-  'sql-filter': { mutate: ['dist/src/store/sql/filter-compiler.js'], tests: ['dist/test/store/sql-filter-compiler.test.js'] },
+  'sql-filter': { mutate: ['dist/src/store/sql/filter-compiler.js'], tests: ['dist/test/store/sql-filter-compiler.test.js', 'dist/test/store/sql-filter-edges.test.js', 'dist/test/store/sql-filter-scalars.test.js'] },
   'sql-sort': { mutate: ['dist/src/store/sql/sort-compiler.js'], tests: ['dist/test/store/sql-sort-compiler.test.js'] },
 };
 /** The files a pattern names; only `*` in the last segment is needed here. */

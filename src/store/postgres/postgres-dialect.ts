@@ -16,6 +16,9 @@ export const postgresDialect: SqlDialect = {
     from: `jsonb_array_elements(CASE jsonb_typeof(${doc} #> ${path}::text[]) WHEN 'array' THEN ${doc} #> ${path}::text[] WHEN 'object' THEN '[]'::jsonb ELSE jsonb_build_array(${doc} #> ${path}::text[]) END) AS ${alias}(value)`,
     where: `jsonb_typeof(${alias}.value) IN ('string', 'number', 'boolean')`,
   }),
+  // An absent value becomes [null], whose one element is not present.
+  jsonPresent: (doc, path, alias) =>
+    `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(${doc} #> ${path}::text[]) WHEN 'array' THEN ${doc} #> ${path}::text[] ELSE jsonb_build_array(${doc} #> ${path}::text[]) END) AS ${alias}(value) WHERE ${alias}.value NOT IN ('null'::jsonb, '""'::jsonb, '[]'::jsonb, '{}'::jsonb))`,
   elementDocument: (alias) => `(CASE WHEN jsonb_typeof(${alias}.value) = 'object' THEN ${alias}.value ELSE jsonb_build_object('value', ${alias}.value) END)`,
   jsonArrayAgg: (fields, orderBy) =>
     `COALESCE(json_agg(json_build_object(${Object.entries(fields).map(([key, expr]) => `'${key}', ${expr}`).join(', ')}) ORDER BY ${orderBy}), '[]'::json)`,

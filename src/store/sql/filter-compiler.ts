@@ -16,7 +16,7 @@ import { indexedValueFor } from './value-index.js';
 type Access =
   | { kind: 'scalar'; expr: string; foldedExpr?: string; traits: AttributeTraits; json?: { doc: string; path: string } }
   | { kind: 'constant'; value: string; traits: AttributeTraits }
-  | { kind: 'elements'; from: string; where?: string; element: Context; sub?: string; traits: AttributeTraits };
+  | { kind: 'elements'; from: string; where?: string; element: Context; sub?: string; traits: AttributeTraits; whole?: { doc: string; path: string } };
 
 /** Resolves a path to an Access; one for the resource row, one inside an element. */
 interface Context {
@@ -80,8 +80,7 @@ function compile(filter: Filter, context: Context, dialect: SqlDialect, params: 
       return `(NOT COALESCE(${compile(filter.filter, context, dialect, params)}, FALSE))`;
     case 'present': {
       if (context.undefinedHere?.(filter.path)) return 'FALSE';
-      const access = context.access(filter.path, false);
-      return existsOrDirect(access, (inner) => present(inner, dialect));
+      return presence(context.access(filter.path, false), dialect);
     }
     case 'compare': {
       if (context.undefinedHere?.(filter.path)) return absentComparison(filter.op, filter.value);
@@ -90,7 +89,7 @@ function compile(filter: Filter, context: Context, dialect: SqlDialect, params: 
       const label = formatAttrPath(filter.path);
       if (filter.value === null) {
         if (filter.op !== 'eq' && filter.op !== 'ne') throw invalidFilter(`${label} ${filter.op} null is not meaningful`);
-        const exists = existsOrDirect(access, (inner) => present(inner, dialect));
+        const exists = presence(access, dialect);
         return filter.op === 'eq' ? `(NOT COALESCE(${exists}, FALSE))` : exists;
       }
       const operand = operandFor(filter.op, filter.value, access.traits, label);
@@ -121,13 +120,18 @@ function existsOrDirect(access: Access, test: (scalar: Exclude<Access, { kind: '
   return `EXISTS (SELECT 1 FROM ${access.from} WHERE ${access.where ? `${access.where} AND ` : ''}${inner})`;
 }
 
+/** Whether an attribute has a value: one of its elements, or the value itself when it is one JSON value of any type. */
+function presence(access: Access, dialect: SqlDialect): string {
+  if (access.kind === 'elements' && access.whole) return dialect.jsonPresent(access.whole.doc, access.whole.path, nextAlias('p'));
+  return existsOrDirect(access, (inner) => present(inner, dialect));
+}
+
 /** Present means assigned and, for text, not empty (RFC 7644 §3.4.2.2 "pr"). */
 function present(access: Exclude<Access, { kind: 'elements' }>, dialect: SqlDialect): string {
   if (access.kind === 'constant') return 'TRUE';
   if (access.traits.open && access.json) {
-    // A value of unknown type: any JSON value but the empty string.
-    const { doc, path } = access.json;
-    return `(${dialect.jsonType(doc, path)} IS NOT NULL AND COALESCE(${dialect.jsonString(doc, path)}, 'x') <> '')`;
+    // A value of unknown type: any JSON value but the empty string, an empty array or object.
+    return dialect.jsonPresent(access.json.doc, access.json.path, nextAlias('p'));
   }
   const textual = ['string', 'reference', 'binary', 'dateTime'].includes(access.traits.type);
   return textual ? `(${access.expr} IS NOT NULL AND ${access.expr} <> '')` : `(${access.expr} IS NOT NULL)`;
@@ -266,11 +270,13 @@ class ResourceContext implements Context {
     }
     if (forValuePath) throw invalidFilter(`${label} is not multi-valued`);
     if (!resolved.def && !resolved.sub) {
-      // An attribute of an unknown extension holds whatever was sent: a scalar or an array of them.
+      // An attribute of an unknown extension holds whatever was sent: a scalar or an array of them
+      // to compare, or an object, which only `pr` reads (as `whole`).
       const e = nextAlias('e');
-      const scalars = this.dialect.jsonScalars(doc, this.pathParam(base), e);
+      const path = this.pathParam(base);
+      const scalars = this.dialect.jsonScalars(doc, path, e);
       const element = new ElementContext(this.dialect.elementDocument(e), this.dialect, this.params, resolved);
-      return { kind: 'elements', from: scalars.from, where: scalars.where, element, sub: 'value', traits: traitsOf(resolved) };
+      return { kind: 'elements', from: scalars.from, where: scalars.where, element, sub: 'value', traits: traitsOf(resolved), whole: { doc, path } };
     }
     if (resolved.def?.type === 'complex' && !resolved.sub) {
       // Only presence can be asked of a whole complex attribute; comparisons are refused.
@@ -330,8 +336,11 @@ class MemberContext implements Context {
   access(path: AttrPath): Access {
     const name = path.attr.toLowerCase();
     if (path.uri === undefined && path.sub === undefined) {
+      // The schema leaves `value` caseExact false, but an id is matched exactly: folding the
+      // column would lose its index (a group's member looked up by id would scan the group).
       if (name === 'value') return { kind: 'scalar', expr: `${this.alias}.id`, traits: STRING };
-      if (name === 'type') return { kind: 'scalar', expr: `${this.alias}.type`, traits: STRING };
+      // A user's groups are its direct memberships, which the representation shows as "direct".
+      if (name === 'type') return this.parent.name === 'groups' ? { kind: 'constant', value: 'direct', traits: CI_STRING } : { kind: 'scalar', expr: `${this.alias}.type`, traits: CI_STRING };
       if (name === 'display') return { kind: 'scalar', expr: `${this.alias}.display`, traits: CI_STRING };
     }
     throw invalidFilter(`Filtering on ${this.parent.name}.${path.attr} is not supported`);

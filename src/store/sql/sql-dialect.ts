@@ -25,6 +25,12 @@ export interface SqlDialect {
    * array (objects are skipped). `where` must be added to the query's conditions.
    */
   jsonScalars(doc: string, path: string, alias: string): { from: string; where: string };
+  /**
+   * True when the value at `path` is present as `pr` reads it (RFC 7644 §3.4.2.2): not null, not
+   * "", not an empty array or object; an array is present when one of its elements is. `alias`
+   * names the rows of the array it walks.
+   */
+  jsonPresent(doc: string, path: string, alias: string): string;
   /** The document of one element produced by `jsonElements` or `jsonScalars`. */
   elementDocument(alias: string): string;
   /**

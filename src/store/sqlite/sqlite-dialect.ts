@@ -15,6 +15,10 @@ export const sqliteDialect: SqlDialect = {
     from: `json_each(${doc}, ${path}) AS ${alias}`,
     where: `${alias}.type NOT IN ('object', 'array') AND json_type(${doc}, ${path}) <> 'object'`,
   }),
+  // json_each walks an object as its members (present when it has one) and a scalar as one row;
+  // an element that is an array or an object comes as its JSON text, which SQLite writes compactly.
+  jsonPresent: (doc, path, alias) =>
+    `(CASE json_type(${doc}, ${path}) WHEN 'object' THEN EXISTS (SELECT 1 FROM json_each(${doc}, ${path})) ELSE EXISTS (SELECT 1 FROM json_each(${doc}, ${path}) AS ${alias} WHERE ${alias}.type <> 'null' AND NOT (${alias}.type = 'text' AND ${alias}.value = '') AND NOT (${alias}.type IN ('array', 'object') AND ${alias}.value IN ('[]', '{}'))) END)`,
   // json_each gives booleans as 1 and 0; json(type) turns them back into JSON true and false.
   elementDocument: (alias) =>
     `(CASE WHEN ${alias}.type = 'object' THEN ${alias}.value WHEN ${alias}.type IN ('true', 'false') THEN json_object('value', json(${alias}.type)) ELSE json_object('value', ${alias}.value) END)`,
