@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import { PREPARED_PER_CONNECTION, PreparedStatements } from '../../src/store/postgres/prepared-statements.js';
+import { postgresMigrations } from '../../src/store/postgres/postgres-migrations.js';
 import { fixedStatement } from '../../src/store/sql/fixed-statements.js';
+import { SqlStore } from '../../src/store/sql/sql-store.js';
+import { parseFilter } from '../../src/scim/filter/parser.js';
+import type { ResourceTypeName } from '../../src/scim/schema/resource-models.js';
+import type { ResourceQuery } from '../../src/store/store.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 describe('PreparedStatements (one connection’s statement names)', () => {
@@ -68,6 +73,86 @@ if (BACKENDS.includes('postgres')) {
       assert.ok(count >= PREPARED_PER_CONNECTION - 1, `${count} statements prepared: the recent ones stay`);
       // A text dropped from the connection is prepared again when it comes back.
       assert.equal((await driver.get<{ n: number }>(fixedStatement('SELECT $1::int + 0 AS n'), [5]))?.n, 5);
+    });
+  });
+
+  describe('Exact-lookup filters on PostgreSQL', () => {
+    let database: TestDatabase;
+    let driver: PostgresDriver;
+    let store: SqlStore;
+    const LARGE = 5_000;
+    const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    /** A filtered first page as a ListResponse asks for it (total and event sequence with it). */
+    const page = (directoryId: string, type: ResourceTypeName, filter: string, extra: Partial<ResourceQuery> = {}) =>
+      store.queryResources(directoryId, type, { filter: parseFilter(filter), sortOrder: 'ascending', offset: 0, count: 100, includeMembership: type === 'Group', withTotal: true, withSequence: true, ...extra });
+    /** The connection's prepared page statements (the pool has one connection). */
+    const preparedPages = () => driver.all<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE 'WITH page%' ORDER BY prepare_time");
+
+    before(async () => {
+      database = await createTestDatabase('postgres');
+      // Migrating takes a second connection (beside the migration lock's): done before, elsewhere.
+      await (await database.open()).close();
+      driver = new PostgresDriver(database.url, { maxConnections: 1 });
+      store = new SqlStore(driver, postgresMigrations);
+      const now = new Date().toISOString();
+      await store.createDirectory({ id: 'large', name: 'large', created: now });
+      await store.createDirectory({ id: 'small', name: 'small', created: now });
+      const users = (directory: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({ id: `${directory}-${i}`, data: { schemas: [USER], userName: `user${i}@${directory}.example`, externalId: `ext-${i % 2_500}` } }));
+      await store.insertResources('large', 'User', users('large', LARGE), { now });
+      await store.insertResources('small', 'User', users('small', 10), { now });
+      await store.insertResources('small', 'Group', [{ id: 'g-1', data: { schemas: [GROUP], displayName: 'Staff', externalId: 'gx-1' } }], { now });
+      // Planner statistics that know one directory holds nearly every row, as in the docs' example.
+      await store.analyze();
+    });
+    after(async () => {
+      await driver.close();
+      await database.drop();
+    });
+
+    it('runs userName, externalId and displayName eq as named statements, and other filters unnamed', async () => {
+      assert.equal((await page('small', 'User', 'userName eq "USER3@small.example"')).resources[0]?.id, 'small-3');
+      assert.equal((await page('large', 'User', 'userName eq "user4321@large.example"')).resources[0]?.id, 'large-4321');
+      assert.equal((await page('large', 'User', 'externalId eq "ext-7"')).total, 2, 'externalId may match several');
+      assert.equal((await page('small', 'Group', 'displayName eq "staff"')).resources[0]?.id, 'g-1');
+      assert.equal((await page('small', 'Group', 'externalId eq "gx-1"')).total, 1);
+      const named = await preparedPages();
+      assert.equal(named.length, 4, 'userName and externalId on Users, displayName and externalId on Groups: one text each');
+      assert.ok(named.some((s) => s.statement.includes('r.name_key = $3')) && named.some((s) => s.statement.includes('r.external_id = $3')));
+      // A different value is the same statement: nothing new is prepared.
+      await page('large', 'User', 'userName eq "user1@large.example"');
+      // Not exact lookups: planned for their values every time.
+      await page('small', 'User', 'userName sw "user"');
+      await page('small', 'User', 'userName eq "user1@small.example" or userName eq "user2@small.example"');
+      await page('small', 'User', 'userName eq "user1@small.example"', { sortBy: { name: 'userName' } });
+      await page('small', 'User', 'name.familyName eq "Lovelace"');
+      assert.equal((await preparedPages()).length, 4);
+    });
+
+    it('keeps the index lookup in the generic plan for a small directory beside a large one', async () => {
+      // After five executions PostgreSQL may keep a generic plan: force it, and run the named
+      // lookups on the small directory with the large directory's statistics in the table.
+      await driver.run('SET plan_cache_mode = force_generic_plan');
+      try {
+        for (const [filter, index] of [
+          ['userName eq "user3@small.example"', 'resources_name'],
+          ['externalId eq "ext-3"', 'resources_external_id'],
+        ] as const) {
+          assert.equal((await page('small', 'User', filter)).total, 1);
+          const text = (await preparedPages()).find((s) => s.statement.includes(index === 'resources_name' ? 'r.name_key = $3' : 'r.external_id = $3'));
+          assert.ok(text, `${filter} is prepared`);
+          const value = index === 'resources_name' ? 'user3@small.example' : 'ext-3';
+          const plan = (await driver.all<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${text.name}('small', 'User', '${value}', 101, 0, 100, 'small', 'User', '${value}', 'small')`))
+            .map((row) => row['QUERY PLAN'])
+            .join('\n');
+          assert.match(plan, /directory_id = \$1/, `a generic plan (parameters, not values): ${plan}`);
+          assert.match(plan, new RegExp(`Index Scan using ${index} on resources`), plan);
+          assert.doesNotMatch(plan, /Seq Scan on resources|Index Scan using resources_pkey on resources r_1|using resources_type/, plan);
+        }
+      } finally {
+        await driver.run('SET plan_cache_mode = auto');
+      }
     });
   });
 }

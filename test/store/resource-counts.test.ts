@@ -9,12 +9,13 @@ import { startTestServer, type TestDirectory, type TestServer } from '../support
 
 /**
  * The directory's stored counts of users and groups (migration 19), which unfiltered list pages
- * answer totalResults from: after every step of a random run of creates, deletes, bulk requests,
+ * and root searches answer totalResults from: after every step of a random run of creates, deletes, bulk requests,
  * imports, concurrent creates and directory deletions, each directory's stored counts must equal
  * COUNT(*) of its rows, and every kind of page must report that total.
  */
 
 const STEPS = 30;
+const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const TYPES = ['User', 'Group'] as const;
 type Type = (typeof TYPES)[number];
 
@@ -179,6 +180,12 @@ for (const backend of BACKENDS) {
             assert.equal(page.body.totalResults, rows[type], `${label}: totalResults of ${path(type)}?${query}`);
           }
         }
+        // The root search's total: from the page when it ends, else from the stored counts.
+        for (const page of [{ count: 0 }, { startIndex: 2, count: 1 }]) {
+          const search = await d.dir.request('POST', '/.search', { schemas: [SEARCH_REQUEST_SCHEMA], ...page });
+          assertStatus(search, 200);
+          assert.equal(search.body.totalResults, rows.User + rows.Group, `${label}: totalResults of the root search ${JSON.stringify(page)}`);
+        }
       }
     };
 
@@ -199,6 +206,36 @@ for (const backend of BACKENDS) {
       }
       // The run did change the counts both ways, so the check above compared moving numbers.
       assert.ok(changed.User > 5 && changed.Group > 1, `the steps changed too little: ${JSON.stringify(changed)}`);
+    });
+  });
+
+  describe(`The root search's unfiltered total (${backend})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(backend, { activityFlushMs: 0 });
+    });
+    after(() => server.close());
+
+    it('is read from the stored counts, not counted; a filtered total is counted', async () => {
+      const dir = await server.createDirectory();
+      for (const userName of ['ada', 'grace', 'edsger']) assertStatus(await dir.request('POST', '/Users', { schemas: [USER_SCHEMA], userName }), 201);
+      assertStatus(await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Staff' }), 201);
+      const total = async (body: object) => {
+        const response = await dir.request('POST', '/.search', { schemas: [SEARCH_REQUEST_SCHEMA], ...body });
+        assertStatus(response, 200);
+        return response.body.totalResults as number;
+      };
+      assert.equal(await total({ count: 0 }), 4);
+      // Stored counts that disagree with the rows show which the total was read from.
+      await runSql(server.databaseUrl, 'UPDATE directories SET user_count = user_count + 100, group_count = group_count + 10 WHERE id = $1', [dir.id]);
+      try {
+        assert.equal(await total({ count: 0 }), 114, 'count=0: the stored counts');
+        assert.equal(await total({ startIndex: 2, count: 1 }), 114, 'a page that does not end: the stored counts');
+        assert.equal(await total({ count: 10 }), 4, 'a page that ends tells its total without reading either');
+        assert.equal(await total({ filter: 'userName pr', count: 0 }), 3, 'a filtered total is counted');
+      } finally {
+        await runSql(server.databaseUrl, 'UPDATE directories SET user_count = user_count - 100, group_count = group_count - 10 WHERE id = $1', [dir.id]);
+      }
     });
   });
 

@@ -7,9 +7,11 @@ const texts = new Set<string>();
  * Marks a statement text as fixed by the code and safe to plan once: one whose rows are found by
  * a unique key or primary key (or that only inserts), so the plan is the same whatever values are
  * bound. PostgreSQL runs such texts as named statements, parsed once per connection and after a
- * few executions planned once (a generic plan). Filters, pages and counts are never marked: with
+ * few executions planned once (a generic plan). Filters, pages and counts are not marked: with
  * one small and one large directory a generic plan for them scans the whole table for the small
- * one (see docs/performance.md), so they are planned for their values on every execution.
+ * one (see docs/performance.md), so they are planned for their values on every execution. The one
+ * exception is the exact lookup by name or externalId (isIndexLookup in sql-store.ts), whose
+ * generic plan is the same index lookup.
  */
 export function fixedStatement(sql: string): string {
   if (texts.size < MAX_TEXTS) texts.add(sql);

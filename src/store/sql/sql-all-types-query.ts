@@ -2,6 +2,7 @@ import type { Member } from '../../scim/resource/members.js';
 import { modelFor, resourceModels, type ResourceTypeName } from '../../scim/schema/resource-models.js';
 import type { AllTypesQuery, QueryResult } from '../store.js';
 import { compileFilter } from './filter-compiler.js';
+import { fixedStatement } from './fixed-statements.js';
 import { RESOURCE_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-driver.js';
@@ -26,6 +27,12 @@ export async function queryAllTypes(db: SqlExecutor, dialect: SqlDialect, direct
     return `${directory} AND (${perType.join(' OR ')})`;
   };
   const countAll = async () => {
+    // Unfiltered, the total is the directory's stored counts (kept by every create and delete, as
+    // unfiltered /Users and /Groups pages read them): one row by key instead of counting rows.
+    if (!query.filter) {
+      const row = await db.get<{ n: number | string }>(fixedStatement('SELECT user_count + group_count AS n FROM directories WHERE id = $1'), [directoryId]);
+      return Number(row?.n ?? 0);
+    }
     const params = new SqlParams();
     const row = await db.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources r WHERE ${where(params)}`, params.values);
     return Number(row?.n ?? 0);

@@ -5,7 +5,8 @@ import type { MemberChange } from '../../scim/patch/apply-patch.js';
 import { matchesVersion } from '../../scim/resource/etag.js';
 import type { Member, MemberRef } from '../../scim/resource/members.js';
 import type { StoredResource } from '../../scim/resource/representation.js';
-import { modelFor, type ResourceTypeName } from '../../scim/schema/resource-models.js';
+import { modelFor, type ResourceModel, type ResourceTypeName } from '../../scim/schema/resource-models.js';
+import { resolveAttribute } from '../../scim/schema/resolve.js';
 import type {
   ActivityBatch,
   AllTypesQuery,
@@ -578,10 +579,11 @@ export class SqlStore implements Store {
           : query.after
             ? `(${count(params)})`
             : `CASE WHEN ${mustCount()} THEN (${count(params)}) END`;
-      const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
-        `WITH page AS MATERIALIZED (${page})
+      const text = `WITH page AS MATERIALIZED (${page})
          SELECT h.page_sequence, h.page_total, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total) h
-         LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`,
+         LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`;
+      const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
+        isIndexLookup(model, query) ? fixedStatement(text) : text,
         params.values,
       );
       rows = joined.filter((row) => row.pk !== null);
@@ -1249,6 +1251,20 @@ const NO_COUNT_CHANGE: CountChange = { users: 0, groups: 0 };
 
 function counted(type: ResourceTypeName, by: number): CountChange {
   return type === 'User' ? { users: by, groups: 0 } : { users: 0, groups: by };
+}
+
+/**
+ * Whether a page is the lookup Entra ID and Okta send before every create: one `eq` on the name
+ * attribute (userName, displayName) or externalId, unsorted, no cursor. Its text is the same
+ * whatever the value, and its plan the same index lookup (resources_name, resources_external_id)
+ * whatever the directory's size, generic plan included (docs/performance.md), so it may run as a
+ * named statement. Any other filter is planned for its values every time.
+ */
+function isIndexLookup(model: ResourceModel, query: ResourceQuery): boolean {
+  const filter = query.filter;
+  if (filter?.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string' || query.sortBy || query.after) return false;
+  const attribute = resolveAttribute(model, filter.path);
+  return attribute !== undefined && !attribute.container && !attribute.sub && (attribute.name === model.nameAttribute || attribute.name === 'externalId');
 }
 
 /** The directories column that counts resources of a type (see CountChange). */
