@@ -529,8 +529,16 @@ export class SqlStore implements Store {
   private async queryPage(directoryId: string, type: ResourceTypeName, query: ResourceQuery): Promise<QueryResult> {
     const model = modelFor(type);
     const dialect = this.driver.dialect;
+    // An unfiltered page in the default order is one text whatever the directory, so on PostgreSQL
+    // it runs named and, after a few runs, under one generic plan for every directory: its shape
+    // must leave that plan one choice, the directory's keys in order from resources_type
+    // (docs/performance.md, "Unfiltered pages as named statements"). `= ANY (ARRAY[…])` is the
+    // same condition, but not an equality the planner drops from the ORDER BY, so the primary
+    // key alone cannot give that order: walking it (all directories' rows) needs a sort too.
+    const fixedPage = dialect.pageInOneStatement && !query.filter && !query.sortBy;
     const where = (params: SqlParams) => {
-      const conditions = [`r.directory_id = ${params.add(directoryId)}`, `r.type = ${params.add(type)}`];
+      const directory = fixedPage ? `r.directory_id = ANY (ARRAY[${params.add(directoryId)}::text])` : `r.directory_id = ${params.add(directoryId)}`;
+      const conditions = [directory, `r.type = ${params.add(type)}`];
       if (dialect.deadlineCondition) conditions.push(dialect.deadlineCondition);
       if (query.filter) conditions.push(compileFilter(query.filter, model, dialect, params));
       return conditions.join(' AND ');
@@ -552,12 +560,15 @@ export class SqlStore implements Store {
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
     const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
     const columns = `${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''}`;
-    const pageKeys = `SELECT r.pk FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
+    const keyOrder = fixedPage ? 'r.directory_id, r.type, r.pk' : orderBy(sortKey, 'r.pk');
+    const pageKeys = `SELECT r.pk FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${keyOrder} LIMIT ${rowsWanted}${offset}`;
     // PostgreSQL computes a row's columns before LIMIT skips it, so a deep page would turn every
     // skipped document into text and read every skipped member list: the page's rows are chosen
     // by key first and their columns read after (and put back in order by the caller's ORDER BY).
+    // A generic plan takes a bound LIMIT for a tenth of the rows, and would join that many keys by
+    // hashing the whole table: an array of keys is read by the primary key, one lookup each.
     const page = dialect.pageInOneStatement
-      ? `SELECT ${columns} FROM resources r WHERE r.pk IN (${pageKeys})`
+      ? `SELECT ${columns} FROM resources r WHERE r.pk ${fixedPage ? `= ANY (ARRAY(${pageKeys}))` : `IN (${pageKeys})`}`
       : `SELECT ${columns} FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
     const count = (p: SqlParams) => `SELECT COUNT(*) AS n FROM resources r WHERE ${where(p)}`;
     const stored = query.withTotal && !query.filter;
@@ -583,7 +594,7 @@ export class SqlStore implements Store {
          SELECT h.page_sequence, h.page_total, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total) h
          LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`;
       const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
-        isIndexLookup(model, query) ? fixedStatement(text) : text,
+        fixedPage || isIndexLookup(model, query) ? fixedStatement(text) : text,
         params.values,
       );
       rows = joined.filter((row) => row.pk !== null);
