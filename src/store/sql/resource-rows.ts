@@ -63,7 +63,7 @@ export function resourceFromRow(row: ResourceRow, dialect: SqlDialect): StoredRe
     created: row.created,
     lastModified: row.last_modified,
   };
-  if (row.membership !== undefined) resource.membership = dialect.decodeDocument(row.membership) as Member[];
+  if (row.membership !== undefined) resource.membership = membershipOfRow(row.membership, dialect);
   return resource;
 }
 
@@ -90,7 +90,12 @@ export function shownResourceFromRow(row: ResourceRow, dialect: SqlDialect): Sto
     created: row.created,
     lastModified: row.last_modified,
   };
-  if (row.membership !== undefined) resource.membership = dialect.decodeDocument(row.membership) as Member[];
+  if (row.membership !== undefined) resource.membership = membershipOfRow(row.membership, dialect);
   rememberDocumentText(resource, raw, dialect.documentText);
   return resource;
+}
+
+/** The `membershipColumn` as read (JSON), or the list a page's own membership statement put in its place. */
+function membershipOfRow(value: unknown, dialect: SqlDialect): Member[] {
+  return Array.isArray(value) ? (value as Member[]) : (dialect.decodeDocument(value) as Member[]);
 }

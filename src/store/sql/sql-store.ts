@@ -549,7 +549,9 @@ export class SqlStore implements Store {
       ].join(', ');
     const rowsWanted = dialect.rowLimit(query.count + 1, params);
     const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
-    const membership = query.includeMembership ? `, ${membershipColumn(type, dialect)}` : '';
+    // On SQLite a correlated subquery per row opens an aggregate's sorter even for a user in no
+    // group (a quarter of a page's SELECT): its membership is read after, in one statement for the page.
+    const membership = query.includeMembership && dialect.pageInOneStatement ? `, ${membershipColumn(type, dialect)}` : '';
     const columns = `${dialect.shownColumns}${membership}${sortKey ? `, ${sortKey} AS sort_key` : ''}`;
     const pageKeys = `SELECT r.pk FROM resources r WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy(sortKey, 'r.pk')} LIMIT ${rowsWanted}${offset}`;
     // PostgreSQL computes a row's columns before LIMIT skips it, so a deep page would turn every
@@ -593,6 +595,7 @@ export class SqlStore implements Store {
       ({ rows, counted, lastSequence } = await this.driver.readSnapshot(async (tx) => {
         const rows = await tx.all<ResourceRow>(page, params.values);
         const more = rows.length > query.count;
+        if (query.includeMembership) await this.attachMembership(tx, type, more ? rows.slice(0, query.count) : rows);
         const mustCount = query.withTotal && !stored && (query.after || more || (rows.length === 0 && query.offset > 0));
         const p = new SqlParams();
         let counted = mustCount ? (await tx.get<{ n: number | string }>(count(p), p.values))?.n : undefined;
@@ -630,9 +633,11 @@ export class SqlStore implements Store {
   }
 
   async readEvents(directoryId: string, after: number, limit: number): Promise<DirectoryEvent[]> {
+    // The LIMIT as the dialect writes it: a bound one makes SQLite prepare the statement again on every read.
+    const params = new SqlParams();
     const rows = await this.driver.all<EventRow>(
-      'SELECT * FROM events WHERE directory_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3',
-      [directoryId, after, limit],
+      `SELECT * FROM events WHERE directory_id = ${params.add(directoryId)} AND sequence > ${params.add(after)} ORDER BY sequence LIMIT ${this.driver.dialect.rowLimit(limit, params)}`,
+      params.values,
     );
     return rows.map((row) => ({
       id: row.id,
@@ -1155,6 +1160,13 @@ export class SqlStore implements Store {
       for (const row of rows) found.set(row.id, { pk: Number(row.pk), type: row.type });
     }
     return checkedMembers(members, found);
+  }
+
+  /** Puts each row's members or groups where `membershipColumn` would have: the same list, `[]` for none. */
+  private async attachMembership(executor: SqlExecutor, type: ResourceTypeName, rows: ResourceRow[]): Promise<void> {
+    if (!rows.length) return;
+    const membership = await this.membershipOf(executor, type, rows.map((row) => Number(row.pk)));
+    for (const row of rows) row.membership = membership.get(Number(row.pk)) ?? [];
   }
 
   /** Members of groups, or groups of users, for a set of resource rows. */
