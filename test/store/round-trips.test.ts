@@ -22,9 +22,11 @@ const EXPECTED: Record<string, Record<Backend, number>> = {
   // On PostgreSQL a page, its count and the event sequence are one statement (one snapshot); on
   // SQLite, where a statement is a call, a read transaction around them is cheaper. An unfiltered
   // page reads its total with the sequence from the directory's row (it counted: 6 on SQLite).
-  'filter userName eq': { sqlite: 5, postgres: 2 },
-  'first page of 100 users': { sqlite: 5, postgres: 2 },
-  'next cursor page of 100 users': { sqlite: 5, postgres: 2 },
+  // On SQLite the users' groups are one statement after the page's rows, cheaper than a
+  // correlated subquery per row (it was 5 with that subquery); none when the page is empty.
+  'filter userName eq': { sqlite: 6, postgres: 2 },
+  'first page of 100 users': { sqlite: 6, postgres: 2 },
+  'next cursor page of 100 users': { sqlite: 6, postgres: 2 },
   // On PostgreSQL the row, its indexed values, the event and the sequence are one statement.
   'create user': { sqlite: 6, postgres: 2 },
   // The directory's check rides with the resource's read (lockResource). On PostgreSQL a PATCH

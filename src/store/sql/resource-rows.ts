@@ -30,6 +30,21 @@ export function indexedColumns(model: ResourceModel, data: JsonObject): IndexedC
 
 export const RESOURCE_COLUMNS = 'r.pk, r.id, r.type, r.data, r.version, r.created, r.last_modified';
 
+/** A row of `RESOURCE_COLUMNS` (and a `sort_key` after them, if selected) read as an array. */
+export function resourceRowOf(values: unknown[]): ResourceRow {
+  const row: ResourceRow = {
+    pk: values[0] as number,
+    id: values[1] as string,
+    type: values[2] as string,
+    data: values[3],
+    version: values[4] as number,
+    created: values[5] as string,
+    last_modified: values[6] as string,
+  };
+  if (values.length > 7) row.sort_key = values[7];
+  return row;
+}
+
 
 /**
  * A column holding the members of a group, or the groups of a user, of the row `r` as a JSON
@@ -63,7 +78,7 @@ export function resourceFromRow(row: ResourceRow, dialect: SqlDialect): StoredRe
     created: row.created,
     lastModified: row.last_modified,
   };
-  if (row.membership !== undefined) resource.membership = dialect.decodeDocument(row.membership) as Member[];
+  if (row.membership !== undefined) resource.membership = membershipOfRow(row.membership, dialect);
   return resource;
 }
 
@@ -90,7 +105,12 @@ export function shownResourceFromRow(row: ResourceRow, dialect: SqlDialect): Sto
     created: row.created,
     lastModified: row.last_modified,
   };
-  if (row.membership !== undefined) resource.membership = dialect.decodeDocument(row.membership) as Member[];
+  if (row.membership !== undefined) resource.membership = membershipOfRow(row.membership, dialect);
   rememberDocumentText(resource, raw, dialect.documentText);
   return resource;
+}
+
+/** The `membershipColumn` as read (JSON), or the list a page's own membership statement put in its place. */
+function membershipOfRow(value: unknown, dialect: SqlDialect): Member[] {
+  return Array.isArray(value) ? (value as Member[]) : (dialect.decodeDocument(value) as Member[]);
 }

@@ -48,9 +48,10 @@ export class SqlAdmin {
       params.push(query.before);
       conditions.push(`pk < (SELECT pk FROM audit_log WHERE id = $${params.length})`);
     }
-    params.push(query.limit);
+    // The LIMIT as the dialect writes it: a bound one makes SQLite prepare the statement again on every read.
+    const limit = this.driver.dialect.rowLimit(query.limit, { add: (value: unknown) => `$${params.push(value)}` });
     const rows = await this.driver.all<AuditRow>(
-      `SELECT * FROM audit_log${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY pk DESC LIMIT $${params.length}`,
+      `SELECT * FROM audit_log${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY pk DESC LIMIT ${limit}`,
       params,
     );
     return rows.map((row) => ({

@@ -63,7 +63,7 @@ export interface SqlDialect {
    * here, twice a one-row lookup by userName); the counts a page asks for are few, so each literal
    * is one cached statement.
    */
-  rowLimit(count: number, params: SqlParams): string;
+  rowLimit(count: number, params: Pick<SqlParams, 'add'>): string;
   /** The resource columns with `data` read as JSON text (for splicing into answers). */
   shownColumns: string;
   /** That text as JSON.stringify would write it. */

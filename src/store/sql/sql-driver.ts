@@ -9,6 +9,12 @@ export interface SqlExecutor {
   get<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T | undefined>;
   /** Runs a statement that returns no rows; resolves to the number of rows it changed. */
   run(sql: string, params?: unknown[]): Promise<number>;
+  /**
+   * The rows as arrays of column values, in the SELECT's order, where a driver gives those more
+   * cheaply than objects (better-sqlite3 sets each property of a row object from C++); absent
+   * elsewhere. For hot reads of many rows.
+   */
+  arrays?(sql: string, params?: unknown[]): Promise<unknown[][]>;
 }
 
 /** A database connection (or pool) as the generic SQL store sees it. */

@@ -13,6 +13,7 @@ import type {
 } from '../webhook-store.js';
 import { insertAuditEntry } from './sql-admin.js';
 import type { SqlDialect } from './sql-dialect.js';
+import { SqlParams } from './sql-params.js';
 import type { Row, SqlDriver, SqlExecutor } from './sql-driver.js';
 import { systemStreamEnd } from './system-stream-events.js';
 
@@ -90,13 +91,15 @@ export class SqlWebhooks implements WebhookStore {
   }
 
   async claimStreams(owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedStream[]> {
+    // The LIMIT as the dialect writes it: a bound one makes SQLite prepare the statement again on every run.
+    const params = new SqlParams();
     const candidates = await this.driver.all<StreamRow>(
       `SELECT ${STREAM_COLUMNS} FROM webhook_cursors c JOIN webhooks w ON w.id = c.webhook_id
        WHERE ${this.dialect.booleanColumnIs('w.enabled', true)} AND c.paused_at IS NULL
-         AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= $1)
+         AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= ${params.add(now)})
          AND EXISTS (SELECT 1 FROM events e WHERE e.directory_id = c.directory_id AND e.sequence > c.delivered_sequence)
-       ORDER BY c.next_attempt_at, c.webhook_id, c.directory_id LIMIT $2`,
-      [now, limit * 4],
+       ORDER BY c.next_attempt_at, c.webhook_id, c.directory_id LIMIT ${this.dialect.rowLimit(limit * 4, params)}`,
+      params.values,
     );
     const claimed: ClaimedStream[] = [];
     for (const row of candidates) {
@@ -223,8 +226,9 @@ export class SqlWebhooks implements WebhookStore {
       params.push(query.before);
       conditions.push(`pk < (SELECT pk FROM webhook_deliveries WHERE id = $${params.length})`);
     }
-    params.push(query.limit);
-    const rows = await this.driver.all<DeliveryRow>(`SELECT * FROM webhook_deliveries WHERE ${conditions.join(' AND ')} ORDER BY pk DESC LIMIT $${params.length}`, params);
+    // As claimStreams: the LIMIT as the dialect writes it.
+    const limit = this.dialect.rowLimit(query.limit, { add: (value: unknown) => `$${params.push(value)}` });
+    const rows = await this.driver.all<DeliveryRow>(`SELECT * FROM webhook_deliveries WHERE ${conditions.join(' AND ')} ORDER BY pk DESC LIMIT ${limit}`, params);
     return rows.map(deliveryFromRow);
   }
 

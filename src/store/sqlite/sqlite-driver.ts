@@ -69,6 +69,7 @@ export class SqliteDriver implements SqlDriver {
     this.direct = {
       all: async <T extends Row>(sql: string, params: unknown[] = []) => this.allNow<T>(sql, params),
       get: async <T extends Row>(sql: string, params: unknown[] = []) => this.getNow<T>(sql, params),
+      arrays: async (sql: string, params: unknown[] = []) => (this.startStatement(), this.statement(sql, true).all(bind(params)) as unknown[][]),
       run: async (sql: string, params: unknown[] = []) => (this.startStatement(), this.statement(sql).run(bind(params)).changes),
     };
   }
@@ -196,14 +197,19 @@ export class SqliteDriver implements SqlDriver {
     this.db.exec(sql);
   }
 
-  /** Prepared statements are cached; filters make many shapes, so the cache is bounded. */
-  private statement(sql: string): Database.Statement {
+  /**
+   * Prepared statements are cached; filters make many shapes, so the cache is bounded. A statement
+   * giving rows as arrays (`raw`) is cached apart, since that mode belongs to the statement.
+   */
+  private statement(sql: string, raw = false): Database.Statement {
     this.statementCount++;
-    let statement = this.statements.get(sql);
+    const key = raw ? `raw\0${sql}` : sql;
+    let statement = this.statements.get(key);
     if (!statement) {
       statement = this.db.prepare(sql);
+      if (raw) statement.raw(true);
       if (this.statements.size >= 500) this.statements.delete(this.statements.keys().next().value!);
-      this.statements.set(sql, statement);
+      this.statements.set(key, statement);
     }
     return statement;
   }
