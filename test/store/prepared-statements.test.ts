@@ -222,4 +222,44 @@ if (BACKENDS.includes('postgres')) {
       }
     });
   });
+
+  describe('Lookups by id on PostgreSQL without planner statistics', () => {
+    let database: TestDatabase;
+    let driver: PostgresDriver;
+    let store: SqlStore;
+    const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+    before(async () => {
+      database = await createTestDatabase('postgres');
+      await (await database.open()).close();
+      driver = new PostgresDriver(database.url, { maxConnections: 1 });
+      store = new SqlStore(driver, postgresMigrations);
+      const now = new Date().toISOString();
+      await store.createDirectory({ id: 'fresh', name: 'fresh', created: now });
+      const users = Array.from({ length: 2_000 }, (_, i) => ({ id: `fresh-${i}`, data: { schemas: [USER], userName: `user${i}@fresh.example`, externalId: `ext-${i}` } }));
+      await store.insertResources('fresh', 'User', users, { now });
+      // A table that grew through SCIM since its last ANALYZE (autovacuum may not have run yet).
+      await driver.run("DELETE FROM pg_statistic WHERE starelid = 'resources'::regclass");
+      await driver.run("UPDATE pg_class SET reltuples = -1 WHERE relname = 'resources'");
+    });
+    after(async () => {
+      await driver.close();
+      await database.drop();
+    });
+
+    it('finds a resource by id through the id index in GET, the one-statement write and the locking read', async () => {
+      const now = new Date().toISOString();
+      assert.equal((await store.getResource('fresh', 'User', 'fresh-7', true))?.id, 'fresh-7');
+      await store.patchResource('fresh', 'User', 'fresh-8', (current) => ({ data: { ...current.data, title: 'x' }, memberChanges: [] }), { now });
+      await store.deleteResource('fresh', 'User', 'fresh-9', { now });
+      const lookups = await driver.all<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE '%r.id = $3%'");
+      assert.ok(lookups.length >= 3, `GET, the write's read and the locking read are prepared (${lookups.length})`);
+      for (const lookup of lookups) {
+        const plan = (await driver.all<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${lookup.name}('fresh', 'User', 'fresh-10')`)).map((row) => row['QUERY PLAN']).join('\n');
+        // Before, the planner took (directory_id, type, external_id) and filtered 2,000 rows by id.
+        assert.match(plan, /Index Scan using resources_id_key on resources r\b/, `${lookup.statement}\n${plan}`);
+        assert.doesNotMatch(plan, /resources_external_id|resources_type|resources_name|Seq Scan on resources r\b/, plan);
+      }
+    });
+  });
 }

@@ -302,7 +302,7 @@ export class SqlStore implements Store {
     const shape = includeMembership ? 1 : 0;
     if (texts[shape] === undefined) {
       const membership = includeMembership ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
-      texts[shape] = fixedStatement(`SELECT ${this.driver.dialect.shownColumns}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`);
+      texts[shape] = fixedStatement(`SELECT ${this.driver.dialect.shownColumns}${membership} FROM resources r WHERE ${BY_ID}`);
     }
     return texts[shape];
   }
@@ -371,7 +371,7 @@ export class SqlStore implements Store {
     const model = modelFor(type);
     const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
     const row = await this.driver.get<ResourceRow>(
-      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3`),
+      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE ${BY_ID}`),
       [directoryId, type, id],
     );
     if (!row) return undefined;
@@ -808,7 +808,7 @@ export class SqlStore implements Store {
     const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
     const directoryLock = dialect.lockForWrite ? ` AND EXISTS (SELECT 1 FROM directories d WHERE d.id = $1${dialect.lockForWrite})` : '';
     const row = await tx.get<ResourceRow>(
-      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE r.directory_id = $1 AND r.type = $2 AND r.id = $3${directoryLock}${dialect.forUpdate ? `${dialect.forUpdate} OF r` : ''}`),
+      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE ${BY_ID}${directoryLock}${dialect.forUpdate ? `${dialect.forUpdate} OF r` : ''}`),
       [directoryId, type, id],
     );
     if (!row) {
@@ -1237,9 +1237,19 @@ function checkedMembers(members: MemberRef[], found: Map<string, { pk: number; t
   return members.map((m) => ({ pk: found.get(m.value)!.pk, id: m.value, type: found.get(m.value)!.type as ResourceTypeName }));
 }
 
+/**
+ * The directory condition written so that no index can serve it: lookups by id must take the id's
+ * own unique index. Without statistics (a table that grew through SCIM since its last ANALYZE)
+ * PostgreSQL costs (directory_id, type, …) indexes as finding one row too, picks one, and filters
+ * every resource of the directory by id (0.34 ms instead of 0.06 ms a GET at 2,000 users, and
+ * growing with the directory).
+ */
 function inDirectory(param: string, column = 'directory_id'): string {
   return `${column} || '' = ${param}`;
 }
+
+/** A resource by directory ($1), type ($2) and id ($3), found through the id's unique index. */
+const BY_ID = `${inDirectory('$1', 'r.directory_id')} AND r.type = $2 AND r.id = $3`;
 
 /**
  * Rows after a page position under ORDER BY [key IS NULL,] key, pk: NULL keys sort last in both
