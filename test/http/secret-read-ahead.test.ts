@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSecret } from '../../src/auth/secrets.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { BACKENDS } from '../support/databases.js';
-import { startReplica, type Replica } from '../support/replica.js';
+import { startOtherWriter, type OtherWriter, type Replica } from '../support/replica.js';
 import { patchOp, USER_SCHEMA } from '../support/scim-assertions.js';
 import { startTestServer, type ScimResponse, type TestDirectory, type TestServer } from '../support/test-server.js';
 import { waitFor } from '../support/wait.js';
@@ -73,21 +72,17 @@ for (const backend of BACKENDS) {
     /** The other writer: a second connection to the SQLite file, or a second server on PostgreSQL. */
     let otherStore: Store;
     let replica: Replica | undefined;
+    let other: OtherWriter | undefined;
 
     before(async () => {
       server = await startTestServer(backend, { activityFlushMs: 0, authFailureLimit: 0 }, control.wrap);
-      if (backend === 'postgres') {
-        replica = await startReplica(server);
-        otherStore = replica.store;
-      } else {
-        otherStore = await openStore(server.databaseUrl);
-      }
+      other = await startOtherWriter(server);
+      ({ store: otherStore, replica } = other);
     });
     after(async () => {
       control.open();
       control.freeze(undefined);
-      await replica?.close();
-      if (backend === 'sqlite') await otherStore.close();
+      await other?.close();
       await server.close();
     });
 

@@ -32,6 +32,15 @@ describe('PreparedStatements (one connection’s statement names)', () => {
   });
 });
 
+/** A migrated PostgreSQL test database and a store on one connection, whose prepared statements a test can list. */
+async function storeOnOneConnection(): Promise<{ database: TestDatabase; driver: PostgresDriver; store: SqlStore }> {
+  const database = await createTestDatabase('postgres');
+  // Migrating takes a second connection (beside the migration lock's): done before, elsewhere.
+  await (await database.open()).close();
+  const driver = new PostgresDriver(database.url, { maxConnections: 1 });
+  return { database, driver, store: new SqlStore(driver, postgresMigrations) };
+}
+
 if (BACKENDS.includes('postgres')) {
   describe('Named statements on PostgreSQL', () => {
     let database: TestDatabase;
@@ -90,11 +99,7 @@ if (BACKENDS.includes('postgres')) {
     const preparedPages = () => driver.all<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE 'WITH page%' ORDER BY prepare_time");
 
     before(async () => {
-      database = await createTestDatabase('postgres');
-      // Migrating takes a second connection (beside the migration lock's): done before, elsewhere.
-      await (await database.open()).close();
-      driver = new PostgresDriver(database.url, { maxConnections: 1 });
-      store = new SqlStore(driver, postgresMigrations);
+      ({ database, driver, store } = await storeOnOneConnection());
       const now = new Date().toISOString();
       await store.createDirectory({ id: 'large', name: 'large', created: now });
       await store.createDirectory({ id: 'small', name: 'small', created: now });
@@ -230,10 +235,7 @@ if (BACKENDS.includes('postgres')) {
     const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
     before(async () => {
-      database = await createTestDatabase('postgres');
-      await (await database.open()).close();
-      driver = new PostgresDriver(database.url, { maxConnections: 1 });
-      store = new SqlStore(driver, postgresMigrations);
+      ({ database, driver, store } = await storeOnOneConnection());
       const now = new Date().toISOString();
       await store.createDirectory({ id: 'fresh', name: 'fresh', created: now });
       const users = Array.from({ length: 2_000 }, (_, i) => ({ id: `fresh-${i}`, data: { schemas: [USER], userName: `user${i}@fresh.example`, externalId: `ext-${i}` } }));

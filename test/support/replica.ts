@@ -40,3 +40,23 @@ export async function startReplica(server: TestServer, wrapStore: (store: Store)
     },
   };
 }
+
+/** The other writer a secret-cache test revokes through, and the replica when there is one. */
+export interface OtherWriter {
+  store: Store;
+  replica?: Replica;
+  close(): Promise<void>;
+}
+
+/**
+ * A second server on PostgreSQL; on SQLite a second connection to the file, which stands for
+ * another process (its commits move data_version for the server's connection).
+ */
+export async function startOtherWriter(server: TestServer): Promise<OtherWriter> {
+  if (server.backend === 'postgres') {
+    const replica = await startReplica(server);
+    return { store: replica.store, replica, close: () => replica.close() };
+  }
+  const store = await openStore(server.databaseUrl);
+  return { store, close: () => store.close() };
+}
