@@ -311,12 +311,17 @@ function goals(result: ScaleResult): string[] {
   const first = find('list first page (cursor)');
   const deep = find('list deep page (cursor)');
   judge(first && deep && deep.p50 <= 1.5 * first.p50, `deep cursor page within 1.5× of the first (${ms(deep?.p50)} vs ${ms(first?.p50)} ms)`);
-  // Issue 18: lookups and member adds under 5 ms, and a walk that counts the matches only on its
-  // first page (a page of 1,000 ids that counted a million users would cost as much as the first).
+  // Issue 18: lookups and member adds under 5 ms, and a walk that does not count the matches on
+  // every page. An unfiltered first page no longer counts either (its total is the directory's
+  // stored count), so a walk's page is judged per resource against it: a page of 1,000 ids that
+  // counted a million users would cost tens of times its rows (60–300 ms per count).
   judge(lookup && lookup.p50 < 5, `issue 18: userName eq p50 < 5 ms (${ms(lookup?.p50)} ms)`);
   judge(big && big.p50 < 5, `issue 18: adding a member to the ${fmt(result.bigGroup)}-member group < 5 ms (${ms(big?.p50)} ms)`);
   const walk = find('cursor walk to the deep page');
-  judge(walk && first && walk.p50 < first.p50 / 2, `issue 18: a cursor walk does not count on every page: its pages of 1,000 ids (${ms(walk?.p50)} ms) under half the first page of 100 that counts (${ms(first?.p50)} ms)`);
+  judge(
+    walk && first && walk.p50 / 1000 < (2 * first.p50) / 100,
+    `issue 18: a cursor walk does not count on every page: per resource, its pages of 1,000 ids (${ms(walk?.p50)} ms) cost under twice the first page of 100 (${ms(first?.p50)} ms)`,
+  );
   judge(result.rssMb === undefined ? undefined : result.rssMb < 500, `server RSS < 500 MB (${fmt(result.rssMb)} MB)`);
   return lines;
 }
