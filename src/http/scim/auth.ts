@@ -4,8 +4,8 @@ import type { SecretRecord } from '../../store/store.js';
 import { isAccessToken } from '../../auth/access-token.js';
 import type { AuthFailureReason, ClientAuthenticator, ClientAuthResult } from '../client-auth.js';
 import { recordAuthRejection } from '../metrics.js';
-import { ScimError } from '../../scim/errors.js';
-import { AuthError } from './errors.js';
+import type { ScimError } from '../../scim/errors.js';
+import { AuthError, toScimError } from './errors.js';
 
 /**
  * Resolves `Authorization: Bearer <client secret or access token>` to the directory it opens.
@@ -72,9 +72,9 @@ export class BearerAuth {
       return undefined;
     } catch (error) {
       this.resolved.delete(request);
-      if (error instanceof ScimError) return error;
-      request.log.error({ err: error }, 'could not confirm a cached secret');
-      return new ScimError(500, 'The server failed to process the request');
+      const answer = toScimError(error as Error, request);
+      if (answer.status >= 500) request.log.error({ err: error }, 'could not confirm a cached secret');
+      return answer;
     }
   }
 

@@ -48,7 +48,8 @@ export class AuthError extends ScimError {
   }
 }
 
-function toScimError(error: FastifyError | ScimError | Error, request: FastifyRequest): ScimError {
+/** What a failure is answered with: a ScimError as it is, Fastify's client errors as 4xx, anything else a bare 500. */
+export function toScimError(error: FastifyError | ScimError | Error, request: FastifyRequest): ScimError {
   if (error instanceof ScimError) return error;
   const code = (error as FastifyError).code;
   switch (code) {
