@@ -95,6 +95,19 @@ export function authenticateAhead(token: string, now: Date, cache: VerifiedSecre
 
 function verdict(record: SecretRecord | undefined, hash: string, now: Date): Authentication {
   if (!record || !timingSafeEqual(Buffer.from(record.hash, 'hex'), Buffer.from(hash, 'hex'))) return { ok: false, reason: 'unknown' };
+  return stateVerdict(record, now);
+}
+
+/**
+ * Whether the secret an access token names still opens its directory. The token's signature
+ * vouches that scimd issued it for this id; the secret's own state decides the rest, so
+ * revoking or expiring the secret ends its tokens too.
+ */
+export function tokenSecretVerdict(record: SecretRecord | undefined, now: Date): Authentication {
+  return record ? stateVerdict(record, now) : { ok: false, reason: 'unknown' };
+}
+
+function stateVerdict(record: SecretRecord, now: Date): Authentication {
   const state = secretState(record, now);
   if (state !== 'active') return { ok: false, reason: state, secret: record };
   return { ok: true, secret: record };

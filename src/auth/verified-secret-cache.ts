@@ -23,16 +23,19 @@ export interface AheadLookup {
  * unknown secret always costs a read (and cannot fill the cache).
  */
 export class VerifiedSecretCache {
+  /** Keyed by a secret's hash, or by `id:` and its id for access tokens (which name their secret by id). */
   private readonly entries = new Map<string, { record: SecretRecord; version: string }>();
 
   constructor(private readonly store: Store) {}
 
-  async findByHash(hash: string): Promise<SecretRecord | undefined> {
-    // The change version is read before the secret, so a change that lands in between makes the entry stale at once.
-    const version = await this.store.secretChangeToken();
-    const cached = this.entries.get(hash);
-    if (version !== undefined && cached?.version === version) return cached.record;
-    return this.read(hash, version);
+  /** A client secret presented as itself, found by its hash. */
+  findByHash(hash: string): Promise<SecretRecord | undefined> {
+    return this.find(hash, () => this.store.findSecretByHash(hash));
+  }
+
+  /** The secret an access token was issued for, found by its id (the token's signature vouches for the id). */
+  findById(id: string): Promise<SecretRecord | undefined> {
+    return this.find(idKey(id), () => this.store.findSecret(id));
   }
 
   /**
@@ -42,25 +45,47 @@ export class VerifiedSecretCache {
    * Undefined when there is no such entry (or the store cannot guess): use `findByHash`.
    */
   lookAhead(hash: string): AheadLookup | undefined {
+    return this.ahead(hash, () => this.store.findSecretByHash(hash));
+  }
+
+  /** lookAhead for the secret behind an access token (see findById). */
+  lookAheadById(id: string): AheadLookup | undefined {
+    return this.ahead(idKey(id), () => this.store.findSecret(id));
+  }
+
+  private async find(key: string, read: () => Promise<SecretRecord | undefined>): Promise<SecretRecord | undefined> {
+    // The change version is read before the secret, so a change that lands in between makes the entry stale at once.
+    const version = await this.store.secretChangeToken();
+    const cached = this.entries.get(key);
+    if (version !== undefined && cached?.version === version) return cached.record;
+    return this.read(key, read, version);
+  }
+
+  private ahead(key: string, read: () => Promise<SecretRecord | undefined>): AheadLookup | undefined {
     const heard = this.store.heardSecretChangeToken();
-    const cached = this.entries.get(hash);
+    const cached = this.entries.get(key);
     if (heard === undefined || cached?.version !== heard) return undefined;
     const recheck = async () => {
       const version = await this.store.secretChangeToken();
       if (version !== undefined && version === cached.version) return undefined;
-      // The version just synced is read before the secret, as findByHash reads it.
-      return { record: await this.read(hash, version) };
+      // The version just synced is read before the secret, as find reads it.
+      return { record: await this.read(key, read, version) };
     };
     return { record: cached.record, recheck };
   }
 
-  private async read(hash: string, version: string | undefined): Promise<SecretRecord | undefined> {
-    this.entries.delete(hash);
-    const record = await this.store.findSecretByHash(hash);
+  private async read(key: string, find: () => Promise<SecretRecord | undefined>, version: string | undefined): Promise<SecretRecord | undefined> {
+    this.entries.delete(key);
+    const record = await find();
     if (record && version !== undefined) {
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(hash, { record, version });
+      this.entries.set(key, { record, version });
     }
     return record;
   }
+}
+
+/** A hash is hex, so no hash can be mistaken for this. */
+function idKey(id: string): string {
+  return `id:${id}`;
 }

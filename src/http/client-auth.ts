@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AccessTokenCodec, isAccessToken } from '../auth/access-token.js';
 import type { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
-import { authenticateAhead, authenticateSecret, secretState } from '../auth/secrets.js';
+import { authenticateAhead, authenticateSecret, tokenSecretVerdict, type AheadAuthentication } from '../auth/secrets.js';
 import { VerifiedSecretCache } from '../auth/verified-secret-cache.js';
 import type { ClientInfo } from '../lifecycle/activity-recorder.js';
 import type { CredentialRoute } from '../lifecycle/lifecycle-events.js';
@@ -54,10 +54,8 @@ export class ClientAuthenticator {
     }
     const check = this.tokens.verify(token, client.at);
     if (!check.ok) return this.refuse(check.reason === 'expired' ? 'token_expired' : 'malformed', undefined, 'access_token', client, request);
-    const secret = await this.store.findSecret(check.claims.secretId);
-    if (!secret) return this.refuse('unknown', undefined, 'access_token', client, request);
-    const state = secretState(secret, client.at);
-    return state === 'active' ? { ok: true, secret, client } : this.refuse(state, secret, 'access_token', client, request);
+    const result = tokenSecretVerdict(await this.verified.findById(check.claims.secretId), client.at);
+    return result.ok ? { ok: true, secret: result.secret, client } : this.refuse(result.reason, result.secret, 'access_token', client, request);
   }
 
   /**
@@ -65,18 +63,28 @@ export class ClientAuthenticator {
    * database confirmed that no secret changed (see VerifiedSecretCache.lookAhead). `recheck`
    * settles once it has: undefined when the acceptance stands, otherwise the result of
    * authenticating afresh, refusals counted and recorded as `bearer()` does. Undefined when the
-   * token cannot be accepted ahead (an access token, a secret not cached): use `bearer()`.
+   * token cannot be accepted ahead (a secret not cached, an access token that is not valid): use `bearer()`.
    */
   bearerAhead(token: string, request: FastifyRequest): { secret: SecretRecord; client: ClientInfo; recheck: Promise<ClientAuthResult | undefined> } | undefined {
-    if (isAccessToken(token)) return undefined;
     const client = clientInfo(request, this.clock());
-    const ahead = authenticateAhead(token, client.at, this.verified);
+    const viaToken = isAccessToken(token);
+    const ahead = viaToken ? this.tokenAhead(token, client.at) : authenticateAhead(token, client.at, this.verified);
     if (!ahead) return undefined;
     const recheck = ahead.recheck.then((fresh): ClientAuthResult | Promise<ClientAuthResult> | undefined => {
       if (!fresh) return undefined;
-      return fresh.ok ? { ok: true, secret: fresh.secret, client } : this.refuse(fresh.reason, fresh.secret, 'bearer_secret', client, request);
+      return fresh.ok ? { ok: true, secret: fresh.secret, client } : this.refuse(fresh.reason, fresh.secret, viaToken ? 'access_token' : 'bearer_secret', client, request);
     });
     return { secret: ahead.secret, client, recheck };
+  }
+
+  /** authenticateAhead for an access token: a valid, unexpired token whose secret is cached and active. */
+  private tokenAhead(token: string, now: Date): AheadAuthentication | undefined {
+    const check = this.tokens.verify(token, now);
+    if (!check.ok) return undefined;
+    const ahead = this.verified.lookAheadById(check.claims.secretId);
+    const first = ahead && tokenSecretVerdict(ahead.record, now);
+    if (!ahead || !first?.ok) return undefined;
+    return { secret: first.secret, recheck: ahead.recheck().then((fresh) => fresh && tokenSecretVerdict(fresh.record, now)) };
   }
 
   /** Client credentials at the token endpoint: the secret must be the one `clientId` names. */

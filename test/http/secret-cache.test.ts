@@ -43,6 +43,27 @@ for (const backend of BACKENDS) {
       return { record, get };
     };
 
+    /** An access token from /oauth/token for a fresh secret, used twice on the server (and on the replica) so its secret is cached by id everywhere. */
+    const cachedAccessToken = async () => {
+      const directory = await server.createDirectory();
+      const { record, secret } = await createSecret(server.store, { directoryId: directory.id, scope: 'scim', name: 'token client', lifetimeMs: 86_400_000, now: server.clock.now });
+      const issued = await fetch(`${server.origin}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${record.id}:${secret}`).toString('base64')}` },
+        body: 'grant_type=client_credentials',
+      });
+      assert.equal(issued.status, 200, await issued.clone().text());
+      const accessToken = ((await issued.json()) as { access_token: string }).access_token;
+      const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/scim+json' };
+      const get = (origin: string) => fetch(`${origin}/scim/v2/Users`, { headers });
+      const create = (origin: string, userName: string) => fetch(`${origin}/scim/v2/Users`, { method: 'POST', headers, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName }) });
+      for (let i = 0; i < 2; i++) {
+        assert.equal((await get(server.origin)).status, 200);
+        if (replica) assert.equal((await get(replica.origin)).status, 200);
+      }
+      return { record, get, create };
+    };
+
     it('uses a verified secret without reading it again while nothing changed', async () => {
       const { get } = await cachedSecret();
       const before = (await server.store.stats()).statements;
@@ -59,6 +80,38 @@ for (const backend of BACKENDS) {
       assert.equal(await otherStore.revokeSecret(record.id, server.clock.now.toISOString()), true);
       const response = await get(server.origin);
       assert.equal(response.status, 401, await response.text());
+    });
+
+    it("uses an access token's secret without reading it again while nothing changed", async () => {
+      const { get } = await cachedAccessToken();
+      // Counted on the server's own store: its statement count is the same either way (the change
+      // check replaces the lookup), but only the lookup can be skipped.
+      const lookup = server.store.findSecret;
+      let lookups = 0;
+      server.store.findSecret = (id) => {
+        lookups++;
+        return lookup.call(server.store, id);
+      };
+      try {
+        const before = (await server.store.stats()).statements;
+        assert.equal((await get(server.origin)).status, 200);
+        const statements = (await server.store.stats()).statements - before;
+        assert.equal(lookups, 0, 'no secret lookup for a cached access token');
+        assert.equal(statements, backend === 'sqlite' ? 5 : 2, 'the page in its snapshot and the change check');
+      } finally {
+        server.store.findSecret = lookup;
+      }
+    });
+
+    it('refuses the next read and the next write by access token after another replica revokes its secret', async () => {
+      const { record, get, create } = await cachedAccessToken();
+      assert.equal((await create(server.origin, 'token.before@example.com')).status, 201);
+      assert.equal(await otherStore.revokeSecret(record.id, server.clock.now.toISOString()), true);
+      const read = await get(server.origin);
+      assert.equal(read.status, 401, await read.text());
+      const write = await create(server.origin, 'token.after@example.com');
+      assert.equal(write.status, 401, await write.text());
+      if (replica) assert.equal((await get(replica.origin)).status, 401);
     });
 
     it('refuses the next request after this replica revokes the secret', async () => {

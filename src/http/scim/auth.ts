@@ -41,7 +41,7 @@ export class BearerAuth {
     if (early && early.secret.scope === 'scim' && early.secret.directoryId) {
       const directoryId = early.secret.directoryId;
       this.resolved.set(request, { directoryId, client: early.client });
-      return { directoryId, secret: early.secret, viaAccessToken: false, confirmed: this.confirm(request, directoryId, early) };
+      return { directoryId, secret: early.secret, viaAccessToken: isAccessToken(match[1]), confirmed: this.confirm(request, directoryId, early) };
     }
     // An admin secret accepted ahead is refused below once confirmed, like any other.
     const result = early ? ((await early.recheck) ?? { ok: true as const, secret: early.secret, client: early.client }) : await this.authenticator.bearer(match[1], request);
