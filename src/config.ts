@@ -26,6 +26,8 @@ export interface ServerConfig {
   /** PostgreSQL: most pooled connections per process, and the longest a statement may run. */
   dbPoolSize: number;
   dbStatementTimeoutMs: number;
+  /** PostgreSQL: ANALYZE the resource tables after large growth rather than wait for autovacuum (statistics-keeper.ts). */
+  dbAnalyze: boolean;
   /** SQLite: fsync every commit (FULL, survives power loss) or at checkpoints (NORMAL). */
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Which proxies may set the client address and scheme (X-Forwarded-For/-Proto): none, a hop count or addresses. */
@@ -84,6 +86,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   migrate: true,
   dbPoolSize: 10,
   dbStatementTimeoutMs: 30_000,
+  dbAnalyze: true,
   sqliteSynchronous: 'FULL',
   trustProxy: false,
   metricsPublic: false,

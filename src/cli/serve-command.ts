@@ -23,6 +23,7 @@ interface ServeOptions extends LifecycleFlags, AdminFlags, WebhookFlags, LimitFl
   bodyLimit?: string;
   dbPoolSize?: string;
   dbStatementTimeout?: string;
+  dbAnalyze?: boolean;
   sqliteSynchronous?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -41,6 +42,7 @@ export function registerServeCommand(program: Command): void {
     .option('--body-limit <bytes>', 'largest request body in bytes (env SCIMD_BODY_LIMIT)')
     .option('--db-pool-size <n>', 'PostgreSQL connections per process (env SCIMD_DB_POOL_SIZE; default 10)')
     .option('--db-statement-timeout <ms>', 'longest a database query may run in ms, then 503 with Retry-After (PostgreSQL statement_timeout; on SQLite a deadline checked as resource queries read rows) (env SCIMD_DB_STATEMENT_TIMEOUT; default 30000)')
+    .option('--no-db-analyze', 'PostgreSQL: do not ANALYZE the resource tables after large growth; leave planner statistics to autovacuum (env SCIMD_NO_DB_ANALYZE=1)')
     .option('--sqlite-synchronous <mode>', 'SQLite durability: FULL (every write on disk before it is answered; concurrent writes share one fsync) or NORMAL (fsync at checkpoints only) (env SCIMD_SQLITE_SYNCHRONOUS; default FULL)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain, reloaded when it changes (env SCIMD_TLS_CERT; needs --tls-key)')
     .option('--tls-key <file>', 'the PEM private key for --tls-cert (env SCIMD_TLS_KEY)')
@@ -71,6 +73,7 @@ export function serverConfig(options: ServeOptions, env: NodeJS.ProcessEnv = pro
     bodyLimit: integer(options.bodyLimit ?? env.SCIMD_BODY_LIMIT, 'body limit', DEFAULT_CONFIG.bodyLimit),
     dbPoolSize: integer(options.dbPoolSize ?? env.SCIMD_DB_POOL_SIZE, 'database pool size', DEFAULT_CONFIG.dbPoolSize),
     dbStatementTimeoutMs: integer(options.dbStatementTimeout ?? env.SCIMD_DB_STATEMENT_TIMEOUT, 'statement timeout', DEFAULT_CONFIG.dbStatementTimeoutMs),
+    dbAnalyze: options.dbAnalyze !== false && env.SCIMD_NO_DB_ANALYZE !== '1',
     sqliteSynchronous: synchronousMode(options.sqliteSynchronous ?? env.SCIMD_SQLITE_SYNCHRONOUS),
     ...tlsFiles(options.tlsCert || env.SCIMD_TLS_CERT, options.tlsKey || env.SCIMD_TLS_KEY),
     metricsPublic: options.metricsPublic === true || env.SCIMD_METRICS_PUBLIC === '1',
@@ -124,6 +127,8 @@ async function serve(config: ServerConfig): Promise<void> {
   const bootstrap = config.bootstrap ? await bootstrapIfEmpty(store, new Date(), config.secretLifetimeMs) : undefined;
   // Expiry warnings, expiry announcements, automatic revocation and event retention: now and every minute.
   app.lifecycle.startSweeper();
+  // PostgreSQL: planner statistics refreshed after large growth, looked at only after writes.
+  app.statistics?.start();
   // Provisioning connections run on their schedules; replicas share the work through each connection's lease.
   if (process.env.SCIMD_NO_SCHEDULER !== '1') await app.provisioning.startScheduler();
   const url = `${address.replace('[::1]', 'localhost')}${SCIM_PREFIX}`;

@@ -12,6 +12,7 @@ import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { registerLifecycle } from './lifecycle-setup.js';
 import { registerEvents } from './event-setup.js';
 import { registerProvisioning } from './provisioning-setup.js';
+import { registerStatistics } from './statistics-setup.js';
 import { ADMIN_PREFIX, adminApi } from './admin/admin-api.js';
 import { OAUTH_TOKEN_PATH } from './oauth/oauth-routes.js';
 import { registerDiscoveryRoutes } from './scim/discovery-routes.js';
@@ -104,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Signing keys come from the key file, never from the database (see docs/security.md).
   const signingKey = (options.encryptor ?? serverEncryptor(config.db)).signingKey();
   const cursors = new CursorCodec(signingKey, config.cursorTimeoutSeconds);
+  const statistics = registerStatistics(app, { store, config, metrics });
   const resources = new ResourceService(
     store,
     {
@@ -114,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       maxResponseBytes: config.limits.maxResponseBytes,
     },
     cursors,
+    () => statistics?.noteWrites(),
   );
   const bulk = new BulkService(resources, config.bulkMaxOperations);
   const auth = await registerLifecycle(app, { store, config, clock, failedAuths, signingKey, origin: () => publicUrl.origin() });

@@ -31,6 +31,12 @@ describe('scimd serve operations settings', () => {
     assert.equal(config.shutdownTimeoutMs, 100);
   });
 
+  it('refreshes PostgreSQL planner statistics unless --no-db-analyze or SCIMD_NO_DB_ANALYZE=1', () => {
+    assert.equal(serverConfig({}, {}).dbAnalyze, true);
+    assert.equal(serverConfig({ dbAnalyze: false }, {}).dbAnalyze, false);
+    assert.equal(serverConfig({}, { SCIMD_NO_DB_ANALYZE: '1' }).dbAnalyze, false);
+  });
+
   it('refuses a certificate without a key, and a shutdown timeout that is not a number', () => {
     assert.throws(() => serverConfig({ tlsCert: '/c.pem' }, {}), /needs both --tls-cert and --tls-key/);
     assert.throws(() => serverConfig({}, { SCIMD_TLS_KEY: '/k.pem' }), /needs both/);
