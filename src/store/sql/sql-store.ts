@@ -903,6 +903,7 @@ export class SqlStore implements Store {
       [events.length, directoryId, counts.users, counts.groups],
     );
     if (!row) throw directoryGone();
+    this.driver.directoryRowWritten?.();
     const first = Number(row.last_sequence) - events.length + 1;
     const dialect = this.driver.dialect;
     for (let i = 0; i < events.length; i += INSERT_ROWS) {
@@ -987,6 +988,7 @@ export class SqlStore implements Store {
       params.values,
     );
     const logged = Number(row?.logged ?? 0);
+    if (logged > 0) this.driver.directoryRowWritten?.();
     if (!options.gate && logged < Math.max(events.length, 1)) throw directoryGone();
     return { logged, report: row ?? {} };
   }
