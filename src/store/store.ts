@@ -50,6 +50,7 @@ export type DatabaseStats = {
   /**
    * Statements this process sent to the database, transaction control (BEGIN, COMMIT) included:
    * on PostgreSQL each one is a round trip, so per-request counts show what a request costs.
+   * Maintenance off the request path (PostgreSQL's VACUUM of the directories table) is not counted.
    */
   statements: number;
 } & (

@@ -5,6 +5,7 @@ import type { DatabaseStats } from '../store.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { PostgresSecretListener } from './postgres-secret-listener.js';
 import { PreparedStatements } from './prepared-statements.js';
+import { DIRECTORY_VACUUM_MS, DirectoryVacuum } from './directory-vacuum.js';
 import { isFixedStatement } from '../sql/fixed-statements.js';
 
 export interface PostgresOptions {
@@ -12,6 +13,8 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** Longest a statement may run, in milliseconds. */
   statementTimeoutMs?: number;
+  /** Most often the directories table is vacuumed while writes go on, in milliseconds; 0: never (see DirectoryVacuum). */
+  directoryVacuumMs?: number;
 }
 
 /** A pool of connections; each transaction runs on one connection taken from it. */
@@ -24,6 +27,7 @@ export class PostgresDriver implements SqlDriver {
   private readonly secretListener: PostgresSecretListener;
   /** Each pooled connection's statement names. */
   private readonly prepared = new WeakMap<pg.PoolClient, PreparedStatements>();
+  private readonly directoryVacuum: DirectoryVacuum;
 
   constructor(connectionString: string, options: PostgresOptions = {}) {
     this.secretListener = new PostgresSecretListener(connectionString);
@@ -35,6 +39,28 @@ export class PostgresDriver implements SqlDriver {
     });
     // An idle connection that the server drops must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
+    this.directoryVacuum = new DirectoryVacuum(options.directoryVacuumMs ?? DIRECTORY_VACUUM_MS, () => this.vacuumDirectories());
+  }
+
+  directoryRowWritten(): void {
+    this.directoryVacuum.written();
+  }
+
+  /**
+   * Maintenance off the request path, so not counted in `statements`. SKIP_LOCKED: a VACUUM
+   * already running (autovacuum's, another replica's) or a migration's lock is not waited for.
+   * A role that does not own the table gets a warning from PostgreSQL and nothing is done.
+   */
+  private async vacuumDirectories(): Promise<void> {
+    const client = await this.checkout();
+    let failure: unknown;
+    try {
+      await client.query('VACUUM (SKIP_LOCKED) directories');
+    } catch (error) {
+      failure = error;
+    } finally {
+      this.release(client, failure);
+    }
   }
 
   async all<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -189,6 +215,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await this.directoryVacuum.close();
     await this.secretListener.close();
     await this.pool.end();
   }

@@ -41,6 +41,11 @@ export interface SqlDriver extends SqlExecutor {
    * Undefined when the driver has no such guess (SQLite, whose check is a cheap call anyway).
    */
   heardSecretChangeToken(): string | undefined;
+  /**
+   * A write updated a directory's row (its event sequence). PostgreSQL vacuums the directories
+   * table soon after (see DirectoryVacuum); SQLite has nothing to do.
+   */
+  directoryRowWritten?(): void;
   /** Pool or file figures for /metrics. */
   stats(): Promise<DatabaseStats>;
   close(): Promise<void>;

@@ -36,7 +36,7 @@ import { randomId } from '../../auth/secret-format.js';
 import { isSystemStream } from '../../events/system-streams.js';
 import type { DirectoryEvent, EventDraft } from '../../events/event-types.js';
 import { displayOf, resourceEvent } from '../../events/resource-events.js';
-import { INDEXED_VALUES, indexedValuesOf } from './value-index.js';
+import { INDEXED_VALUES, indexedValuesOf, sameIndexedValues } from './value-index.js';
 import { SqlParams } from './sql-params.js';
 import { fixedStatement } from './fixed-statements.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
@@ -430,7 +430,8 @@ export class SqlStore implements Store {
         sql += 'ok AS MATERIALIZED (SELECT 1 FROM current), ';
       }
       sql += `written AS (${this.rowUpdate(params, pk, type, outcome.data, options.now)} AND ${gate}), `;
-      if (INDEXED_VALUES.some((v) => v.type === type)) {
+      // Values that stay the same are not rewritten: the version gate keeps them read.data's.
+      if (!sameIndexedValues(type, read.data, outcome.data)) {
         sql += `unindexed AS (DELETE FROM resource_values WHERE resource_pk = ${key} AND ${gate}), indexed AS (${this.indexedValuesInsert(params, key, type, outcome.data)} WHERE ${gate}), `;
       }
       return sql;
@@ -846,7 +847,7 @@ export class SqlStore implements Store {
       // the events' statement (one snapshot: the DELETE does not see the rows the INSERT adds).
       await this.appendEvents(tx, directoryId, events, now, (params) => {
         const update = `written AS (${this.rowUpdate(params, current.pk, current.resource.type, data, now)}), `;
-        if (!INDEXED_VALUES.some((v) => v.type === current.resource.type)) return update;
+        if (sameIndexedValues(current.resource.type, current.resource.data, data)) return update;
         const pk = params.add(current.pk);
         return `${update}unindexed AS (DELETE FROM resource_values WHERE resource_pk = ${pk}), indexed AS (${this.indexedValuesInsert(params, pk, current.resource.type, data)}), `;
       });
@@ -902,6 +903,7 @@ export class SqlStore implements Store {
       [events.length, directoryId, counts.users, counts.groups],
     );
     if (!row) throw directoryGone();
+    this.driver.directoryRowWritten?.();
     const first = Number(row.last_sequence) - events.length + 1;
     const dialect = this.driver.dialect;
     for (let i = 0; i < events.length; i += INSERT_ROWS) {
@@ -986,6 +988,7 @@ export class SqlStore implements Store {
       params.values,
     );
     const logged = Number(row?.logged ?? 0);
+    if (logged > 0) this.driver.directoryRowWritten?.();
     if (!options.gate && logged < Math.max(events.length, 1)) throw directoryGone();
     return { logged, report: row ?? {} };
   }
@@ -1013,7 +1016,7 @@ export class SqlStore implements Store {
   private async updateRow(tx: SqlExecutor, pk: number, current: StoredResource, data: JsonObject, now: string): Promise<StoredResource> {
     const params = new SqlParams();
     await tx.run(this.rowUpdate(params, pk, current.type, data, now), params.values);
-    await this.writeIndexedValues(tx, pk, current.type, data, true);
+    if (!sameIndexedValues(current.type, current.data, data)) await this.writeIndexedValues(tx, pk, current.type, data, true);
     return { ...current, data, version: current.version + 1, lastModified: now };
   }
 

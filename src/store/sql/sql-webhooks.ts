@@ -13,6 +13,7 @@ import type {
 } from '../webhook-store.js';
 import { insertAuditEntry } from './sql-admin.js';
 import type { SqlDialect } from './sql-dialect.js';
+import { fixedStatement } from './fixed-statements.js';
 import { SqlParams } from './sql-params.js';
 import type { Row, SqlDriver, SqlExecutor } from './sql-driver.js';
 import { systemStreamEnd } from './system-stream-events.js';
@@ -94,11 +95,11 @@ export class SqlWebhooks implements WebhookStore {
     // The LIMIT as the dialect writes it: a bound one makes SQLite prepare the statement again on every run.
     const params = new SqlParams();
     const candidates = await this.driver.all<StreamRow>(
-      `SELECT ${STREAM_COLUMNS} FROM webhook_cursors c JOIN webhooks w ON w.id = c.webhook_id
+      fixedStatement(`SELECT ${STREAM_COLUMNS} FROM webhook_cursors c JOIN webhooks w ON w.id = c.webhook_id
        WHERE ${this.dialect.booleanColumnIs('w.enabled', true)} AND c.paused_at IS NULL
          AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= ${params.add(now)})
          AND EXISTS (SELECT 1 FROM events e WHERE e.directory_id = c.directory_id AND e.sequence > c.delivered_sequence)
-       ORDER BY c.next_attempt_at, c.webhook_id, c.directory_id LIMIT ${this.dialect.rowLimit(limit * 4, params)}`,
+       ORDER BY c.next_attempt_at, c.webhook_id, c.directory_id LIMIT ${this.dialect.rowLimit(limit * 4, params)}`),
       params.values,
     );
     const claimed: ClaimedStream[] = [];

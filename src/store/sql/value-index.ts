@@ -41,3 +41,12 @@ export function indexedValuesOf(type: ResourceTypeName, data: JsonObject): { key
   }
   return rows;
 }
+
+/**
+ * Whether two documents contribute the same rows to the index, so a write from one to the other
+ * can leave `resource_values` as it is (most PATCHes and PUTs do not change a user's emails).
+ */
+export function sameIndexedValues(type: ResourceTypeName, before: JsonObject, after: JsonObject): boolean {
+  const [was, now] = [indexedValuesOf(type, before), indexedValuesOf(type, after)];
+  return was.length === now.length && was.every((row, i) => row.key === now[i].key && row.value === now[i].value);
+}
