@@ -64,8 +64,6 @@ export class ResourceService {
     private readonly store: Store,
     private readonly settings: ServiceSettings,
     private readonly cursors: CursorCodec,
-    /** Told after each resource write commits (PostgreSQL's statistics keeper looks at the tables then). */
-    private readonly written: () => void = () => undefined,
   ) {}
 
   async create(ctx: RequestContext, type: ResourceTypeName, body: unknown, params: ProjectionParams): Promise<ResourceResponse> {
@@ -78,7 +76,6 @@ export class ResourceService {
       { id: randomUUID(), data: input.data, ...(input.members ? { members: input.members } : {}) },
       { now: ctx.now.toISOString() },
     );
-    this.written();
     return this.respond(ctx, model, created, projection);
   }
 
@@ -116,7 +113,6 @@ export class ResourceService {
     const projection = parseProjection(model, params.attributes, params.excludedAttributes, this.projectionLimits());
     const input = normalizeResource(model, body);
     const replaced = await this.store.replaceResource(ctx.directoryId, type, id, input, writeOptions(ctx, ifMatch));
-    this.written();
     return this.respond(ctx, model, replaced, projection);
   }
 
@@ -137,7 +133,6 @@ export class ResourceService {
     const operations = parsePatchRequest(body, model, this.settings.maxPatchOperations);
     const change = (current: StoredResource) => applyPatch(model, id, current.data, operations);
     const result = await this.store.patchResource(ctx.directoryId, type, id, change, writeOptions(ctx, ifMatch));
-    this.written();
     const location = `${ctx.baseUrl}${model.endpoint}/${id}`;
     const wantsBody = type === 'User' || projection.attributes !== undefined || projection.excluded !== undefined;
     if (!wantsBody) return { etag: etagOf(result.resource.version), location };
@@ -146,7 +141,6 @@ export class ResourceService {
 
   async delete(ctx: RequestContext, type: ResourceTypeName, id: string, ifMatch: EntityTagCondition | undefined): Promise<void> {
     await this.store.deleteResource(ctx.directoryId, type, id, writeOptions(ctx, ifMatch));
-    this.written();
   }
 
   /** POST /.search at the server root: Users and Groups together (all-types-search.ts). */

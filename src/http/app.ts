@@ -105,7 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Signing keys come from the key file, never from the database (see docs/security.md).
   const signingKey = (options.encryptor ?? serverEncryptor(config.db)).signingKey();
   const cursors = new CursorCodec(signingKey, config.cursorTimeoutSeconds);
-  const statistics = registerStatistics(app, { store, config, metrics });
+  registerStatistics(app, { store, config, metrics });
   const resources = new ResourceService(
     store,
     {
@@ -116,7 +116,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       maxResponseBytes: config.limits.maxResponseBytes,
     },
     cursors,
-    () => statistics?.noteWrites(),
   );
   const bulk = new BulkService(resources, config.bulkMaxOperations);
   const auth = await registerLifecycle(app, { store, config, clock, failedAuths, signingKey, origin: () => publicUrl.origin() });

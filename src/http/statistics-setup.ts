@@ -14,8 +14,8 @@ declare module 'fastify' {
 
 /**
  * Wires the statistics keeper into the app on PostgreSQL: told of every resource write (by the
- * resource service), counted in `scimd_db_statistics_refreshes_total`, stopped when the app
- * closes. SQLite needs none: without statistics it already takes the unique index for an exact
+ * driver, as the write moves its directory's event sequence), counted in
+ * `scimd_db_statistics_refreshes_total`, stopped when the app closes. SQLite needs none: without statistics it already takes the unique index for an exact
  * lookup (docs/performance.md, "A fresh table has no planner statistics").
  */
 export function registerStatistics(app: FastifyInstance, options: { store: Store; config: ServerConfig; metrics: Registry }): StatisticsKeeper | null {
@@ -33,6 +33,8 @@ export function registerStatistics(app: FastifyInstance, options: { store: Store
   // Each table shows from the start, at 0, so a rate() over it has a beginning.
   for (const table of KEPT_TABLES) refreshes.inc({ table }, 0);
   const keeper = new StatisticsKeeper(store.sqlDriver, app.log, ({ table }) => refreshes.inc({ table }));
+  // Every write that creates, changes or deletes a resource moves its directory's event sequence.
+  store.sqlDriver.afterDirectoryRowWritten?.(() => keeper.noteWrites());
   app.decorate('statistics', keeper);
   app.addHook('onClose', async () => keeper.stop());
   return keeper;

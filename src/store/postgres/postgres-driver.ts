@@ -6,6 +6,7 @@ import { postgresDialect } from './postgres-dialect.js';
 import { PostgresSecretListener } from './postgres-secret-listener.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { DIRECTORY_VACUUM_MS, DirectoryVacuum } from './directory-vacuum.js';
+import { MAY_MAINTAIN } from './statistics-keeper.js';
 import { isFixedStatement } from '../sql/fixed-statements.js';
 
 export interface PostgresOptions {
@@ -28,6 +29,9 @@ export class PostgresDriver implements SqlDriver {
   /** Each pooled connection's statement names. */
   private readonly prepared = new WeakMap<pg.PoolClient, PreparedStatements>();
   private readonly directoryVacuum: DirectoryVacuum;
+  /** Whether this role may vacuum `directories`; read before the first VACUUM. */
+  private mayVacuumDirectories: boolean | undefined;
+  private readonly writeListeners: (() => void)[] = [];
 
   constructor(connectionString: string, options: PostgresOptions = {}) {
     this.secretListener = new PostgresSecretListener(connectionString);
@@ -44,18 +48,26 @@ export class PostgresDriver implements SqlDriver {
 
   directoryRowWritten(): void {
     this.directoryVacuum.written();
+    for (const listener of this.writeListeners) listener();
+  }
+
+  afterDirectoryRowWritten(listener: () => void): void {
+    this.writeListeners.push(listener);
   }
 
   /**
    * Maintenance off the request path, so not counted in `statements`. SKIP_LOCKED: a VACUUM
    * already running (autovacuum's, another replica's) or a migration's lock is not waited for.
-   * A role that does not own the table gets a warning from PostgreSQL and nothing is done.
+   * A role that may not vacuum the table is found out once and never tries again: PostgreSQL
+   * would log a warning for every attempt.
    */
   private async vacuumDirectories(): Promise<void> {
+    if (this.mayVacuumDirectories === false) return;
     const client = await this.checkout();
     let failure: unknown;
     try {
-      await client.query('VACUUM (SKIP_LOCKED) directories');
+      this.mayVacuumDirectories ??= (await client.query<{ may: boolean }>(`SELECT ${MAY_MAINTAIN} AS may FROM pg_class c WHERE c.oid = 'directories'::regclass`)).rows[0]?.may === true;
+      if (this.mayVacuumDirectories) await client.query('VACUUM (SKIP_LOCKED) directories');
     } catch (error) {
       failure = error;
     } finally {

@@ -42,13 +42,17 @@ type TableStatus = {
 };
 
 /**
- * The tables' counts, and whether this role may ANALYZE them: the table's owner (or a member of
- * the owning role), the database's owner or a superuser; from PostgreSQL 17 anyone granted MAINTAIN.
+ * Whether this role may VACUUM or ANALYZE the table of the pg_class row `c`: the table's owner (or
+ * a member of the owning role), the database's owner or a superuser; from PostgreSQL 17 anyone
+ * granted MAINTAIN. PostgreSQL answers anyone else with a WARNING and does nothing.
  */
+export const MAY_MAINTAIN = `(CASE WHEN current_setting('server_version_num')::int >= 170000 THEN has_table_privilege(c.oid, 'MAINTAIN') ELSE pg_has_role(c.relowner, 'USAGE') END
+    OR pg_has_role((SELECT datdba FROM pg_database WHERE datname = current_database()), 'USAGE'))`;
+
+/** The tables' counts, and whether this role may ANALYZE them (MAY_MAINTAIN). */
 const STATUS = `SELECT c.relname AS table, s.n_mod_since_analyze AS changed, c.reltuples::float8 AS rows,
   (s.last_analyze IS NULL AND s.last_autoanalyze IS NULL) AS never_analyzed, s.last_analyze::text AS analyzed_at,
-  (CASE WHEN current_setting('server_version_num')::int >= 170000 THEN has_table_privilege(c.oid, 'MAINTAIN') ELSE pg_has_role(c.relowner, 'USAGE') END
-    OR pg_has_role((SELECT datdba FROM pg_database WHERE datname = current_database()), 'USAGE')) AS may_analyze,
+  ${MAY_MAINTAIN} AS may_analyze,
   current_setting('server_version_num')::int >= 150000 AS stats_at_once
   FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
   WHERE s.relid IN (${KEPT_TABLES.map((t) => `'${t}'::regclass`).join(', ')})`;

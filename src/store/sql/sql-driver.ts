@@ -46,6 +46,8 @@ export interface SqlDriver extends SqlExecutor {
    * table soon after (see DirectoryVacuum); SQLite has nothing to do.
    */
   directoryRowWritten?(): void;
+  /** Tells `listener` after every directoryRowWritten (PostgreSQL; its statistics keeper listens). */
+  afterDirectoryRowWritten?(listener: () => void): void;
   /** Pool or file figures for /metrics. */
   stats(): Promise<DatabaseStats>;
   close(): Promise<void>;
