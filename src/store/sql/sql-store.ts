@@ -469,7 +469,9 @@ export class SqlStore implements Store {
       const deleted = resourceEvent(current.resource, undefined)!;
       if (this.driver.dialect.writableCte) {
         // The groups that lose the member, the row's removal and the events are one statement:
-        // the groups' events are made from the UPDATE's RETURNING (see groupsLosing).
+        // the groups' events are made from the UPDATE's RETURNING (see groupsLosing). It starts
+        // once lockResource holds the row, so its own snapshot has every membership (compare
+        // deleteInOneStatement).
         await this.numberAndInsertEvents(tx, directoryId, [deleted], options.now, {
           ctes: (params) =>
             `deleted AS (DELETE FROM resources WHERE pk = ${params.add(current.pk)}), ${this.groupsLosing(params, `SELECT group_pk FROM memberships WHERE member_pk = ${params.add(current.pk)}`, member, options.now)}`,
