@@ -6,10 +6,11 @@ import { assertStatus, GROUP_SCHEMA, patchOp, USER_SCHEMA } from '../support/sci
 import { startTestServer, type TestDirectory, type TestServer } from '../support/test-server.js';
 
 /**
- * On PostgreSQL a PUT or PATCH (a member add or removal included) is one statement outside a
- * transaction, written only if the row still has the version read before it and, for an add,
- * every member is found. These check that a failed part writes nothing and that a row changed
- * or a member deleted while the statement waits is answered as the transaction answered it.
+ * On PostgreSQL a PUT, a PATCH (a member add or removal included) and a DELETE are one statement
+ * outside a transaction, written only if the row still has the version read before it and, for
+ * an add, every member is found. These check that a failed part writes nothing and that a row
+ * changed, a member deleted or a membership added while the statement waits is answered as the
+ * transaction answered it.
  */
 for (const backend of BACKENDS) {
   describe(`one-statement writes and their failures (${backend})`, () => {
@@ -107,13 +108,21 @@ for (const backend of BACKENDS) {
 
     if (backend !== 'postgres') return;
 
-    /** A second connection that holds a row lock while a request waits on it. */
-    const withBlocker = async (work: (client: pg.Client, waiting: () => Promise<void>) => Promise<void>) => {
+    /**
+     * A second connection that holds a row lock while a request waits on it. `waiting` returns
+     * once a statement waits for a lock: any, or one whose text contains `statement`.
+     */
+    const withBlocker = async (work: (client: pg.Client, waiting: (statement?: string) => Promise<void>) => Promise<void>) => {
       const client = new pg.Client({ connectionString: server.databaseUrl });
       await client.connect();
-      const waiting = async () => {
+      const waiting = async (statement = '') => {
         for (let i = 0; i < 500; i++) {
-          const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+          // Inside the blocker's transaction pg_stat_activity is read once and kept; this reads it again.
+          await client.query('SELECT pg_stat_clear_snapshot()');
+          const { rows } = await client.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND strpos(query, $1) > 0",
+            [statement],
+          );
           if (rows[0].n > 0) return;
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
@@ -163,6 +172,106 @@ for (const backend of BACKENDS) {
       assert.equal(after.body.title, 'From elsewhere', 'the other change survives');
       assert.equal(after.body.displayName, 'From the PATCH');
       assert.equal(after.body.meta.version, 'W/"3"');
+    });
+
+    /** The directory's stored counts, and the rows they count. */
+    const counts = async (client: pg.Client) => {
+      const { rows } = await client.query(
+        `SELECT d.user_count::int AS users, d.group_count::int AS groups,
+           (SELECT count(*)::int FROM resources r WHERE r.directory_id = d.id AND r.type = 'User') AS user_rows,
+           (SELECT count(*)::int FROM resources r WHERE r.directory_id = d.id AND r.type = 'Group') AS group_rows
+         FROM directories d WHERE d.id = $1`,
+        [dir.id],
+      );
+      return rows[0] as { users: number; groups: number; user_rows: number; group_rows: number };
+    };
+    const membershipsOf = async (client: pg.Client, groupId: string): Promise<number> => {
+      const { rows } = await client.query('SELECT count(*)::int AS n FROM memberships m JOIN resources g ON g.pk = m.group_pk WHERE g.directory_id = $1 AND g.id = $2', [dir.id, groupId]);
+      return rows[0].n;
+    };
+    const summary = (events: Awaited<ReturnType<typeof server.store.readEvents>>, start: number) =>
+      events.map((e) => [e.sequence - start, e.type, e.subject.id, e.subject.version, (e.data.member as { value?: string } | undefined)?.value ?? null]);
+
+    it('a member add that commits while the deletion waits for the member moves the group and gives it its event', async () => {
+      const user = await createUser('joins-then-leaves@example.com');
+      const group = await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'joined meanwhile' });
+      assertStatus(group, 201);
+      const start = await server.store.lastSequence(dir.id);
+      await withBlocker(async (client, waiting) => {
+        const before = await counts(client);
+        await client.query('BEGIN');
+        // Holds the member add between its insert (the user's row key-share locked, the
+        // membership not yet committed) and its commit: it waits here to number its events.
+        await client.query('SELECT 1 FROM directories WHERE id = $1 FOR NO KEY UPDATE', [dir.id]);
+        const added = dir.request('PATCH', `/Groups/${group.body.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: user }] }));
+        await waiting('INSERT INTO memberships');
+        // The deletion reads the user (in no group yet), and its statement waits for the add's
+        // lock on the user's row: its snapshot is from before the add commits.
+        const deleted = dir.request('DELETE', `/Users/${user}`);
+        await waiting('deleted AS (DELETE');
+        await client.query('COMMIT');
+        assertStatus(await added, 204);
+        assertStatus(await deleted, 204);
+        assert.equal(await membershipsOf(client, group.body.id), 0, 'the membership went with the user');
+        const after = await counts(client);
+        assert.deepEqual(after, { users: before.users - 1, groups: before.groups, user_rows: before.user_rows - 1, group_rows: before.group_rows });
+      });
+      assert.deepEqual(summary(await server.store.readEvents(dir.id, start, 10), start), [
+        [1, 'group.member_added', group.body.id, 2, user],
+        [2, 'user.deleted', user, 1, null],
+        [3, 'group.member_removed', group.body.id, 3, user],
+      ]);
+      assert.deepEqual(await groupState(group.body.id), { version: 'W/"3"', members: [] });
+    });
+
+    it('a user changed between the deletion\'s read and its statement is deleted at its new version, with its groups\' events', async () => {
+      const user = await createUser('changed-before-delete@example.com');
+      const group = await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'loses the changed', members: [{ value: user }] });
+      assertStatus(group, 201);
+      const start = await server.store.lastSequence(dir.id);
+      await withBlocker(async (client, waiting) => {
+        const before = await counts(client);
+        await client.query('BEGIN');
+        await client.query('SELECT 1 FROM resources WHERE directory_id = $1 AND id = $2 FOR UPDATE', [dir.id, user]);
+        const deleted = dir.request('DELETE', `/Users/${user}`);
+        await waiting('deleted AS (DELETE');
+        // Another writer's change, committed after the deletion read version 1.
+        await client.query(`UPDATE resources SET data = jsonb_set(data, '{title}', '"From elsewhere"'), version = version + 1 WHERE directory_id = $1 AND id = $2`, [dir.id, user]);
+        await client.query('COMMIT');
+        assertStatus(await deleted, 204);
+        assert.equal(await membershipsOf(client, group.body.id), 0);
+        const after = await counts(client);
+        assert.deepEqual(after, { users: before.users - 1, groups: before.groups, user_rows: before.user_rows - 1, group_rows: before.group_rows });
+      });
+      assertStatus(await dir.request('GET', `/Users/${user}`), 404);
+      const events = await server.store.readEvents(dir.id, start, 10);
+      assert.deepEqual(summary(events, start), [
+        [1, 'user.deleted', user, 2, null],
+        [2, 'group.member_removed', group.body.id, 2, user],
+      ]);
+      assert.equal((events[0].data.attributes as { title?: string }).title, 'From elsewhere', 'the event carries the version deleted');
+      assert.deepEqual(await groupState(group.body.id), { version: 'W/"2"', members: [] });
+    });
+
+    it('an If-Match that held at the deletion\'s read but not once the row is locked is 412, and nothing is deleted', async () => {
+      const user = await createUser('guarded@example.com');
+      const start = await server.store.lastSequence(dir.id);
+      await withBlocker(async (client, waiting) => {
+        const before = await counts(client);
+        await client.query('BEGIN');
+        await client.query('SELECT 1 FROM resources WHERE directory_id = $1 AND id = $2 FOR UPDATE', [dir.id, user]);
+        const deleted = dir.request('DELETE', `/Users/${user}`, undefined, { 'if-match': 'W/"1"' });
+        await waiting('deleted AS (DELETE');
+        await client.query('UPDATE resources SET version = version + 1 WHERE directory_id = $1 AND id = $2', [dir.id, user]);
+        await client.query('COMMIT');
+        const refused = await deleted;
+        assertStatus(refused, 412);
+        assert.deepEqual(await counts(client), before);
+      });
+      const kept = await dir.request('GET', `/Users/${user}`);
+      assertStatus(kept, 200);
+      assert.equal(kept.body.meta.version, 'W/"2"');
+      assert.equal(await server.store.lastSequence(dir.id), start, 'no event');
     });
   });
 }

@@ -233,6 +233,7 @@ if (BACKENDS.includes('postgres')) {
     let driver: PostgresDriver;
     let store: SqlStore;
     const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
     before(async () => {
       ({ database, driver, store } = await storeOnOneConnection());
@@ -254,6 +255,9 @@ if (BACKENDS.includes('postgres')) {
       assert.equal((await store.getResource('fresh', 'User', 'fresh-7', true))?.id, 'fresh-7');
       await store.patchResource('fresh', 'User', 'fresh-8', (current) => ({ data: { ...current.data, title: 'x' }, memberChanges: [] }), { now });
       await store.deleteResource('fresh', 'User', 'fresh-9', { now });
+      // A group's PUT replaces its members in a transaction, after the locking read (a DELETE's read is the PATCH's now).
+      await store.insertResources('fresh', 'Group', [{ id: 'fresh-group', data: { schemas: [GROUP], displayName: 'fresh group' } }], { now });
+      await store.replaceResource('fresh', 'Group', 'fresh-group', { data: { schemas: [GROUP], displayName: 'renamed' }, members: [] }, { now });
       const lookups = await driver.all<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE '%r.id = $3%'");
       assert.ok(lookups.length >= 3, `GET, the write's read and the locking read are prepared (${lookups.length})`);
       for (const lookup of lookups) {

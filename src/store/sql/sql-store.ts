@@ -463,15 +463,19 @@ export class SqlStore implements Store {
   }
 
   async deleteResource(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<void> {
+    if (this.driver.dialect.writableCte && (await this.deleteInOneStatement(directoryId, type, id, options))) return;
     await this.write(directoryId, async (tx) => {
       const current = await this.lockResource(tx, directoryId, type, id, options);
       const member = { value: id, type };
       const deleted = resourceEvent(current.resource, undefined)!;
       if (this.driver.dialect.writableCte) {
         // The groups that lose the member, the row's removal and the events are one statement:
-        // the groups' events are made from the UPDATE's RETURNING (see groupsLosing).
+        // the groups' events are made from the UPDATE's RETURNING (see groupsLosing). It starts
+        // once lockResource holds the row, so its own snapshot has every membership (compare
+        // deleteInOneStatement).
         await this.numberAndInsertEvents(tx, directoryId, [deleted], options.now, {
-          ctes: (params) => `deleted AS (DELETE FROM resources WHERE pk = ${params.add(current.pk)}), ${this.groupsLosing(params, current.pk, member, options.now)}`,
+          ctes: (params) =>
+            `deleted AS (DELETE FROM resources WHERE pk = ${params.add(current.pk)}), ${this.groupsLosing(params, `SELECT group_pk FROM memberships WHERE member_pk = ${params.add(current.pk)}`, member, options.now)}`,
           generated: { rows: 'losing', bound: (current.resource.membership?.length ?? 0) + 4 },
           lockFirst: true,
           counts: counted(type, -1),
@@ -500,13 +504,71 @@ export class SqlStore implements Store {
   }
 
   /**
-   * WITHs that move the version of every group `memberPk` is in and make their
-   * `group.member_removed` events (a `losing` row each, in the columns numberAndInsertEvents
-   * takes from a generated source), for a deletion of that member in the same statement.
+   * A DELETE as a read and one statement outside a transaction (PostgreSQL), as PUT and PATCH
+   * are (changeInOneStatement): the resource is read without a lock (its pk, its version for the
+   * If-Match check and the gate, its document for the deletion's event), and one statement
+   * key-share-locks the directory (a one-time filter, so before the resource, as lockResource),
+   * deletes the row only if its version is still the one read, moves the version of every group
+   * it was in and gives each an event, upgrades the directory's lock and numbers the events.
+   * False, with nothing written, when the row changed or went away since the read or the
+   * directory is gone: the caller then deletes in a transaction as before (404, 412, or the
+   * deletion of the new version with its events).
+   *
+   * The groups must include every membership committed while the DELETE waited for the row's
+   * lock (a member add key-share-locks the member's row, through `found` or the foreign key, and
+   * may commit during that wait), since the foreign key's cascade, at the end of the statement,
+   * removes them all. The statement's snapshot is older than that wait, so they are read by
+   * scimd_groups_of_member (migration 20), a volatile function, whose query takes a snapshot of
+   * its own; it is called on the row `deleted` returns, so only once the row is deleted and
+   * locked. A member add that comes after waits for this statement and then finds the member
+   * gone (400), as with a transaction. The UPDATE of a group changed meanwhile (the add moved
+   * its version) re-reads the group's newest row before it writes.
    */
-  private groupsLosing(params: SqlParams, memberPk: number, member: { value: string; type: string }, now: string): string {
+  private async deleteInOneStatement(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<boolean> {
+    const dialect = this.driver.dialect;
+    const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
+    // The same text as changeInOneStatement's read, so one named statement serves both.
+    const row = await this.driver.get<ResourceRow>(
+      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE ${BY_ID}`),
+      [directoryId, type, id],
+    );
+    if (!row) return false;
+    const read = resourceFromRow(row, dialect);
+    if (options.ifMatch && !matchesVersion(options.ifMatch, read.version)) {
+      throw preconditionFailed(`The ${type} has changed: its version is now W/"${read.version}"`);
+    }
+    const member = { value: id, type };
+    const ctes = (params: SqlParams) => {
+      const directoryLock = `EXISTS (SELECT 1 FROM directories d WHERE d.id = ${params.add(directoryId)}${dialect.lockForWrite})`;
+      const deleted = `deleted AS (DELETE FROM resources WHERE pk = ${params.add(Number(row.pk))} AND version = ${params.add(read.version)} AND ${directoryLock} RETURNING pk)`;
+      return `${deleted}, ${this.groupsLosing(params, 'SELECT g.pk FROM deleted d, scimd_groups_of_member(d.pk) AS g(pk)', member, options.now)}`;
+    };
+    let result: { logged: number };
+    try {
+      result = await this.numberAndInsertEvents(this.driver, directoryId, [resourceEvent(read, undefined)!], options.now, {
+        ctes,
+        // Nothing is numbered, logged or counted unless the row was deleted (the groups' UPDATE
+        // reads `deleted` already).
+        gate: 'EXISTS (SELECT 1 FROM deleted)',
+        generated: { rows: 'losing', bound: (read.membership?.length ?? 0) + 4 },
+        lockFirst: true,
+        counts: counted(type, -1),
+      });
+    } catch (error) {
+      throw writeError(error, dialect);
+    }
+    return result.logged > 0;
+  }
+
+  /**
+   * WITHs that move the version of every group in `groups` (a SELECT of group pks: those the
+   * deleted member is in) and make their `group.member_removed` events (a `losing` row each, in
+   * the columns numberAndInsertEvents takes from a generated source), for a deletion of that
+   * member in the same statement.
+   */
+  private groupsLosing(params: SqlParams, groups: string, member: { value: string; type: string }, now: string): string {
     return `losing_groups AS (UPDATE resources SET version = version + 1, last_modified = ${params.add(now)}
-         WHERE pk IN (SELECT group_pk FROM memberships WHERE member_pk = ${params.add(memberPk)}) RETURNING pk, id, version, name),
+         WHERE pk IN (${groups}) RETURNING pk, id, version, name),
        losing AS MATERIALIZED (SELECT row_number() OVER (ORDER BY g.pk) AS ord, 'group.member_removed'::text AS type, 'Group'::text AS subject_type, g.id AS subject_id,
          g.version AS subject_version, jsonb_build_object('member', ${params.add(JSON.stringify(member))}::jsonb, 'display', g.name) AS data FROM losing_groups g), `;
   }
