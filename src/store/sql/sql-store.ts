@@ -599,9 +599,19 @@ export class SqlStore implements Store {
     // same condition, but not an equality the planner drops from the ORDER BY, so the primary
     // key alone cannot give that order: walking it (all directories' rows) needs a sort too.
     const fixedPage = dialect.pageInOneStatement && !query.filter && !query.sortBy;
+    // Its values (directory, cursor, LIMIT, OFFSET) are read through sub-SELECTs the planner
+    // cannot see into, so a plan made for the values costs the same as the generic plan.
+    // PostgreSQL plans the first five runs for their values and then keeps the generic plan
+    // only if it costs no more than those did; seen through, the values made it cost less (a
+    // bound LIMIT is guessed at a tenth of the rows), so every run was planned again, which
+    // took as long as running it.
+    const opaque = (param: string, cast: string) => (fixedPage ? `(SELECT ${param}::${cast})` : param);
     const where = (params: SqlParams) => {
-      const directory = fixedPage ? `r.directory_id = ANY (ARRAY[${params.add(directoryId)}::text])` : `r.directory_id = ${params.add(directoryId)}`;
-      const conditions = [directory, `r.type = ${params.add(type)}`];
+      const directory = fixedPage ? `r.directory_id = ANY (ARRAY[${opaque(params.add(directoryId), 'text')}])` : `r.directory_id = ${params.add(directoryId)}`;
+      // The type is written out, not bound: a named page's generic plan then knows it, so with
+      // statistics it costs a page of groups as the few groups there are, as each custom plan
+      // does, and PostgreSQL keeps the generic plan instead of planning every execution.
+      const conditions = [directory, `r.type = ${typeLiteral(type)}`];
       if (dialect.deadlineCondition) conditions.push(dialect.deadlineCondition);
       if (query.filter) conditions.push(compileFilter(query.filter, model, dialect, params));
       return conditions.join(' AND ');
@@ -612,15 +622,15 @@ export class SqlStore implements Store {
     const nullable = sort?.nullable ?? false;
     const descending = query.sortOrder === 'descending';
     const conditions = [where(params)];
-    if (query.after) conditions.push(keysetCondition(sortKey, nullable, descending, query.after, params));
+    if (query.after) conditions.push(fixedPage ? `r.pk > ${opaque(params.add(query.after.pk), 'bigint')}` : keysetCondition(sortKey, nullable, descending, query.after, params));
     const orderBy = (key: string | undefined, pk: string) =>
       [
         ...(key && nullable ? [`(${key}) IS NULL`] : []),
         ...(key ? [`${key}${descending ? ' DESC' : ''}`] : []),
         `${pk}${descending && key ? ' DESC' : ''}`,
       ].join(', ');
-    const rowsWanted = dialect.rowLimit(query.count + 1, params);
-    const offset = query.after ? '' : ` OFFSET ${params.add(query.offset)}`;
+    const rowsWanted = fixedPage ? opaque(dialect.rowLimit(query.count + 1, params), 'bigint') : dialect.rowLimit(query.count + 1, params);
+    const offset = query.after ? '' : ` OFFSET ${opaque(params.add(query.offset), 'bigint')}`;
     // On SQLite a correlated subquery per row opens an aggregate's sorter even for a user in no
     // group (a quarter of a page's SELECT): its membership is read after, in one statement for the page.
     const membership = query.includeMembership && dialect.pageInOneStatement ? `, ${membershipColumn(type, dialect)}` : '';
@@ -1378,6 +1388,12 @@ function isIndexLookup(model: ResourceModel, query: ResourceQuery): boolean {
   if (filter?.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string' || query.sortBy || query.after) return false;
   const attribute = resolveAttribute(model, filter.path);
   return attribute !== undefined && !attribute.container && !attribute.sub && (attribute.name === model.nameAttribute || attribute.name === 'externalId');
+}
+
+/** A resource type as an SQL literal; only the two known names can reach the text. */
+function typeLiteral(type: ResourceTypeName): string {
+  if (type !== 'User' && type !== 'Group') throw new Error(`Unknown resource type ${String(type)}`);
+  return `'${type}'`;
 }
 
 /** The directories column that counts resources of a type (see CountChange). */
