@@ -36,7 +36,7 @@ function recordUserNameLookups(driver: SqlDriver, sent: { text?: string; values?
       const original = executor[method]?.bind(executor) as SqlExecutor['all'] | undefined;
       if (!original) continue;
       (executor as unknown as Record<string, unknown>)[method] = (text: string, values: unknown[] = []) => {
-        if (!text.startsWith('EXPLAIN') && text.includes('FROM resources r') && text.includes('r.name_key = $3')) Object.assign(sent, { text, values: [...values] });
+        if (!text.startsWith('EXPLAIN') && text.includes('FROM resources r') && text.includes('r.name_key = $2')) Object.assign(sent, { text, values: [...values] });
         return original(text, values);
       };
     }

@@ -369,16 +369,11 @@ export class SqlStore implements Store {
   ): Promise<PatchResult | undefined> {
     const dialect = this.driver.dialect;
     const model = modelFor(type);
+    const found = await this.readBeforeOneStatement(directoryId, type, id, options);
+    if (!found) return undefined;
+    const { row, read } = found;
+    // A user's groups are read again under the statement's lock, for the answer.
     const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
-    const row = await this.driver.get<ResourceRow>(
-      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE ${BY_ID}`),
-      [directoryId, type, id],
-    );
-    if (!row) return undefined;
-    const read = resourceFromRow(row, dialect);
-    if (options.ifMatch && !matchesVersion(options.ifMatch, read.version)) {
-      throw preconditionFailed(`The ${type} has changed: its version is now W/"${read.version}"`);
-    }
     const outcome = change(read);
     const ops = new Set(outcome.memberChanges.map((c) => c.op));
     if (ops.size > 1 || ops.has('replace') || ops.has('removeWhere')) return undefined;
@@ -504,6 +499,23 @@ export class SqlStore implements Store {
   }
 
   /**
+   * The plain read (no lock) a one-statement write starts from, with the If-Match check: the row
+   * and its resource (a user with its groups), or undefined when there is none. PATCH, PUT and
+   * DELETE send the same text, so one named statement serves them all.
+   */
+  private async readBeforeOneStatement(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<{ row: ResourceRow; read: StoredResource } | undefined> {
+    const dialect = this.driver.dialect;
+    const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
+    const row = await this.driver.get<ResourceRow>(fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE ${BY_ID}`), [directoryId, type, id]);
+    if (!row) return undefined;
+    const read = resourceFromRow(row, dialect);
+    if (options.ifMatch && !matchesVersion(options.ifMatch, read.version)) {
+      throw preconditionFailed(`The ${type} has changed: its version is now W/"${read.version}"`);
+    }
+    return { row, read };
+  }
+
+  /**
    * A DELETE as a read and one statement outside a transaction (PostgreSQL), as PUT and PATCH
    * are (changeInOneStatement): the resource is read without a lock (its pk, its version for the
    * If-Match check and the gate, its document for the deletion's event), and one statement
@@ -526,17 +538,9 @@ export class SqlStore implements Store {
    */
   private async deleteInOneStatement(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<boolean> {
     const dialect = this.driver.dialect;
-    const membership = type === 'User' ? `, ${membershipColumn(type, dialect)}` : '';
-    // The same text as changeInOneStatement's read, so one named statement serves both.
-    const row = await this.driver.get<ResourceRow>(
-      fixedStatement(`SELECT ${RESOURCE_COLUMNS}${membership} FROM resources r WHERE ${BY_ID}`),
-      [directoryId, type, id],
-    );
-    if (!row) return false;
-    const read = resourceFromRow(row, dialect);
-    if (options.ifMatch && !matchesVersion(options.ifMatch, read.version)) {
-      throw preconditionFailed(`The ${type} has changed: its version is now W/"${read.version}"`);
-    }
+    const found = await this.readBeforeOneStatement(directoryId, type, id, options);
+    if (!found) return false;
+    const { row, read } = found;
     const member = { value: id, type };
     const ctes = (params: SqlParams) => {
       const directoryLock = `EXISTS (SELECT 1 FROM directories d WHERE d.id = ${params.add(directoryId)}${dialect.lockForWrite})`;
