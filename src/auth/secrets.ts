@@ -70,12 +70,12 @@ export async function authenticateSecret(store: Store, token: string, now: Date,
 
 /**
  * An active secret accepted from the cache before the database confirmed that nothing changed
- * (VerifiedSecretCache.lookAhead). `recheck` settles once it has: undefined when the acceptance
- * stands, otherwise the authentication of a fresh read, which may refuse.
+ * (VerifiedSecretCache.lookAhead). `recheck()` asks the database and settles to undefined when
+ * the acceptance stands, otherwise to the authentication of a fresh read, which may refuse.
  */
 export interface AheadAuthentication {
   secret: SecretRecord;
-  recheck: Promise<Authentication | undefined>;
+  recheck(): Promise<Authentication | undefined>;
 }
 
 /**
@@ -90,7 +90,7 @@ export function authenticateAhead(token: string, now: Date, cache: VerifiedSecre
   if (!ahead) return undefined;
   const first = verdict(ahead.record, hash, now);
   if (!first.ok) return undefined;
-  return { secret: first.secret, recheck: ahead.recheck().then((fresh) => fresh && verdict(fresh.record, hash, now)) };
+  return { secret: first.secret, recheck: () => ahead.recheck().then((fresh) => fresh && verdict(fresh.record, hash, now)) };
 }
 
 function verdict(record: SecretRecord | undefined, hash: string, now: Date): Authentication {

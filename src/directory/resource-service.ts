@@ -15,7 +15,7 @@ import { representationText } from '../scim/resource/representation-text.js';
 import { etagOf, toRepresentation, type StoredResource } from '../scim/resource/representation.js';
 import { modelFor, type ResourceModel, type ResourceTypeName } from '../scim/schema/resource-models.js';
 import { formatAttrPath } from '../scim/path/attr-path.js';
-import type { Store, WriteOptions } from '../store/store.js';
+import type { SecretProbe, Store, WriteOptions } from '../store/store.js';
 import { CursorCodec, queryIdentity } from './cursor-codec.js';
 import { searchAllTypes } from './all-types-search.js';
 import { ResponseBudget } from './response-budget.js';
@@ -25,6 +25,8 @@ export interface RequestContext {
   directoryId: string;
   baseUrl: string;
   now: Date;
+  /** Set when the request was accepted on a cached secret not yet confirmed: reads check it as they go. */
+  secretProbe?: SecretProbe;
 }
 
 /** Query parameters that shape a single-resource response. */
@@ -82,7 +84,7 @@ export class ResourceService {
   async get(ctx: RequestContext, type: ResourceTypeName, id: string, params: ProjectionParams): Promise<ReadResponse> {
     const model = modelFor(type);
     const projection = parseProjection(model, params.attributes, params.excludedAttributes, this.projectionLimits());
-    const resource = await this.store.getResource(ctx.directoryId, type, id, includesMembership(model, projection));
+    const resource = await this.store.getResource(ctx.directoryId, type, id, includesMembership(model, projection), ctx.secretProbe);
     if (!resource) throw resourceNotFound(type, id);
     const text = keepsWholeRepresentation(model, projection) ? representationText(model, resource, ctx.baseUrl) : undefined;
     if (text !== undefined) {
@@ -96,7 +98,7 @@ export class ResourceService {
 
   /** The current entity tag, for answering `If-None-Match` without building the body. */
   async notModified(ctx: RequestContext, type: ResourceTypeName, id: string, condition: EntityTagCondition): Promise<string | undefined> {
-    const resource = await this.store.getResource(ctx.directoryId, type, id, false);
+    const resource = await this.store.getResource(ctx.directoryId, type, id, false, ctx.secretProbe);
     if (!resource) throw resourceNotFound(type, id);
     return matchesVersion(condition, resource.version) ? etagOf(resource.version) : undefined;
   }
@@ -190,6 +192,7 @@ export class ResourceService {
       includeMembership: includesMembership(model, query.projection),
       withTotal: carriedTotal === undefined,
       withSequence: true,
+      ...(ctx.secretProbe ? { secretProbe: ctx.secretProbe } : {}),
     });
     const total = carriedTotal ?? result.total;
     const sequence = result.sequence ?? 0;

@@ -5,7 +5,7 @@ import { ResourceService, type RequestContext } from '../directory/resource-serv
 import type { ServerConfig } from '../config.js';
 import { notImplemented } from '../scim/errors.js';
 import type { ProtocolSettings } from '../scim/discovery/service-provider-config.js';
-import type { Store } from '../store/store.js';
+import type { SecretProbe, Store } from '../store/store.js';
 import type { Encryptor } from '../auth/encryption.js';
 import { serverEncryptor } from '../provisioning/connections/encryption-key.js';
 import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
@@ -144,22 +144,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // Every other SCIM route authenticates in onRequest, before Fastify reads a body: a client
       // without a valid secret cannot hold a socket by sending one slowly.
       await scim.register(async (authenticated) => {
-        const directories = new WeakMap<FastifyRequest, string>();
+        const directories = new WeakMap<FastifyRequest, { directoryId: string; probe: SecretProbe | undefined }>();
         const admission = new DirectoryAdmission(config.limits.directoryConcurrency, config.limits.directoryRatePerMinute, clock);
         // A request that writes nothing may start on a cached secret while the database confirms
         // it; its answer waits for that (writes wait before they start: docs/performance.md).
         const holdAnswer = registerHeldAnswers(authenticated);
         authenticated.addHook('onRequest', async (request, reply) => {
-          const { directoryId, confirmed } = await auth.directoryFor(request, { ahead: writesNothing(request) });
-          if (confirmed) holdAnswer(request, reply, confirmed);
+          const { directoryId, confirm, probe } = await auth.directoryFor(request, { ahead: writesNothing(request) });
+          if (confirm) holdAnswer(request, reply, confirm);
           logDirectory(request, directoryId);
-          directories.set(request, directoryId);
+          directories.set(request, { directoryId, probe });
           return admitForDirectory(admission, request, reply, directoryId);
         });
         const context = (request: FastifyRequest): RequestContext => {
-          const directoryId = directories.get(request);
-          if (directoryId === undefined) throw new Error('SCIM route reached without authentication');
-          return { directoryId, baseUrl: baseUrl(), now: clock() };
+          const authenticated = directories.get(request);
+          if (authenticated === undefined) throw new Error('SCIM route reached without authentication');
+          const { directoryId, probe } = authenticated;
+          return { directoryId, baseUrl: baseUrl(), now: clock(), ...(probe ? { secretProbe: probe } : {}) };
         };
         registerResourceRoutes(authenticated, resources, context);
         authenticated.post('/Bulk', async (request, reply) => sendScim(reply, 200, await bulk.execute(context(request), request.body)));

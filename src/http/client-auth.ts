@@ -60,20 +60,21 @@ export class ClientAuthenticator {
 
   /**
    * For a request that writes nothing: a client secret accepted from the cache at once, before the
-   * database confirmed that no secret changed (see VerifiedSecretCache.lookAhead). `recheck`
-   * settles once it has: undefined when the acceptance stands, otherwise the result of
-   * authenticating afresh, refusals counted and recorded as `bearer()` does. Undefined when the
+   * database confirmed that no secret changed (see VerifiedSecretCache.lookAhead). `recheck()`
+   * asks the database and settles to undefined when the acceptance stands, otherwise to the
+   * result of authenticating afresh, refusals counted and recorded as `bearer()` does. Undefined when the
    * token cannot be accepted ahead (a secret not cached, an access token that is not valid): use `bearer()`.
    */
-  bearerAhead(token: string, request: FastifyRequest): { secret: SecretRecord; client: ClientInfo; recheck: Promise<ClientAuthResult | undefined> } | undefined {
+  bearerAhead(token: string, request: FastifyRequest): { secret: SecretRecord; client: ClientInfo; recheck(): Promise<ClientAuthResult | undefined> } | undefined {
     const client = clientInfo(request, this.clock());
     const viaToken = isAccessToken(token);
     const ahead = viaToken ? this.tokenAhead(token, client.at) : authenticateAhead(token, client.at, this.verified);
     if (!ahead) return undefined;
-    const recheck = ahead.recheck.then((fresh): ClientAuthResult | Promise<ClientAuthResult> | undefined => {
-      if (!fresh) return undefined;
-      return fresh.ok ? { ok: true, secret: fresh.secret, client } : this.refuse(fresh.reason, fresh.secret, viaToken ? 'access_token' : 'bearer_secret', client, request);
-    });
+    const recheck = () =>
+      ahead.recheck().then((fresh): ClientAuthResult | Promise<ClientAuthResult> | undefined => {
+        if (!fresh) return undefined;
+        return fresh.ok ? { ok: true, secret: fresh.secret, client } : this.refuse(fresh.reason, fresh.secret, viaToken ? 'access_token' : 'bearer_secret', client, request);
+      });
     return { secret: ahead.secret, client, recheck };
   }
 
@@ -84,7 +85,7 @@ export class ClientAuthenticator {
     const ahead = this.verified.lookAheadById(check.claims.secretId);
     const first = ahead && tokenSecretVerdict(ahead.record, now);
     if (!ahead || !first?.ok) return undefined;
-    return { secret: first.secret, recheck: ahead.recheck().then((fresh) => fresh && tokenSecretVerdict(fresh.record, now)) };
+    return { secret: first.secret, recheck: () => ahead.recheck().then((fresh) => fresh && tokenSecretVerdict(fresh.record, now)) };
   }
 
   /** Client credentials at the token endpoint: the secret must be the one `clientId` names. */

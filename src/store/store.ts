@@ -89,6 +89,22 @@ export interface ResourceQuery {
    * consumer can list and then follow the event feed from that sequence (see docs/events.md).
    */
   withSequence?: boolean;
+  /** The request's secret, for the page's statement to check where it can (see SecretProbe). */
+  secretProbe?: SecretProbe;
+}
+
+/**
+ * The secret a read's request was accepted on before the database confirmed it (a cached secret,
+ * see VerifiedSecretCache.lookAhead), for the read's own statement to check: on PostgreSQL it
+ * sets `unchanged` to whether the secrets table still has that secret as cached, in the read's
+ * snapshot, which is taken after the request arrived and so holds every change committed before
+ * it. When that is so, the request needs no other confirmation (no round trip on the secret
+ * listener). Left unset by a read that did not look (no row came back, or SQLite, whose own
+ * check costs no round trip).
+ */
+export interface SecretProbe {
+  readonly secret: SecretRecord;
+  unchanged?: boolean;
 }
 
 /**
@@ -185,7 +201,8 @@ export interface Store {
   insertResources(directoryId: string, type: ResourceTypeName, resources: NewResource[], options: WriteOptions): Promise<string[]>;
   /** Refreshes the query planner's statistics after a bulk load, so later queries pick the right indexes. */
   analyze(): Promise<void>;
-  getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined>;
+  /** With a `probe`, the read also checks the request's secret where it can (see SecretProbe). */
+  getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean, probe?: SecretProbe): Promise<StoredResource | undefined>;
   /** PUT: replaces the document, and the members when the type has them. */
   replaceResource(directoryId: string, type: ResourceTypeName, id: string, input: { data: JsonObject; members?: MemberRef[] }, options: WriteOptions): Promise<StoredResource>;
   /**

@@ -59,11 +59,23 @@ class SecretCheckControl {
   }
 }
 
+/** The answers, or a failure naming `what` if they take longer than `seconds`. */
+async function withinSeconds<T>(seconds: number, what: string, pending: Promise<T>[]): Promise<T[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`waited ${seconds} s for ${what}`)), seconds * 1000)));
+  try {
+    return await Promise.race([Promise.all(pending), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * A request that writes nothing may run on a secret verified before while the database confirms
- * that no secret changed (on PostgreSQL the round trip on the listening connection): the two
- * overlap. Its answer is held until the confirmation, and a secret revoked before the request
- * started is refused; nothing read on it is sent. Writes still wait for the confirmation.
+ * that it did not change. On PostgreSQL the read's own statement checks the secret, and only when
+ * that finds a change (or reads no row) does the answer wait for the round trip on the listening
+ * connection. A secret revoked before the request started is refused; nothing read on it is sent.
+ * Writes still wait for the confirmation before they write.
  */
 for (const backend of BACKENDS) {
   describe(`Reads that start before their secret is confirmed (${backend})`, () => {
@@ -120,25 +132,29 @@ for (const backend of BACKENDS) {
 
     if (backend !== 'postgres') return;
 
-    it("starts a cached GET's statement while the secret check is out, and answers after it", async () => {
+    it("answers a cached read whose own statement found its secret unchanged, without the listener's round trip", async () => {
       const { dir, userId } = await cachedDirectory();
-      const reads = control.calls.getResource;
+      const checks = control.calls.secretChangeToken;
       const statements = (await server.store.stats()).statements;
+      // The gate holds the listener's round trip: before reads checked their secret themselves,
+      // their answers waited for it.
       control.close();
-      let answered = false;
-      const pending = dir.request('GET', `/Users/${userId}`).finally(() => (answered = true));
+      let answers: ScimResponse[];
       try {
-        // Before this change the read waited for the check: it never started while the gate was closed.
-        await waitFor('the GET to read its user while the secret check is held', () => control.calls.getResource > reads, { timeoutMs: 10_000 });
-        assert.equal(answered, false, 'no answer before the secret check returned');
+        answers = await withinSeconds(10, 'the reads to be answered while the listener is held', [
+          dir.request('GET', `/Users/${userId}`),
+          dir.request('GET', `/Users?filter=${encodeURIComponent(`userName eq "${dir.id}@example.com"`)}`),
+          dir.request('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `userName eq "${dir.id}@example.com"` }),
+        ]);
       } finally {
         control.open();
       }
-      const response = await pending;
-      assert.equal(response.status, 200, response.text);
-      assert.equal(response.body.id, userId);
-      // Still two round trips, now side by side: the listener's and the read's.
-      assert.equal((await server.store.stats()).statements - statements, 2);
+      for (const response of answers) assert.equal(response.status, 200, response.text);
+      assert.equal(answers[0].body.id, userId);
+      for (const list of answers.slice(1)) assert.deepEqual(list.body.Resources.map((r: { id: string }) => r.id), [userId]);
+      assert.equal(control.calls.secretChangeToken, checks, 'no round trip on the listening connection');
+      // One statement each: the read, with the secret's check in it.
+      assert.equal((await server.store.stats()).statements - statements, 3);
     });
 
     it('refuses a GET that read before hearing of a revocation committed before it started', async () => {
@@ -151,6 +167,7 @@ for (const backend of BACKENDS) {
         assert.equal(await otherStore.revokeSecret(secretId, server.clock.now.toISOString()), true);
         const reads = control.calls.getResource;
         const queries = control.calls.queryResources;
+        const checks = control.calls.secretChangeToken;
         const pending = Promise.all([
           dir.request('GET', `/Users/${userId}`),
           dir.request('GET', '/Users/no-such-user'),
@@ -158,6 +175,8 @@ for (const backend of BACKENDS) {
           dir.request('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `userName eq "${dir.id}@example.com"` }),
         ]);
         await waitFor('all four reads to run on the old secret', () => control.calls.getResource >= reads + 2 && control.calls.queryResources >= queries + 2, { timeoutMs: 10_000 });
+        // Each read's own statement saw the revocation (or found no row), so each answer asks the listener.
+        await waitFor('the four answers to ask the listener', () => control.calls.secretChangeToken >= checks + 4, { timeoutMs: 10_000 });
         control.open();
         answers = await pending;
       } finally {

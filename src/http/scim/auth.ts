@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClientInfo } from '../../lifecycle/activity-recorder.js';
-import type { SecretRecord } from '../../store/store.js';
+import type { SecretProbe, SecretRecord } from '../../store/store.js';
 import { isAccessToken } from '../../auth/access-token.js';
 import type { AuthFailureReason, ClientAuthenticator, ClientAuthResult } from '../client-auth.js';
 import { recordAuthRejection } from '../metrics.js';
@@ -22,13 +22,15 @@ export class BearerAuth {
   /**
    * `viaAccessToken` says the caller presented an OAuth access token rather than the client secret
    * itself. With `ahead` (a request that writes nothing), a secret verified before may be accepted
-   * before the database confirmed that no secret changed: then `confirmed` is set, and the
-   * request's answer must wait for it and be replaced by the error it resolves to, if any.
+   * before the database confirmed that no secret changed: then `confirm` and `probe` are set. The
+   * request's reads check the secret in their own statements where they can (`probe`), and its
+   * answer must wait for `confirm()`, called once the answer is made, and be replaced by the
+   * error that resolves to, if any.
    */
   async directoryFor(
     request: FastifyRequest,
     options: { ahead?: boolean } = {},
-  ): Promise<{ directoryId: string; secret: SecretRecord; viaAccessToken: boolean; confirmed?: Promise<ScimError | undefined> }> {
+  ): Promise<{ directoryId: string; secret: SecretRecord; viaAccessToken: boolean; confirm?: () => Promise<ScimError | undefined>; probe?: SecretProbe }> {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
@@ -41,10 +43,11 @@ export class BearerAuth {
     if (early && early.secret.scope === 'scim' && early.secret.directoryId) {
       const directoryId = early.secret.directoryId;
       this.resolved.set(request, { directoryId, client: early.client });
-      return { directoryId, secret: early.secret, viaAccessToken: isAccessToken(match[1]), confirmed: this.confirm(request, directoryId, early) };
+      const probe: SecretProbe = { secret: early.secret };
+      return { directoryId, secret: early.secret, viaAccessToken: isAccessToken(match[1]), probe, confirm: () => this.confirm(request, directoryId, early, probe) };
     }
     // An admin secret accepted ahead is refused below once confirmed, like any other.
-    const result = early ? ((await early.recheck) ?? { ok: true as const, secret: early.secret, client: early.client }) : await this.authenticator.bearer(match[1], request);
+    const result = early ? ((await early.recheck()) ?? { ok: true as const, secret: early.secret, client: early.client }) : await this.authenticator.bearer(match[1], request);
     const { secret, client } = this.accept(result);
     await this.authenticator.accepted(secret, client, request);
     await this.authenticator.reached(secret.directoryId, secret, client, request);
@@ -60,11 +63,18 @@ export class BearerAuth {
   /**
    * What a secret accepted ahead comes to once the database answered: undefined when it still
    * opens `directoryId` (its use is recorded only now), otherwise the error to answer instead.
-   * Never rejects: a failure of the fresh read is the answer too (503 when the database is away).
+   * A read that found the secret unchanged in its own statement (`probe`) answered already;
+   * otherwise the database is asked now. Never rejects: a failure of the fresh read is the
+   * answer too (503 when the database is away).
    */
-  private async confirm(request: FastifyRequest, directoryId: string, early: { secret: SecretRecord; client: ClientInfo; recheck: Promise<ClientAuthResult | undefined> }): Promise<ScimError | undefined> {
+  private async confirm(
+    request: FastifyRequest,
+    directoryId: string,
+    early: { secret: SecretRecord; client: ClientInfo; recheck(): Promise<ClientAuthResult | undefined> },
+    probe: SecretProbe,
+  ): Promise<ScimError | undefined> {
     try {
-      const fresh = await early.recheck;
+      const fresh = probe.unchanged ? undefined : await early.recheck();
       const { secret, client } = fresh ? this.accept(fresh) : early;
       if (secret.directoryId !== directoryId) throw new AuthError(401, refusal('unknown', undefined), invalidToken(refusal('unknown', undefined)));
       await this.authenticator.accepted(secret, client, request);

@@ -9,8 +9,8 @@ export function writesNothing(request: FastifyRequest): boolean {
   return request.method === 'POST' && (request.routeOptions.url ?? '').endsWith('/.search');
 }
 
-/** Marks a request's answer as held until `confirmed` settles; an error it settles to is answered instead. */
-export type HoldAnswer = (request: FastifyRequest, reply: FastifyReply, confirmed: Promise<ScimError | undefined>) => void;
+/** Marks a request's answer as held until `confirm()`, called once the answer is made, settles; an error it settles to is answered instead. */
+export type HoldAnswer = (request: FastifyRequest, reply: FastifyReply, confirm: () => Promise<ScimError | undefined>) => void;
 
 /**
  * Holds the answers of requests that started on a secret the database has not confirmed yet
@@ -20,18 +20,18 @@ export type HoldAnswer = (request: FastifyRequest, reply: FastifyReply, confirme
  * replaced by that error, so nothing read on a secret that no longer holds reaches the client.
  */
 export function registerHeldAnswers(app: FastifyInstance): HoldAnswer {
-  const held = new WeakMap<FastifyRequest, { confirmed: Promise<ScimError | undefined>; headers: Set<string> }>();
+  const held = new WeakMap<FastifyRequest, { confirm: () => Promise<ScimError | undefined>; headers: Set<string> }>();
   app.addHook('onSend', async (request, reply, payload) => {
     const hold = held.get(request);
     if (!hold) return payload;
     held.delete(request);
-    const refusal = await hold.confirmed;
+    const refusal = await hold.confirm();
     if (!refusal) return payload;
     for (const name of Object.keys(reply.getHeaders())) if (!hold.headers.has(name)) reply.removeHeader(name);
     reply.code(refusal.status).headers(errorHeaders(refusal)).type(SCIM_CONTENT_TYPE);
     return JSON.stringify(refusal.toBody());
   });
-  return (request, reply, confirmed) => {
-    held.set(request, { confirmed, headers: new Set(Object.keys(reply.getHeaders())) });
+  return (request, reply, confirm) => {
+    held.set(request, { confirm, headers: new Set(Object.keys(reply.getHeaders())) });
   };
 }

@@ -1,5 +1,6 @@
 import type { SecretRecord } from '../store.js';
 import type { SqlExecutor } from './sql-driver.js';
+import type { SqlParams } from './sql-params.js';
 
 /** A `secrets` row as both databases return it. */
 export interface SecretRow {
@@ -63,4 +64,16 @@ export async function insertSecretRow(db: SqlExecutor, secret: SecretRecord): Pr
       secret.lastUsedUserAgent,
     ],
   );
+}
+
+/**
+ * SQL that is true when the secrets table still has `secret` as given in every column that
+ * decides whom it lets in: the columns whose change notifies the replicas (migration 14's
+ * trigger), so a read that finds it true knows what the listener's round trip would have told it.
+ * Last-use bookkeeping does not change them.
+ */
+export function secretUnchangedSql(secret: SecretRecord, params: SqlParams): string {
+  return `EXISTS (SELECT 1 FROM secrets s WHERE s.id = ${params.add(secret.id)} AND s.hash = ${params.add(secret.hash)} AND s.scope = ${params.add(secret.scope)}
+    AND s.directory_id IS NOT DISTINCT FROM ${params.add(secret.directoryId)} AND s.expires_at IS NOT DISTINCT FROM ${params.add(secret.expiresAt)}
+    AND s.revoked_at IS NOT DISTINCT FROM ${params.add(secret.revokedAt)})`;
 }

@@ -58,6 +58,11 @@ export interface SqlDialect {
    */
   pageInOneStatement: boolean;
   /**
+   * Whether a read checks the request's secret in its own statement when given a SecretProbe
+   * (PostgreSQL: it spares the listener's round trip); SQLite's check is a local call already.
+   */
+  readsCheckSecrets: boolean;
+  /**
    * A LIMIT's row count as SQL: a placeholder, or on SQLite a literal. SQLite reads a bound LIMIT
    * as a constant for the plan and prepares the statement again every time it is bound (9 µs
    * here, twice a one-row lookup by userName); the counts a page asks for are few, so each literal

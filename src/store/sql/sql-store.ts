@@ -22,6 +22,7 @@ import type {
   QueryResult,
   ResourceQuery,
   SecretMilestone,
+  SecretProbe,
   SecretRecord,
   Store,
   WriteOptions,
@@ -40,7 +41,7 @@ import { INDEXED_VALUES, indexedValuesOf, sameIndexedValues } from './value-inde
 import { SqlParams } from './sql-params.js';
 import { fixedStatement } from './fixed-statements.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
-import { insertSecretRow, secretFromRow, type SecretRow } from './secret-rows.js';
+import { insertSecretRow, secretFromRow, secretUnchangedSql, type SecretRow } from './secret-rows.js';
 import { SqlLifecycle } from './sql-lifecycle.js';
 import { SqlAdmin } from './sql-admin.js';
 import { SqlWebhooks } from './sql-webhooks.js';
@@ -59,7 +60,7 @@ const INSERT_ROWS = 500;
  */
 export class SqlStore implements Store {
   /** GET by id's statement per type, without and with the membership column. */
-  private readonly getResourceTexts = new Map<ResourceTypeName, [string?, string?]>();
+  private readonly getResourceTexts = new Map<ResourceTypeName, (string | undefined)[]>();
 
   constructor(
     private readonly driver: SqlDriver,
@@ -290,19 +291,26 @@ export class SqlStore implements Store {
     await this.driver.run(this.driver.dialect.analyze);
   }
 
-  async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean): Promise<StoredResource | undefined> {
-    const row = await this.driver.get<ResourceRow>(this.getResourceText(type, includeMembership), [directoryId, type, id]);
-    return row && shownResourceFromRow(row, this.driver.dialect);
+  async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean, probe?: SecretProbe): Promise<StoredResource | undefined> {
+    const checked = probe && this.driver.dialect.readsCheckSecrets ? probe : undefined;
+    const params = new SqlParams();
+    for (const value of [directoryId, type, id]) params.add(value);
+    // Its text is the same for every secret ($4 onwards), so the statement's cache holds one shape.
+    const probeColumn = checked ? `, ${secretUnchangedSql(checked.secret, params)} AS secret_unchanged` : '';
+    const row = await this.driver.get<ResourceRow>(this.getResourceText(type, includeMembership, probeColumn), params.values);
+    if (!row) return undefined;
+    if (checked) checked.unchanged = row.secret_unchanged === true;
+    return shownResourceFromRow(row, this.driver.dialect);
   }
 
   /** GET by id's statement, built once per shape rather than on every request. */
-  private getResourceText(type: ResourceTypeName, includeMembership: boolean): string {
+  private getResourceText(type: ResourceTypeName, includeMembership: boolean, probeColumn: string): string {
     let texts = this.getResourceTexts.get(type);
     if (!texts) this.getResourceTexts.set(type, (texts = []));
-    const shape = includeMembership ? 1 : 0;
+    const shape = (includeMembership ? 1 : 0) + (probeColumn ? 2 : 0);
     if (texts[shape] === undefined) {
       const membership = includeMembership ? `, ${membershipColumn(type, this.driver.dialect)}` : '';
-      texts[shape] = fixedStatement(`SELECT ${this.driver.dialect.shownColumns}${membership} FROM resources r WHERE ${BY_ID}`);
+      texts[shape] = fixedStatement(`SELECT ${this.driver.dialect.shownColumns}${membership}${probeColumn} FROM resources r WHERE ${BY_ID}`);
     }
     return texts[shape];
   }
@@ -669,16 +677,20 @@ export class SqlStore implements Store {
           : query.after
             ? `(${count(params)})`
             : `CASE WHEN ${mustCount()} THEN (${count(params)}) END`;
+      // The request's secret is checked once, in the header row (see SecretProbe).
+      const probe = query.secretProbe && dialect.readsCheckSecrets ? query.secretProbe : undefined;
+      const probeColumn = probe ? `, ${secretUnchangedSql(probe.secret, params)} AS secret_unchanged` : '';
       const text = `WITH page AS MATERIALIZED (${page})
-         SELECT h.page_sequence, h.page_total, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total) h
+         SELECT h.*, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total${probeColumn}) h
          LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`;
-      const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null }>(
+      const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null; secret_unchanged?: boolean }>(
         fixedPage || isIndexLookup(model, query) ? fixedStatement(text) : text,
         params.values,
       );
       rows = joined.filter((row) => row.pk !== null);
       counted = joined[0]?.page_total;
       lastSequence = joined[0]?.page_sequence;
+      if (probe && joined[0]) probe.unchanged = joined[0].secret_unchanged === true;
     } else {
       // Statements here are calls, not round trips, and materialising the page to join it costs
       // more than a read transaction around three of them.
