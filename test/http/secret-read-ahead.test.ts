@@ -130,8 +130,6 @@ for (const backend of BACKENDS) {
       }
     });
 
-    if (backend !== 'postgres') return;
-
     it("answers a cached read whose own statement found its secret unchanged, without the listener's round trip", async () => {
       const { dir, userId } = await cachedDirectory();
       const checks = control.calls.secretChangeToken;
@@ -153,8 +151,9 @@ for (const backend of BACKENDS) {
       assert.equal(answers[0].body.id, userId);
       for (const list of answers.slice(1)) assert.deepEqual(list.body.Resources.map((r: { id: string }) => r.id), [userId]);
       assert.equal(control.calls.secretChangeToken, checks, 'no round trip on the listening connection');
-      // One statement each: the read, with the secret's check in it.
-      assert.equal((await server.store.stats()).statements - statements, 3);
+      // The reads' own statements, the secret's check in them: on PostgreSQL one each; on SQLite
+      // one for the GET and five for each list (BEGIN, page, groups, the directory's row, COMMIT).
+      assert.equal((await server.store.stats()).statements - statements, backend === 'sqlite' ? 11 : 3);
     });
 
     it('refuses a GET that read before hearing of a revocation committed before it started', async () => {
@@ -214,6 +213,11 @@ for (const backend of BACKENDS) {
       assert.equal(response.status, 200, response.text);
       assert.equal(response.body.id, userId);
     });
+
+    // On SQLite the PATCH's check finds data_version moved by the writes before it, so the secret
+    // must be read again before a read may go ahead on it: the GET below would wait for the held
+    // check too.
+    if (backend !== 'postgres') return;
 
     it('keeps a write waiting for the secret check before it writes', async () => {
       const { dir, userId } = await cachedDirectory();

@@ -58,8 +58,9 @@ export interface SqlDialect {
    */
   pageInOneStatement: boolean;
   /**
-   * Whether a read checks the request's secret in its own statement when given a SecretProbe
-   * (PostgreSQL: it spares the listener's round trip); SQLite's check is a local call already.
+   * Whether a read checks the request's secret in its own statements when given a SecretProbe,
+   * sparing the change check (PostgreSQL: the listener's round trip; SQLite: a read of
+   * data_version in a read transaction of its own).
    */
   readsCheckSecrets: boolean;
   /**

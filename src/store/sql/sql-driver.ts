@@ -37,8 +37,8 @@ export interface SqlDriver extends SqlExecutor {
   secretChangeToken(): Promise<string | undefined>;
   /**
    * The token as this process knows it now, without asking the database: it can lag a change
-   * committed elsewhere, so it is only a guess that `secretChangeToken()` must confirm.
-   * Undefined when the driver has no such guess (SQLite, whose check is a cheap call anyway).
+   * committed elsewhere, so it is only a guess that `secretChangeToken()` (or a read's own check
+   * of its secret, SecretProbe) must confirm. Undefined when the driver has no such guess.
    */
   heardSecretChangeToken(): string | undefined;
   /**

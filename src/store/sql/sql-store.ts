@@ -299,7 +299,7 @@ export class SqlStore implements Store {
     const probeColumn = checked ? `, ${secretUnchangedSql(checked.secret, params)} AS secret_unchanged` : '';
     const row = await this.driver.get<ResourceRow>(this.getResourceText(type, includeMembership, probeColumn), params.values);
     if (!row) return undefined;
-    if (checked) checked.unchanged = row.secret_unchanged === true;
+    if (checked) checked.unchanged = isTrue(row.secret_unchanged);
     return shownResourceFromRow(row, this.driver.dialect);
   }
 
@@ -664,6 +664,8 @@ export class SqlStore implements Store {
     let rows: ResourceRow[];
     let counted: number | string | null | undefined;
     let lastSequence: number | string | null | undefined;
+    // The request's secret is checked once, with the page's sequence (see SecretProbe).
+    const probe = query.secretProbe && dialect.readsCheckSecrets ? query.secretProbe : undefined;
     if (dialect.pageInOneStatement) {
       // One statement is one snapshot and one round trip. The page is a CTE with its own ORDER BY
       // and LIMIT (planned as alone); one header row left-joined to it carries the sequence and
@@ -677,8 +679,6 @@ export class SqlStore implements Store {
           : query.after
             ? `(${count(params)})`
             : `CASE WHEN ${mustCount()} THEN (${count(params)}) END`;
-      // The request's secret is checked once, in the header row (see SecretProbe).
-      const probe = query.secretProbe && dialect.readsCheckSecrets ? query.secretProbe : undefined;
       const probeColumn = probe ? `, ${secretUnchangedSql(probe.secret, params)} AS secret_unchanged` : '';
       const text = `WITH page AS MATERIALIZED (${page})
          SELECT h.*, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total${probeColumn}) h
@@ -690,7 +690,7 @@ export class SqlStore implements Store {
       rows = joined.filter((row) => row.pk !== null);
       counted = joined[0]?.page_total;
       lastSequence = joined[0]?.page_sequence;
-      if (probe && joined[0]) probe.unchanged = joined[0].secret_unchanged === true;
+      if (probe && joined[0]) probe.unchanged = isTrue(joined[0].secret_unchanged);
     } else {
       // Statements here are calls, not round trips, and materialising the page to join it costs
       // more than a read transaction around three of them.
@@ -703,14 +703,18 @@ export class SqlStore implements Store {
         const p = new SqlParams();
         let counted = mustCount ? (await tx.get<{ n: number | string }>(count(p), p.values))?.n : undefined;
         let lastSequence: number | string | undefined;
-        if (query.withSequence || stored) {
-          // The sequence and the stored count are one read of the directory's row.
-          const directory = await tx.get<{ last_sequence: number | string; n: number | string }>(
-            fixedStatement(`SELECT last_sequence, ${countColumn(type)} AS n FROM directories WHERE id = $1`),
-            [directoryId],
+        if (query.withSequence || stored || probe) {
+          // The sequence, the stored count and the secret's check are one read of the directory's row.
+          const p = new SqlParams();
+          p.add(directoryId);
+          const probeColumn = probe ? `, ${secretUnchangedSql(probe.secret, p)} AS secret_unchanged` : '';
+          const directory = await tx.get<{ last_sequence: number | string; n: number | string; secret_unchanged?: unknown }>(
+            fixedStatement(`SELECT last_sequence, ${countColumn(type)} AS n${probeColumn} FROM directories WHERE id = $1`),
+            p.values,
           );
           lastSequence = directory?.last_sequence;
           if (stored) counted = directory?.n;
+          if (probe && directory) probe.unchanged = isTrue(directory.secret_unchanged);
         }
         return { rows, counted, lastSequence };
       }));
@@ -1340,6 +1344,11 @@ function inDirectory(param: string, column = 'directory_id'): string {
 }
 
 /** A resource by directory ($1), type ($2) and id ($3), found through the id's unique index. */
+/** A boolean column as either database gives it (SQLite: 0 or 1). */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 1;
+}
+
 const BY_ID = `${inDirectory('$1', 'r.directory_id')} AND r.type = $2 AND r.id = $3`;
 
 /**
