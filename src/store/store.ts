@@ -95,12 +95,11 @@ export interface ResourceQuery {
 
 /**
  * The secret a read's request was accepted on before the database confirmed it (a cached secret,
- * see VerifiedSecretCache.lookAhead), for the read's own statement to check: on PostgreSQL it
- * sets `unchanged` to whether the secrets table still has that secret as cached, in the read's
- * snapshot, which is taken after the request arrived and so holds every change committed before
- * it. When that is so, the request needs no other confirmation (no round trip on the secret
- * listener). Left unset by a read that did not look (no row came back, or SQLite, whose own
- * check costs no round trip).
+ * see VerifiedSecretCache.lookAhead), for the read's own statement to check: it sets `unchanged`
+ * to whether the secrets table still has that secret as cached, in the read's snapshot, which is
+ * taken after the request arrived and so holds every change committed before it. When that is
+ * so, the request needs no other confirmation (no round trip on PostgreSQL's secret listener, no
+ * read of SQLite's data_version). Left unset by a read that found no row.
  */
 export interface SecretProbe {
   readonly secret: SecretRecord;

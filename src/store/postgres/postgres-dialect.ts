@@ -31,7 +31,6 @@ export const postgresDialect: SqlDialect = {
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => (typeof value === 'string' ? JSON.parse(value) : value),
   pageInOneStatement: true,
-  readsCheckSecrets: true,
   rowLimit: (count, params) => params.add(count),
   // JSONB's text has a space after every colon and comma; its keys are in JSONB's order, which
   // is also the order JSON.parse gives them when the driver parses the column.

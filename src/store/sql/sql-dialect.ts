@@ -58,12 +58,6 @@ export interface SqlDialect {
    */
   pageInOneStatement: boolean;
   /**
-   * Whether a read checks the request's secret in its own statements when given a SecretProbe,
-   * sparing the change check (PostgreSQL: the listener's round trip; SQLite: a read of
-   * data_version in a read transaction of its own).
-   */
-  readsCheckSecrets: boolean;
-  /**
    * A LIMIT's row count as SQL: a placeholder, or on SQLite a literal. SQLite reads a bound LIMIT
    * as a constant for the plan and prepares the statement again every time it is bound (9 µs
    * here, twice a one-row lookup by userName); the counts a page asks for are few, so each literal

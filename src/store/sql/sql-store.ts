@@ -59,7 +59,7 @@ const INSERT_ROWS = 500;
  * its dialect. Every write runs in one transaction; every resource statement names the directory.
  */
 export class SqlStore implements Store {
-  /** GET by id's statement per type, without and with the membership column. */
+  /** GET by id's statement per type, with or without the membership column and the secret's check. */
   private readonly getResourceTexts = new Map<ResourceTypeName, (string | undefined)[]>();
 
   constructor(
@@ -292,14 +292,13 @@ export class SqlStore implements Store {
   }
 
   async getResource(directoryId: string, type: ResourceTypeName, id: string, includeMembership: boolean, probe?: SecretProbe): Promise<StoredResource | undefined> {
-    const checked = probe && this.driver.dialect.readsCheckSecrets ? probe : undefined;
     const params = new SqlParams();
     for (const value of [directoryId, type, id]) params.add(value);
     // Its text is the same for every secret ($4 onwards), so the statement's cache holds one shape.
-    const probeColumn = checked ? `, ${secretUnchangedSql(checked.secret, params)} AS secret_unchanged` : '';
+    const probeColumn = secretProbeColumn(probe, params);
     const row = await this.driver.get<ResourceRow>(this.getResourceText(type, includeMembership, probeColumn), params.values);
     if (!row) return undefined;
-    if (checked) checked.unchanged = isTrue(row.secret_unchanged);
+    if (probe) probe.unchanged = isTrue(row.secret_unchanged);
     return shownResourceFromRow(row, this.driver.dialect);
   }
 
@@ -665,7 +664,7 @@ export class SqlStore implements Store {
     let counted: number | string | null | undefined;
     let lastSequence: number | string | null | undefined;
     // The request's secret is checked once, with the page's sequence (see SecretProbe).
-    const probe = query.secretProbe && dialect.readsCheckSecrets ? query.secretProbe : undefined;
+    const probe = query.secretProbe;
     if (dialect.pageInOneStatement) {
       // One statement is one snapshot and one round trip. The page is a CTE with its own ORDER BY
       // and LIMIT (planned as alone); one header row left-joined to it carries the sequence and
@@ -679,9 +678,8 @@ export class SqlStore implements Store {
           : query.after
             ? `(${count(params)})`
             : `CASE WHEN ${mustCount()} THEN (${count(params)}) END`;
-      const probeColumn = probe ? `, ${secretUnchangedSql(probe.secret, params)} AS secret_unchanged` : '';
       const text = `WITH page AS MATERIALIZED (${page})
-         SELECT h.*, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total${probeColumn}) h
+         SELECT h.*, p.* FROM (SELECT ${query.withSequence ? `(${sequence(params)})` : 'NULL'} AS page_sequence, ${total} AS page_total${secretProbeColumn(probe, params)}) h
          LEFT JOIN page p ON 1 = 1 ORDER BY ${orderBy(sortKey && 'p.sort_key', 'p.pk')}`;
       const joined = await this.driver.all<ResourceRow & { page_sequence: number | string | null; page_total: number | string | null; secret_unchanged?: boolean }>(
         fixedPage || isIndexLookup(model, query) ? fixedStatement(text) : text,
@@ -705,12 +703,12 @@ export class SqlStore implements Store {
         let lastSequence: number | string | undefined;
         if (query.withSequence || stored || probe) {
           // The sequence, the stored count and the secret's check are one read of the directory's row.
-          const p = new SqlParams();
-          p.add(directoryId);
-          const probeColumn = probe ? `, ${secretUnchangedSql(probe.secret, p)} AS secret_unchanged` : '';
+          const directoryParams = new SqlParams();
+          directoryParams.add(directoryId);
+          const probeColumn = secretProbeColumn(probe, directoryParams);
           const directory = await tx.get<{ last_sequence: number | string; n: number | string; secret_unchanged?: unknown }>(
             fixedStatement(`SELECT last_sequence, ${countColumn(type)} AS n${probeColumn} FROM directories WHERE id = $1`),
-            p.values,
+            directoryParams.values,
           );
           lastSequence = directory?.last_sequence;
           if (stored) counted = directory?.n;
@@ -1343,12 +1341,17 @@ function inDirectory(param: string, column = 'directory_id'): string {
   return `${column} || '' = ${param}`;
 }
 
-/** A resource by directory ($1), type ($2) and id ($3), found through the id's unique index. */
+/** The column `secret_unchanged` that checks a request's secret (SecretProbe), to follow others in a SELECT; '' without one. */
+function secretProbeColumn(probe: SecretProbe | undefined, params: SqlParams): string {
+  return probe ? `, ${secretUnchangedSql(probe.secret, params)} AS secret_unchanged` : '';
+}
+
 /** A boolean column as either database gives it (SQLite: 0 or 1). */
 function isTrue(value: unknown): boolean {
   return value === true || value === 1;
 }
 
+/** A resource by directory ($1), type ($2) and id ($3), found through the id's unique index. */
 const BY_ID = `${inDirectory('$1', 'r.directory_id')} AND r.type = $2 AND r.id = $3`;
 
 /**

@@ -35,7 +35,6 @@ export const sqliteDialect: SqlDialect = {
   encodeDocument: (value) => JSON.stringify(value),
   decodeDocument: (value) => JSON.parse(value as string),
   pageInOneStatement: false,
-  readsCheckSecrets: true,
   rowLimit: (count) => {
     // Spliced into the text, so it must be a plain count (parseListQuery gives one).
     if (!Number.isSafeInteger(count) || count < 0) throw new Error(`LIMIT ${count} is not a row count`);
