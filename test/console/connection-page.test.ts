@@ -52,6 +52,8 @@ for (const backend of BACKENDS) {
       await page.goto(`${origin}/#/connections/${id}`);
       await page.getByRole('heading', { name: 'hr-to-app', level: 1 }).waitFor();
       await page.getByTestId('log-entry').first().waitFor();
+      // The cycle history loads by its own request; count() does not wait, so wait for its third row here.
+      await page.getByRole('table', { name: 'Cycle history' }).locator('tbody tr').nth(2).waitFor();
     });
     after(async () => {
       await browser?.close();
