@@ -18,7 +18,7 @@ import { CATALOGUE } from '../src/check/catalogue.js';
 import { AREAS, type CheckReport, type CheckResult } from '../src/check/check-types.js';
 import { runChecks } from '../src/check/run-checks.js';
 import { renderEngineMatrix, runEngineMatrix, type PhaseResult } from './engine-matrix.js';
-import { isPeerName, PEERS, startPeer, type PeerName } from './peers/index.js';
+import { isPeerName, PEERS, STANDALONE_PEERS, startPeer, type PeerName } from './peers/index.js';
 import { createDatabase, createDirectory, startScimd } from './scimd-server.js';
 
 const OUTPUT = fileURLToPath(new URL('../../docs/compatibility-matrix.md', import.meta.url));
@@ -204,7 +204,7 @@ const small = new Set(process.argv.filter((a) => a.startsWith('--small=')).flatM
 const requested = process.argv.slice(2).filter((a) => a !== '--no-engine' && !a.startsWith('--small='));
 for (const name of small) if (!isPeerName(name)) throw new Error(`unknown peer ${name} in --small: one of ${PEERS.map((p) => p.name).join(', ')}`);
 for (const name of requested) if (!isPeerName(name)) throw new Error(`unknown peer ${name}: one of ${PEERS.map((p) => p.name).join(', ')}`);
-const names = (requested.length ? requested : PEERS.map((p) => p.name)) as PeerName[];
+const names = (requested.length ? requested : STANDALONE_PEERS.map((p) => p.name)) as PeerName[];
 const columns: Column[] = [await checkScimd()];
 for (const name of names) columns.push(await checkPeer(name));
 const engine = withEngine ? [await engineOnScimd()] : [];

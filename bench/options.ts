@@ -20,13 +20,14 @@ export interface BenchOptions {
 }
 
 /** Every target the workload knows; the peers are installed from npm into bench/.peers on first use. */
-export const DEFAULT_TARGETS = 'ceiling,sqlite,postgres,scimmy,jackson,better-auth';
+export const DEFAULT_TARGETS = 'ceiling,sqlite,postgres,scimmy,jackson,jackson-postgres,jackson-sqlite,better-auth';
 
 export const USAGE = `npm run bench -- [options]
 
 Runs the per-operation workload against a bare node:http server (the ceiling), scimd on SQLite
 and on PostgreSQL, and the peers (SCIMMY, Jackson, better-auth: installed from npm into
-bench/.peers on first use), and optionally the scale slice; prints markdown tables and writes
+bench/.peers on first use; Jackson in memory, and on its SQL engine on PostgreSQL and on SQLite),
+and optionally the scale slice; prints markdown tables and writes
 bench/results/<date>-<size>.json (and .md).
 
   --size N            users the workload creates (default 2000)
@@ -34,8 +35,8 @@ bench/results/<date>-<size>.json (and .md).
   --connections C     connections for concurrent operations (default 8)
   --max-requests N    most requests any one operation sends (default 20000)
   --quick             a smoke run: --size 300 --duration 1 --max-requests 3000 unless given
-  --targets LIST      any of ceiling,sqlite,postgres,scimmy,jackson,better-auth (the default:
-                      all of them), postgres-replicas (see --replicas), and sqlite-normal: SQLite with --sqlite-synchronous NORMAL,
+  --targets LIST      any of ceiling,sqlite,postgres,scimmy,jackson,jackson-postgres,
+                      jackson-sqlite,better-auth (the default: all of them), postgres-replicas (see --replicas), and sqlite-normal: SQLite with --sqlite-synchronous NORMAL,
                       to show what waiting for the disk before answering costs
   --sequential        run one target's whole workload after another; by default the targets take
                       turns, one operation each, so outside load falls on all of them alike

@@ -60,6 +60,13 @@ export function goalRows(targets: TargetResult[]): GoalRow[] {
   });
 }
 
+/** A label without its version numbers, short enough for a cell: "Jackson 26.2.0 on PostgreSQL" is "Jackson on PostgreSQL". */
+const withoutVersion = (label: string) =>
+  label
+    .split(' ')
+    .filter((word) => !/^\d+(\.\d+)+$/.test(word))
+    .join(' ');
+
 const cell = (op: OperationResult | undefined) =>
   !op || (!op.requests && !op.unsupported) ? '–' : op.unsupported ? 'n/a' : op.errors ? `${fmt(op.perSecond)} ✗` : fmt(op.perSecond);
 const ratio = (a: number | undefined, b: number | undefined, percent = false) =>
@@ -88,7 +95,7 @@ export function workloadTables(targets: TargetResult[]): string {
     const cells = [name + (note ? ` (${note})` : ''), String(any?.connections ?? '')];
     if (ceiling) cells.push(fmt(top?.perSecond));
     for (const s of servers) cells.push(cell(s.operations.find((o) => o.name === name)));
-    cells.push(best ? `${best.label.split(' ')[0]} ${fmt(best.perSecond)}` : 'none correct');
+    cells.push(best ? `${withoutVersion(best.label)} ${fmt(best.perSecond)}` : 'none correct');
     const correctOf = (s: TargetResult) => {
       const op = s.operations.find((o) => o.name === name);
       return op && correct(op) ? op.perSecond : undefined;

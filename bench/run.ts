@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   if (loadBefore > 1) log(`note: the machine is busy (load average ${loadBefore.toFixed(1)} on ${os.cpus().length} cores); figures will be noisy`);
   const unknown = options.targets.filter((t) => !(t in LABELS));
   if (unknown.length) throw new Error(`unknown target ${unknown.join(', ')}: use ${Object.keys(LABELS).join(', ')}`);
-  const postgresUp = options.targets.some((t) => t.startsWith('postgres')) && (await postgresReachable(options.postgres));
+  // scimd's PostgreSQL targets and the peers that keep their data in PostgreSQL.
+  const needsPostgres = (t: string) => t.startsWith('postgres') || PEERS.some((p) => p.name === t && p.database === 'postgres');
+  const postgresUp = options.targets.some(needsPostgres) && (await postgresReachable(options.postgres));
   const peers = options.skipWorkload ? [] : options.targets.filter(isPeerName);
   if (peers.length) await installPeers(peers, log);
   let targets: TargetResult[] = [];
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     const turns = new Turns();
     targets = await Promise.all(
       options.targets.map(async (name): Promise<TargetResult> => {
-        if (name.startsWith('postgres') && !postgresUp) return { name, label: LABELS[name], operations: [], skipped: `no PostgreSQL at ${redact(options.postgres)}` };
+        if (needsPostgres(name) && !postgresUp) return { name, label: LABELS[name], operations: [], skipped: `no PostgreSQL at ${redact(options.postgres)}` };
         await turns.take();
         try {
           const loadStart = os.loadavg()[0];
@@ -95,7 +97,7 @@ async function workloadOn(name: string, options: BenchOptions, log: (line: strin
       await server.process.stop();
     }
   }
-  if (isPeerName(name)) return peerWorkload(name, workload, log);
+  if (isPeerName(name)) return peerWorkload(name, workload, options.postgres, log);
   if (name !== 'sqlite' && name !== 'sqlite-normal' && name !== 'postgres' && name !== 'postgres-replicas') throw new Error(`unknown target ${name}`);
   // sqlite-normal: the same server with --sqlite-synchronous NORMAL, to show what waiting for the disk before answering costs.
   const backend: Backend = name.startsWith('postgres') ? 'postgres' : 'sqlite';
@@ -133,8 +135,8 @@ async function workloadOn(name: string, options: BenchOptions, log: (line: strin
 }
 
 /** A peer in its own process, fresh and empty, driven exactly as scimd is. */
-async function peerWorkload(name: PeerName, workload: Parameters<typeof runWorkload>[2], log: (line: string) => void): Promise<TargetResult> {
-  const peer = await startPeer(name, { log });
+async function peerWorkload(name: PeerName, workload: Parameters<typeof runWorkload>[2], postgres: string, log: (line: string) => void): Promise<TargetResult> {
+  const peer = await startPeer(name, { log, postgres });
   try {
     const url = new URL(peer.baseUrl);
     const endpoint = {

@@ -15,9 +15,11 @@
  * }
  * ```
  *
- * - `PEERS`: every peer with its label and pinned npm versions; `PeerName` is `'scimmy' | 'jackson'
- *   | 'better-auth'`.
- * - `installPeers(names?)` npm-installs the pinned versions into `bench/.peers/<name>/` (ignored by
+ * - `PEERS`: every peer with its label, pinned npm versions and storage; `PeerName` is `'scimmy' |
+ *   'jackson' | 'jackson-postgres' | 'jackson-sqlite' | 'better-auth'`. Jackson runs on its
+ *   in-memory engine as `jackson`, and on its SQL engine as the other two, which share its install
+ *   and are given a fresh database each (`STANDALONE_PEERS` are the ones that need none).
+ * - `installPeers(names?)` npm-installs the pinned versions into `bench/.peers/<install>/` (ignored by
  *   git, never committed). Idempotent: an installed peer costs a file read, a first install one to
  *   three minutes (Jackson is the big one, about 250 MB). Safe to call from two processes at once.
  * - `startPeer(name)` installs it if needed, then starts it in its own child process (a crash or
@@ -31,26 +33,55 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startServer, type ServerProcess } from '../processes.js';
-import { installPeer, PEER_PACKAGES, peerDir, peerInstalled, type PeerName } from './install.js';
+import { createDatabase, type Backend, type BenchDatabase } from '../scimd-server.js';
+import { installPeer, PEER_PACKAGES, peerDir, type PeerPackage } from './install.js';
 import { jacksonMembers } from './jackson-members.js';
 
-export { PEERS_DIR, peerInstalled, type PeerName } from './install.js';
+export { PEERS_DIR } from './install.js';
+
+export type PeerName = 'scimmy' | 'jackson' | 'jackson-postgres' | 'jackson-sqlite' | 'better-auth';
 
 export interface PeerInfo {
   name: PeerName;
   /** How tables and reports name it, with its version. */
   label: string;
+  /** Its install folder under bench/.peers (Jackson's storage variants share one). */
+  install: PeerPackage;
   /** Exact npm versions installed. */
   packages: Readonly<Record<string, string>>;
   /** How it stores data in the bench. */
   storage: string;
+  /** A fresh database the peer is given (and that is dropped after it), when it keeps its data in one. */
+  database?: Backend;
 }
 
 export const PEERS: readonly PeerInfo[] = [
-  { name: 'scimmy', label: 'SCIMMY 1.3.5', packages: PEER_PACKAGES.scimmy, storage: 'in memory (our minimal adapter)' },
-  { name: 'jackson', label: 'Jackson 26.2.0', packages: PEER_PACKAGES.jackson, storage: "in memory (Jackson's mem engine)" },
-  { name: 'better-auth', label: 'better-auth 1.7.5', packages: PEER_PACKAGES['better-auth'], storage: 'SQLite file, WAL, synchronous FULL' },
+  { name: 'scimmy', label: 'SCIMMY 1.3.5', install: 'scimmy', packages: PEER_PACKAGES.scimmy, storage: 'in memory (our minimal adapter)' },
+  { name: 'jackson', label: 'Jackson 26.2.0', install: 'jackson', packages: PEER_PACKAGES.jackson, storage: "in memory (Jackson's mem engine)" },
+  {
+    name: 'jackson-postgres',
+    label: 'Jackson 26.2.0 on PostgreSQL',
+    install: 'jackson',
+    packages: PEER_PACKAGES.jackson,
+    storage: "a fresh PostgreSQL database (Jackson's sql engine through TypeORM and node-postgres, its defaults)",
+    database: 'postgres',
+  },
+  {
+    name: 'jackson-sqlite',
+    label: 'Jackson 26.2.0 on SQLite',
+    install: 'jackson',
+    packages: PEER_PACKAGES.jackson,
+    storage: "a SQLite file (Jackson's sql engine through TypeORM and better-sqlite3, its defaults: rollback journal, synchronous FULL)",
+    database: 'sqlite',
+  },
+  { name: 'better-auth', label: 'better-auth 1.7.5', install: 'better-auth', packages: PEER_PACKAGES['better-auth'], storage: 'SQLite file, WAL, synchronous FULL' },
 ];
+
+/** The peers that need nothing but themselves (no database made for them): what a run takes by default. */
+export const STANDALONE_PEERS: readonly PeerInfo[] = PEERS.filter((p) => !p.database);
+
+/** Where a peer that keeps its data in PostgreSQL gets its database, unless told otherwise. */
+export const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function isPeerName(name: string): name is PeerName {
   return PEERS.some((p) => p.name === name);
@@ -78,22 +109,32 @@ export interface RunningPeer {
 
 /** Installs the named peers (all of them by default), one after another; see the top of this file. */
 export async function installPeers(names: readonly PeerName[] = PEERS.map((p) => p.name), log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
-  for (const name of names) await installPeer(name, log);
+  for (const install of new Set(names.map((name) => infoOf(name).install))) await installPeer(install, log);
 }
 
-const SERVERS: Record<PeerName, string> = {
+const SERVERS: Record<PeerPackage, string> = {
   scimmy: 'scimmy-server.js',
   jackson: 'jackson-server.js',
   'better-auth': 'better-auth-server.js',
 };
 
-/** Starts a peer in a child process with empty state; see the top of this file. */
-export async function startPeer(name: PeerName, options: { log?: (line: string) => void; timeoutMs?: number } = {}): Promise<RunningPeer> {
-  const info = PEERS.find((p) => p.name === name);
-  if (!info) throw new Error(`unknown peer ${name}: one of ${PEERS.map((p) => p.name).join(', ')}`);
-  if (!peerInstalled(name)) await installPeer(name, options.log);
-  const script = fileURLToPath(new URL(`./${SERVERS[name]}`, import.meta.url));
-  const server: ServerProcess = await startServer([script, peerDir(name)], /peer ready (\d+) (\S+) (\S+)/, { timeoutMs: options.timeoutMs ?? 120_000 });
+/**
+ * Starts a peer in a child process with empty state; see the top of this file. A peer that keeps
+ * its data in a database gets a fresh one (PostgreSQL's made through `postgres`, an admin URL),
+ * passed to its server after the install folder, and dropped when it stops.
+ */
+export async function startPeer(name: PeerName, options: { log?: (line: string) => void; timeoutMs?: number; postgres?: string } = {}): Promise<RunningPeer> {
+  const info = infoOf(name);
+  await installPeer(info.install, options.log);
+  const script = fileURLToPath(new URL(`./${SERVERS[info.install]}`, import.meta.url));
+  const database: BenchDatabase | undefined = info.database ? await createDatabase(info.database, options.postgres ?? DEFAULT_POSTGRES) : undefined;
+  let server: ServerProcess;
+  try {
+    server = await startServer([script, peerDir(info.install), ...(database ? [database.url] : [])], /peer ready (\d+) (\S+) (\S+)/, { timeoutMs: options.timeoutMs ?? 120_000 });
+  } catch (error) {
+    await database?.drop();
+    throw error;
+  }
   const [, port, basePath, token] = server.ready;
   const baseUrl = `http://127.0.0.1:${port}${basePath}`;
   return {
@@ -101,9 +142,21 @@ export async function startPeer(name: PeerName, options: { log?: (line: string) 
     label: info.label,
     baseUrl,
     token: token === '-' ? '' : token,
-    ...(name === 'jackson' ? { membersOf: jacksonMembers(baseUrl, token) } : {}),
+    ...(info.install === 'jackson' ? { membersOf: jacksonMembers(baseUrl, token) } : {}),
     pid: server.pid,
     startupMs: Math.round(server.startupMs),
-    stop: () => server.stop(),
+    stop: async () => {
+      try {
+        await server.stop();
+      } finally {
+        await database?.drop();
+      }
+    },
   };
+}
+
+function infoOf(name: PeerName): PeerInfo {
+  const info = PEERS.find((p) => p.name === name);
+  if (!info) throw new Error(`unknown peer ${name}: one of ${PEERS.map((p) => p.name).join(', ')}`);
+  return info;
 }

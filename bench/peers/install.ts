@@ -23,15 +23,16 @@ export const PEER_PACKAGES = {
   'better-auth': { 'better-auth': '1.7.5', '@better-auth/scim': '1.7.5', '@better-auth/core': '1.7.5', '@better-auth/utils': '0.4.2', 'better-call': '1.4.0' },
 } as const;
 
-export type PeerName = keyof typeof PEER_PACKAGES;
+/** An install folder under bench/.peers: one per peer package set (Jackson's storage variants share one). */
+export type PeerPackage = keyof typeof PEER_PACKAGES;
 
 /** The folder a peer is installed in; its package.json is where the peer's packages resolve from. */
-export function peerDir(name: PeerName): string {
+export function peerDir(name: PeerPackage): string {
   return join(PEERS_DIR, name);
 }
 
 /** Whether the peer's folder holds exactly the pinned versions. */
-export function peerInstalled(name: PeerName): boolean {
+export function peerInstalled(name: PeerPackage): boolean {
   const marker = join(peerDir(name), '.installed.json');
   try {
     return readFileSync(marker, 'utf8') === JSON.stringify(PEER_PACKAGES[name]) && existsSync(join(peerDir(name), 'node_modules'));
@@ -44,8 +45,8 @@ export function peerInstalled(name: PeerName): boolean {
  * Installs one peer unless it already is. A lock folder keeps two processes (the bench and the
  * compatibility check, say) from running npm in the same folder at once.
  */
-export async function installPeer(name: PeerName, log: (line: string) => void = () => undefined): Promise<void> {
-  if (peerInstalled(name)) return;
+export async function installPeer(name: PeerPackage, log: (line: string) => void = () => undefined): Promise<void> {
+  if (peerInstalled(name)) return useProjectNativeDrivers(peerDir(name));
   const dir = peerDir(name);
   mkdirSync(PEERS_DIR, { recursive: true });
   const lock = join(PEERS_DIR, `${name}.lock`);
@@ -59,11 +60,22 @@ export async function installPeer(name: PeerName, log: (line: string) => void = 
     log(`installing ${name} (${Object.entries(dependencies).map(([p, v]) => `${p}@${v}`).join(' ')}) into ${dir}`);
     const started = performance.now();
     await npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+    useProjectNativeDrivers(dir);
     writeFileSync(join(dir, '.installed.json'), JSON.stringify(dependencies));
     log(`installed ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * Without install scripts a native driver in a peer's tree has no build (Jackson's TypeORM brings
+ * better-sqlite3 12 for its SQLite store). Removed, it resolves to the project's own better-sqlite3
+ * 12 by walking up from bench/.peers, as better-auth's does.
+ */
+function useProjectNativeDrivers(dir: string): void {
+  const driver = join(dir, 'node_modules', 'better-sqlite3');
+  if (!existsSync(join(driver, 'build'))) rmSync(driver, { recursive: true, force: true });
 }
 
 function npm(args: string[], cwd: string): Promise<void> {

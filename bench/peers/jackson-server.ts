@@ -2,7 +2,9 @@ import http from 'node:http';
 import { announceReady, importPeerPackage, peerFolderArgument, type Loose } from './peer-package.js';
 
 /**
- * @boxyhq/saml-jackson 26.2.0 directory sync on its in-memory engine (`db: { engine: 'mem' }`).
+ * @boxyhq/saml-jackson 26.2.0 directory sync on its in-memory engine (`db: { engine: 'mem' }`), or,
+ * given a database after the install folder, on its SQL engine (TypeORM): a PostgreSQL URL, or a
+ * SQLite file's path.
  * Jackson ships the SCIM logic as a controller that takes a request object
  * (`directorySyncController.requests.handle`); its own HTTP layer is a Next.js app. This wrapper
  * is that layer in plain node:http: it maps `<base>/Users[/id]` and `<base>/Groups[/id]` to the
@@ -21,6 +23,7 @@ import { announceReady, importPeerPackage, peerFolderArgument, type Loose } from
  * as a deployment that did not tune it would run. Runs as a child process of the bench (bench/peers/index.ts).
  */
 const folder = peerFolderArgument();
+const database = process.argv[3];
 const jacksonModule: Loose = await importPeerPackage(folder, '@boxyhq/saml-jackson');
 const controllers: Loose = jacksonModule.default ?? jacksonModule.controllers;
 
@@ -29,7 +32,7 @@ const jackson: Loose = await controllers({
   externalUrl: 'http://127.0.0.1',
   samlPath: '/api/oauth/saml',
   samlAudience: 'https://saml.boxyhq.com',
-  db: { engine: 'mem' },
+  db: storage(database),
   noAnalytics: true,
   openid: {},
 });
@@ -87,6 +90,12 @@ async function groupMembers(request: http.IncomingMessage, groupId: string, quer
   const number = (name: string) => (query.has(name) ? parseInt(query.get(name)!, 10) : undefined);
   const { data, error } = await groups.getGroupMembers({ groupId, pageOffset: number('pageOffset'), pageLimit: number('pageLimit') });
   return error ? { status: error.code ?? 500, data: { error } } : { status: 200, data: { data } };
+}
+
+/** Jackson's `db` option: its SQL engine on the database given (creating its tables), or memory. */
+function storage(url: string | undefined): Loose {
+  if (!url) return { engine: 'mem' };
+  return { engine: 'sql', type: /^postgres(ql)?:/.test(url) ? 'postgres' : 'sqlite', url };
 }
 
 function send(response: http.ServerResponse, status: number, data: unknown): void {

@@ -45,6 +45,15 @@ describe('bench report: best peer and issue 8 goals', () => {
     assert.match(markdown, /\| GET user by id \| 8 \| 20,000 \| 50,000 ✗ \|/);
     assert.match(markdown, /SQLite, GET user by id: 3 of 1000 wrong — GET \/Users\/x: wrong user/);
   });
+
+  it('names the best peer without its version but with its storage, so variants of one peer stay apart', () => {
+    const variants = [
+      target('postgres', 'PostgreSQL', [op('GET user by id', 4000)]),
+      target('jackson', 'Jackson 26.2.0', [op('GET user by id', 7000, 1)]),
+      target('jackson-postgres', 'Jackson 26.2.0 on PostgreSQL', [op('GET user by id', 3000)]),
+    ];
+    assert.match(workloadTables(variants), /\| GET user by id \| 8 \| 4,000 \| 7,000 ✗ \| 3,000 \| Jackson on PostgreSQL 3,000 \| 1\.3× \|/);
+  });
 });
 
 describe('bench turns', () => {
