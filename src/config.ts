@@ -65,6 +65,8 @@ export interface ServerConfig {
   eventPollMs: number;
   /** Webhook streams one process delivers at once. */
   webhookConcurrency: number;
+  /** Least time between two webhook claims when the first started nothing, in ms (no flag: tests lengthen it to see it). */
+  webhookClaimGapMs: number;
   /** Timeouts and per-request / per-directory caps (src/http/limits/server-limits.ts). */
   limits: ServerLimits;
   /** Notifications to people: SMTP server, sender, quiet-directory threshold, console links. */
@@ -103,6 +105,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   webhookRetryMaxDelayMs: 3_600_000,
   webhookRetryWindowMs: 3 * 86_400_000,
   eventPollMs: 1_000,
+  webhookClaimGapMs: 20,
   webhookConcurrency: 8,
   limits: DEFAULT_LIMITS,
   notify: DEFAULT_NOTIFY_CONFIG,

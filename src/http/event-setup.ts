@@ -47,6 +47,7 @@ export function registerEvents(app: FastifyInstance, options: { store: Store; co
     timeoutMs: config.webhookTimeoutMs,
     pollMs: config.eventPollMs,
     concurrency: config.webhookConcurrency,
+    claimGapMs: config.webhookClaimGapMs,
     logRetentionMs: config.eventRetentionMs,
   });
   app.decorate('webhooks', dispatcher);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deliveryRecord } from './delivery-record.js';
 import { hostname } from 'node:os';
 import type { DirectoryEvent } from '../events/event-types.js';
@@ -33,6 +34,13 @@ export interface DispatcherOptions {
   pollMs: number;
   /** Streams this process delivers at once. */
   concurrency: number;
+  /**
+   * Least time between two claims when the first started nothing. Every write of this process
+   * wakes the dispatcher, and without a gap a steady stream of writes costs a claim (a query, and
+   * on PostgreSQL a round trip) per write, even where no webhook is configured. A new event waits
+   * at most this long more for its first delivery.
+   */
+  claimGapMs: number;
   /** The delivery log keeps entries this long. */
   logRetentionMs: number;
   random?: () => number;
@@ -59,6 +67,9 @@ export class WebhookDispatcher {
   private unwatch?: () => void;
 
   constructor(private readonly options: DispatcherOptions) {}
+
+  /** Claims made since start, whether they found something or not. */
+  claims = 0;
 
   /** Starts the background loop (once). */
   start(issuer: string): void {
@@ -89,6 +100,7 @@ export class WebhookDispatcher {
     }
     const free = concurrency - this.active.size;
     if (free <= 0) return 0;
+    this.claims++;
     const claimed = await store.webhooks.claimStreams(this.owner, now.toISOString(), this.leaseUntil(), free);
     for (const item of claimed) {
       const key = `${item.stream.webhookId} ${item.stream.directoryId}`;
@@ -110,13 +122,17 @@ export class WebhookDispatcher {
     while (!signal.aborted && !notifier.isClosed) {
       // SQLite answers synchronously: yield to I/O on every round so the loop can never starve it.
       await new Promise((resolve) => setImmediate(resolve));
+      const claimedAt = performance.now();
       let started = 0;
       try {
         started = await this.tick(issuer);
       } catch (err) {
         this.options.log.error({ err }, 'webhook dispatcher could not read its streams');
       }
-      if (!started && !signal.aborted) await notifier.wait(null, this.options.pollMs, signal);
+      if (started || signal.aborted) continue;
+      await notifier.wait(null, this.options.pollMs, signal);
+      const gap = claimedAt + this.options.claimGapMs - performance.now();
+      if (gap > 0) await sleep(gap, undefined, { signal }).catch(() => undefined);
     }
   }
 

@@ -290,3 +290,42 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  describe(`the webhook dispatcher under a stream of writes (${backend})`, () => {
+    // A gap long against a write, and a poll longer still, so claims are counted by the gap alone.
+    const CLAIM_GAP_MS = 150;
+    let server: TestServer;
+    let directory: TestDirectory;
+
+    before(async () => {
+      server = await startTestServer(backend, { ...FAST, eventPollMs: 5_000, webhookClaimGapMs: CLAIM_GAP_MS });
+      server.app.webhooks.start(server.baseUrl);
+      directory = await server.createDirectory('burst');
+    });
+    after(async () => server?.close());
+
+    it('claims at most once per gap while writes keep waking it, not once per write, and a webhook added then still gets the next event', async () => {
+      const claimsBefore = server.app.webhooks.claims;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, lane) => {
+          for (let i = 0; i < 10; i++) assert.equal((await directory.request('POST', '/Users', user(`burst-${lane}-${i}`))).status, 201);
+        }),
+      );
+      const elapsed = performance.now() - started;
+      const claims = server.app.webhooks.claims - claimsBefore;
+      assert.ok(claims <= Math.ceil(elapsed / CLAIM_GAP_MS) + 1, `${claims} claims in ${Math.round(elapsed)} ms for 80 writes`);
+
+      const receiver = await startReceiver();
+      try {
+        const api = await adminApi(server);
+        assertOk(await api.call('POST', '/webhooks', { directory: directory.id, url: receiver.url }), 201);
+        assert.equal((await directory.request('POST', '/Users', user('after-burst'))).status, 201);
+        await receiver.waitFor((r) => r.some((d) => d.body.includes('after-burst')), 10_000, 'the event of the write after the burst');
+      } finally {
+        await receiver.close();
+      }
+    });
+  });
+}
