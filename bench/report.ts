@@ -12,6 +12,8 @@ export interface TargetResult {
   skipped?: string;
   /** One-minute load average when this target's workload started and ended: other work on the machine. */
   load?: { start: number; end: number };
+  /** A peer that has every write on disk before it answers, as scimd does (not one that keeps its data in memory). */
+  durable?: boolean;
 }
 
 const fmt = (n: number | undefined, digits = 0) =>
@@ -23,10 +25,10 @@ const isPeer = (t: TargetResult) => t.name !== 'ceiling' && !SCIMD.has(t.name);
 /** A figure counts only if every answer was right: a fast wrong answer is not a win. */
 const correct = (op: OperationResult | undefined): boolean => !!op && !op.unsupported && op.errors === 0 && op.requests > 0;
 
-/** The fastest peer that answered every request of the operation right, if any did. */
-export function bestPeer(targets: TargetResult[], operation: string): { label: string; perSecond: number } | undefined {
+/** The fastest peer that answered every request of the operation right, if any did; among the durable ones only if asked. */
+export function bestPeer(targets: TargetResult[], operation: string, durableOnly = false): { label: string; perSecond: number } | undefined {
   let best: { label: string; perSecond: number } | undefined;
-  for (const t of targets.filter((t) => isPeer(t) && !t.skipped)) {
+  for (const t of targets.filter((t) => isPeer(t) && !t.skipped && (!durableOnly || t.durable))) {
     const op = t.operations.find((o) => o.name === operation);
     if (op && correct(op) && (!best || op.perSecond > best.perSecond)) best = { label: t.label, perSecond: op.perSecond };
   }
@@ -84,8 +86,15 @@ export function workloadTables(targets: TargetResult[]): string {
   const names = [...new Set(targets.flatMap((t) => t.operations.map((o) => o.name)))];
   const noteOf = (name: string) => servers.map((s) => s.operations.find((o) => o.name === name)?.note).find(Boolean);
 
+  // Beside the best of all peers, the best of those that write to disk before answering as scimd
+  // does: in-memory peers skip the work a durable write costs.
+  const durablePeers = servers.some((s) => s.durable) && servers.some((s) => isPeer(s) && !s.durable);
   const header = ['operation', 'conns', ...(ceiling ? ['ceiling'] : []), ...servers.map((s) => s.label), 'best peer'];
   for (const s of scimd) header.push(`${s.label} ÷ best peer`);
+  if (durablePeers) {
+    header.push('best durable peer');
+    for (const s of scimd) header.push(`${s.label} ÷ best durable peer`);
+  }
   if (ceiling) for (const s of scimd) header.push(`${s.label} of ceiling`);
   const throughput = names.map((name) => {
     const top = ceiling?.operations.find((o) => o.name === name);
@@ -101,6 +110,11 @@ export function workloadTables(targets: TargetResult[]): string {
       return op && correct(op) ? op.perSecond : undefined;
     };
     for (const s of scimd) cells.push(ratio(correctOf(s), best?.perSecond));
+    if (durablePeers) {
+      const durable = bestPeer(targets, name, true);
+      cells.push(durable ? `${withoutVersion(durable.label)} ${fmt(durable.perSecond)}` : 'none correct');
+      for (const s of scimd) cells.push(ratio(correctOf(s), durable?.perSecond));
+    }
     if (ceiling) for (const s of scimd) cells.push(ratio(correctOf(s), top?.perSecond, true));
     return cells;
   });

@@ -146,12 +146,12 @@ async function peerWorkload(name: PeerName, workload: Parameters<typeof runWorkl
       checkBodies: true,
     };
     const operations = await runWorkload(endpoint, url.pathname, workload, log);
-    return { name, label: peer.label, operations, startupMs: peer.startupMs, ...memory(peer.pid) };
+    return { name, label: peer.label, operations, startupMs: peer.startupMs, durable: peer.durable, ...memory(peer.pid) };
   } catch (error) {
     // A peer that crashes mid-run is a result, not the end of the bench.
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     log(`  ${name} failed: ${reason}`);
-    return { name, label: peer.label, operations: [], skipped: `failed: ${reason}` };
+    return { name, label: peer.label, operations: [], skipped: `failed: ${reason}`, durable: peer.durable };
   } finally {
     await peer.stop();
   }

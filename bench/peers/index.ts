@@ -53,11 +53,13 @@ export interface PeerInfo {
   storage: string;
   /** A fresh database the peer is given (and that is dropped after it), when it keeps its data in one. */
   database?: Backend;
+  /** Whether every write is on disk before the peer answers, as scimd's are. */
+  durable: boolean;
 }
 
 export const PEERS: readonly PeerInfo[] = [
-  { name: 'scimmy', label: 'SCIMMY 1.3.5', install: 'scimmy', packages: PEER_PACKAGES.scimmy, storage: 'in memory (our minimal adapter)' },
-  { name: 'jackson', label: 'Jackson 26.2.0', install: 'jackson', packages: PEER_PACKAGES.jackson, storage: "in memory (Jackson's mem engine)" },
+  { name: 'scimmy', label: 'SCIMMY 1.3.5', install: 'scimmy', packages: PEER_PACKAGES.scimmy, storage: 'in memory (our minimal adapter)', durable: false },
+  { name: 'jackson', label: 'Jackson 26.2.0', install: 'jackson', packages: PEER_PACKAGES.jackson, storage: "in memory (Jackson's mem engine)", durable: false },
   {
     name: 'jackson-postgres',
     label: 'Jackson 26.2.0 on PostgreSQL',
@@ -65,6 +67,7 @@ export const PEERS: readonly PeerInfo[] = [
     packages: PEER_PACKAGES.jackson,
     storage: "a fresh PostgreSQL database (Jackson's sql engine through TypeORM and node-postgres, its defaults)",
     database: 'postgres',
+    durable: true,
   },
   {
     name: 'jackson-sqlite',
@@ -73,8 +76,9 @@ export const PEERS: readonly PeerInfo[] = [
     packages: PEER_PACKAGES.jackson,
     storage: "a SQLite file (Jackson's sql engine through TypeORM and better-sqlite3, its defaults: rollback journal, synchronous FULL)",
     database: 'sqlite',
+    durable: true,
   },
-  { name: 'better-auth', label: 'better-auth 1.7.5', install: 'better-auth', packages: PEER_PACKAGES['better-auth'], storage: 'SQLite file, WAL, synchronous FULL' },
+  { name: 'better-auth', label: 'better-auth 1.7.5', install: 'better-auth', packages: PEER_PACKAGES['better-auth'], storage: 'SQLite file, WAL, synchronous FULL', durable: true },
 ];
 
 /** The peers that need nothing but themselves (no database made for them): what a run takes by default. */
@@ -100,6 +104,8 @@ export interface RunningPeer {
    * members (Jackson); absent where SCIM shows them.
    */
   membersOf?: (groupId: string) => Promise<string[]>;
+  /** Whether every write is on disk before it answers (PeerInfo.durable). */
+  durable: boolean;
   /** The peer's process id, to read its memory. */
   pid: number;
   /** Milliseconds from spawn to serving. */
@@ -143,6 +149,7 @@ export async function startPeer(name: PeerName, options: { log?: (line: string) 
     baseUrl,
     token: token === '-' ? '' : token,
     ...(info.install === 'jackson' ? { membersOf: jacksonMembers(baseUrl, token) } : {}),
+    durable: info.durable,
     pid: server.pid,
     startupMs: Math.round(server.startupMs),
     stop: async () => {

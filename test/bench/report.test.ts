@@ -54,6 +54,23 @@ describe('bench report: best peer and issue 8 goals', () => {
     ];
     assert.match(workloadTables(variants), /\| GET user by id \| 8 \| 4,000 \| 7,000 ✗ \| 3,000 \| Jackson on PostgreSQL 3,000 \| 1\.3× \|/);
   });
+
+  it('beside the best peer, names the best durable one (a write on disk before the answer) and scimd\'s ratio to it', () => {
+    const durable = (t: TargetResult): TargetResult => ({ ...t, durable: true });
+    const mixed = [
+      target('postgres', 'PostgreSQL', [op('PUT user', 800)]),
+      { ...target('jackson', 'Jackson 26.2.0', [op('PUT user', 3600)]), durable: false },
+      durable(target('jackson-postgres', 'Jackson 26.2.0 on PostgreSQL', [op('PUT user', 400)])),
+      durable(target('better-auth', 'better-auth 1.7.5', [op('PUT user', 100)])),
+    ];
+    assert.deepEqual(bestPeer(mixed, 'PUT user'), { label: 'Jackson 26.2.0', perSecond: 3600 });
+    assert.deepEqual(bestPeer(mixed, 'PUT user', true), { label: 'Jackson 26.2.0 on PostgreSQL', perSecond: 400 });
+    const markdown = workloadTables(mixed);
+    assert.match(markdown, /\| best peer \| PostgreSQL ÷ best peer \| best durable peer \| PostgreSQL ÷ best durable peer \|/);
+    assert.match(markdown, /\| Jackson 3,600 \| 0\.2× \| Jackson on PostgreSQL 400 \| 2\.0× \|/);
+    // Without an in-memory peer the two would say the same: no second pair of columns.
+    assert.doesNotMatch(workloadTables(mixed.filter((t) => t.name !== 'jackson')), /best durable peer/);
+  });
 });
 
 describe('bench turns', () => {
