@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_DIR } from './scimd-server.js';
+import { BENCH_DIR, DEFAULT_POSTGRES } from './scimd-server.js';
 
 export interface BenchOptions {
   size: number;
@@ -92,7 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions | undefined {
     maxRequests: Math.floor(number(values['max-requests'], quick ? 3000 : 20_000, 'max-requests')),
     targets,
     replicas,
-    postgres: values.postgres ?? process.env.SCIMD_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    postgres: values.postgres ?? process.env.SCIMD_BENCH_POSTGRES ?? DEFAULT_POSTGRES,
     scale,
     bigGroup: Math.floor(number(values['big-group'], Math.min(scale, 100_000), 'big-group')),
     skipWorkload: values['skip-workload'] ?? false,

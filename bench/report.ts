@@ -88,10 +88,10 @@ export function workloadTables(targets: TargetResult[]): string {
 
   // Beside the best of all peers, the best of those that write to disk before answering as scimd
   // does: in-memory peers skip the work a durable write costs.
-  const durablePeers = servers.some((s) => s.durable) && servers.some((s) => isPeer(s) && !s.durable);
+  const bothKindsRan = servers.some((s) => s.durable) && servers.some((s) => isPeer(s) && !s.durable);
   const header = ['operation', 'conns', ...(ceiling ? ['ceiling'] : []), ...servers.map((s) => s.label), 'best peer'];
   for (const s of scimd) header.push(`${s.label} ÷ best peer`);
-  if (durablePeers) {
+  if (bothKindsRan) {
     header.push('best durable peer');
     for (const s of scimd) header.push(`${s.label} ÷ best durable peer`);
   }
@@ -110,7 +110,7 @@ export function workloadTables(targets: TargetResult[]): string {
       return op && correct(op) ? op.perSecond : undefined;
     };
     for (const s of scimd) cells.push(ratio(correctOf(s), best?.perSecond));
-    if (durablePeers) {
+    if (bothKindsRan) {
       const durable = bestPeer(targets, name, true);
       cells.push(durable ? `${withoutVersion(durable.label)} ${fmt(durable.perSecond)}` : 'none correct');
       for (const s of scimd) cells.push(ratio(correctOf(s), durable?.perSecond));

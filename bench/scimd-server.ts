@@ -15,6 +15,9 @@ export const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
 
 export type Backend = 'sqlite' | 'postgres';
 
+/** The PostgreSQL admin URL bench databases are made through unless told otherwise. */
+export const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
 /** A fresh database for one bench run, its size on disk, and how to remove it. */
 export interface BenchDatabase {
   backend: Backend;

@@ -33,7 +33,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startServer, type ServerProcess } from '../processes.js';
-import { createDatabase, type Backend, type BenchDatabase } from '../scimd-server.js';
+import { createDatabase, DEFAULT_POSTGRES, type Backend, type BenchDatabase } from '../scimd-server.js';
 import { installPeer, PEER_PACKAGES, peerDir, type PeerPackage } from './install.js';
 import { jacksonMembers } from './jackson-members.js';
 
@@ -84,8 +84,6 @@ export const PEERS: readonly PeerInfo[] = [
 /** The peers that need nothing but themselves (no database made for them): what a run takes by default. */
 export const STANDALONE_PEERS: readonly PeerInfo[] = PEERS.filter((p) => !p.database);
 
-/** Where a peer that keeps its data in PostgreSQL gets its database, unless told otherwise. */
-export const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function isPeerName(name: string): name is PeerName {
   return PEERS.some((p) => p.name === name);

@@ -42,7 +42,7 @@ export function registerServeCommand(program: Command): void {
     .option('--body-limit <bytes>', 'largest request body in bytes (env SCIMD_BODY_LIMIT)')
     .option('--db-pool-size <n>', 'PostgreSQL connections per process (env SCIMD_DB_POOL_SIZE; default 10)')
     .option('--db-statement-timeout <ms>', 'longest a database query may run in ms, then 503 with Retry-After (PostgreSQL statement_timeout; on SQLite a deadline checked as resource queries read rows) (env SCIMD_DB_STATEMENT_TIMEOUT; default 30000)')
-    .option('--no-db-analyze', 'PostgreSQL: do not ANALYZE the resource tables after large growth; leave planner statistics to autovacuum (env SCIMD_NO_DB_ANALYZE=1)')
+    .option('--no-db-analyze', 'PostgreSQL: do not ANALYZE (and then VACUUM) the resource tables after large growth; leave planner statistics and the visibility map to autovacuum (env SCIMD_NO_DB_ANALYZE=1)')
     .option('--sqlite-synchronous <mode>', 'SQLite durability: FULL (every write on disk before it is answered; concurrent writes share one fsync) or NORMAL (fsync at checkpoints only) (env SCIMD_SQLITE_SYNCHRONOUS; default FULL)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain, reloaded when it changes (env SCIMD_TLS_CERT; needs --tls-key)')
     .option('--tls-key <file>', 'the PEM private key for --tls-cert (env SCIMD_TLS_KEY)')
