@@ -1,11 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { CATALOGUE } from '../check/catalogue.js';
 import { PROFILES, type Profile } from '../check/check-types.js';
 import { formatJunitReport } from '../check/report-junit.js';
 import { formatResultLine, formatTextReport } from '../check/report-text.js';
 import { CannotRun, CheckAborted } from '../check/check-failure.js';
-import { runChecks } from '../check/run-checks.js';
 import { printJson, printTable } from './output.js';
 
 /** Exit codes: a failed check and "could not judge the server" must be told apart by CI. */
@@ -81,6 +79,7 @@ async function runCommand(url: string, token: string, options: CheckOptions, tim
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    const { runChecks } = await import('../check/run-checks.js');
     const report = await runChecks({
       baseUrl: url,
       token,
@@ -118,7 +117,8 @@ function cannotRun(message: string): void {
   process.exitCode = CHECK_EXIT.cannotRun;
 }
 
-function listCatalogue(json: boolean): void {
+async function listCatalogue(json: boolean): Promise<void> {
+  const { CATALOGUE } = await import('../check/catalogue.js');
   if (json) return printJson(CATALOGUE.map(({ id, title, area, profiles, authority, sends, expects }) => ({ id, title, area, profiles, authority, sends, expects })));
   printTable(
     ['ID', 'PROFILES', 'AUTHORITY'],

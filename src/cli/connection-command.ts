@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ConnectionInput } from '../provisioning/connections/connection-input.js';
 import type { SourceCheck } from '../provisioning/connections/connection-service.js';
 import type { TestReport } from '../provisioning/connections/connection-test.js';
-import { describeSource, type SourceSpec } from '../provisioning/sources/source-spec.js';
+import type { SourceSpec } from '../provisioning/sources/source-spec.js';
 import { withConnectionClient } from './admin-connection.js';
 import { operationalState, targetProfileLines, registerConnectionOperations } from './connection-operations.js';
 import type { GlobalOptions } from './context.js';
@@ -109,6 +109,7 @@ export function registerConnectionCommand(program: Command): void {
       const opts = { ...command.optsWithGlobals(), ...options } as GlobalOptions;
       const rows = await withConnectionClient(opts, (client) => client.list());
       if (opts.json) return printJson(rows);
+      const { describeSource } = await import('../provisioning/sources/source-spec.js');
       printTable(
         ['NAME', 'SOURCE', 'TARGET', 'SECRET EXPIRES', 'LAST CYCLE', 'STATE'],
         rows.map((c) => [

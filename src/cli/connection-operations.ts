@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ConnectionRecord } from '../provisioning/connections/connection.js';
-import { describeGroupHandling } from '../provisioning/connections/group-probe.js';
+import { describeGroupHandling } from '../provisioning/connections/group-handling.js';
 import { withConnectionClient } from './admin-connection.js';
 import type { GlobalOptions } from './context.js';
 import { printJson, shortTime, shortTimesIn } from './output.js';

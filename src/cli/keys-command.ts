@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { rotateKeys } from '../keys/key-rotation.js';
 import { existingDatabaseOf, type GlobalOptions } from './context.js';
 import { printJson } from './output.js';
 
@@ -27,6 +26,7 @@ export function registerKeysCommand(program: Command): void {
     )
     .action(async (options: KeysOptions, command: Command) => {
       const opts = { ...command.optsWithGlobals(), ...options } as KeysOptions;
+      const { rotateKeys } = await import('../keys/key-rotation.js');
       const report = await rotateKeys(existingDatabaseOf(opts));
       if (opts.json) return printJson(report);
       const { connectionCredentials, sourceSecrets, webhookSecrets } = report.reencrypted;

@@ -1,17 +1,10 @@
 import type { Command } from 'commander';
-import { NotificationDelivery } from '../notifications/notification-delivery.js';
-import { HttpNotificationClient, LocalNotificationClient, type NotificationClient } from '../notifications/notification-client.js';
-import { NotificationService, type RecipientView } from '../notifications/notification-service.js';
-import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
+import type { RecipientView } from '../notifications/notification-service.js';
 import { invalidValue } from '../scim/errors.js';
-import { openStore } from '../store/open-store.js';
 import type { DeliveryRecord } from '../store/webhook-store.js';
-import { commandOptions, osUser, remoteAdmin, withAdminClient, type AdminConnectionOptions } from './admin-connection.js';
+import { commandOptions, withAdminClient, withNotificationClient, type AdminConnectionOptions } from './admin-connection.js';
 import { directoryLabel, directoryNames, type DirectoryNames } from './directory-names.js';
-import { databaseOf, existingDatabaseOf } from './context.js';
-import { notifyConfig } from './notify-options.js';
 import { printJson, printTable, shortTime } from './output.js';
-import { webhookConfig } from './webhook-options.js';
 
 interface NotifyOptions extends AdminConnectionOptions {
   directory?: string;
@@ -100,26 +93,6 @@ export function registerNotifyCommand(program: Command): void {
         deliveries.map((d) => [shortTime(d.at), d.recipient, d.eventType, String(d.attempt), d.kind === 'test' ? `${d.outcome} (test)` : d.outcome, answer(d)]),
       );
     });
-}
-
-/** Runs a `notify` command through `--url` (the admin API) or on the database. */
-async function withNotificationClient<T>(options: AdminConnectionOptions, work: (client: NotificationClient) => Promise<T>, env = process.env): Promise<T> {
-  const remote = remoteAdmin(options, env);
-  if (remote) return work(new HttpNotificationClient(remote));
-  const store = await openStore(existingDatabaseOf(options));
-  const encryptor = connectionEncryptor(databaseOf(options), env);
-  let delivery: NotificationDelivery | undefined;
-  try {
-    const service = new NotificationService(store, {
-      clock: () => new Date(),
-      encryptor,
-      delivery: () => (delivery ??= new NotificationDelivery(store, encryptor, notifyConfig({}, env).notify, webhookConfig({}, env).webhookTimeoutMs)),
-    });
-    return await work(new LocalNotificationClient(service, { id: `cli:${osUser(env)}`, ip: null }));
-  } finally {
-    delivery?.close();
-    await store.close();
-  }
 }
 
 function row(r: RecipientView, names: DirectoryNames): string[] {

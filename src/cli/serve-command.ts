@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG, type ServerConfig } from '../config.js';
 import { invalidValue } from '../scim/errors.js';
-import { loggerOptions } from '../http/logger-options.js';
 import { describeDatabase, openStore } from '../store/open-store.js';
-import { setUpAdminSecret } from '../admin/admin-bootstrap.js';
 import { addAdminOptions, adminConfig, type AdminFlags } from './admin-options.js';
 import { adminSecretNotice, bootstrapBanner, bootstrapIfEmpty } from './bootstrap.js';
 import { addLifecycleOptions, lifecycleConfig, type LifecycleFlags } from './lifecycle-options.js';
@@ -103,6 +101,8 @@ function synchronousMode(value: string | undefined): ServerConfig['sqliteSynchro
 async function serve(config: ServerConfig): Promise<void> {
   // Loaded here, not at the top, so the other commands start without loading Fastify.
   const { buildApp, SCIM_PREFIX } = await import('../http/app.js');
+  const { loggerOptions } = await import('../http/logger-options.js');
+  const { setUpAdminSecret } = await import('../admin/admin-bootstrap.js');
   const store = await openStore(config.db, {
     migrations: config.migrate ? 'apply' : 'require',
     postgres: { maxConnections: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs },

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PostgresOptions } from './postgres/postgres-driver.js';
-import { openSqliteStore } from './sqlite/open-sqlite.js';
 import type { SqliteOptions } from './sqlite/sqlite-driver.js';
 import type { Store } from './store.js';
 
@@ -22,13 +21,15 @@ export type MigrationPolicy = 'apply' | 'require' | 'skip';
  * `postgres://…` for PostgreSQL.
  */
 export async function openStore(db: string, options: OpenOptions = {}): Promise<Store> {
+  // Each driver is loaded when a database of its kind is opened: a command that opens none (--help,
+  // --url) loads neither, and SQLite users never load the PostgreSQL client.
   let store: Store;
   if (/^postgres(ql)?:\/\//i.test(db)) {
     const { openPostgresStore } = await import('./postgres/open-postgres.js');
     store = await openPostgresStore(db, options.postgres);
   } else {
-    const file = db.replace(/^sqlite:(\/\/)?/i, '');
-    store = await openSqliteStore(file, options.sqlite);
+    const { openSqliteStore } = await import('./sqlite/open-sqlite.js');
+    store = await openSqliteStore(sqliteFile(db), options.sqlite);
   }
   const policy = options.migrations ?? 'apply';
   if (policy === 'apply') {

@@ -3,6 +3,7 @@ import type { ScimClient, ScimObject } from '../client/scim-client.js';
 import { TargetUpdates } from '../client/target-updates.js';
 import { GroupWriter, MemberBatches } from '../engine/group-writes.js';
 import type { TargetProfile } from './connection.js';
+import { describeGroupHandling } from './group-handling.js';
 
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
@@ -60,12 +61,6 @@ export async function probeGroups(client: ScimClient, membersPerRequest: number,
   const detail = `a probe group (deleted again): ${describeGroupHandling(profile)}; ${batch}${profile.note ? `; ${profile.note}` : ''}`;
   const status = profile.showsMembersOnGet === false || (profile.refusedBatch !== null && profile.refusedBatch !== undefined) || !profile.largestAcceptedBatch && rest.length ? 'warning' : 'ok';
   return { profile, status, detail };
-}
-
-/** What a probe learned of member handling, in the words Test Connection and `connection show` use. */
-export function describeGroupHandling(profile: TargetProfile): string {
-  const yesNo = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no' : 'unknown');
-  return `POST keeps members: ${yesNo(profile.keepsMembersOnPost)}; GET shows members: ${yesNo(profile.showsMembersOnGet)}`;
 }
 
 async function userIds(client: ScimClient, count: number): Promise<string[]> {
