@@ -12,21 +12,24 @@ import type { Actor, DirectoryInfo, SettingsPatch } from './admin-views.js';
 export class LocalAdminClient implements AdminClient {
   private readonly service: AdminService;
 
-  private webhookService?: WebhookService;
+  private webhookService?: Promise<WebhookService>;
 
-  /** `webhooks` is made on first use: it reads the encryption key, which other commands do not need. */
+  /**
+   * `webhooks` is made on first use: it reads the encryption key and loads the HTTP client, which
+   * other commands do not need.
+   */
   constructor(
     private readonly store: Store,
     options: AdminServiceOptions,
     private readonly actor: Actor,
     readonly scimUrl: string,
-    private readonly makeWebhooks?: () => WebhookService,
+    private readonly makeWebhooks?: () => Promise<WebhookService>,
   ) {
     this.service = new AdminService(store, options);
   }
 
-  private get webhooks(): WebhookService {
-    if (!this.makeWebhooks) throw new Error('webhooks are not available on this connection');
+  private webhooks(): Promise<WebhookService> {
+    if (!this.makeWebhooks) return Promise.reject(new Error('webhooks are not available on this connection'));
     return (this.webhookService ??= this.makeWebhooks());
   }
 
@@ -85,35 +88,35 @@ export class LocalAdminClient implements AdminClient {
     const page = await new EventFeed(this.store, new EventNotifier()).read(directoryId, { after: query.after, limit: query.limit ?? 100, waitMs: (query.wait ?? 0) * 1000 });
     return feedResponse(directoryId, page, query.format ?? 'json', this.scimUrl);
   }
-  listWebhooks(directory?: string) {
-    return this.webhooks.list(directory === undefined ? {} : { directory });
+  async listWebhooks(directory?: string) {
+    return (await this.webhooks()).list(directory === undefined ? {} : { directory });
   }
-  getWebhook(id: string) {
-    return this.webhooks.get(id);
+  async getWebhook(id: string) {
+    return (await this.webhooks()).get(id);
   }
-  createWebhook(input: WebhookInput) {
-    return this.webhooks.create(this.actor, input);
+  async createWebhook(input: WebhookInput) {
+    return (await this.webhooks()).create(this.actor, input);
   }
-  updateWebhook(id: string, change: WebhookChange) {
-    return this.webhooks.update(this.actor, id, change);
+  async updateWebhook(id: string, change: WebhookChange) {
+    return (await this.webhooks()).update(this.actor, id, change);
   }
-  deleteWebhook(id: string) {
-    return this.webhooks.remove(this.actor, id);
+  async deleteWebhook(id: string) {
+    return (await this.webhooks()).remove(this.actor, id);
   }
-  rotateWebhookSecret(id: string, overlap?: string) {
-    return this.webhooks.rotateSecret(this.actor, id, overlap === undefined ? {} : { overlapMs: parseOverlap(overlap) });
+  async rotateWebhookSecret(id: string, overlap?: string) {
+    return (await this.webhooks()).rotateSecret(this.actor, id, overlap === undefined ? {} : { overlapMs: parseOverlap(overlap) });
   }
-  testWebhook(id: string) {
-    return this.webhooks.test(this.actor, id);
+  async testWebhook(id: string) {
+    return (await this.webhooks()).test(this.actor, id);
   }
-  webhookDeliveries(id: string, query: { directory?: string; outcome?: string; limit?: number; before?: string }) {
-    return this.webhooks.deliveries(id, query);
+  async webhookDeliveries(id: string, query: { directory?: string; outcome?: string; limit?: number; before?: string }) {
+    return (await this.webhooks()).deliveries(id, query);
   }
-  resendDelivery(id: string, deliveryId: string) {
-    return this.webhooks.resend(this.actor, id, deliveryId, this.scimUrl);
+  async resendDelivery(id: string, deliveryId: string) {
+    return (await this.webhooks()).resend(this.actor, id, deliveryId, this.scimUrl);
   }
-  replayWebhook(id: string, input: { directory?: string; from: number }) {
-    return this.webhooks.replay(this.actor, id, input);
+  async replayWebhook(id: string, input: { directory?: string; from: number }) {
+    return (await this.webhooks()).replay(this.actor, id, input);
   }
   close() {
     return this.store.close();

@@ -2,8 +2,6 @@ import type { AdminClient } from '../admin/admin-client.js';
 import { LocalAdminClient } from '../admin/local-admin-client.js';
 import { connectionEncryptor } from '../provisioning/connections/encryption-key.js';
 import { openStore } from '../store/open-store.js';
-import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
-import { WebhookService } from '../webhooks/webhook-service.js';
 import { osUser, type AdminConnectionOptions } from './admin-connection.js';
 import { adminConfig } from './admin-options.js';
 import { databaseOf, existingDatabaseOf, scimUrl } from './context.js';
@@ -18,6 +16,11 @@ export async function openAdminClient(options: AdminConnectionOptions, env: Node
   const config = { ...lifecycleConfig({}, env), ...adminConfig({}, env) };
   const store = await openStore(existingDatabaseOf(options));
   const clock = () => new Date();
-  const webhooks = () => new WebhookService(store, { clock, secrets: new WebhookSecrets(connectionEncryptor(databaseOf(options), env)), timeoutMs: webhookConfig({}, env).webhookTimeoutMs });
+  const webhooks = async () => {
+    // Only webhook commands load the webhook sender (and with it the HTTP client).
+    const { WebhookService } = await import('../webhooks/webhook-service.js');
+    const { WebhookSecrets } = await import('../webhooks/webhook-secrets.js');
+    return new WebhookService(store, { clock, secrets: new WebhookSecrets(connectionEncryptor(databaseOf(options), env)), timeoutMs: webhookConfig({}, env).webhookTimeoutMs });
+  };
   return new LocalAdminClient(store, { clock, warningDays: config.expiryWarningDays, secretLifetimeMs: config.secretLifetimeMs }, { id: `cli:${osUser(env)}`, ip: null }, scimUrl(), webhooks);
 }

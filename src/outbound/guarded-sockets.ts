@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { checkedLookup, refusalBeforeLookup } from './guarded-connector.js';
+import { checkedLookup, refusalBeforeLookup } from './checked-lookup.js';
 
 /**
  * Socket factories for clients that open their own sockets (the LDAP client): the same

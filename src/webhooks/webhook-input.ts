@@ -1,7 +1,7 @@
 import { invalidInput } from '../admin/admin-error.js';
 import { durationHint, parseDuration } from '../auth/duration.js';
 import type { WebhookFormat } from '../store/webhook-store.js';
-import { refusalBeforeLookup } from '../outbound/guarded-connector.js';
+import { refusalBeforeLookup } from '../outbound/checked-lookup.js';
 import { isKnownEventPattern } from './event-type-filter.js';
 
 export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'scim-set', 'scim-set-notice'];
