@@ -21,6 +21,9 @@ import { registerEventsCommand } from './events-command.js';
 import { registerWebhookCommand } from './webhook-command.js';
 import { registerNotifyCommand } from './notify-command.js';
 
+// The command files define commands and their options only; what a command does (the stores, the
+// server, the provisioning engine, the HTTP clients) is imported when it runs, so --help, a typo
+// and every command start without loading what they do not use.
 exitQuietlyWhenOutputCloses();
 const program = new Command();
 program
