@@ -1,4 +1,5 @@
 import { HttpConnection, type BenchRequest, type BenchResponse } from './http-client.js';
+import { cpuMsOf } from './processes.js';
 import { LatencyRecorder, round, type LatencySummary } from './stats.js';
 
 /** Where requests go: a server under test, with the headers every request carries. */
@@ -13,6 +14,8 @@ export interface Endpoint {
   headers: Record<string, string>;
   /** Whether response bodies are checked; the bare-HTTP ceiling answers a fixed body, so not there. */
   checkBodies: boolean;
+  /** The processes that serve the requests, whose CPU time each operation measures (not a database's own). */
+  serverPids?: number[];
 }
 
 /** The i-th request of an operation, and what its response must look like. */
@@ -50,6 +53,13 @@ export interface OperationResult extends LatencySummary {
   note?: string;
   /** Set when the server lacks the feature (cursor pagination, say): no figure, and no errors. */
   unsupported?: string;
+  /**
+   * CPU time the serving processes spent per request, in µs (user and system, every thread; a
+   * database server's own processes are not counted). Unlike requests per second it does not
+   * move with the load of the machine, so it is the figure to compare with the ceiling. Left out
+   * when the operation used under 100 ms of CPU (/proc's 10 ms ticks would make it too coarse).
+   */
+  serverCpuUs?: number;
 }
 
 /**
@@ -65,6 +75,7 @@ export async function runOperation(endpoint: Endpoint, operation: Operation): Pr
   try {
     if (operation.warmup) await warm(connections, operation);
     const latency = new LatencyRecorder(Math.min(operation.requests, 1 << 20));
+    const cpuBefore = serverCpuMs(endpoint);
     let issued = 0;
     let errors = 0;
     let firstError: string | undefined;
@@ -95,6 +106,9 @@ export async function runOperation(endpoint: Endpoint, operation: Operation): Pr
     };
     await Promise.all(connections.map(loop));
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = serverCpuMs(endpoint);
+    // /proc counts in 10 ms ticks: below 100 ms the figure would be off by more than a tenth.
+    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined && cpuAfter - cpuBefore >= 100 ? cpuAfter - cpuBefore : undefined;
     return {
       name: operation.name,
       connections: operation.connections,
@@ -103,11 +117,24 @@ export async function runOperation(endpoint: Endpoint, operation: Operation): Pr
       ...(firstError ? { firstError } : {}),
       seconds: round(seconds),
       perSecond: Math.round(latency.count / seconds),
+      ...(cpuMs !== undefined && latency.count ? { serverCpuUs: Math.round((cpuMs * 1000) / latency.count) } : {}),
       ...latency.summary(),
     };
   } finally {
     for (const connection of replicaSets.flat()) connection.close();
   }
+}
+
+/** CPU time of every serving process together, in ms; undefined unless every one can be read. */
+function serverCpuMs(endpoint: Endpoint): number | undefined {
+  if (!endpoint.serverPids?.length) return undefined;
+  let total = 0;
+  for (const pid of endpoint.serverPids) {
+    const ms = cpuMsOf(pid);
+    if (ms === undefined) return undefined;
+    total += ms;
+  }
+  return total;
 }
 
 /** Sends each request to the next of `connections` (one per replica), one request at a time. */

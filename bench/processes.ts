@@ -90,3 +90,18 @@ export function memoryOf(pid: number): { rssMb: number; peakRssMb: number } | un
     return undefined;
   }
 }
+
+/**
+ * CPU time a process has used so far (user and system, all its threads), in ms, from
+ * /proc/<pid>/stat (Linux, 100 ticks a second); undefined when the process cannot be read.
+ */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}

@@ -119,6 +119,25 @@ export function workloadTables(targets: TargetResult[]): string {
     return cells;
   });
 
+  // CPU per request does not swing with the machine's load as requests per second do (the
+  // ceiling's requests per second moved 18,000-48,000 between runs of one day), so it is the
+  // steadier comparison with the ceiling: the ceiling's CPU per request as a share of scimd's.
+  const withCpu = [...(ceiling ? [ceiling] : []), ...servers].filter((t) => t.operations.some((o) => o.serverCpuUs !== undefined));
+  const cpuHeader = ['operation', ...withCpu.map((t) => t.label), ...(ceiling ? scimd.map((s) => `${s.label}: ceiling's CPU as a share`) : [])];
+  const cpuRows = names.map((name) => {
+    const cpuOf = (t: TargetResult) => t.operations.find((o) => o.name === name && o.requests > 0 && !o.unsupported)?.serverCpuUs;
+    const top = ceiling ? cpuOf(ceiling) : undefined;
+    return [
+      name,
+      ...withCpu.map((t) => {
+        const us = cpuOf(t);
+        const op = t.operations.find((o) => o.name === name);
+        return us === undefined ? '–' : `${fmt(us)}${op?.errors ? ' ✗' : ''}`;
+      }),
+      ...(ceiling ? scimd.map((s) => ratio(top, cpuOf(s), true)) : []),
+    ];
+  });
+
   const latencyHeader = ['operation', ...servers.map((s) => `${s.label} p50 / p99 ms`)];
   const latency = names.map((name) => [
     name,
@@ -166,6 +185,16 @@ export function workloadTables(targets: TargetResult[]): string {
     '',
     markdownTable(header, throughput),
     '',
+    ...(withCpu.length
+      ? [
+          '### Server CPU per request, µs',
+          '',
+          "User and system time of the serving process (all its threads) over the operation, per request; a database server's own processes are not counted (PostgreSQL's backends work for the PostgreSQL columns too). The last columns are the ceiling's CPU per request as a share of scimd's: the steadier form of \"of ceiling\".",
+          '',
+          markdownTable(cpuHeader, cpuRows),
+          '',
+        ]
+      : []),
     '### Latency under that load',
     '',
     markdownTable(latencyHeader, latency),

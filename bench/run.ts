@@ -91,7 +91,7 @@ async function workloadOn(name: string, options: BenchOptions, log: (line: strin
   if (name === 'ceiling') {
     const server = await startCeiling();
     try {
-      const operations = await runWorkload(server.endpoint, server.base, workload, log);
+      const operations = await runWorkload({ ...server.endpoint, serverPids: [server.process.pid] }, server.base, workload, log);
       return { name, label: LABELS[name], operations, startupMs: Math.round(server.process.startupMs), ...memory(server.process.pid) };
     } finally {
       await server.process.stop();
@@ -109,7 +109,7 @@ async function workloadOn(name: string, options: BenchOptions, log: (line: strin
     const servers: ScimdServer[] = [];
     try {
       for (let i = 0; i < replicas; i++) servers.push(await startScimd(database.url, secret, name === 'sqlite-normal' ? ['--sqlite-synchronous', 'NORMAL'] : []));
-      const endpoint = { ...servers[0].endpoint, ...(replicas > 1 ? { ports: servers.map((s) => s.endpoint.port) } : {}) };
+      const endpoint = { ...servers[0].endpoint, serverPids: servers.map((s) => s.process.pid), ...(replicas > 1 ? { ports: servers.map((s) => s.endpoint.port) } : {}) };
       const operations = await runWorkload(endpoint, servers[0].base, workload, log);
       const memories = servers.map((s) => memoryOf(s.process.pid));
       const sum = (pick: (m: { rssMb: number; peakRssMb: number }) => number) =>
@@ -144,6 +144,7 @@ async function peerWorkload(name: PeerName, workload: Parameters<typeof runWorkl
       port: Number(url.port),
       headers: { ...(peer.token ? { authorization: `Bearer ${peer.token}` } : {}), accept: 'application/scim+json' },
       checkBodies: true,
+      serverPids: [peer.pid],
     };
     const operations = await runWorkload(endpoint, url.pathname, workload, log);
     return { name, label: peer.label, operations, startupMs: peer.startupMs, durable: peer.durable, ...memory(peer.pid) };

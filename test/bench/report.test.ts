@@ -71,6 +71,21 @@ describe('bench report: best peer and issue 8 goals', () => {
     // Without an in-memory peer the two would say the same: no second pair of columns.
     assert.doesNotMatch(workloadTables(mixed.filter((t) => t.name !== 'jackson')), /best durable peer/);
   });
+
+  it('shows each server\'s CPU per request and the ceiling\'s as a share of scimd\'s, marking wrong answers', () => {
+    const measured = [
+      target('ceiling', 'bare node:http', [op('GET user by id', 40_000, 0, { serverCpuUs: 12 }), op('PUT user', 20_000, 0, { serverCpuUs: 20 })]),
+      target('sqlite', 'SQLite', [op('GET user by id', 6000, 0, { serverCpuUs: 120 }), op('PUT user', 1000, 0, { serverCpuUs: 400 })]),
+      target('jackson', 'Jackson 26.2.0', [op('GET user by id', 6000, 2, { serverCpuUs: 90 }), op('PUT user', 2000)]),
+    ];
+    const markdown = workloadTables(measured);
+    assert.match(markdown, /### Server CPU per request, µs/);
+    assert.match(markdown, /\| operation \| bare node:http \| SQLite \| Jackson 26\.2\.0 \| SQLite: ceiling's CPU as a share \|/);
+    assert.match(markdown, /\| GET user by id \| 12 \| 120 \| 90 ✗ \| 10% \|/);
+    assert.match(markdown, /\| PUT user \| 20 \| 400 \| – \| 5% \|/);
+    // Without measurements (an older results file) there is no such table.
+    assert.doesNotMatch(workloadTables(run), /Server CPU per request/);
+  });
 });
 
 describe('bench turns', () => {
