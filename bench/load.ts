@@ -55,8 +55,9 @@ export interface OperationResult extends LatencySummary {
   unsupported?: string;
   /**
    * CPU time the serving processes spent per request, in µs (user and system, every thread; a
-   * database server's own processes are not counted). Unlike requests per second it does not
-   * move with the load of the machine, so it is the figure to compare with the ceiling. Left out
+   * database server's own processes are not counted). It moves with the machine's load less than
+   * requests per second do, and it says what the server itself costs, not what the client managed,
+   * so it is the figure to compare with the ceiling measured in the same minute. Left out
    * when the operation used under 100 ms of CPU (/proc's 10 ms ticks would make it too coarse).
    */
   serverCpuUs?: number;

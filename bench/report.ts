@@ -119,9 +119,10 @@ export function workloadTables(targets: TargetResult[]): string {
     return cells;
   });
 
-  // CPU per request does not swing with the machine's load as requests per second do (the
-  // ceiling's requests per second moved 18,000-48,000 between runs of one day), so it is the
-  // steadier comparison with the ceiling: the ceiling's CPU per request as a share of scimd's.
+  // CPU per request swings less with the machine's load than requests per second do (the
+  // ceiling's requests per second moved 18,000-48,000 between runs of one day; its CPU per GET
+  // 12-27 µs), so the ceiling's CPU per request as a share of scimd's, both measured in the same
+  // minute, is the steadier comparison with the ceiling.
   const withCpu = [...(ceiling ? [ceiling] : []), ...servers].filter((t) => t.operations.some((o) => o.serverCpuUs !== undefined));
   const cpuHeader = ['operation', ...withCpu.map((t) => t.label), ...(ceiling ? scimd.map((s) => `${s.label}: ceiling's CPU as a share`) : [])];
   const cpuRows = names.map((name) => {

@@ -84,7 +84,6 @@ export const PEERS: readonly PeerInfo[] = [
 /** The peers that need nothing but themselves (no database made for them): what a run takes by default. */
 export const STANDALONE_PEERS: readonly PeerInfo[] = PEERS.filter((p) => !p.database);
 
-
 export function isPeerName(name: string): name is PeerName {
   return PEERS.some((p) => p.name === name);
 }

@@ -66,10 +66,10 @@ export class WebhookDispatcher {
   private lastMaintenance = 0;
   private unwatch?: () => void;
 
-  constructor(private readonly options: DispatcherOptions) {}
-
   /** Claims made since start, whether they found something or not. */
   claims = 0;
+
+  constructor(private readonly options: DispatcherOptions) {}
 
   /** Starts the background loop (once). */
   start(issuer: string): void {
