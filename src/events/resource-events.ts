@@ -15,6 +15,7 @@ export function resourceEvent(before: StoredResource | undefined, after: StoredR
   const subject = { type: resource.type, id: resource.id, ...(after ? { version: after.version } : {}) };
   const display = displayOf(resource);
   if (!before && after) return { type: `${prefix}.created` as EventType, subject, data: { attributes: after.data, display } };
+  // A one-statement deletion on PostgreSQL makes this event in SQL (deletionEvents in sql-store.ts).
   if (before && !after) return { type: `${prefix}.deleted` as EventType, subject: { type: before.type, id: before.id, version: before.version }, data: { attributes: before.data, display } };
   const changes = changedAttributes(before!.data, after!.data);
   if (changes.names.length === 0) return undefined;

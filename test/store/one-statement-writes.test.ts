@@ -32,6 +32,8 @@ for (const backend of BACKENDS) {
       assertStatus(group, 200);
       return { version: group.body.meta.version as string, members: ((group.body.members ?? []) as { value: string }[]).map((m) => m.value).sort() };
     };
+    const summary = (events: Awaited<ReturnType<typeof server.store.readEvents>>, start: number) =>
+      events.map((e) => [e.sequence - start, e.type, e.subject.id, e.subject.version, (e.data.member as { value?: string } | undefined)?.value ?? null]);
 
     it('an add naming one missing member writes nothing: no membership, no version, no event', async () => {
       const [kept, other] = [await createUser('kept@example.com'), await createUser('other@example.com')];
@@ -94,16 +96,42 @@ for (const backend of BACKENDS) {
     it('deleting a user moves the version of each of its groups and gives each an event', async () => {
       const user = await createUser('leaver@example.com');
       const groups = await Promise.all(['g1', 'g2'].map((displayName) => dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName, members: [{ value: user }] })));
+      const stored = (await server.store.getResource(dir.id, 'User', user, false))!;
       const start = await server.store.lastSequence(dir.id);
       assertStatus(await dir.request('DELETE', `/Users/${user}`), 204);
       const events = await server.store.readEvents(dir.id, start, 10);
       assert.deepEqual(events.map((e) => e.sequence - start), [1, 2, 3]);
       assert.equal(events[0].type, 'user.deleted');
+      // PostgreSQL makes this event in SQL, SQLite with resourceEvent: the same on both.
+      assert.deepEqual(events[0].subject, { type: 'User', id: user, version: 1 });
+      assert.deepEqual(events[0].data, { attributes: stored.data, display: 'leaver@example.com' });
       assert.deepEqual(
         events.slice(1).map((e) => [e.type, e.subject.id, e.subject.version, e.data.display]).sort(),
         groups.map((g) => ['group.member_removed', g.body.id, 2, g.body.displayName]).sort(),
       );
       for (const g of groups) assert.deepEqual(await groupState(g.body.id), { version: 'W/"2"', members: [] });
+    });
+
+    it('deleting a group logs group.deleted with its attributes; a group deleted through /Users is 404 and stays', async () => {
+      const user = await createUser('in-parent@example.com');
+      const child = await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Child', members: [{ value: user }] });
+      assertStatus(child, 201);
+      const parent = await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Parent', members: [{ value: child.body.id }] });
+      assertStatus(parent, 201);
+      const stored = (await server.store.getResource(dir.id, 'Group', child.body.id, false))!;
+      const start = await server.store.lastSequence(dir.id);
+      assertStatus(await dir.request('DELETE', `/Users/${child.body.id}`), 404);
+      assert.equal(await server.store.lastSequence(dir.id), start, 'no event');
+      assertStatus(await dir.request('GET', `/Groups/${child.body.id}`), 200);
+      assertStatus(await dir.request('DELETE', `/Groups/${child.body.id}`), 204);
+      const events = await server.store.readEvents(dir.id, start, 10);
+      assert.deepEqual(summary(events, start), [
+        [1, 'group.deleted', child.body.id, 1, null],
+        [2, 'group.member_removed', parent.body.id, 2, child.body.id],
+      ]);
+      assert.deepEqual(events[0].data, { attributes: stored.data, display: 'Child' });
+      assert.deepEqual(await groupState(parent.body.id), { version: 'W/"2"', members: [] });
+      assertStatus(await dir.request('GET', `/Users/${user}`), 200);
     });
 
     if (backend !== 'postgres') return;
@@ -189,8 +217,6 @@ for (const backend of BACKENDS) {
       const { rows } = await client.query('SELECT count(*)::int AS n FROM memberships m JOIN resources g ON g.pk = m.group_pk WHERE g.directory_id = $1 AND g.id = $2', [dir.id, groupId]);
       return rows[0].n;
     };
-    const summary = (events: Awaited<ReturnType<typeof server.store.readEvents>>, start: number) =>
-      events.map((e) => [e.sequence - start, e.type, e.subject.id, e.subject.version, (e.data.member as { value?: string } | undefined)?.value ?? null]);
 
     it('a member add that commits while the deletion waits for the member moves the group and gives it its event', async () => {
       const user = await createUser('joins-then-leaves@example.com');
@@ -224,7 +250,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await groupState(group.body.id), { version: 'W/"3"', members: [] });
     });
 
-    it('a user changed between the deletion\'s read and its statement is deleted at its new version, with its groups\' events', async () => {
+    it('a user changed while the deletion waits for its row is deleted at its new version, with its groups\' events', async () => {
       const user = await createUser('changed-before-delete@example.com');
       const group = await dir.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'loses the changed', members: [{ value: user }] });
       assertStatus(group, 201);
@@ -235,7 +261,7 @@ for (const backend of BACKENDS) {
         await client.query('SELECT 1 FROM resources WHERE directory_id = $1 AND id = $2 FOR UPDATE', [dir.id, user]);
         const deleted = dir.request('DELETE', `/Users/${user}`);
         await waiting('deleted AS (DELETE');
-        // Another writer's change, committed after the deletion read version 1.
+        // Another writer's change, committed while the deletion waits for the row.
         await client.query(`UPDATE resources SET data = jsonb_set(data, '{title}', '"From elsewhere"'), version = version + 1 WHERE directory_id = $1 AND id = $2`, [dir.id, user]);
         await client.query('COMMIT');
         assertStatus(await deleted, 204);

@@ -33,12 +33,14 @@ const EXPECTED: Record<string, Record<Backend, number>> = {
   // On PostgreSQL the row, its indexed values, the event and the sequence are one statement.
   'create user': { sqlite: 7, postgres: 2 },
   // The directory's check rides with the resource's read (lockResource). On PostgreSQL a PATCH
-  // (a member add included) and a DELETE are a read and one statement outside a transaction
-  // (a DELETE was 5: BEGIN, the locking read, one statement, COMMIT).
+  // (a member add included) and a PUT are a read and one statement outside a transaction. A
+  // DELETE was 5 (BEGIN, the locking read, one statement, COMMIT), then that read and one
+  // statement (3); it needs no read unless an If-Match names a version, so it is the statement.
   'PATCH user': { sqlite: 8, postgres: 3 },
   'PUT user': { sqlite: 8, postgres: 3 },
   'add one member': { sqlite: 10, postgres: 3 },
-  'DELETE user': { sqlite: 9, postgres: 3 },
+  'DELETE user': { sqlite: 9, postgres: 2 },
+  'DELETE user with If-Match': { sqlite: 9, postgres: 3 },
 };
 
 const USERS = 150;
@@ -142,6 +144,11 @@ for (const backend of BACKENDS) {
 
     it('DELETE user', async () => {
       expect('DELETE user', (await statementsOf(204, () => dir.request('DELETE', `/Users/${userIds[20]}`))).statements);
+    });
+
+    it('DELETE user with If-Match', async () => {
+      const deleted = () => dir.request('DELETE', `/Users/${userIds[21]}`, undefined, { 'if-match': 'W/"1"' });
+      expect('DELETE user with If-Match', (await statementsOf(204, deleted)).statements);
     });
 
     after(() => console.log(`# statements per request (${backend}): ${JSON.stringify(measured)}`));

@@ -523,13 +523,15 @@ export class SqlStore implements Store {
   }
 
   /**
-   * A DELETE as a read and one statement outside a transaction (PostgreSQL), as PUT and PATCH
-   * are (changeInOneStatement): the resource is read without a lock (its pk, its version for the
-   * If-Match check and the gate, its document for the deletion's event), and one statement
+   * A DELETE as one statement outside a transaction (PostgreSQL), one round trip: it
    * key-share-locks the directory (a one-time filter, so before the resource, as lockResource),
-   * deletes the row only if its version is still the one read, moves the version of every group
-   * it was in and gives each an event, upgrades the directory's lock and numbers the events.
-   * False, with nothing written, when the row changed or went away since the read or the
+   * deletes the row and returns its document for the deletion's event, moves the version of every
+   * group it was in and gives each an event, upgrades the directory's lock and numbers the events.
+   * A row that another write holds is deleted once that write commits, at the version it leaves
+   * (the statement re-reads a row changed while it waited), so the event carries the document
+   * deleted. With an If-Match naming versions the row is read first for the check, as PUT and
+   * PATCH read it (readBeforeOneStatement), and deleted only at the version read.
+   * False, with nothing written, when there is no such row (or no longer the version read) or the
    * directory is gone: the caller then deletes in a transaction as before (404, 412, or the
    * deletion of the new version with its events).
    *
@@ -545,23 +547,31 @@ export class SqlStore implements Store {
    */
   private async deleteInOneStatement(directoryId: string, type: ResourceTypeName, id: string, options: WriteOptions): Promise<boolean> {
     const dialect = this.driver.dialect;
-    const found = await this.readBeforeOneStatement(directoryId, type, id, options);
-    if (!found) return false;
-    const { row, read } = found;
+    let guard: { pk: number; version: number } | undefined;
+    if (options.ifMatch && !options.ifMatch.any) {
+      const found = await this.readBeforeOneStatement(directoryId, type, id, options);
+      if (!found) return false;
+      guard = { pk: Number(found.row.pk), version: found.read.version };
+    }
     const member = { value: id, type };
     const ctes = (params: SqlParams) => {
-      const directoryLock = `EXISTS (SELECT 1 FROM directories d WHERE d.id = ${params.add(directoryId)}${dialect.lockForWrite})`;
-      const deleted = `deleted AS (DELETE FROM resources WHERE pk = ${params.add(Number(row.pk))} AND version = ${params.add(read.version)} AND ${directoryLock} RETURNING pk)`;
-      return `${deleted}, ${this.groupsLosing(params, 'SELECT g.pk FROM deleted d, scimd_groups_of_member(d.pk) AS g(pk)', member, options.now)}`;
+      const directory = params.add(directoryId);
+      const directoryLock = `EXISTS (SELECT 1 FROM directories d WHERE d.id = ${directory}${dialect.lockForWrite})`;
+      const row = guard
+        ? `pk = ${params.add(guard.pk)} AND version = ${params.add(guard.version)}`
+        : `${inDirectory(directory)} AND type = ${typeLiteral(type)} AND id = ${params.add(id)}`;
+      const deleted = `deleted AS (DELETE FROM resources WHERE ${row} AND ${directoryLock} RETURNING pk, id, version, name, data)`;
+      return `${deleted}, ${this.groupsLosing(params, 'SELECT g.pk FROM deleted d, scimd_groups_of_member(d.pk) AS g(pk)', member, options.now)}${deletionEvents(type)}`;
     };
     let result: { logged: number };
     try {
-      result = await this.numberAndInsertEvents(this.driver, directoryId, [resourceEvent(read, undefined)!], options.now, {
+      result = await this.numberAndInsertEvents(this.driver, directoryId, [], options.now, {
         ctes,
         // Nothing is numbered, logged or counted unless the row was deleted (the groups' UPDATE
         // reads `deleted` already).
         gate: 'EXISTS (SELECT 1 FROM deleted)',
-        generated: { rows: 'losing', bound: (read.membership?.length ?? 0) + 4 },
+        // Ids made here for the deletion and up to seven groups; the database makes any more.
+        generated: { rows: 'removal', bound: 8 },
         lockFirst: true,
         counts: counted(type, -1),
       });
@@ -1419,6 +1429,19 @@ function isIndexLookup(model: ResourceModel, query: ResourceQuery): boolean {
 }
 
 /** A resource type as an SQL literal; only the two known names can reach the text. */
+/**
+ * The WITH `removal`: a one-statement deletion's events in numberAndInsertEvents' generated
+ * columns, the `deleted` row's own first and then the groups' (`losing`). Its data is what
+ * resourceEvent gives a deletion: the attributes deleted and the name they were known by (the
+ * name column, userName or displayName as the groups' events show it).
+ */
+function deletionEvents(type: ResourceTypeName): string {
+  const prefix = type === 'User' ? 'user' : 'group';
+  return `removal AS MATERIALIZED (SELECT 1::bigint AS ord, '${prefix}.deleted'::text AS type, ${typeLiteral(type)}::text AS subject_type, d.id AS subject_id,
+         d.version AS subject_version, jsonb_build_object('attributes', d.data, 'display', d.name) AS data FROM deleted d
+       UNION ALL SELECT l.ord + 1, l.type, l.subject_type, l.subject_id, l.subject_version, l.data FROM losing l), `;
+}
+
 function typeLiteral(type: ResourceTypeName): string {
   if (type !== 'User' && type !== 'Group') throw new Error(`Unknown resource type ${String(type)}`);
   return `'${type}'`;
