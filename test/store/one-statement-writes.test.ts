@@ -7,8 +7,9 @@ import { startTestServer, type TestDirectory, type TestServer } from '../support
 
 /**
  * On PostgreSQL a PUT, a PATCH (a member add or removal included) and a DELETE are one statement
- * outside a transaction, written only if the row still has the version read before it and, for
- * an add, every member is found. These check that a failed part writes nothing and that a row
+ * outside a transaction: a PUT or PATCH (and a DELETE with an If-Match naming a version) written
+ * only if the row still has the version read before it and, for an add, every member is found; a
+ * DELETE without one deletes the row by id. These check that a failed part writes nothing and that a row
  * changed, a member deleted or a membership added while the statement waits is answered as the
  * transaction answered it.
  */
